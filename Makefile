@@ -1,0 +1,73 @@
+# OpsBase: every target sets up what it needs (a virtualenv in .venv) by itself.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PYTEST_ARGS ?=
+PG_URL ?= postgres://postgres@127.0.0.1:5432/opsbase
+MARIADB_URL ?= mysql://root@127.0.0.1:3306/opsbase
+DJ42_VENV := .venv-django42
+
+.PHONY: help install demo test test-sqlite test-postgres test-mariadb test-django42 test-all \
+        lint format migrations-check audit bench clean
+
+help:
+	@echo "make demo          run the example site with sample data at http://127.0.0.1:8000"
+	@echo "make test          run the whole test suite (SQLite)"
+	@echo "make test-all      the suite on SQLite, PostgreSQL, MariaDB and Django 4.2 (CI)"
+	@echo "make lint          ruff and the migrations check"
+	@echo "make audit         pip-audit of the installed dependencies (needs the internet)"
+
+$(STAMP):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,cli]"
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	cd example && ../$(BIN)/python manage.py demo --serve
+
+test: test-sqlite
+
+test-sqlite: $(STAMP)
+	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.mysqlclient: $(STAMP)
+	$(BIN)/python -m pip install --quiet "mysqlclient>=2.2.1"
+	@touch $@
+
+test-mariadb: $(VENV)/.mysqlclient
+	DATABASE_URL=$(MARIADB_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(DJ42_VENV)/.installed: pyproject.toml
+	@test -x $(DJ42_VENV)/bin/python || $(PYTHON) -m venv $(DJ42_VENV)
+	$(DJ42_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DJ42_VENV)/bin/python -m pip install --quiet -e ".[dev]" "Django>=4.2,<4.3"
+	@touch $@
+
+test-django42: $(DJ42_VENV)/.installed
+	env -u DATABASE_URL $(DJ42_VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+test-all: test-sqlite test-postgres test-mariadb test-django42
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src tests example bench
+	cd example && ../$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format src tests example bench
+
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit
+
+clean:
+	rm -rf $(VENV) $(DJ42_VENV) .pytest_cache example/db.sqlite3 test-artifacts
