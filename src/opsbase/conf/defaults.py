@@ -1,0 +1,41 @@
+"""Defaults of every ``OPSBASE_*`` setting; a project overrides any of them in its settings.
+
+Read them through ``opsbase.conf.setting(name)`` at call time, never at import time.
+"""
+
+from datetime import timedelta
+
+# Modules (Django apps) that make up the base system; `opsbase new` writes this list into a
+# project's settings and the sidebar is built from the ones installed.
+OPSBASE_KERNEL_APPS = [
+    "opsbase.core",
+    "opsbase.web",
+    "opsbase.apps.tenants",
+    "opsbase.apps.accounts",
+    "opsbase.apps.roles",
+    "opsbase.apps.audit",
+    "opsbase.api",
+]
+
+# Invitations: how long an e-mailed link stays valid.
+OPSBASE_INVITATION_TTL = timedelta(days=7)
+
+# API tokens: prefix shown to users so a leaked token is recognisable.
+OPSBASE_API_TOKEN_PREFIX = "opb_"
+
+# Field names whose values never reach an audit event in clear text (matched
+# case-insensitively as substrings); apps add their own through the audit registry.
+OPSBASE_AUDIT_MASKED_FIELDS = ["password", "secret", "token", "api_key", "private_key"]
+
+# Page sizes offered in lists.
+OPSBASE_PAGE_SIZES = [10, 25, 50, 100]
+
+# Where the Django admin lives; `opsbase new` writes a random path into each project.
+OPSBASE_ADMIN_URL = "admin/"
+
+# How many reverse proxies (nginx, a load balancer) stand in front of the app and append to
+# X-Forwarded-For. 0 trusts only REMOTE_ADDR; deployed settings read OPSBASE_PROXY_COUNT (1).
+OPSBASE_PROXY_COUNT = 0
+
+# The name shown in the navbar brand and page titles.
+OPSBASE_SITE_NAME = "OpsBase"

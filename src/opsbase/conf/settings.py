@@ -1,0 +1,414 @@
+"""Build a complete Django settings mapping from the environment.
+
+Embedded defaults let a new user run everything with nothing installed (SQLite, local-memory
+cache, eager Celery tasks, console e-mail). Each production part is switched on by one
+variable: ``DATABASE_URL``, ``REDIS_URL``, ``CELERY_BROKER_URL``, ``EMAIL_HOST``,
+``SENTRY_DSN``. In ``prod`` (and ``staging``) the values that must be chosen by a person are
+required, and a missing or malformed one stops start-up with one line naming it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from . import defaults
+from .env import ConfigError, get_bool, get_int, get_list, get_str, get_url, load_env
+
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql", "mysql", "mariadb")
+
+DJANGO_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+THIRD_PARTY_APPS = [
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "corsheaders",
+    "axes",
+]
+
+
+def build_settings(
+    base_dir: Path | str, environment: str | None = None, *, extra_apps: list[str] | None = None
+) -> dict[str, Any]:
+    """Return the settings for *environment* (``DJANGO_ENV`` when not given) of a project."""
+    base_dir = Path(base_dir).resolve()
+    environment = environment or os.environ.get("DJANGO_ENV", "dev")
+    load_env(base_dir, environment)
+    deployed = environment in ("prod", "staging")
+
+    debug = get_bool("DEBUG", default=environment == "dev")
+    if deployed and debug:
+        raise ConfigError("DEBUG", "is true in a deployed environment", "set DEBUG=false")
+
+    s: dict[str, Any] = {}
+    s["BASE_DIR"] = base_dir
+    s["OPSBASE_ENVIRONMENT"] = environment
+    s["DEBUG"] = debug
+    s["SECRET_KEY"] = _secret_key(environment)
+    s["ALLOWED_HOSTS"] = get_list(
+        "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"], required=deployed
+    )
+    s["CSRF_TRUSTED_ORIGINS"] = get_list("CSRF_TRUSTED_ORIGINS")
+
+    s["INSTALLED_APPS"] = [
+        *DJANGO_APPS,
+        *THIRD_PARTY_APPS,
+        *defaults.OPSBASE_KERNEL_APPS,
+        *(extra_apps or []),
+    ]
+    s["MIDDLEWARE"] = [
+        "django.middleware.security.SecurityMiddleware",
+        "opsbase.core.middleware.RequestIdMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "corsheaders.middleware.CorsMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "opsbase.apps.tenants.middleware.ActiveMembershipMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "opsbase.web.middleware.OpsBaseErrorMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "csp.middleware.CSPMiddleware",
+        "axes.middleware.AxesMiddleware",
+    ]
+    s["ROOT_URLCONF"] = "opsbase.urls"
+    s["WSGI_APPLICATION"] = None
+    s["TEMPLATES"] = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": [base_dir / "templates"],
+            "APP_DIRS": True,
+            "OPTIONS": {
+                "context_processors": [
+                    "django.template.context_processors.debug",
+                    "django.template.context_processors.request",
+                    "django.contrib.auth.context_processors.auth",
+                    "django.contrib.messages.context_processors.messages",
+                    "opsbase.web.context_processors.shell",
+                ],
+            },
+        }
+    ]
+
+    s["DATABASES"] = {"default": database_config(base_dir, required=deployed)}
+    s["DEFAULT_AUTO_FIELD"] = "django.db.models.BigAutoField"
+    s["CACHES"] = {"default": cache_config()}
+    s.update(celery_config())
+    s.update(email_config(required=False))
+
+    s["AUTH_USER_MODEL"] = "accounts.User"
+    s["AUTHENTICATION_BACKENDS"] = [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    s["AUTH_PASSWORD_VALIDATORS"] = [
+        {"NAME": f"django.contrib.auth.password_validation.{name}"}
+        for name in (
+            "UserAttributeSimilarityValidator",
+            "MinimumLengthValidator",
+            "CommonPasswordValidator",
+            "NumericPasswordValidator",
+        )
+    ]
+    s["LOGIN_URL"] = "accounts:login"
+    s["LOGIN_REDIRECT_URL"] = "web:home"
+    s["LOGOUT_REDIRECT_URL"] = "accounts:login"
+
+    # Failed logins: lock the (account, address) pair out for a while.
+    s["AXES_FAILURE_LIMIT"] = get_int("OPSBASE_LOGIN_FAILURE_LIMIT", 5)
+    s["AXES_COOLOFF_TIME"] = timedelta(minutes=get_int("OPSBASE_LOGIN_LOCKOUT_MINUTES", 15))
+    s["AXES_LOCKOUT_PARAMETERS"] = [["username", "ip_address"]]
+    # The key under which axes finds the account in credentials. Its default is the user
+    # model's USERNAME_FIELD ("email"), but authenticate() and the failed-login signal carry
+    # it as "username": with the default, failures were counted without the account and the
+    # lockout check never matched them.
+    s["AXES_USERNAME_FORM_FIELD"] = "username"
+    s["AXES_RESET_ON_SUCCESS"] = True
+    s["AXES_LOCKOUT_TEMPLATE"] = "accounts/locked_out.html"
+    s["AXES_VERBOSE"] = False
+    s["AXES_HANDLER"] = (
+        "axes.handlers.database.AxesDatabaseHandler"
+        if environment != "test"
+        else "axes.handlers.cache.AxesCacheHandler"
+    )
+
+    s["LANGUAGE_CODE"] = get_str("LANGUAGE_CODE", "en-us")
+    s["TIME_ZONE"] = get_str("TIME_ZONE", "UTC")
+    s["USE_I18N"] = True
+    s["USE_TZ"] = True
+
+    s["STATIC_URL"] = get_str("STATIC_URL", "/static/")
+    s["STATIC_ROOT"] = Path(get_str("STATIC_ROOT", str(base_dir / "staticfiles")))
+    s["MEDIA_URL"] = get_str("MEDIA_URL", "/media/")
+    s["MEDIA_ROOT"] = Path(get_str("MEDIA_ROOT", str(base_dir / "media")))
+    s["STORAGES"] = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            if deployed
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+    s["CRISPY_ALLOWED_TEMPLATE_PACKS"] = "bootstrap5"
+    s["CRISPY_TEMPLATE_PACK"] = "bootstrap5"
+    s["MESSAGE_STORAGE"] = "django.contrib.messages.storage.session.SessionStorage"
+
+    s["REST_FRAMEWORK"] = rest_framework_config(environment)
+    s["SPECTACULAR_SETTINGS"] = {
+        "TITLE": "OpsBase API",
+        "DESCRIPTION": "Tenant-scoped REST API of an OpsBase application. "
+        "Authenticate with `Authorization: Token <token>`; every token belongs to one "
+        "membership, so every answer is limited to that tenant.",
+        "VERSION": "1",
+        "SERVE_INCLUDE_SCHEMA": False,
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+        "COMPONENT_SPLIT_REQUEST": True,
+    }
+    s["CORS_ALLOWED_ORIGINS"] = get_list("CORS_ALLOWED_ORIGINS")
+    s["CORS_URLS_REGEX"] = r"^/api/.*$"
+
+    s["CONTENT_SECURITY_POLICY"] = {
+        "DIRECTIVES": {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'"],
+            "img-src": ["'self'", "data:"],
+            "font-src": ["'self'"],
+            "connect-src": ["'self'"],
+            "object-src": ["'none'"],
+            "base-uri": ["'self'"],
+            "form-action": ["'self'"],
+            "frame-ancestors": ["'none'"],
+        }
+    }
+    s["X_FRAME_OPTIONS"] = "DENY"
+    s["SECURE_CONTENT_TYPE_NOSNIFF"] = True
+    s["SECURE_REFERRER_POLICY"] = "same-origin"
+    s["SESSION_COOKIE_HTTPONLY"] = True
+    s["SESSION_COOKIE_SAMESITE"] = "Lax"
+    s["CSRF_COOKIE_SAMESITE"] = "Lax"
+    if deployed:
+        s.update(_deployed_security())
+
+    s["LOG_DIR"] = Path(get_str("OPSBASE_LOG_DIR", str(base_dir / "logs")))
+    s["LOGGING"] = logging_config(s["LOG_DIR"], level=get_str("LOG_LEVEL", "INFO"))
+
+    if environment == "test":
+        s["PASSWORD_HASHERS"] = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        s["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+
+    _init_sentry(environment)
+    return s
+
+
+def _secret_key(environment: str) -> str:
+    if environment in ("prod", "staging"):
+        key = get_str("SECRET_KEY", required=True)
+        if len(key) < 50 or len(set(key)) < 5:
+            raise ConfigError(
+                "SECRET_KEY",
+                "is too short or too simple",
+                "use 50+ random characters, e.g. from `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(50))'`",
+            )
+        return key
+    # Development and tests: a fixed, clearly marked key is fine and keeps sessions stable.
+    return get_str("SECRET_KEY", "insecure-dev-key-only-for-local-use-never-in-production")
+
+
+def database_config(base_dir: Path, *, required: bool = False) -> dict[str, Any]:
+    """``DATABASE_URL`` as a Django database dict; SQLite in the project when unset."""
+    import dj_database_url
+
+    url = get_url("DATABASE_URL", schemes=DATABASE_SCHEMES, required=required)
+    if url is None:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": base_dir / "db.sqlite3",
+            "OPTIONS": {"timeout": 20},
+        }
+    if url.startswith("mariadb://"):
+        url = "mysql://" + url.removeprefix("mariadb://")
+    try:
+        config = dj_database_url.parse(url, conn_max_age=get_int("DATABASE_CONN_MAX_AGE", 60))
+    except ValueError as exc:
+        raise ConfigError("DATABASE_URL", f"cannot be parsed: {exc}") from None
+    config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.mysql":
+        config.setdefault("OPTIONS", {}).update(
+            {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
+        )
+        config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+    return config
+
+
+def cache_config() -> dict[str, Any]:
+    url = get_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+    if url is None:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "opsbase"}
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": get_str("CACHE_KEY_PREFIX", "opsbase"),
+    }
+
+
+def celery_config() -> dict[str, Any]:
+    broker = get_url("CELERY_BROKER_URL", schemes=("redis", "rediss", "amqp", "amqps", "memory"))
+    config: dict[str, Any] = {
+        "CELERY_TASK_SERIALIZER": "json",
+        "CELERY_ACCEPT_CONTENT": ["json"],
+        "CELERY_TASK_ACKS_LATE": True,
+        "CELERY_WORKER_PREFETCH_MULTIPLIER": 1,
+        "CELERY_TASK_TIME_LIMIT": 300,
+    }
+    if broker is None:
+        # No broker: run tasks in-process, immediately, so nothing is lost or left waiting.
+        config.update(CELERY_TASK_ALWAYS_EAGER=True, CELERY_TASK_EAGER_PROPAGATES=True)
+        return config
+    config["CELERY_BROKER_URL"] = broker
+    config["CELERY_RESULT_BACKEND"] = get_str("CELERY_RESULT_BACKEND")
+    return config
+
+
+def email_config(*, required: bool = False) -> dict[str, Any]:
+    host = get_str("EMAIL_HOST", required=required)
+    config: dict[str, Any] = {
+        "DEFAULT_FROM_EMAIL": get_str("DEFAULT_FROM_EMAIL", "OpsBase <noreply@localhost>"),
+        "SERVER_EMAIL": get_str("SERVER_EMAIL", "opsbase@localhost"),
+    }
+    if host is None:
+        config["EMAIL_BACKEND"] = "django.core.mail.backends.console.EmailBackend"
+        return config
+    config.update(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST=host,
+        EMAIL_PORT=get_int("EMAIL_PORT", 587),
+        EMAIL_HOST_USER=get_str("EMAIL_HOST_USER", ""),
+        EMAIL_HOST_PASSWORD=get_str("EMAIL_HOST_PASSWORD", ""),
+        EMAIL_USE_TLS=get_bool("EMAIL_USE_TLS", True),
+        EMAIL_TIMEOUT=get_int("EMAIL_TIMEOUT", 10),
+    )
+    return config
+
+
+def rest_framework_config(environment: str) -> dict[str, Any]:
+    return {
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            "opsbase.api.authentication.ApiTokenAuthentication",
+            "opsbase.api.authentication.SessionMembershipAuthentication",
+        ],
+        "DEFAULT_PERMISSION_CLASSES": ["opsbase.api.permissions.HasActiveMembership"],
+        "DEFAULT_PAGINATION_CLASS": "opsbase.api.pagination.PageNumberPagination",
+        "PAGE_SIZE": 25,
+        "DEFAULT_FILTER_BACKENDS": [
+            "django_filters.rest_framework.DjangoFilterBackend",
+            "rest_framework.filters.SearchFilter",
+            "rest_framework.filters.OrderingFilter",
+        ],
+        "DEFAULT_SCHEMA_CLASS": "opsbase.api.schema.AutoSchema",
+        "EXCEPTION_HANDLER": "opsbase.api.errors.exception_handler",
+        "DEFAULT_THROTTLE_CLASSES": [
+            "opsbase.api.throttling.AnonRateThrottle",
+            "opsbase.api.throttling.UserRateThrottle",
+        ],
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": get_str("OPSBASE_API_ANON_RATE", "60/minute"),
+            "user": get_str("OPSBASE_API_USER_RATE", "1200/minute"),
+            "auth_token": get_str("OPSBASE_API_LOGIN_RATE", "10/minute"),
+        },
+        "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    }
+
+
+def _deployed_security() -> dict[str, Any]:
+    return {
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+        "OPSBASE_PROXY_COUNT": get_int("OPSBASE_PROXY_COUNT", 1),
+        "SECURE_SSL_REDIRECT": get_bool("SECURE_SSL_REDIRECT", True),
+        # Load balancers and monitors probe health over plain HTTP on the private side.
+        "SECURE_REDIRECT_EXEMPT": [r"^health/"],
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        # Start HSTS low (an hour) and raise it once HTTPS is known to work everywhere.
+        "SECURE_HSTS_SECONDS": get_int("SECURE_HSTS_SECONDS", 3600),
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True),
+        "SECURE_HSTS_PRELOAD": get_bool("SECURE_HSTS_PRELOAD", False),
+        # Preloading is a commitment a person makes (hstspreload.org), not a default.
+        "SILENCED_SYSTEM_CHECKS": []
+        if get_bool("SECURE_HSTS_PRELOAD", False)
+        else ["security.W021"],
+    }
+
+
+def logging_config(log_dir: Path, *, level: str = "INFO") -> dict[str, Any]:
+    """JSON lines to stdout and to rotating ``app.log``, ``errors.log`` and ``db.log``."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+
+    def rotating(name: str, level: str) -> dict[str, Any]:
+        return {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": str(log_dir / name),
+            "maxBytes": 10 * 1024 * 1024,
+            "backupCount": 5,
+            "encoding": "utf-8",
+            "formatter": "json",
+            "filters": ["request_id"],
+            "level": level,
+            "delay": True,
+        }
+
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "opsbase.core.logging.RequestIdFilter"}},
+        "formatters": {"json": {"()": "opsbase.core.logging.JsonLinesFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["request_id"],
+            },
+            "app_file": rotating("app.log", "INFO"),
+            "error_file": rotating("errors.log", "ERROR"),
+            "db_file": rotating("db.log", "DEBUG"),
+        },
+        "root": {"handlers": ["console", "app_file", "error_file"], "level": level},
+        "loggers": {
+            # Django logs SQL only when DEBUG is on; db.log then holds every statement.
+            "django.db.backends": {"handlers": ["db_file"], "level": "DEBUG", "propagate": False},
+            "django.security": {"level": "INFO"},
+        },
+    }
+
+
+def _init_sentry(environment: str) -> None:
+    dsn = get_url("SENTRY_DSN", schemes=("https", "http"))
+    if dsn is None:
+        return
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        traces_sample_rate=float(get_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+        send_default_pii=False,
+    )

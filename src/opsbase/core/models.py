@@ -1,0 +1,207 @@
+"""Base models: timestamps, and tenant ownership that fails closed.
+
+A tenant-owned model's default manager refuses to run a query that is not restricted to one
+tenant. ``Task.objects.filter(tenant=t)`` (or ``Task.objects.for_tenant(t)``) works;
+``Task.objects.all()`` or ``Task.objects.filter(pk=3)`` raises ``TenantScopeRequired`` when
+evaluated, so a forgotten filter crashes a test instead of leaking another tenant's data.
+Code that must cross tenants (migrations, the superuser admin, the audit verifier) says so
+with ``Model.objects.unscoped()``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models.lookups import Exact, In
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import TenantScopeRequired
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def _where_has_tenant(where, field) -> bool:
+    """True when the WHERE tree ANDs in ``tenant = x`` or ``tenant IN (...)`` at top level."""
+    if where.negated or (where.connector != "AND" and len(where.children) > 1):
+        return False
+    for child in where.children:
+        if isinstance(child, Exact | In):
+            target = getattr(child.lhs, "target", None)
+            if target is not None and target == field and child.rhs is not None:
+                return True
+        elif hasattr(child, "children") and _where_has_tenant(child, field):
+            return True
+    return False
+
+
+class TenantQuerySet(models.QuerySet):
+    _unscoped = False
+
+    def for_tenant(self, tenant) -> TenantQuerySet:
+        """Rows of *tenant* (a Tenant or its primary key) only."""
+        if tenant is None:
+            raise TenantScopeRequired(f"{self.model.__name__}: for_tenant() needs a tenant, got None.")
+        return self.filter(tenant=tenant)
+
+    def unscoped(self) -> TenantQuerySet:
+        """Rows of every tenant: for migrations, superuser tools and cross-tenant jobs only."""
+        clone = self._chain()
+        clone._unscoped = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._unscoped = self._unscoped
+        return clone
+
+    def is_tenant_scoped(self) -> bool:
+        if self._unscoped or self._hints.get("instance") is not None:
+            # Related managers (``parent.children``) are scoped by their parent row.
+            return True
+        field = self.model._meta.get_field("tenant")
+        return _where_has_tenant(self.query.where, field)
+
+    def _require_scope(self) -> None:
+        if not self.is_tenant_scoped():
+            name = self.model.__name__
+            raise TenantScopeRequired(
+                f"{name} is tenant-owned: filter by tenant ({name}.objects.for_tenant(tenant)) "
+                f"or, for deliberate cross-tenant code, use {name}.objects.unscoped()."
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def count(self):
+        if self._result_cache is None:
+            self._require_scope()
+        return super().count()
+
+    def exists(self):
+        if self._result_cache is None:
+            self._require_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def iterator(self, *args, **kwargs):
+        self._require_scope()
+        return super().iterator(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._require_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._require_scope()
+        return super().delete()
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    """Default manager of tenant-owned models: every query must name its tenant."""
+
+    use_in_migrations = False
+
+
+class TenantOwnedModel(TimeStampedModel):
+    """A row that belongs to exactly one tenant. Subclass this for every tenant's data."""
+
+    tenant = models.ForeignKey(
+        "tenants.Tenant", on_delete=models.CASCADE, related_name="+", verbose_name=_("tenant")
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        # Django's internals (forward relations, cascades, saves) use the plain base
+        # manager, which is left as it is.
+        abstract = True
+
+
+# -- workflows ------------------------------------------------------------------------------
+# The declarations and the one write path live in ``opsbase.core.workflows``; these are the
+# pieces the database needs.
+
+
+class WorkflowQuerySet(TenantQuerySet):
+    """A tenant queryset whose ``update()`` refuses to change a workflow's state field."""
+
+    def update(self, **kwargs):
+        state_fields = {
+            name
+            for f in self.model._meta.concrete_fields
+            if getattr(f, "workflow", None) is not None
+            for name in (f.name, f.attname)
+        }
+        refused = sorted(state_fields.intersection(kwargs))
+        if refused:
+            from .exceptions import InvalidTransition
+
+            name = self.model.__name__
+            raise InvalidTransition(
+                f"{name}.{refused[0]} changes only through its workflow "
+                f"(opsbase.core.workflows.transition_apply); QuerySet.update() cannot set it.",
+                extra={"fields": refused},
+            )
+        return super().update(**kwargs)
+
+
+class WorkflowManager(TenantManager.from_queryset(WorkflowQuerySet)):
+    """Default manager of a tenant-owned model with a ``StateField``."""
+
+    use_in_migrations = False
+
+
+class StateChange(TenantOwnedModel):
+    """One stay of an object in one state: time in state, and who moved it there."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    # Text, so that objects with integer and UUID keys share the table.
+    object_id = models.CharField(_("object"), max_length=64)
+    field = models.CharField(_("field"), max_length=64)
+    transition = models.CharField(_("transition"), max_length=64, blank=True)
+    from_state = models.CharField(_("from"), max_length=64, blank=True)
+    to_state = models.CharField(_("state"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    data = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    entered_at = models.DateTimeField(_("entered"))
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    duration_seconds = models.FloatField(_("seconds in state"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["entered_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["tenant", "content_type", "object_id", "field"],
+                name="statechange_tenant_object",
+            ),
+            models.Index(
+                fields=["tenant", "content_type", "to_state", "left_at"],
+                name="statechange_tenant_state",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.from_state} -> {self.to_state}"

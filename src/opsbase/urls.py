@@ -1,0 +1,22 @@
+"""The library's URLconf: a project includes it at its root (``path("", include("opsbase.urls"))``)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from opsbase.conf import setting
+
+urlpatterns = [
+    path("", include("opsbase.web.urls")),
+    path("accounts/", include("opsbase.apps.accounts.urls")),
+    path("org/", include("opsbase.apps.tenants.urls")),
+    path("org/roles/", include("opsbase.apps.roles.urls")),
+    path("org/audit/", include("opsbase.apps.audit.urls")),
+    path("health/", include("opsbase.core.urls")),
+    path("api/", include("opsbase.api.urls")),
+    path(setting("ADMIN_URL"), admin.site.urls),
+]
+
+handler400 = "opsbase.web.views.bad_request"
+handler403 = "opsbase.web.views.permission_denied"
+handler404 = "opsbase.web.views.page_not_found"
+handler500 = "opsbase.web.views.server_error"
