@@ -1,0 +1,35 @@
+"""Resolve the active membership of a signed-in user for each request."""
+
+from __future__ import annotations
+
+from opsbase.core.context import tenant_id_var
+
+from .selectors import SESSION_KEY, membership_active_for_user
+
+
+class ActiveMembershipMiddleware:
+    """Sets ``request.membership`` and ``request.tenant`` (``None`` when there is none).
+
+    API requests authenticated by token set their membership in the authentication class
+    instead; this middleware only reads the session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        request.tenant = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            membership = membership_active_for_user(
+                user=user, tenant_id=request.session.get(SESSION_KEY)
+            )
+            if membership is not None:
+                request.membership = membership
+                request.tenant = membership.tenant
+        token = tenant_id_var.set(request.tenant.pk if request.tenant else None)
+        try:
+            return self.get_response(request)
+        finally:
+            tenant_id_var.reset(token)
