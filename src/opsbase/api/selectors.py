@@ -1,0 +1,75 @@
+"""Reads of API tokens, and of the membership a token request asks for."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from opsbase.apps.roles.policy import policy
+from opsbase.apps.tenants.selectors import membership_list_for_user
+from opsbase.core.exceptions import NotFound
+
+from .keys import key_hash
+from .models import ApiToken, ApiTokenStatus
+from .rules import MANAGE_TOKENS
+
+
+def api_token_list(*, membership) -> QuerySet[ApiToken]:
+    """Tokens of the tenant that *membership* may manage (its own; every one for an Admin)."""
+    queryset = ApiToken.objects.for_tenant(membership.tenant_id).select_related("membership__user")
+    return policy.scope(membership, MANAGE_TOKENS, queryset)
+
+
+def api_token_list_own(*, membership) -> QuerySet[ApiToken]:
+    """The tokens of *membership* itself, newest first."""
+    return ApiToken.objects.for_tenant(membership.tenant_id).filter(membership=membership)
+
+
+def api_token_filter_status(queryset: QuerySet[ApiToken], status: str) -> QuerySet[ApiToken]:
+    """*queryset* narrowed to tokens in *status* (``active``, ``expired`` or ``revoked``)."""
+    now = timezone.now()
+    if status == ApiTokenStatus.REVOKED:
+        return queryset.filter(revoked_at__isnull=False)
+    if status == ApiTokenStatus.EXPIRED:
+        return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+    if status == ApiTokenStatus.ACTIVE:
+        return queryset.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now), revoked_at__isnull=True
+        )
+    return queryset
+
+
+def api_token_get_for(*, membership, pk) -> ApiToken:
+    """The token *pk* of the acting membership's tenant; ``NotFound`` for any other."""
+    found = (
+        ApiToken.objects.for_tenant(membership.tenant_id)
+        .select_related("membership__user")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def api_token_get_by_key(*, raw: str) -> ApiToken | None:
+    """The token whose raw form is *raw* (in any state), with what authentication checks.
+
+    Found by the hash of *raw*, so no stored secret is ever compared character by character.
+    """
+    if not raw:
+        return None
+    # Deliberately across tenants: the token is what tells which tenant the caller acts in.
+    return (
+        ApiToken.objects.unscoped()
+        .select_related("membership__user", "membership__role", "membership__tenant")
+        .filter(key_hash=key_hash(raw))
+        .first()
+    )
+
+
+def api_membership_for_sign_in(*, user, tenant_slug: str):
+    """*user*'s active membership of the active tenant *tenant_slug*, or None."""
+    return (
+        membership_list_for_user(user=user).filter(tenant__slug=(tenant_slug or "").strip()).first()
+    )

@@ -1,0 +1,101 @@
+"""Input and output of the API's own endpoints: parsing and validation only."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .models import ApiToken, ApiTokenStatus
+
+MAX_EXPIRY_DAYS = 3650
+
+
+class ExpiryDaysField(serializers.IntegerField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_EXPIRY_DAYS)
+        kwargs.setdefault(
+            "help_text", _("Days until the token stops working; without it, it never expires.")
+        )
+        super().__init__(**kwargs)
+
+
+class AuthTokenSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    tenant = serializers.SlugField(help_text=_("The organization's slug."))
+    name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    expires_in_days = ExpiryDaysField()
+
+
+class AuthTokenIssuedSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_("Shown once: store it now."))
+    prefix = serializers.CharField()
+    tenant = serializers.SlugField()
+    role = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=ApiTokenStatus.choices, read_only=True)
+    user = serializers.EmailField(source="membership.user.email", read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "status",
+            "membership",
+            "user",
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+    expires_in_days = ExpiryDaysField()
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(read_only=True, help_text=_("Shown once: store it now."))
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+
+class MeUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    name = serializers.CharField(source="get_full_name")
+
+
+class MeTenantSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class MeRoleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    user = MeUserSerializer()
+    tenant = MeTenantSerializer()
+    role = MeRoleSerializer()
+    membership = serializers.IntegerField(help_text=_("The id of the acting membership."))
+    permissions = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Codenames the role grants.")
+    )
+    authentication = serializers.ChoiceField(choices=["token", "session"])

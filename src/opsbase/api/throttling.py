@@ -1,0 +1,29 @@
+"""Rate limits. Same as DRF's, except that rates are read from settings at request time.
+
+DRF's throttles copy ``DEFAULT_THROTTLE_RATES`` into a class attribute at import, so a
+changed setting (a project's override after import, ``override_settings`` in tests) would be
+ignored; these read ``api_settings`` (which follows setting changes) on every request.
+"""
+
+from __future__ import annotations
+
+from rest_framework import throttling
+from rest_framework.settings import api_settings
+
+
+class _RatesFromSettings:
+    @property
+    def THROTTLE_RATES(self):  # noqa: N802 - the name DRF's throttles read
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+class AnonRateThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
+    """Callers without credentials, per client address (rate ``anon``)."""
+
+
+class UserRateThrottle(_RatesFromSettings, throttling.UserRateThrottle):
+    """Signed-in callers (session or token), per user (rate ``user``)."""
+
+
+class ScopedRateThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):
+    """Per view ``throttle_scope`` (e.g. ``auth_token``), per user or client address."""
