@@ -1,0 +1,68 @@
+"""The dashboard and the themed error pages (``handler400/403/404/500`` point here)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.urls import NoReverseMatch, reverse
+
+from opsbase.conf import setting
+
+from .context_processors import nav_sections
+from .decorators import membership_required
+
+logger = logging.getLogger(__name__)
+
+_BARE_500 = (
+    "<!doctype html><html lang=en><head><meta charset=utf-8><title>Server error</title></head>"
+    "<body><h1>Server error (500)</h1><p>Something went wrong. Try again in a moment.</p>"
+    "</body></html>"
+)
+
+
+@membership_required
+def home(request):
+    """The dashboard of the active membership: its organization, role and modules."""
+    entries = [e for s in nav_sections(request) for e in s["entries"]]
+    quick_links = [e for e in entries if e["item"].url_name != "web:home"]
+    return render(request, "opsbase/home.html", {"quick_links": quick_links})
+
+
+def _error_context() -> dict:
+    try:
+        home_url = reverse("web:home")
+    except NoReverseMatch:
+        home_url = "/"
+    return {"home_url": home_url, "site_name": setting("SITE_NAME")}
+
+
+def bad_request(request, exception=None):
+    return render(request, "opsbase/errors/400.html", _error_context(), status=400)
+
+
+def permission_denied(request, exception=None):
+    """403 with the policy's reason (``PermissionDenied.message``) when there is one."""
+    reason = getattr(exception, "message", None) or (str(exception) if exception else "")
+    context = {**_error_context(), "reason": reason}
+    return render(request, "opsbase/errors/403.html", context, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "opsbase/errors/404.html", _error_context(), status=404)
+
+
+def server_error(request):
+    """500 page rendered without the request: whatever broke must not break this too."""
+    try:
+        context = _error_context()
+    except Exception:  # the settings or URLconf may be what is broken
+        context = {}
+    try:
+        body = loader.get_template("opsbase/errors/500.html").render(context)
+    except Exception:
+        logger.exception("The 500 page could not be rendered; answering with plain HTML.")
+        body = _BARE_500
+    return HttpResponseServerError(body)
