@@ -1,0 +1,134 @@
+"""Settings building blocks: embedded defaults, one variable per production part, and
+start-up that stops with one line naming a missing or malformed variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from opsbase.conf import ConfigError, build_settings
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "example"
+GOOD_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP"
+PROD_ENV = {
+    "SECRET_KEY": GOOD_KEY,
+    "ALLOWED_HOSTS": "ops.example.com",
+    "DATABASE_URL": "sqlite:////tmp/opsbase-prod-check.sqlite3",
+}
+VARIABLES = (
+    "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL",
+    "EMAIL_HOST", "SENTRY_DSN", "DEBUG", "DJANGO_ENV", "DJANGO_SETTINGS_MODULE",
+)
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def manage(*args, env_extra=None, settings_module="config.settings.prod"):
+    env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    env.update(DJANGO_SETTINGS_MODULE=settings_module, PYTHONPATH=str(REPO / "src"))
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=EXAMPLE, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_embedded_defaults_need_nothing(clean_env):
+    s = build_settings(clean_env, "dev")
+    assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert s["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert s["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    assert s["DEBUG"] is True
+
+
+def test_each_production_part_is_one_variable(clean_env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://app:pw@db.internal:5432/app")
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/1")
+    monkeypatch.setenv("CELERY_BROKER_URL", "amqp://guest:guest@mq.internal:5672//")
+    monkeypatch.setenv("EMAIL_HOST", "smtp.internal")
+    s = build_settings(clean_env, "dev")
+    db = s["DATABASES"]["default"]
+    assert (db["ENGINE"], db["HOST"], db["NAME"]) == (
+        "django.db.backends.postgresql", "db.internal", "app")
+    assert s["CACHES"]["default"]["BACKEND"].endswith("RedisCache")
+    assert "CELERY_TASK_ALWAYS_EAGER" not in s
+    assert s["CELERY_BROKER_URL"].startswith("amqp://")
+    assert s["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+
+
+def test_mariadb_urls_get_utf8mb4(clean_env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mariadb://root@127.0.0.1:3306/ops")
+    db = build_settings(clean_env, "dev")["DATABASES"]["default"]
+    assert db["ENGINE"] == "django.db.backends.mysql"
+    assert db["OPTIONS"]["charset"] == "utf8mb4"
+
+
+def test_dotenv_files_load_in_order_and_real_variables_win(clean_env, monkeypatch):
+    (clean_env / ".env").write_text("REDIS_URL=redis://from-dotenv:6379/0\nTIME_ZONE=Europe/Paris\n")
+    (clean_env / ".env.dev").write_text("TIME_ZONE=Asia/Tokyo\nLANGUAGE_CODE=fr\n")
+    monkeypatch.setenv("LANGUAGE_CODE", "de")
+    for name in ("TIME_ZONE",):
+        monkeypatch.delenv(name, raising=False)
+    s = build_settings(clean_env, "dev")
+    assert s["CACHES"]["default"]["LOCATION"] == "redis://from-dotenv:6379/0"
+    assert s["TIME_ZONE"] == "Europe/Paris"  # .env first; .env.dev does not override it
+    assert s["LANGUAGE_CODE"] == "de"
+    for name in ("REDIS_URL", "TIME_ZONE"):
+        os.environ.pop(name, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("DATABASE_URL", "oracle://x@y/z", "scheme"),
+        ("REDIS_URL", "http://cache:6379", "scheme"),
+        ("DEBUG", "maybe", "boolean"),
+    ],
+)
+def test_a_malformed_value_names_the_variable(clean_env, monkeypatch, name, value, words):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        build_settings(clean_env, "dev")
+    assert info.value.variable == name
+    assert words in str(info.value.code)
+
+
+def test_prod_without_secret_key_stops_with_one_line_naming_it():
+    env = dict(PROD_ENV)
+    del env["SECRET_KEY"]
+    result = manage("check", env_extra=env)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "SECRET_KEY" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["ALLOWED_HOSTS", "DATABASE_URL"])
+def test_prod_requires_hosts_and_database(missing):
+    env = dict(PROD_ENV)
+    del env[missing]
+    result = manage("check", env_extra=env)
+    assert result.returncode == 1
+    assert missing in result.stderr.strip().splitlines()[-1]
+
+
+def test_prod_refuses_a_weak_secret_key():
+    result = manage("check", env_extra={**PROD_ENV, "SECRET_KEY": "short"})
+    assert result.returncode == 1
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_prod_passes_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PROD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,282 @@
+"""The page shell: dashboard, sidebar, tenant switcher, user menu, messages, CSP, tags."""
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from opsbase.apps.roles.constants import RoleKind
+from opsbase.testing.factories import MembershipFactory, UserFactory
+from opsbase.testing.matrix import session_client
+from opsbase.web import navigation
+from opsbase.web.context_processors import tenant_memberships
+
+from .conftest import ADMIN_ONLY
+
+
+def sidebar(html: str) -> str:
+    match = re.search(r'<aside class="opsbase-sidebar.*?</aside>', html, flags=re.DOTALL)
+    assert match, "the page has no sidebar"
+    return match.group(0)
+
+
+def switcher(html: str) -> str:
+    match = re.search(
+        r'<li class="nav-item dropdown opsbase-tenant-switcher">.*?</li>\s*</ul>',
+        html,
+        flags=re.DOTALL,
+    )
+    assert match, "the page has no tenant switcher"
+    return match.group(0)
+
+
+# -- dashboard -----------------------------------------------------------------------------
+
+
+def test_home_shows_the_tenant_the_role_and_the_dashboard_entry(world):
+    response = session_client(world.members[RoleKind.MANAGER]).get(reverse("web:home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Acme" in html and "Globex" not in html
+    assert "You are signed in as Manager." in html
+    assert 'href="/" aria-current="page"' in sidebar(html)
+    assert "Dashboard" in sidebar(html)
+
+
+def test_sidebar_and_quick_links_hide_entries_the_role_cannot_use(world, admin_only_item):
+    user_page = session_client(world.members[RoleKind.USER]).get("/").content.decode()
+    admin_page = session_client(world.members[RoleKind.ADMIN]).get("/").content.decode()
+    assert "Secret plans" not in user_page
+    assert "Secret plans" in sidebar(admin_page)
+    assert admin_page.count('href="/t/items/"') == 2  # sidebar and dashboard quick link
+
+
+def test_a_custom_role_granted_the_codename_sees_the_entry(world, admin_only_item):
+    member = world.members[RoleKind.USER]
+    member.role.permissions = [*member.role.permissions, ADMIN_ONLY]
+    member.role.save()
+    assert "Secret plans" in sidebar(session_client(member).get("/").content.decode())
+
+
+def test_sidebar_sections_come_in_order_with_headings(world, admin_only_item):
+    navigation.register(
+        navigation.NavItem("Org settings", "webtest_item", section="organization", order=1)
+    )
+    try:
+        html = sidebar(session_client(world.members[RoleKind.ADMIN]).get("/").content.decode())
+    finally:
+        navigation.unregister("webtest_item")
+    # "webtest_item" needs an argument, so it cannot be reversed and is left out.
+    assert "Org settings" not in html
+    modules, organization = html.index("Modules"), html.find("Organization")
+    assert modules < html.index("Dashboard") < html.index("Secret plans")
+    assert organization == -1 or organization > html.index("Secret plans")
+
+
+def test_the_entry_of_the_current_section_is_highlighted_on_its_sub_pages(world, admin_only_item):
+    html = sidebar(
+        session_client(world.members[RoleKind.ADMIN]).get("/t/items/7/").content.decode()
+    )
+    assert re.search(r'class="nav-link[^"]* active" href="/t/items/" aria-current="page"', html)
+    assert re.search(r'class="nav-link[^"]*link-body-emphasis" href="/"', html)
+
+
+def test_sections_for_marks_the_longest_matching_entry():
+    navigation.register(navigation.NavItem("Home again", "web:home"))
+    try:
+        entries = [e for s in navigation.sections_for(None, "/") for e in s["entries"]]
+    finally:
+        navigation.register(navigation.NavItem("Dashboard", "web:home", "speedometer2", order=0))
+    assert [e["active"] for e in entries if e["url"] == "/"] == [True]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(db):
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_user_without_organization_is_sent_to_onboarding(db):
+    client = Client()
+    client.force_login(UserFactory())
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tenants:onboarding")
+
+
+# -- tenant switcher and user menu ---------------------------------------------------------
+
+
+def test_switcher_lists_every_tenant_of_the_user_as_a_post_form(world):
+    member = world.members[RoleKind.USER]
+    MembershipFactory(tenant=world.away, user=member.user, kind=RoleKind.MANAGER)
+    html = switcher(session_client(member).get("/").content.decode())
+    assert "Acme" in html and "Globex" in html
+    forms = re.findall(r'<form method="post" action="([^"]+)">(.*?)</form>', html, re.DOTALL)
+    assert {action for action, _ in forms} == {reverse("tenants:switch")}
+    assert {re.search(r'name="tenant" value="(\d+)"', f).group(1) for _, f in forms} == {
+        str(world.home.pk),
+        str(world.away.pk),
+    }
+    assert all("csrfmiddlewaretoken" in f for _, f in forms)
+
+
+def test_switching_tenant_from_the_navbar_changes_the_dashboard(world):
+    member = world.members[RoleKind.USER]
+    MembershipFactory(tenant=world.away, user=member.user, kind=RoleKind.MANAGER)
+    client = session_client(member)
+    response = client.post(reverse("tenants:switch"), {"tenant": world.away.pk, "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert "You are signed in as Manager." in html
+    assert re.search(r'class="dropdown-item[^"]*active"[^>]*>\s*<span>Globex', switcher(html))
+
+
+def test_switcher_does_not_list_inactive_memberships(world):
+    member = world.members[RoleKind.USER]
+    MembershipFactory(tenant=world.away, user=member.user, kind=RoleKind.USER, is_active=False)
+    assert "Globex" not in session_client(member).get("/").content.decode()
+
+
+def test_the_switcher_list_is_queried_once_per_request(world, django_assert_num_queries):
+    request = RequestFactory().get("/")
+    request.user = world.members[RoleKind.USER].user
+    with django_assert_num_queries(1):
+        first = tenant_memberships(request)
+        again = tenant_memberships(request)
+    assert first is again and len(first) == 1
+
+
+def test_the_dashboard_query_count_does_not_grow_with_tenants_or_entries(
+    world, admin_only_item, django_assert_max_num_queries
+):
+    # Session, user, active membership, switcher list: nothing per tenant or per entry.
+    member = world.members[RoleKind.ADMIN]
+    client = session_client(member)
+    client.get("/")
+    with django_assert_max_num_queries(4):
+        assert client.get("/").status_code == 200
+    MembershipFactory(tenant=world.away, user=member.user, kind=RoleKind.USER)
+    navigation.register(navigation.NavItem("More", "webtest_more", codename=ADMIN_ONLY))
+    try:
+        with django_assert_max_num_queries(4):
+            html = client.get("/").content.decode()
+        assert "Globex" in html and 'href="/t/more/"' in html
+    finally:
+        navigation.unregister("webtest_more")
+
+
+def test_user_menu_links_to_the_account_pages_and_signs_out_by_post(world):
+    html = session_client(world.members[RoleKind.USER]).get("/").content.decode()
+    menu = html[html.index("opsbase-user-menu") :]
+    assert f'href="{reverse("accounts:profile")}"' in menu
+    assert f'href="{reverse("accounts:password_change")}"' in menu
+    assert re.search(
+        rf'<form method="post" action="{reverse("accounts:logout")}">\s*<input type="hidden" '
+        r'name="csrfmiddlewaretoken"',
+        menu,
+    )
+
+
+def test_signed_out_pages_offer_sign_in_and_no_member_menus(web_urls, db):
+    html = Client().get("/t/items/").content.decode()
+    assert f'href="{reverse("accounts:login")}"' in html
+    assert "opsbase-user-menu" not in html
+    assert "opsbase-tenant-switcher" not in html
+    assert "opsbase-sidebar" not in html
+
+
+# -- page furniture ------------------------------------------------------------------------
+
+
+def test_messages_are_dismissible_alerts_and_errors_are_danger(world, web_urls):
+    html = session_client(world.members[RoleKind.USER]).get("/t/messages/").content.decode()
+    assert re.search(r"alert alert-success alert-dismissible[^>]*>\s*<div>Saved the pump.", html)
+    assert re.search(r"alert alert-danger alert-dismissible[^>]*>\s*<div>The valve", html)
+    assert re.search(r"alert alert-warning alert-dismissible[^>]*>\s*<div>Stock is low.", html)
+    assert html.count('data-bs-dismiss="alert"') == 3
+
+
+def test_pages_carry_a_strict_content_security_policy(world):
+    response = session_client(world.members[RoleKind.USER]).get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+
+
+def test_htmx_is_configured_for_csp_and_sends_the_csrf_token(world):
+    response = session_client(world.members[RoleKind.USER]).get("/")
+    html = response.content.decode()
+    assert '"includeIndicatorStyles": false' in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert f"""hx-headers='{{"X-CSRFToken": "{token}"}}'""" in html
+
+
+def test_color_mode_script_loads_blocking_in_head_before_the_stylesheets(world):
+    html = session_client(world.members[RoleKind.USER]).get("/").content.decode()
+    head = html[: html.index("</head>")]
+    script = re.search(r'<script src="[^"]*/opsbase/js/color-mode\.js"></script>', head)
+    assert script and script.start() < head.index("bootstrap.min.css")
+    for value in ("light", "dark", "auto"):
+        assert f'data-bs-theme-value="{value}"' in html
+
+
+def test_page_actions_block_is_rendered_in_the_page_header(world):
+    template = Template(
+        '{% extends "opsbase/base.html" %}{% block page_actions %}'
+        '<a class="btn btn-primary" href="/new/">New</a>{% endblock %}'
+    )
+    request = RequestFactory().get("/")
+    request.user = world.members[RoleKind.USER].user
+    request.membership = world.members[RoleKind.USER]
+    html = template.render(Context({"request": request, "user": request.user}))
+    assert '<div class="opsbase-page-actions"><a class="btn btn-primary" href="/new/">' in html
+
+
+# -- template tags -------------------------------------------------------------------------
+
+
+def render(source: str, membership, **context) -> str:
+    request = RequestFactory().get("/")
+    request.membership = membership
+    return Template(source).render(Context({"request": request, **context})).strip()
+
+
+def test_can_tag_answers_for_the_requests_membership(world, admin_only_item):
+    source = '{% load opsbase_policy %}{% can "webtest.admin_only" as ok %}{{ ok|yesno:"y,n" }}'
+    assert render(source, world.members[RoleKind.ADMIN]) == "y"
+    assert render(source, world.members[RoleKind.USER]) == "n"
+    assert render(source, None) == "n"
+
+
+def test_can_tag_checks_the_object_tenant(world, admin_only_item):
+    source = '{% load opsbase_policy %}{% can "webtest.admin_only" obj as ok %}{{ ok|yesno:"y,n" }}'
+    admin = world.members[RoleKind.ADMIN]
+    assert render(source, admin, obj=world.spare) == "y"
+    assert render(source, admin, obj=world.away_members[RoleKind.USER]) == "n"
+
+
+def test_denial_reason_tag_gives_the_rules_reason(world, admin_only_item):
+    source = '{% load opsbase_policy %}{% denial_reason "webtest.admin_only" as why %}[{{ why }}]'
+    assert render(source, world.members[RoleKind.USER]) == "[Admins only.]"
+    assert render(source, world.members[RoleKind.ADMIN]) == "[]"
+
+
+def test_url_or_none_resolves_installed_routes_only():
+    source = (
+        '{% load opsbase_shell %}{% url_or_none "web:home" as a %}'
+        '{% url_or_none "nowhere:at_all" as b %}[{{ a }}|{{ b|default:"none" }}]'
+    )
+    assert Template(source).render(Context({})) == "[/|none]"
+
+
+@pytest.mark.parametrize("level", ["debug", "info", "success", "warning", "error"])
+def test_alert_class_maps_every_message_level(level):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+
+    message = Message(getattr(constants, level.upper()), "x")
+    html = Template("{% load opsbase_shell %}{{ m|alert_class }}").render(Context({"m": message}))
+    assert html == {"error": "danger", "debug": "secondary"}.get(level, level)
