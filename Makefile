@@ -58,12 +58,12 @@ test-all: test-sqlite test-postgres test-mariadb test-django42
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src tests example bench
+	$(BIN)/ruff format --check src tests example $(wildcard bench)
 	cd example && ../$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format src tests example bench
+	$(BIN)/ruff format src tests example $(wildcard bench)
 
 audit: $(STAMP)
 	$(BIN)/python -m pip install --quiet pip-audit

@@ -1,4 +1,7 @@
-"""The library's URLconf: a project includes it at its root (``path("", include("opsbase.urls"))``)."""
+"""The library's URLconf.
+
+A project includes it at its root: ``path("", include("opsbase.urls"))``.
+"""
 
 from django.contrib import admin
 from django.urls import include, path

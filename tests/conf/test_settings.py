@@ -19,8 +19,16 @@ PROD_ENV = {
     "DATABASE_URL": "sqlite:////tmp/opsbase-prod-check.sqlite3",
 }
 VARIABLES = (
-    "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL",
-    "EMAIL_HOST", "SENTRY_DSN", "DEBUG", "DJANGO_ENV", "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_HOST",
+    "SENTRY_DSN",
+    "DEBUG",
+    "DJANGO_ENV",
+    "DJANGO_SETTINGS_MODULE",
 )
 
 
@@ -37,7 +45,11 @@ def manage(*args, env_extra=None, settings_module="config.settings.prod"):
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=EXAMPLE, env=env, capture_output=True, text=True, timeout=120,
+        cwd=EXAMPLE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -58,7 +70,10 @@ def test_each_production_part_is_one_variable(clean_env, monkeypatch):
     s = build_settings(clean_env, "dev")
     db = s["DATABASES"]["default"]
     assert (db["ENGINE"], db["HOST"], db["NAME"]) == (
-        "django.db.backends.postgresql", "db.internal", "app")
+        "django.db.backends.postgresql",
+        "db.internal",
+        "app",
+    )
     assert s["CACHES"]["default"]["BACKEND"].endswith("RedisCache")
     assert "CELERY_TASK_ALWAYS_EAGER" not in s
     assert s["CELERY_BROKER_URL"].startswith("amqp://")
@@ -73,7 +88,9 @@ def test_mariadb_urls_get_utf8mb4(clean_env, monkeypatch):
 
 
 def test_dotenv_files_load_in_order_and_real_variables_win(clean_env, monkeypatch):
-    (clean_env / ".env").write_text("REDIS_URL=redis://from-dotenv:6379/0\nTIME_ZONE=Europe/Paris\n")
+    (clean_env / ".env").write_text(
+        "REDIS_URL=redis://from-dotenv:6379/0\nTIME_ZONE=Europe/Paris\n"
+    )
     (clean_env / ".env.dev").write_text("TIME_ZONE=Asia/Tokyo\nLANGUAGE_CODE=fr\n")
     monkeypatch.setenv("LANGUAGE_CODE", "de")
     for name in ("TIME_ZONE",):

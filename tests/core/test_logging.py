@@ -12,8 +12,14 @@ def _format(record):
 
 def test_a_record_is_one_json_line_with_the_request_id_and_extras():
     record = logging.makeLogRecord(
-        {"name": "opsbase.test", "levelname": "INFO", "levelno": 20, "msg": "hello %s",
-         "args": ("world",), "order": 42}
+        {
+            "name": "opsbase.test",
+            "levelname": "INFO",
+            "levelno": 20,
+            "msg": "hello %s",
+            "args": ("world",),
+            "order": 42,
+        }
     )
     token = request_id_var.set("abc12345")
     try:

@@ -6,8 +6,13 @@ from opsbase.core.cache import tenant_cache, tenant_cache_key
 from opsbase.core.context import tenant_context
 from opsbase.core.exceptions import TenantScopeRequired
 
-REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                     "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": "opsbase-test"}}
+REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": "opsbase-test",
+    }
+}
 
 
 def test_a_key_without_a_tenant_is_refused():

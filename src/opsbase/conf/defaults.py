@@ -21,7 +21,7 @@ OPSBASE_KERNEL_APPS = [
 OPSBASE_INVITATION_TTL = timedelta(days=7)
 
 # API tokens: prefix shown to users so a leaked token is recognisable.
-OPSBASE_API_TOKEN_PREFIX = "opb_"
+OPSBASE_API_TOKEN_PREFIX = "opb_"  # noqa: S105 - a public prefix, not a secret
 
 # Field names whose values never reach an audit event in clear text (matched
 # case-insensitively as substrings); apps add their own through the audit registry.

@@ -29,7 +29,9 @@ class ConfigError(SystemExit):
 def load_env(base_dir: Path, environment: str) -> None:
     """Load ``.env`` then ``.env.<environment>`` from *base_dir*; real variables win."""
     if environment not in ENVIRONMENTS:
-        raise ConfigError("DJANGO_ENV", f"is {environment!r}", f"use one of {', '.join(ENVIRONMENTS)}")
+        raise ConfigError(
+            "DJANGO_ENV", f"is {environment!r}", f"use one of {', '.join(ENVIRONMENTS)}"
+        )
     for name in (".env", f".env.{environment}"):
         path = Path(base_dir) / name
         if path.is_file():
@@ -87,7 +89,9 @@ def get_url(
     parsed = urlparse(value)
     if parsed.scheme not in schemes:
         raise ConfigError(
-            name, f"has scheme {parsed.scheme or '(none)'!r}", f"expected one of {', '.join(schemes)}"
+            name,
+            f"has scheme {parsed.scheme or '(none)'!r}",
+            f"expected one of {', '.join(schemes)}",
         )
     if not parsed.scheme.startswith("sqlite") and not parsed.hostname and not parsed.path:
         raise ConfigError(name, "names no host", "e.g. scheme://user:password@host:port/name")

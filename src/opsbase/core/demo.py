@@ -48,7 +48,9 @@ def demo_seed(*, password: str) -> list[DemoAccount]:
             users[kind] = user
         tenant = Tenant.objects.filter(slug=slug).first()
         if tenant is None:
-            tenant, admin_membership = tenant_create(name=name, slug=slug, owner=users[RoleKind.ADMIN])
+            tenant, admin_membership = tenant_create(
+                name=name, slug=slug, owner=users[RoleKind.ADMIN]
+            )
         else:
             roles_ensure_defaults(tenant=tenant)
             admin_membership = Membership.objects.for_tenant(tenant).get(user=users[RoleKind.ADMIN])

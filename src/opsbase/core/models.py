@@ -47,7 +47,9 @@ class TenantQuerySet(models.QuerySet):
     def for_tenant(self, tenant) -> TenantQuerySet:
         """Rows of *tenant* (a Tenant or its primary key) only."""
         if tenant is None:
-            raise TenantScopeRequired(f"{self.model.__name__}: for_tenant() needs a tenant, got None.")
+            raise TenantScopeRequired(
+                f"{self.model.__name__}: for_tenant() needs a tenant, got None."
+            )
         return self.filter(tenant=tenant)
 
     def unscoped(self) -> TenantQuerySet:

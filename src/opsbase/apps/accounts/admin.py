@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .forms import UserAdminChangeForm, UserAdminCreationForm
+from .forms import ADMIN_FORM_HAS_USABLE_PASSWORD, UserAdminChangeForm, UserAdminCreationForm
 from .models import User
 
 
@@ -30,7 +30,7 @@ class UserAdmin(DjangoUserAdmin):
                     "email",
                     "first_name",
                     "last_name",
-                    "usable_password",
+                    *(("usable_password",) if ADMIN_FORM_HAS_USABLE_PASSWORD else ()),
                     "password1",
                     "password2",
                 ),

@@ -50,7 +50,13 @@ class PasswordResetSetForm(auth_forms.SetPasswordForm):
         )
 
 
-class UserAdminCreationForm(auth_forms.AdminUserCreationForm):
+# Django 5.1 added AdminUserCreationForm (with the "usable password" switch); 4.2 LTS has only
+# BaseUserCreationForm, which the newer form extends.
+_AdminCreationBase = getattr(auth_forms, "AdminUserCreationForm", auth_forms.BaseUserCreationForm)
+ADMIN_FORM_HAS_USABLE_PASSWORD = "usable_password" in _AdminCreationBase.base_fields
+
+
+class UserAdminCreationForm(_AdminCreationBase):
     """The admin's "add user" form: an e-mail address instead of a username."""
 
     class Meta:
