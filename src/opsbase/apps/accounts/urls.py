@@ -15,8 +15,12 @@ urlpatterns = [
         ),
         name="login",
     ),
-    # Django's LogoutView accepts POST only: a link or an image cannot sign anyone out.
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # POST only (Django 4.2 still accepted GET): a link or an image cannot sign anyone out.
+    path(
+        "logout/",
+        auth_views.LogoutView.as_view(http_method_names=["post", "options"]),
+        name="logout",
+    ),
     path("profile/", views.profile, name="profile"),
     path(
         "password/change/",
