@@ -1,6 +1,7 @@
 """One error format for the whole API: ``{"error": {"code", "message", ...}}``."""
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from opsbase.core.exceptions import TenantScopeRequired
@@ -176,3 +177,19 @@ def test_anonymous_callers_are_throttled_by_address(world, api, settings):
 
     assert (first.status_code, second.status_code, elsewhere.status_code) == (200, 429, 200)
     assert error_of(second)["code"] == "throttled"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v1/tokens/9999/extra/"])
+def test_an_unknown_api_url_answers_the_json_error_not_a_page(db, path):
+    response = Client().get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_an_unknown_page_outside_the_api_is_still_the_themed_page(db):
+    response = Client().get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

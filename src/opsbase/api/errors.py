@@ -18,7 +18,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -166,3 +167,17 @@ def exception_handler(exc, context):
         return None
     response.data = _body(exc)
     return response
+
+
+def is_api_request(request) -> bool:
+    """Whether *request* is for the JSON API (``/api/v1/...``, ``/api/schema/``), not a page."""
+    try:
+        prefixes = (reverse("api:me").removesuffix("me/"), reverse("api:schema"))
+    except NoReverseMatch:  # a project without the API
+        return False
+    return request.path_info.startswith(prefixes)
+
+
+def json_error_response(exc: exceptions.APIException) -> JsonResponse:
+    """*exc* in the one error shape, for code outside DRF's views (Django's error handlers)."""
+    return JsonResponse(_body(exc), status=exc.status_code)

@@ -8,6 +8,7 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
+from rest_framework.exceptions import APIException, NotFound, ParseError
 
 from opsbase.conf import setting
 
@@ -39,7 +40,16 @@ def _error_context() -> dict:
     return {"home_url": home_url, "site_name": setting("SITE_NAME")}
 
 
+def _api_error(request, exc_class):
+    """The API's JSON error for a request to the API, else None (the themed page)."""
+    from opsbase.api.errors import is_api_request, json_error_response
+
+    return json_error_response(exc_class()) if is_api_request(request) else None
+
+
 def bad_request(request, exception=None):
+    if api := _api_error(request, ParseError):
+        return api
     return render(request, "opsbase/errors/400.html", _error_context(), status=400)
 
 
@@ -51,11 +61,18 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if api := _api_error(request, NotFound):
+        return api
     return render(request, "opsbase/errors/404.html", _error_context(), status=404)
 
 
 def server_error(request):
     """500 page rendered without the request: whatever broke must not break this too."""
+    try:
+        if api := _api_error(request, APIException):
+            return api
+    except Exception:
+        logger.exception("The API's 500 answer failed; answering with the page.")
     try:
         context = _error_context()
     except Exception:  # the settings or URLconf may be what is broken

@@ -114,7 +114,7 @@ def snapshot(obj) -> dict[str, Any]:
     """The audited field values of *obj*, taken before a change (for ``audit_update``)."""
     label = obj._meta.label_lower
     values: dict[str, Any] = {}
-    for f in _audited_fields(type(obj)):
+    for f in _audited_fields(obj.__class__):
         value = _json_value(f.value_from_object(obj))
         values[f.name] = _Secret(value) if is_masked(f.name, label) else value
     return values

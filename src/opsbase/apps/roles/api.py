@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-
-from opsbase.core import exceptions as opsbase_exceptions
 
 from .models import Role
 from .policy import policy
@@ -16,29 +14,7 @@ from .serializers import RoleFromTemplateSerializer, RoleSerializer, RoleTemplat
 from .services import role_create, role_create_from_template, role_delete, role_update
 
 
-class OpsBaseErrorsMixin:
-    """Answer OpsBase errors raised by selectors and services as DRF's 403 / 404 / 400.
-
-    ``opsbase.api.errors.exception_handler`` maps them too; converting here keeps these
-    viewsets correct whichever handler a project configures.
-    """
-
-    def handle_exception(self, exc):
-        if isinstance(exc, opsbase_exceptions.NotFound):
-            exc = exceptions.NotFound(exc.message)
-        elif isinstance(exc, opsbase_exceptions.PermissionDenied):
-            exc = exceptions.PermissionDenied(exc.message)
-        elif isinstance(exc, opsbase_exceptions.ValidationError):
-            fields = exc.extra.get("fields")
-            exc = exceptions.ValidationError(
-                {("non_field_errors" if k == "__all__" else k): v for k, v in fields.items()}
-                if fields
-                else {"detail": exc.message}
-            )
-        return super().handle_exception(exc)
-
-
-class PolicyViewSetMixin(OpsBaseErrorsMixin):
+class PolicyViewSetMixin:
     """Collection actions need the codename (403); object actions first find the object in
     the caller's tenant (404 for any other tenant's) and then ask the policy (403)."""
 

@@ -49,7 +49,8 @@ class Membership(TenantOwnedModel):
         indexes = [models.Index(fields=["tenant", "is_active"], name="membership_tenant_active")]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.tenant_id} ({self.role_id})"
+        # Audit labels and the admin read this: who, and in which organization.
+        return f"{self.user} in {self.tenant}"
 
 
 class Invitation(TenantOwnedModel):

@@ -33,8 +33,12 @@ from .selectors import (
 
 @transaction.atomic
 def tenant_create(*, name: str, owner, slug: str = "") -> tuple[Tenant, Membership]:
-    """A new organization with its built-in roles, and *owner* as its first Admin."""
-    tenant = Tenant(name=name.strip(), slug=slug or slugify(name)[:60])
+    """A new organization with its built-in roles, and *owner* as its first Admin.
+
+    Without an explicit *slug*, one is derived from the name and made unique ("acme-2"), so
+    two organizations may share a name; an explicit slug that is taken is a field error.
+    """
+    tenant = Tenant(name=name.strip(), slug=slug or _free_slug(name))
     tenant.full_clean()
     tenant.save()
     roles = roles_ensure_defaults(tenant=tenant)
@@ -44,6 +48,14 @@ def tenant_create(*, name: str, owner, slug: str = "") -> tuple[Tenant, Membersh
     audit_create(membership=membership, obj=tenant)
     audit_create(membership=membership, obj=membership)
     return tenant, membership
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:50].strip("-") or "org"
+    taken = set(Tenant.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
 
 
 # -- members -------------------------------------------------------------------------------------
