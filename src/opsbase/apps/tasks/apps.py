@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TasksConfig(AppConfig):
+    name = "opsbase.apps.tasks"
+    label = "tasks"
+    verbose_name = _("Tasks")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from opsbase.web import navigation
+
+        from . import permissions  # noqa: F401
+
+        navigation.register(
+            navigation.NavItem(
+                label=_("My tasks"),
+                url_name="tasks:task_list",
+                icon="check2-square",
+                codename="tasks.view_task",
+                order=10,
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                label=_("All tasks"),
+                url_name="tasks:task_all",
+                icon="list-check",
+                codename="tasks.view_all_tasks",
+                order=11,
+            )
+        )
