@@ -1,0 +1,1 @@
+"""The `opsbase new` pipeline: one module per step group, run by `runner.Provisioner`."""

@@ -1,0 +1,271 @@
+"""The project's PostgreSQL role and database: checked before anything is written, created
+owned by the role (NOSUPERUSER NOCREATEDB), reused only with working credentials, dropped only
+with --force."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess  # noqa: S404
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from .commands import CommandLog, run
+from .errors import InputError, StepFailed
+
+ADMIN_FIX = (
+    "pass --db-admin-url postgres://USER:PASSWORD@HOST:5432/postgres, set PGHOST/PGUSER/"
+    "PGPASSWORD, or choose --database sqlite"
+)
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def app_url(*, name: str, password: str, host: str, port: int) -> str:
+    """The DATABASE_URL the project uses: the app's own role on its own database."""
+    return f"postgres://{quote(name)}:{quote(password, safe='')}@{host}:{port}/{quote(name)}"
+
+
+def parse_app_url(url: str) -> dict[str, Any]:
+    parts = urlsplit(url)
+    return {
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "dbname": unquote(parts.path.lstrip("/")),
+    }
+
+
+def credentials_work(url: str) -> bool:
+    """Whether *url* opens a connection (as its own role, on its own database)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(**parse_app_url(url), connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+
+
+@dataclass
+class Admin:
+    """Administrative access to the server, from --db-admin-url, PG* variables or peer auth."""
+
+    source: str  # "url", "env" or "peer"
+    url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 5432
+
+    def describe(self) -> str:
+        where = f"{self.host}:{self.port}"
+        how = {
+            "url": "--db-admin-url",
+            "env": "the PG* variables",
+            "peer": "the local postgres account (peer authentication)",
+        }
+        return f"PostgreSQL at {where} through {how[self.source]}"
+
+    def query(
+        self, sql: str, params: tuple[Any, ...] = (), *, log: CommandLog, secret: str = ""
+    ) -> list[tuple]:
+        """Run one statement as administrator; rows for a SELECT. *secret* never reaches a log."""
+        import psycopg
+        from psycopg import sql as pgsql
+
+        if self.source == "peer":
+            text = pgsql.SQL(sql).format(*[pgsql.Literal(p) for p in params]).as_string(None)
+            return self._psql(text, log=log, secret=secret)
+        shown = sql
+        log.write(f"sql> {shown}")
+        try:
+            with psycopg.connect(**self._conninfo(), autocommit=True, connect_timeout=5) as conn:
+                cursor = conn.execute(pgsql.SQL(sql).format(*[pgsql.Literal(p) for p in params]))
+                return list(cursor.fetchall()) if cursor.description else []
+        except psycopg.Error as error:
+            log.write(f"! {error}")
+            raise StepFailed(
+                f"PostgreSQL refused: {str(error).strip().splitlines()[0]}",
+                ADMIN_FIX,
+                step=log.step,
+                command=shown,
+            ) from error
+
+    def _conninfo(self) -> dict[str, Any]:
+        if self.source == "url" and self.url:
+            return {"conninfo": self.url}
+        return {"conninfo": ""}  # libpq reads PGHOST, PGUSER, PGPASSWORD...
+
+    def _psql(self, text: str, *, log: CommandLog, secret: str = "") -> list[tuple]:
+        argv = [*_as_postgres(), "psql", "-X", "-q", "-A", "-t", "-F", "\t"]
+        argv += ["-v", "ON_ERROR_STOP=1", "-d", "postgres", "-c", text]
+        result = run(argv, log=log, timeout=60, fix=ADMIN_FIX, secrets=[secret] if secret else [])
+        return [tuple(line.split("\t")) for line in result.stdout.splitlines() if line]
+
+
+def _as_postgres() -> list[str]:
+    if os.geteuid() == 0:
+        runuser = shutil.which("runuser")
+        if runuser:
+            return [runuser, "-u", "postgres", "--"]
+    return ["sudo", "-n", "-u", "postgres"]
+
+
+def admin_from(db_admin_url: str | None) -> Admin:
+    """Where administrative access comes from, in the documented order."""
+    if db_admin_url:
+        parts = urlsplit(db_admin_url)
+        if parts.scheme not in ("postgres", "postgresql") or not parts.hostname:
+            raise InputError(
+                f"--db-admin-url {parts.scheme}://... is not a PostgreSQL URL",
+                "pass e.g. --db-admin-url postgres://postgres:PASSWORD@127.0.0.1:5432/postgres",
+            )
+        return Admin("url", db_admin_url, parts.hostname, parts.port or 5432)
+    if any(os.environ.get(k) for k in ("PGHOST", "PGUSER", "PGPASSWORD", "PGSERVICE")):
+        host = os.environ.get("PGHOST") or "127.0.0.1"
+        if host.startswith("/"):
+            host = "127.0.0.1"
+        return Admin("env", None, host, int(os.environ.get("PGPORT") or 5432))
+    return Admin("peer", None, "127.0.0.1", int(os.environ.get("PGPORT") or 5432))
+
+
+@dataclass
+class DatabaseState:
+    role_exists: bool
+    database_exists: bool
+    owner: str | None
+    reusable: bool  # both exist and the known credentials work
+
+    @property
+    def exists(self) -> bool:
+        return self.role_exists or self.database_exists
+
+
+def inspect(admin: Admin, name: str, known_url: str | None, *, log: CommandLog) -> DatabaseState:
+    """Read-only: can the server be administered, and what of *name* is already there."""
+    try:
+        admin.query("SELECT 1", log=log)
+    except StepFailed as error:
+        raise InputError(
+            f"cannot administer {admin.describe()}: {error.message}", ADMIN_FIX
+        ) from error
+    role = admin.query("SELECT 1 FROM pg_roles WHERE rolname = {}", (name,), log=log)
+    db = admin.query(
+        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = {}", (name,), log=log
+    )
+    owner = str(db[0][0]) if db else None
+    reusable = bool(role and db and known_url and credentials_work(known_url))
+    return DatabaseState(bool(role), bool(db), owner, reusable)
+
+
+def preflight(
+    admin: Admin, name: str, known_url: str | None, *, force: bool, log: CommandLog
+) -> DatabaseState:
+    """Fail before anything is written when an existing role or database cannot be reused."""
+    state = inspect(admin, name, known_url, log=log)
+    if state.exists and not state.reusable and not force:
+        what = " and ".join(
+            w
+            for w, there in (("role", state.role_exists), ("database", state.database_exists))
+            if there
+        )
+        raise InputError(
+            f"PostgreSQL {what} {name!r} already exists at {admin.host}:{admin.port} and no "
+            "known credentials work for it; it was left untouched",
+            "choose another --name, or pass --force to drop and recreate it (its data is lost)",
+        )
+    return state
+
+
+def ensure(
+    admin: Admin, name: str, password: str, state: DatabaseState, *, force: bool, log: CommandLog
+) -> str:
+    """Create (or reuse) role and database *name*; return the app's verified DATABASE_URL."""
+    from psycopg import sql as pgsql
+
+    ident = pgsql.Identifier(name).as_string(None)
+    if state.exists and not state.reusable:
+        if not force:  # preflight already refused; kept as a guard for direct callers
+            raise StepFailed(f"{name} exists and cannot be reused", "pass --force")
+        if state.database_exists:
+            admin.query(f"DROP DATABASE IF EXISTS {ident} WITH (FORCE)", log=log)
+        if state.role_exists:
+            admin.query(f"DROP ROLE IF EXISTS {ident}", log=log)
+        state = DatabaseState(False, False, None, False)
+    options = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
+    if not state.role_exists:
+        admin.query(
+            f"CREATE ROLE {ident} {options} PASSWORD {{}}", (password,), log=log, secret=password
+        )
+    elif not state.reusable:
+        admin.query(
+            f"ALTER ROLE {ident} {options} PASSWORD {{}}", (password,), log=log, secret=password
+        )
+    if not state.database_exists:
+        admin.query(f"CREATE DATABASE {ident} OWNER {ident} ENCODING 'UTF8'", log=log)
+    elif state.owner != name:
+        admin.query(f"ALTER DATABASE {ident} OWNER TO {ident}", log=log)
+    url = app_url(name=name, password=password, host=admin.host, port=admin.port)
+    verify(url, log=log)
+    return url
+
+
+def verify(url: str, *, log: CommandLog) -> None:
+    """Connect as the app's role and check it may create tables in `public`."""
+    import psycopg
+
+    info = parse_app_url(url)
+    log.write(f"verify: connect as {info['user']} to {info['dbname']} at {info['host']}")
+    try:
+        with psycopg.connect(**info, connect_timeout=5) as conn:
+            row = conn.execute("SELECT has_schema_privilege('public', 'CREATE')").fetchone()
+    except psycopg.Error as error:
+        raise StepFailed(
+            f"cannot connect as role {info['user']}: {str(error).strip().splitlines()[0]}",
+            "check pg_hba.conf allows password (scram-sha-256/md5) logins from "
+            f"{info['host']}, then run again",
+            step=log.step,
+        ) from error
+    if not row or not row[0]:
+        raise StepFailed(
+            f"role {info['user']} may not create tables in schema public",
+            f"run as administrator: ALTER DATABASE {info['dbname']} OWNER TO {info['user']}",
+            step=log.step,
+        )
+
+
+def drop(admin: Admin, name: str, *, log: CommandLog) -> None:
+    """Remove database and role *name* (used by tests and --force)."""
+    from psycopg import sql as pgsql
+
+    ident = pgsql.Identifier(name).as_string(None)
+    admin.query(f"DROP DATABASE IF EXISTS {ident} WITH (FORCE)", log=log)
+    admin.query(f"DROP ROLE IF EXISTS {ident}", log=log)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def psql_available() -> bool:
+    return shutil.which("psql") is not None
+
+
+def peer_works() -> bool:
+    try:
+        result = subprocess.run(  # noqa: S603
+            [*_as_postgres(), "psql", "-X", "-A", "-t", "-c", "SELECT 1"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0

@@ -1,0 +1,119 @@
+"""`opsbase doctor`: re-check a provisioned project at any time."""
+
+from __future__ import annotations
+
+import stat
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from .commands import CommandLog, run, tail
+from .errors import StepFailed
+from .project import ENV_FILES
+
+REQUIRED_KEYS = ("SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL")
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def project_python(dest: Path) -> Path:
+    venv = dest / ".venv" / "bin" / "python"
+    return venv if venv.exists() else Path(sys.executable)
+
+
+def diagnose(dest: Path, *, environment: str = "prod") -> list[Check]:
+    """Every check, each passed or failed with what was found."""
+    log = CommandLog(step="doctor")
+    checks: list[Check] = []
+    if not (dest / "manage.py").exists():
+        return [Check("project", False, f"{dest} has no manage.py: not a project directory")]
+
+    for name in ENV_FILES:
+        path = dest / name
+        if not path.exists():
+            checks.append(Check(f"{name} present, mode 0600", False, "missing"))
+            continue
+        mode = stat.S_IMODE(path.stat().st_mode)
+        checks.append(Check(f"{name} present, mode 0600", mode == 0o600, f"mode {mode:04o}"))
+
+    values = (
+        dotenv_values(dest / f".env.{environment}")
+        if (dest / f".env.{environment}").exists()
+        else {}
+    )
+    missing = [key for key in REQUIRED_KEYS if not values.get(key)]
+    checks.append(
+        Check(
+            f".env.{environment} keys",
+            not missing,
+            "missing: " + ", ".join(missing) if missing else ", ".join(REQUIRED_KEYS),
+        )
+    )
+    debug = (values.get("DEBUG") or "false").strip().lower()
+    checks.append(
+        Check(f"DEBUG off in {environment}", debug in ("false", "0", "no", "off"), f"DEBUG={debug}")
+    )
+
+    python = project_python(dest)
+    env = {"DJANGO_ENV": environment, "VIRTUAL_ENV": ""}
+    checks.append(
+        _command_check(
+            "database reachable",
+            [
+                str(python),
+                "manage.py",
+                "shell",
+                "-c",
+                "from django.db import connection; connection.ensure_connection(); "
+                "print(connection.vendor, connection.settings_dict['NAME'])",
+            ],
+            dest,
+            env,
+            log,
+        )
+    )
+    try:
+        result = run(
+            [str(python), "manage.py", "showmigrations", "--plan"],
+            log=log,
+            cwd=dest,
+            env=env,
+            timeout=300,
+        )
+        pending = [line.strip() for line in result.stdout.splitlines() if "[ ]" in line]
+        checks.append(
+            Check(
+                "no pending migrations",
+                not pending,
+                f"{len(pending)} pending: run manage.py migrate" if pending else "all applied",
+            )
+        )
+    except StepFailed as error:
+        checks.append(Check("no pending migrations", False, error.output_tail or error.message))
+    checks.append(
+        _command_check(
+            "check --deploy",
+            [str(python), "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            dest,
+            env,
+            log,
+        )
+    )
+    return checks
+
+
+def _command_check(
+    name: str, argv: list[str], dest: Path, env: dict[str, str], log: CommandLog
+) -> Check:
+    try:
+        result = run(argv, log=log, cwd=dest, env=env, timeout=300)
+    except StepFailed as error:
+        return Check(name, False, tail(error.output_tail or error.message, 3))
+    return Check(name, True, tail(result.stdout or "ok", 1) or "ok")

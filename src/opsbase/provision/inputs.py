@@ -1,0 +1,258 @@
+"""What `opsbase new` is asked for, and the checks every answer passes before anything is done."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import keyword
+import os
+import re
+import socket
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import InputError
+
+# Optional modules a project may enable; the kernel apps are always on.
+KNOWN_MODULES = (
+    "tasks",
+    "leads",
+    "billing",
+    "marketing",
+    "notifications",
+    "analytics",
+    "workorders",
+    "quality",
+    "assets",
+    "inventory",
+)
+DJANGO_DEFAULT = "5.2"
+# Last day of upstream support of each Django feature release OpsBase accepts.
+DJANGO_SUPPORT_ENDS = {
+    "4.2": dt.date(2026, 4, 30),
+    "5.0": dt.date(2025, 4, 30),
+    "5.1": dt.date(2025, 12, 31),
+    "5.2": dt.date(2028, 4, 30),
+}
+DATABASES = ("postgres", "sqlite")
+JOURNAL_DIR = ".opsbase"
+
+_NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_DJANGO_RE = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class Inputs:
+    """Every answer `opsbase new` needs; defaults are what --no-input uses."""
+
+    dest: Path
+    name: str
+    url: str
+    python: str = "current"
+    database: str = "sqlite"
+    modules: tuple[str, ...] = ()
+    superuser_email: str = "admin@example.com"
+    django: str = DJANGO_DEFAULT
+    db_admin_url: str | None = None
+    yes: bool = False
+    force: bool = False
+    skip_system_packages: bool = False
+    no_deploy: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def to_journal(self) -> dict[str, Any]:
+        """The inputs as journaled: no secret (the admin URL's password is left out)."""
+        data = asdict(self)
+        data["dest"] = str(self.dest)
+        data["modules"] = list(self.modules)
+        data["db_admin_url"] = _without_password(self.db_admin_url)
+        data.pop("warnings")
+        return data
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+
+def _without_password(url: str | None) -> str | None:
+    if not url:
+        return url
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def validate_name(name: str) -> str:
+    """The app name: a lower-case Python identifier that is no keyword and no importable module."""
+    name = (name or "").strip()
+    if not name:
+        raise InputError("the app name is missing", "pass --name, e.g. --name shop")
+    if not _NAME_RE.match(name):
+        raise InputError(
+            f"app name {name!r} is not a lower-case Python identifier",
+            "use lower-case letters, digits and underscores, starting with a letter, e.g. shop",
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise InputError(
+            f"app name {name!r} is a Python keyword",
+            "choose another name, e.g. " + name + "_app",
+        )
+    if _importable(name):
+        raise InputError(
+            f"app name {name!r} is the name of an importable Python module",
+            "choose a name that no installed package uses, e.g. my" + name,
+        )
+    if len(name) > 63:
+        raise InputError("app name is longer than 63 characters", "choose a shorter name")
+    return name
+
+
+def _importable(name: str) -> bool:
+    """Whether *name* would shadow a module found without the current directory on the path."""
+    if name in sys.builtin_module_names or name in sys.stdlib_module_names:
+        return True
+    cwd = os.getcwd()
+    saved = sys.path[:]
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", cwd)]
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+    finally:
+        sys.path[:] = saved
+
+
+def validate_url(url: str) -> str:
+    """The public URL: http or https with a host, no path beyond '/'."""
+    url = (url or "").strip()
+    if not url:
+        raise InputError(
+            "the public URL is missing", "pass --url, e.g. --url https://shop.example.com"
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(
+            f"public URL {url!r} needs an http:// or https:// scheme and a host",
+            "pass e.g. --url https://shop.example.com",
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise InputError(
+            f"public URL {url!r} has a path; the app is served at the root of its host",
+            "pass only scheme and host, e.g. --url https://shop.example.com",
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def validate_dest(dest: Path | str) -> Path:
+    """The destination: absent, or an empty directory (a journaled unfinished run is handled
+    by the caller before this check)."""
+    path = Path(dest).expanduser()
+    path = path if path.is_absolute() else Path.cwd() / path
+    if path.exists() and not path.is_dir():
+        raise InputError(f"destination {path} is a file", "choose a directory path with --dest")
+    if path.is_dir() and any(path.iterdir()):
+        raise InputError(
+            f"destination {path} is not empty",
+            "choose a new or empty directory with --dest",
+        )
+    if not path.exists():
+        parent = next(p for p in path.parents if p.exists())
+        if not os.access(parent, os.W_OK):
+            raise InputError(
+                f"cannot create {path}: {parent} is not writable",
+                "choose a directory you can write to",
+            )
+    return path
+
+
+def validate_email(email: str) -> str:
+    email = (email or "").strip()
+    if not _EMAIL_RE.match(email):
+        raise InputError(
+            f"superuser e-mail {email!r} is not an e-mail address",
+            "pass e.g. --superuser-email admin@example.com",
+        )
+    return email
+
+
+def validate_database(database: str) -> str:
+    if database not in DATABASES:
+        raise InputError(
+            f"database {database!r} is not supported", "pass --database postgres or sqlite"
+        )
+    return database
+
+
+def available_modules() -> tuple[str, ...]:
+    """The optional modules this OpsBase ships (an app folder with an AppConfig)."""
+    apps_dir = Path(__file__).resolve().parents[1] / "apps"
+    return tuple(m for m in KNOWN_MODULES if (apps_dir / m / "apps.py").exists())
+
+
+def default_modules() -> tuple[str, ...]:
+    return tuple(m for m in ("tasks",) if m in available_modules())
+
+
+def validate_modules(modules: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    if modules is None:
+        return default_modules()
+    items = modules.split(",") if isinstance(modules, str) else list(modules)
+    chosen = tuple(dict.fromkeys(m.strip() for m in items if m.strip()))
+    available = available_modules()
+    for module in chosen:
+        if module not in available:
+            raise InputError(
+                f"module {module!r} is not available",
+                "choose among: " + (", ".join(available) or "none yet (pass --modules '')"),
+            )
+    return chosen
+
+
+def validate_django(version: str) -> tuple[str, str | None]:
+    """The Django version and, for a release past its support, the warning to print."""
+    version = (version or DJANGO_DEFAULT).strip()
+    match = _DJANGO_RE.match(version)
+    if not match:
+        raise InputError(f"Django version {version!r} is not a version", "pass e.g. --django 5.2")
+    series = f"{match[1]}.{match[2]}"
+    if series not in DJANGO_SUPPORT_ENDS:
+        raise InputError(
+            f"Django {version} is not supported by OpsBase",
+            "choose one of " + ", ".join(sorted(DJANGO_SUPPORT_ENDS)),
+        )
+    ends = DJANGO_SUPPORT_ENDS[series]
+    warning = None
+    if ends < dt.datetime.now(tz=dt.UTC).date():
+        warning = (
+            f"Django {series} is past its end of support (since {ends:%B %Y}): it gets no "
+            f"security fixes; prefer --django {DJANGO_DEFAULT}"
+        )
+    return version, warning
+
+
+def postgres_answers(host: str = "127.0.0.1", port: int = 5432, timeout: float = 1.0) -> bool:
+    """Whether a PostgreSQL server accepts TCP connections at *host*:*port*."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def source_checkout() -> Path | None:
+    """The OpsBase source checkout this code runs from, if it runs from one."""
+    root = Path(__file__).resolve().parents[3]
+    pyproject = root / "pyproject.toml"
+    if pyproject.exists() and 'name = "opsbase"' in pyproject.read_text(encoding="utf-8"):
+        return root
+    return None
+
+
+def journal_path(dest: Path) -> Path:
+    return dest / JOURNAL_DIR / "provision.json"

@@ -1,0 +1,258 @@
+"""`opsbase new` from options to exit code: collect and check inputs, plan, run, summarise."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from rich.console import Console
+
+from . import inputs as checks
+from . import pythons
+from .errors import Cancelled, InputError, StepFailed
+from .inputs import Inputs
+from .runner import Provisioner, resume_or_new
+from .summary import print_failure, print_json, print_plan, print_summary
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+@dataclass
+class NewOptions:
+    """The flags of `opsbase new`, as given (None: not given)."""
+
+    dest: str | None = None
+    name: str | None = None
+    url: str | None = None
+    python: str | None = None
+    database: str | None = None
+    modules: str | None = None
+    superuser_email: str | None = None
+    django: str = checks.DJANGO_DEFAULT
+    db_admin_url: str | None = None
+    yes: bool = False
+    interactive: bool = False
+    force: bool = False
+    dry_run: bool = False
+    json_output: bool = False
+    skip_system_packages: bool = False
+    no_deploy: bool = False
+
+
+def default_database(db_admin_url: str | None) -> str:
+    """PostgreSQL when a server answers where administrative access would go, else SQLite."""
+    if db_admin_url:
+        return "postgres"
+    host = os.environ.get("PGHOST") or "127.0.0.1"
+    if host.startswith("/"):
+        host = "127.0.0.1"
+    port = int(os.environ.get("PGPORT") or 5432)
+    return "postgres" if checks.postgres_answers(host, port) else "sqlite"
+
+
+def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str | None]:
+    """Validated inputs (asking what the flags left open) and the superuser password, if given.
+
+    Raises InputError before anything is created.
+    """
+    ask = asker if options.interactive else None
+    journal_dest: Path | None = None
+    if options.dest:
+        candidate = Path(options.dest).expanduser().resolve()
+        if checks.journal_path(candidate).exists():
+            journal_dest = candidate
+
+    if journal_dest is not None:
+        return _resumed_inputs(journal_dest, options), os.environ.get("OPSBASE_SUPERUSER_PASSWORD")
+
+    # Name first: the destination's default is derived from it.
+    if options.name is not None:
+        name = checks.validate_name(options.name)
+    elif ask:
+        name = ask.ask_name()
+    else:
+        raise InputError("the app name is missing", "pass --name, e.g. --name shop")
+
+    if options.url is not None:
+        url = checks.validate_url(options.url)
+    elif ask:
+        url = ask.ask_url()
+    else:
+        raise InputError(
+            "the public URL is missing", "pass --url, e.g. --url https://shop.example.com"
+        )
+
+    if options.dest is not None:
+        dest = checks.validate_dest(options.dest)
+    elif ask:
+        dest = ask.ask_dest(str(Path.cwd() / name))
+    else:
+        dest = checks.validate_dest(Path.cwd() / name)
+
+    django, django_warning = checks.validate_django(options.django)
+
+    if options.python is not None:
+        python_spec = options.python
+    elif ask:
+        python_spec = ask.ask_python(pythons.discover())
+    else:
+        python_spec = "current"
+
+    if options.database is not None:
+        database = checks.validate_database(options.database)
+    elif ask:
+        database = ask.ask_database(default_database(options.db_admin_url))
+    else:
+        database = default_database(options.db_admin_url)
+
+    if options.modules is not None:
+        modules = checks.validate_modules(options.modules)
+    elif ask:
+        modules = ask.ask_modules(checks.available_modules(), checks.default_modules())
+    else:
+        modules = checks.default_modules()
+
+    if options.superuser_email is not None:
+        email = checks.validate_email(options.superuser_email)
+    elif ask:
+        email = ask.ask_email("admin@example.com")
+    else:
+        email = "admin@example.com"
+
+    password = os.environ.get("OPSBASE_SUPERUSER_PASSWORD") or None
+    if ask and password is None:
+        password = ask.ask_password() or None
+
+    result = Inputs(
+        dest=dest,
+        name=name,
+        url=url,
+        python=python_spec,
+        database=database,
+        modules=modules,
+        superuser_email=email,
+        django=django,
+        db_admin_url=options.db_admin_url,
+        yes=options.yes,
+        force=options.force,
+        skip_system_packages=options.skip_system_packages,
+        no_deploy=options.no_deploy,
+    )
+    if django_warning:
+        result.warnings.append(django_warning)
+    return result, password
+
+
+def _resumed_inputs(dest: Path, options: NewOptions) -> Inputs:
+    from .journal import Journal
+
+    journal = Journal.load(dest)
+    assert journal is not None  # noqa: S101
+    saved: dict[str, Any] = journal.inputs
+    result = Inputs(
+        dest=dest,
+        name=saved["name"],
+        url=saved["url"],
+        python=saved.get("python", "current"),
+        database=saved.get("database", "sqlite"),
+        modules=tuple(saved.get("modules", ())),
+        superuser_email=saved.get("superuser_email", "admin@example.com"),
+        django=saved.get("django", checks.DJANGO_DEFAULT),
+        # The journal keeps no password: a resumed run takes the admin URL from the flag again.
+        db_admin_url=options.db_admin_url or saved.get("db_admin_url"),
+        yes=options.yes or saved.get("yes", False),
+        force=options.force,
+        skip_system_packages=options.skip_system_packages
+        or saved.get("skip_system_packages", False),
+        no_deploy=options.no_deploy or saved.get("no_deploy", False),
+    )
+    if options.name is not None and options.name != result.name:
+        raise InputError(
+            f"{dest} holds an unfinished provisioning of {result.name!r}, not {options.name!r}",
+            f"run again with --name {result.name} to resume it, or choose another --dest",
+        )
+    _, warning = checks.validate_django(result.django)
+    if warning:
+        result.warnings.append(warning)
+    return result
+
+
+def provision(
+    options: NewOptions, *, out: Console, err: Console, asker: ModuleType | None = None
+) -> int:
+    """Run `opsbase new`; the process exit code."""
+    if options.interactive and asker is None:
+        from opsbase.cli import prompts as asker_module
+
+        asker = asker_module
+    try:
+        inputs, password = collect(options, asker)
+        journal = resume_or_new(inputs)
+    except InputError as error:
+        _print_input_error(error, err)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        err.print("opsbase: cancelled; nothing was created")
+        return EXIT_INTERRUPTED
+    except Cancelled:
+        err.print("opsbase: cancelled; nothing was created")
+        return EXIT_INTERRUPTED
+
+    for warning in inputs.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+
+    confirm = asker.confirm if (asker is not None and options.interactive) else None
+    runner = Provisioner(
+        inputs, console=err, journal=journal, confirm=confirm, superuser_password=password
+    )
+    if journal is not None:
+        err.print(f"Resuming the unfinished provisioning in {inputs.dest}.")
+    try:
+        runner.preflight()
+    except InputError as error:
+        _print_input_error(error, err)
+        return EXIT_INPUT
+
+    if options.dry_run:
+        runner.outcome.dry_run = True
+        runner.outcome.plan = runner.plan()
+        if options.json_output:
+            print_json(runner.outcome, out)
+        else:
+            print_plan(runner.outcome, out)
+        return EXIT_OK
+
+    log_path = str(inputs.dest / "logs" / "provision.log")
+    try:
+        outcome = runner.run()
+    except StepFailed as error:
+        if options.json_output:
+            print_json(runner.outcome, out, error=error)
+        print_failure(error, err, log_path=log_path)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        err.print(
+            f"opsbase: interrupted; the project in {inputs.dest} is left resumable: run the "
+            "same command again to continue",
+            highlight=False,
+        )
+        return EXIT_INTERRUPTED
+    except InputError as error:
+        _print_input_error(error, err)
+        return EXIT_INPUT
+
+    if options.json_output:
+        print_json(outcome, out)
+    else:
+        print_summary(outcome, out)
+    return EXIT_OK
+
+
+def _print_input_error(error: InputError, err: Console) -> None:
+    text = f"opsbase: error: {error.message}"
+    if error.fix:
+        text += f"; {error.fix}"
+    err.print(text, markup=False, highlight=False)

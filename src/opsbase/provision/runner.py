@@ -1,0 +1,439 @@
+"""`opsbase new`: the steps in order, each journaled, with one runner for progress and failures.
+
+Nothing is written anywhere before every input is valid and the database preflight has passed;
+after that, each step is recorded in `<project>/.opsbase/provision.json` so that running the
+same command again resumes at the first unfinished step.
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from . import database, poetry_env, project, pythons, system_packages, validation
+from .commands import CommandLog
+from .errors import InputError, StepFailed
+from .inputs import Inputs, source_checkout
+from .journal import DONE, FAILED, INTERRUPTED, RUNNING, SKIPPED, Journal
+
+STEPS: tuple[tuple[str, str], ...] = (
+    ("system_packages", "System packages (gunicorn, nginx)"),
+    ("python", "Python interpreter"),
+    ("scaffold", "Project files"),
+    ("database", "Database and environment files"),
+    ("venv", "Poetry environment"),
+    ("dependencies", "Dependencies"),
+    ("git", "Git repository"),
+    ("migrate", "Migrations and superuser"),
+    ("web_server", "Web server (gunicorn, nginx, systemd)"),
+    ("validation", "Validation"),
+)
+TITLES = dict(STEPS)
+
+
+@dataclass
+class StepResult:
+    key: str
+    title: str
+    status: str
+    detail: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class Outcome:
+    """What a run did: the summary's content."""
+
+    inputs: Inputs
+    steps: list[StepResult] = field(default_factory=list)
+    superuser_password: str | None = None
+    database: str = ""
+    python: str = ""
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    plan: list[tuple[str, str, bool]] = field(default_factory=list)  # step, action, outside
+
+    def as_dict(self) -> dict[str, Any]:
+        dest = self.inputs.dest
+        return {
+            "ok": all(s.status in (DONE, SKIPPED) for s in self.steps),
+            "dry_run": self.dry_run,
+            "project": str(dest),
+            "name": self.inputs.name,
+            "public_url": self.inputs.url,
+            "python": self.python,
+            "django": self.inputs.django,
+            "database": self.database,
+            "modules": list(self.inputs.modules),
+            "superuser": {
+                "email": self.inputs.superuser_email,
+                "password": self.superuser_password,
+            },
+            "steps": [
+                {"step": s.key, "title": s.title, "status": s.status, "detail": s.detail}
+                for s in self.steps
+            ],
+            "plan": [{"step": s, "action": a, "outside_project": o} for s, a, o in self.plan],
+            "warnings": self.warnings,
+            "log": str(dest / "logs" / "provision.log"),
+            "next_steps": next_steps(self.inputs),
+        }
+
+
+def next_steps(inputs: Inputs) -> list[str]:
+    return [
+        f"cd {inputs.dest}",
+        "poetry run python manage.py runserver   # the development server",
+        f"opsbase doctor --dest {inputs.dest}   # re-check the project at any time",
+    ]
+
+
+ConfirmFn = Callable[[str], bool]
+
+
+class Provisioner:
+    """Runs the steps of `opsbase new` for validated *inputs*."""
+
+    def __init__(
+        self,
+        inputs: Inputs,
+        *,
+        console: Console,
+        journal: Journal | None = None,
+        confirm: ConfirmFn | None = None,
+        superuser_password: str | None = None,
+    ) -> None:
+        self.inputs = inputs
+        self.console = console
+        self.confirm = confirm
+        self.log = CommandLog()
+        self.journal = journal or Journal(dest=inputs.dest, inputs=inputs.to_journal())
+        self.outcome = Outcome(inputs=inputs, warnings=list(inputs.warnings))
+        self.superuser_password = superuser_password
+        self.interpreter: pythons.Interpreter | None = None
+        self.admin: database.Admin | None = None
+        self.db_state: database.DatabaseState | None = None
+
+    # -- before anything is written -----------------------------------------------------------
+
+    def preflight(self) -> None:
+        """Read-only checks; an InputError here means nothing was created anywhere."""
+        self.log.step = "preflight"
+        recorded = self.journal.steps.get("python", {}).get("detail", "")
+        if self.journal.is_finished("python") and recorded and Path(recorded).exists():
+            self.interpreter = pythons.Interpreter(
+                pythons._version_of(Path(recorded)), "CPython", Path(recorded)
+            )
+        else:
+            self.interpreter = pythons.resolve(self.inputs.python)
+        self.outcome.python = f"{self.interpreter.version}" + (
+            f" ({self.interpreter.path})" if self.interpreter.path else " (to install)"
+        )
+        if self.inputs.database == "postgres":
+            self.admin = database.admin_from(self.inputs.db_admin_url)
+            known = project.known_database_url(self.inputs.dest)
+            if not self.journal.is_finished("database"):
+                self.db_state = database.preflight(
+                    self.admin, self.inputs.name, known, force=self.inputs.force, log=self.log
+                )
+            self.outcome.database = (
+                f"PostgreSQL database {self.inputs.name!r} owned by role {self.inputs.name!r} "
+                f"at {self.admin.host}:{self.admin.port}"
+            )
+        else:
+            self.outcome.database = f"SQLite {self.inputs.dest / 'db.sqlite3'}"
+
+    def plan(self) -> list[tuple[str, str, bool]]:
+        """Every step's action; the flag marks changes outside the project directory."""
+        i, dest = self.inputs, self.inputs.dest
+        assert self.interpreter is not None  # noqa: S101
+        steps: list[tuple[str, str, bool]] = []
+        if i.skip_system_packages:
+            steps.append(("system_packages", "skipped (--skip-system-packages)", False))
+        else:
+            p = system_packages.plan()
+            steps.append(("system_packages", p.describe(), bool(p.missing)))
+        if self.interpreter.installed:
+            steps.append(("python", f"use {self.interpreter.path}", False))
+        else:
+            steps.append(
+                (
+                    "python",
+                    f"poetry python install {self.interpreter.version} (into Poetry's data dir)",
+                    True,
+                )
+            )
+        steps.append(("scaffold", f"render the project template into {dest} (copier)", False))
+        if i.database == "postgres":
+            assert self.admin is not None  # noqa: S101
+            state = self.db_state
+            action = (
+                f"reuse role and database {i.name!r}"
+                if state and state.reusable
+                else f"create role {i.name!r} (LOGIN NOSUPERUSER NOCREATEDB, random password) "
+                f"and database {i.name!r} owned by it"
+            )
+            if state and state.exists and not state.reusable:
+                action = f"DROP and recreate role and database {i.name!r} (--force)"
+            steps.append(("database", f"{action} on {self.admin.describe()}", True))
+        else:
+            steps.append(("database", f"SQLite database {dest / 'db.sqlite3'}", False))
+        steps.append(("database", "write .env, .env.dev, .env.test, .env.prod (mode 0600)", False))
+        steps.append(("venv", f"poetry env use {self.interpreter.path} -> {dest / '.venv'}", False))
+        steps.append(
+            (
+                "dependencies",
+                "poetry lock, poetry install (downloads into Poetry's cache), requirements.txt",
+                True,
+            )
+        )
+        steps.append(("git", "git init and a first commit", False))
+        steps.append(
+            ("migrate", f"migrate, collectstatic, superuser {i.superuser_email} as Admin", False)
+        )
+        steps.append(
+            (
+                "web_server",
+                "skipped (--no-deploy)" if i.no_deploy else "skipped (comes in a later release)",
+                False,
+            )
+        )
+        steps.append(
+            ("validation", "manage.py check; runserver and gunicorn answer / with 200", False)
+        )
+        return steps
+
+    # -- the run ----------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        with _sigterm_as_interrupt():
+            for key, title in STEPS:
+                if self.journal.is_finished(key):
+                    status = self.journal.status(key) or DONE
+                    detail = self.journal.steps[key].get("detail", "")
+                    self._record(key, status, "resumed: " + detail if detail else "already done")
+                    if key == "scaffold":
+                        self.log.attach(self.inputs.dest / "logs" / "provision.log")
+                    continue
+                self._run_step(key, title)
+        return self.outcome
+
+    def _run_step(self, key: str, title: str) -> None:
+        self.log.step = key
+        self.log.write(f"== {title}")
+        self.journal.mark(key, RUNNING)
+        started = time.monotonic()
+        try:
+            with self.console.status(f"{title}…"):
+                status, detail = getattr(self, f"step_{key}")()
+        except StepFailed as error:
+            error.step = error.step or key
+            self.journal.mark(key, FAILED, error.message)
+            self._record(key, FAILED, error.message, started)
+            raise
+        except KeyboardInterrupt:
+            self.journal.mark(key, INTERRUPTED)
+            self._record(key, INTERRUPTED, "interrupted", started)
+            raise
+        self.journal.mark(key, status, detail)
+        self._record(key, status, detail, started)
+
+    def _record(self, key: str, status: str, detail: str, started: float | None = None) -> None:
+        seconds = time.monotonic() - started if started else 0.0
+        self.outcome.steps.append(StepResult(key, TITLES[key], status, detail, seconds))
+        mark = {DONE: "[green]✓[/]", SKIPPED: "[yellow]–[/]"}.get(status, "[red]✗[/]")
+        timing = f" [dim]({seconds:.0f} s)[/]" if seconds >= 1 else ""
+        self.console.print(f"{mark} {TITLES[key]}: {detail or status}{timing}", highlight=False)
+
+    # -- steps: each returns (status, detail) ---------------------------------------------------
+
+    def step_system_packages(self) -> tuple[str, str]:
+        if self.inputs.skip_system_packages:
+            self._warn(
+                "system packages were not checked (--skip-system-packages): install gunicorn "
+                "and nginx before deploying"
+            )
+            return SKIPPED, "skipped (--skip-system-packages)"
+        current = system_packages.plan()
+        if not current.missing:
+            return DONE, "gunicorn and nginx are installed"
+        if current.manager is None:
+            self._warn("missing " + ", ".join(current.missing) + ": install them by hand")
+            return SKIPPED, "no known package manager"
+        question = f"Install {', '.join(current.missing)} with {current.manager}?"
+        allowed = self.inputs.yes or (self.confirm is not None and self.confirm(question))
+        if not allowed:
+            self._warn(
+                "not installed: " + ", ".join(current.missing) + " (run again with --yes to "
+                "install them, or install them by hand)"
+            )
+            return SKIPPED, "not installed: " + ", ".join(current.missing)
+        system_packages.install(current, log=self.log)
+        return DONE, "installed " + ", ".join(current.missing)
+
+    def step_python(self) -> tuple[str, str]:
+        assert self.interpreter is not None  # noqa: S101
+        if not self.interpreter.installed:
+            self.interpreter = pythons.install(self.interpreter, log=self.log)
+        self.outcome.python = f"{self.interpreter.version} ({self.interpreter.path})"
+        return DONE, str(self.interpreter.path)
+
+    def project_spec(self) -> Any:
+        from .scaffold import ProjectSpec
+
+        assert self.interpreter is not None  # noqa: S101
+        i = self.inputs
+        return ProjectSpec(
+            dest=i.dest,
+            name=i.name,
+            public_url=i.url,
+            django_version=i.django,
+            database=i.database,
+            modules=tuple(i.modules),
+            superuser_email=i.superuser_email,
+            python_version=self.interpreter.series,
+            opsbase_source=source_checkout(),
+        )
+
+    def step_scaffold(self) -> tuple[str, str]:
+        from .scaffold import render_project
+
+        render_project(self.project_spec())
+        self.log.attach(self.inputs.dest / "logs" / "provision.log")
+        self.journal.active = True
+        self.journal.save()
+        return DONE, str(self.inputs.dest)
+
+    def step_database(self) -> tuple[str, str]:
+        from .scaffold import write_env_files
+
+        i, dest = self.inputs, self.inputs.dest
+        if i.database == "sqlite":
+            url = database.sqlite_url(dest / "db.sqlite3")
+            if not project.env_files_present(dest):
+                write_env_files(dest, self.project_spec(), database_urls=self._urls(url))
+            return DONE, "SQLite db.sqlite3; env files written (0600)"
+        assert self.admin is not None  # noqa: S101
+        known = project.known_database_url(dest)
+        state = self.db_state or database.inspect(self.admin, i.name, known, log=self.log)
+        if state.reusable and known:
+            password = database.parse_app_url(known)["password"]
+        elif known and not state.exists:
+            password = database.parse_app_url(known)["password"]  # written by an interrupted run
+        else:
+            password = database.new_password()
+        url = database.app_url(
+            name=i.name, password=password, host=self.admin.host, port=self.admin.port
+        )
+        if known != url or not project.env_files_present(dest):
+            # The credentials are saved before the role exists, so an interrupted run resumes.
+            write_env_files(dest, self.project_spec(), database_urls=self._urls(url))
+        database.ensure(self.admin, i.name, password, state, force=i.force, log=self.log)
+        self.db_state = database.DatabaseState(True, True, i.name, True)
+        verb = "reused" if state.reusable else "created"
+        return DONE, f"{verb} role and database {i.name!r}; connection verified; env files (0600)"
+
+    def _urls(self, url: str) -> dict[str, str]:
+        # The app's role may not create databases (NOCREATEDB), so tests use SQLite.
+        test = database.sqlite_url(self.inputs.dest / "db.test.sqlite3")
+        return {"dev": url, "test": test, "prod": url}
+
+    def step_venv(self) -> tuple[str, str]:
+        assert self.interpreter is not None and self.interpreter.path is not None  # noqa: S101
+        poetry_env.env_use(self.inputs.dest, self.interpreter.path, log=self.log)
+        return DONE, str(self.inputs.dest / ".venv")
+
+    def step_dependencies(self) -> tuple[str, str]:
+        dest = self.inputs.dest
+        poetry_env.lock(dest, log=self.log)
+        poetry_env.install(dest, log=self.log)
+        poetry_env.export_requirements(dest, log=self.log)
+        return DONE, "poetry.lock, .venv and requirements.txt"
+
+    def step_git(self) -> tuple[str, str]:
+        from .scaffold import git_init
+
+        if (self.inputs.dest / ".git").exists():
+            return DONE, "already a git repository"
+        git_init(self.inputs.dest)
+        return DONE, "git init and a first commit"
+
+    def step_migrate(self) -> tuple[str, str]:
+        dest, python = self.inputs.dest, poetry_env.venv_python(self.inputs.dest)
+        project.migrate(dest, python, log=self.log)
+        password = self.superuser_password or secrets.token_urlsafe(12)
+        project.superuser(
+            dest,
+            python,
+            email=self.inputs.superuser_email,
+            password=password,
+            tenant=self.inputs.name,
+            log=self.log,
+        )
+        self.outcome.superuser_password = password
+        return (
+            DONE,
+            f"migrated; superuser {self.inputs.superuser_email}, Admin of {self.inputs.name!r}",
+        )
+
+    def step_web_server(self) -> tuple[str, str]:
+        if self.inputs.no_deploy:
+            return SKIPPED, "skipped (--no-deploy)"
+        self._warn("the web server step (gunicorn, nginx, systemd) comes in a later release")
+        return SKIPPED, "not yet available"
+
+    def step_validation(self) -> tuple[str, str]:
+        dest, python = self.inputs.dest, poetry_env.venv_python(self.inputs.dest)
+        validation.check(dest, python, log=self.log)
+        validation.runserver(dest, python, log=self.log)
+        validation.gunicorn(dest, self.inputs.url, log=self.log)
+        return DONE, "check passed; runserver and gunicorn answered / with 200"
+
+    def _warn(self, message: str) -> None:
+        if message not in self.outcome.warnings:
+            self.outcome.warnings.append(message)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """A `kill` is handled like Ctrl-C: the current step is journaled as interrupted."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def resume_or_new(inputs: Inputs) -> Journal | None:
+    """The journal of an unfinished run in *inputs.dest*, or None for a fresh one."""
+    journal = Journal.load(inputs.dest)
+    if journal is None:
+        return None
+    if journal.complete():
+        raise InputError(
+            f"{inputs.dest} is already a provisioned OpsBase project",
+            f"check it with `opsbase doctor --dest {inputs.dest}`, or choose another --dest",
+        )
+    name = journal.inputs.get("name")
+    if inputs.name and name and inputs.name != name:
+        raise InputError(
+            f"{inputs.dest} holds an unfinished provisioning of {name!r}, not {inputs.name!r}",
+            f"run again with --name {name} to resume it, or choose another --dest",
+        )
+    return journal
