@@ -1,0 +1,57 @@
+"""Serving and operating an OpsBase project: gunicorn, nginx, systemd, Docker, backups.
+
+Renderers return text and writers put it into the project's ``deploy/`` folder; installers
+change the machine only where asked and report plainly what they did or could not do. The
+``opsbase`` command line (``new``, ``deploy``, ``doctor``) calls these functions.
+"""
+
+from .config import ServeConfig
+from .gunicorn import render_gunicorn_conf, write_gunicorn_conf
+from .nginx import (
+    HSTS_LONG_SECONDS,
+    HSTS_START_SECONDS,
+    NginxSite,
+    certbot_command,
+    install_nginx_site,
+    nginx_test,
+    port_owner,
+    render_nginx_site,
+    render_nginx_standalone,
+    self_signed_certificate,
+    write_nginx_site,
+    write_nginx_standalone,
+)
+from .systemd import (
+    InstallReport,
+    install_systemd_units,
+    render_systemd_units,
+    systemd_running,
+    write_systemd_units,
+)
+from .urlcheck import UrlCheck, check_public_url, check_url
+
+__all__ = [
+    "HSTS_LONG_SECONDS",
+    "HSTS_START_SECONDS",
+    "InstallReport",
+    "NginxSite",
+    "ServeConfig",
+    "UrlCheck",
+    "certbot_command",
+    "check_public_url",
+    "check_url",
+    "install_nginx_site",
+    "install_systemd_units",
+    "nginx_test",
+    "port_owner",
+    "render_gunicorn_conf",
+    "render_nginx_site",
+    "render_nginx_standalone",
+    "render_systemd_units",
+    "self_signed_certificate",
+    "systemd_running",
+    "write_gunicorn_conf",
+    "write_nginx_site",
+    "write_nginx_standalone",
+    "write_systemd_units",
+]
