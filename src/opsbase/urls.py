@@ -3,6 +3,7 @@
 A project includes it at its root: ``path("", include("opsbase.urls"))``.
 """
 
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,6 +19,10 @@ urlpatterns = [
     path("api/", include("opsbase.api.urls")),
     path(setting("ADMIN_URL"), admin.site.urls),
 ]
+
+# Optional modules: their pages exist only in projects that install them.
+if apps.is_installed("opsbase.apps.tasks"):
+    urlpatterns.append(path("tasks/", include("opsbase.apps.tasks.urls")))
 
 handler400 = "opsbase.web.views.bad_request"
 handler403 = "opsbase.web.views.permission_denied"
