@@ -1,5 +1,6 @@
 """``/api/``: the versioned API (``v1/``), its schema and docs, and the API tokens pages."""
 
+from django.apps import apps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
@@ -21,6 +22,9 @@ v1 = [
     path("", include("opsbase.apps.roles.api_urls")),
     path("", include("opsbase.apps.audit.api_urls")),
 ]
+# Optional modules: their endpoints exist only in projects that install them.
+if apps.is_installed("opsbase.apps.tasks"):
+    v1.append(path("", include("opsbase.apps.tasks.api_urls")))
 
 urlpatterns = [
     path("v1/", include(v1)),

@@ -1,0 +1,145 @@
+"""JSON input and output of the tasks API: parsing and validation only."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from opsbase.apps.tenants.models import Membership
+
+from .constants import (
+    TASK_WORKFLOW,
+    TITLE_MAX_LENGTH,
+    TITLE_MIN_LENGTH,
+    TaskPriority,
+    TaskStatus,
+)
+from .models import TITLE_TOO_SHORT, Task
+from .selectors import task_assignee_choices
+
+FOREIGN_MEMBER = _("Choose a member of this organization.")
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.CharField()
+    target_label = serializers.CharField()
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class AssigneeField(serializers.PrimaryKeyRelatedField):
+    """A membership id of the caller's organization (active members only)."""
+
+    default_error_messages = {
+        "does_not_exist": FOREIGN_MEMBER,
+        "incorrect_type": _("Give the member's id (a number)."),
+    }
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return Membership.objects.unscoped().none()
+        return task_assignee_choices(membership=membership)
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        min_length=TITLE_MIN_LENGTH,
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"min_length": TITLE_TOO_SHORT, "blank": TITLE_TOO_SHORT},
+        help_text=_("3 to 200 characters."),
+    )
+    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+    status = serializers.ChoiceField(
+        choices=TaskStatus.choices,
+        required=False,
+        help_text=_(
+            "New tasks start as `todo`. Changing it applies the workflow transition that leads "
+            "there; one that is not possible answers 400 `invalid_transition` with the allowed "
+            "ones in `details.allowed`."
+        ),
+    )
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    priority = serializers.ChoiceField(choices=TaskPriority.choices, required=False)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    assignee = AssigneeField(
+        required=False,
+        allow_null=True,
+        help_text=_("Membership id of an active member of your organization, or null."),
+    )
+    assignee_email = serializers.SerializerMethodField()
+    owner = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "title",
+            "description",
+            "status",
+            "status_label",
+            "priority",
+            "due_date",
+            "is_overdue",
+            "assignee",
+            "assignee_email",
+            "owner",
+            "completed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "completed_at", "created_at", "updated_at"]
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_assignee_email(self, task: Task) -> str | None:
+        return task.assignee.user.email if task.assignee_id else None
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_owner(self, task: Task) -> dict | None:
+        return {"id": task.owner_id, "email": task.owner.email} if task.owner_id else None
+
+    def validate_status(self, value: str) -> str:
+        if self.instance is None and value != TaskStatus.TODO:
+            raise serializers.ValidationError(
+                _("A new task starts as To do; change its status afterwards.")
+            )
+        return value
+
+
+class TaskDetailSerializer(TaskSerializer):
+    transitions = serializers.SerializerMethodField(
+        help_text=_("The status changes possible now, allowed or with the reason they are not.")
+    )
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "transitions"]
+
+    @extend_schema_field(TransitionOptionSerializer(many=True))
+    def get_transitions(self, task: Task) -> list[dict]:
+        from opsbase.core.workflows import transitions_available
+
+        request = self.context.get("request")
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return []
+        return [
+            {k: v for k, v in o.as_dict().items() if k in TransitionOptionSerializer().fields}
+            for o in transitions_available(membership=membership, obj=task)
+        ]
+
+
+class TaskTransitionSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(
+        choices=[(t.name, t.label) for t in TASK_WORKFLOW.transitions],
+        help_text=_("start, block, complete, cancel or reopen."),
+    )
