@@ -64,7 +64,7 @@ def run(
 ) -> CommandResult:
     """Run *args*; a missing program or a timeout is reported as a failed result, not raised."""
     argv = [str(arg) for arg in args]
-    logger.info("running command", extra={"command": shlex.join(argv)})
+    logger.debug("running command", extra={"command": shlex.join(argv)})
     text = not isinstance(input, bytes)
     try:
         completed = subprocess.run(  # noqa: S603 - argv list, no shell
