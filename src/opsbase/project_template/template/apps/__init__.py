@@ -1,0 +1,1 @@
+"""The project's own Django apps (OpsBase's come from the opsbase package)."""

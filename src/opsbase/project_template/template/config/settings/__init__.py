@@ -1,0 +1,1 @@
+"""One module per environment (dev, test, staging, prod), each built by base.load()."""

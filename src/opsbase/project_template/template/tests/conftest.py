@@ -1,0 +1,1 @@
+"""Shared test fixtures. OpsBase's factories are in opsbase.testing.factories."""
