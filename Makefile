@@ -9,13 +9,14 @@ MARIADB_URL ?= mysql://root@127.0.0.1:3306/opsbase
 DJ42_VENV := .venv-django42
 
 .PHONY: help install demo test test-sqlite test-postgres test-mariadb test-django42 test-all \
-        lint format migrations-check audit bench clean
+        lint format migrations-check audit bench bench-quick clean
 
 help:
 	@echo "make demo          run the example site with sample data at http://127.0.0.1:8000"
 	@echo "make test          run the whole test suite (SQLite)"
 	@echo "make test-all      the suite on SQLite, PostgreSQL, MariaDB and Django 4.2 (CI)"
 	@echo "make lint          ruff and the migrations check"
+	@echo "make bench         load benchmark vs hello-world and plain DRF (PostgreSQL, wrk)"
 	@echo "make audit         pip-audit of the installed dependencies (needs the internet)"
 
 $(STAMP):
@@ -64,6 +65,12 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format src tests example $(wildcard bench)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --quick
 
 audit: $(STAMP)
 	$(BIN)/python -m pip install --quiet pip-audit

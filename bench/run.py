@@ -1,0 +1,427 @@
+"""``make bench``: load OpsBase's endpoints with wrk and report ratios measured in one run.
+
+Steps: create (or reuse) the PostgreSQL database ``opsbase_bench``, migrate, generate the data
+(1,000 tenants, 10,000 users, 1,000,000 tasks; ``--quick`` for a tenth), start gunicorn with
+the prod settings, then for every endpoint a warm-up and a timed wrk run at 100 connections.
+Every figure is divided by the hello-world view's and, for lists, by the plain-DRF baseline's,
+both served by the same gunicorn in the same run. The report goes to stdout and to
+``docs/performance.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+REPORT = ROOT / "docs" / "performance.md"
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Endpoint:
+    key: str
+    label: str
+    path: str
+    auth: str  # "token", "session" or ""
+    method: str = "GET"
+    body: str = ""
+    paths: list[str] = field(default_factory=list)
+    queries: int | None = None
+    result: dict = field(default_factory=dict)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the data, 5 s runs")
+    parser.add_argument("--duration", type=int, default=None, help="seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="a PostgreSQL superuser connection used to create the database",
+    )
+    parser.add_argument("--database", default="opsbase_bench")
+    parser.add_argument("--regenerate", action="store_true", help="drop and refill the data")
+    parser.add_argument("--no-report", action="store_true", help="do not write the docs page")
+    return parser.parse_args(argv)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def environment(args) -> dict[str, str]:
+    admin = args.admin_url.rsplit("/", 1)[0]
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "DATABASE_URL": f"{admin}/{args.database}",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+        "ALLOWED_HOSTS": f"{HOST},localhost",
+        "STATIC_ROOT": str(BENCH / ".static"),
+        "OPSBASE_LOG_DIR": str(BENCH / ".logs"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
+    }
+
+
+def ensure_database(args, scale, log) -> bool:
+    """Create the database when missing (or when ``--regenerate``); True when it is new."""
+    import psycopg
+
+    with psycopg.connect(args.admin_url, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [args.database]
+        ).fetchone()
+        if exists and args.regenerate:
+            log(f"dropping {args.database}")
+            conn.execute(f'DROP DATABASE "{args.database}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{args.database}"')
+            return True
+    return False
+
+
+def prepare(args, scale, log):
+    """Migrate, fill, and return the credentials and ids the load run needs."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench import generate as gen
+    from opsbase.api.services import api_token_create
+    from opsbase.apps.tasks.models import Task
+    from opsbase.apps.tenants.models import Membership, Tenant
+    from opsbase.apps.tenants.selectors import SESSION_KEY
+
+    call_command("migrate", verbosity=0)
+    if gen.existing_tasks() == 0:
+        started = time.monotonic()
+        gen.generate(scale, log=lambda m: log(f"  generate: {m}"))
+        log(f"  data generated in {time.monotonic() - started:.0f} s")
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    tenant = Tenant.objects.get(slug="bench")
+    # Writes of earlier runs would grow the bench tenant past its 1,000 tasks.
+    Task.objects.for_tenant(tenant).filter(title__startswith="Bench task ").delete()
+    admin = (
+        Membership.objects.for_tenant(tenant)
+        .select_related("user", "role")
+        .get(user__email="u0@t0.bench")
+    )
+    _token, raw = api_token_create(membership=admin, name=f"bench {dt.datetime.now(dt.UTC):%H%M%S}")
+    client = Client()
+    client.force_login(admin.user)
+    session = client.session
+    session[SESSION_KEY] = tenant.pk
+    session.save()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    task_ids = list(
+        Task.objects.for_tenant(tenant).order_by("pk").values_list("pk", flat=True)[:500]
+    )
+    tenant_tasks = Task.objects.for_tenant(tenant).count()
+    total_tasks = gen.existing_tasks()
+
+    endpoints = build_endpoints(task_ids)
+    headers = {"token": {"HTTP_AUTHORIZATION": f"Token {raw}"}, "session": {}, "": {}}
+    for ep in endpoints:
+        http = Client(HTTP_HOST=HOST)
+        if ep.auth == "session":
+            http.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+        call = getattr(http, ep.method.lower())
+        path = ep.paths[0] if ep.paths else ep.path
+        data = ep.body.replace("{n}", "0") if ep.body else None
+        kwargs = {"secure": True, **headers[ep.auth]}
+        if data:
+            kwargs["content_type"] = "application/json"
+        call(path, data, **kwargs)  # warm caches (token last-used stamp, templates)
+        with CaptureQueriesContext(connection) as queries:
+            response = call(path, data, **kwargs)
+        if response.status_code >= 400:
+            raise SystemExit(
+                f"bench: {ep.method} {path} answered {response.status_code} before the load "
+                f"run: {response.content[:300]!r}"
+            )
+        ep.queries = len(queries)
+    Task.objects.for_tenant(tenant).filter(title__startswith="Bench task ").delete()
+    return endpoints, raw, cookie, tenant_tasks, total_tasks
+
+
+def build_endpoints(task_ids: list[int]) -> list[Endpoint]:
+    from django.urls import reverse
+
+    api_list = reverse("api:task-list")
+    return [
+        Endpoint("hello", "hello-world view (baseline)", reverse("bench_hello"), ""),
+        Endpoint(
+            "baseline",
+            "plain DRF task list, 50 rows (baseline)",
+            reverse("bench_baseline"),
+            "token",
+        ),
+        Endpoint("api_list", "task list API, 50 rows", f"{api_list}?page_size=50", "token"),
+        Endpoint(
+            "page",
+            "task list page, 50 rows",
+            f"{reverse('tasks:task_all')}?page_size=50",
+            "session",
+        ),
+        Endpoint(
+            "create",
+            "task create (API)",
+            api_list,
+            "token",
+            method="POST",
+            body='{"title": "Bench task {n}", "priority": "normal"}',
+        ),
+        Endpoint(
+            "update",
+            "task update (API, PATCH)",
+            reverse("api:task-detail", args=[task_ids[0]]),
+            "token",
+            method="PATCH",
+            body='{"priority": "high", "description": "edited {n}"}',
+            paths=[reverse("api:task-detail", args=[pk]) for pk in task_ids],
+        ),
+        Endpoint("dashboard", "dashboard page", reverse("web:home"), "session"),
+    ]
+
+
+def wrk(ep: Endpoint, *, port: int, seconds: int, connections: int, token: str, cookie: str):
+    env = {**os.environ, "BENCH_METHOD": ep.method}
+    if ep.body:
+        env["BENCH_BODY"] = ep.body
+    if ep.paths:
+        env["BENCH_PATHS"] = ";".join(ep.paths)
+    if ep.auth == "token":
+        env["BENCH_AUTH"] = f"Token {token}"
+    elif ep.auth == "session":
+        env["BENCH_COOKIE"] = cookie
+    cmd = [
+        "wrk",
+        f"-t{min(4, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH / "load.lua"),
+        f"http://{HOST}:{port}{ep.path}",
+    ]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    line = next(ln for ln in out.splitlines() if ln.startswith("BENCH "))
+    return json.loads(line.removeprefix("BENCH "))
+
+
+def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(  # noqa: S603
+        [
+            str(gunicorn),
+            "bench.wsgi",
+            f"--workers={workers}",
+            f"--bind={HOST}:{port}",
+            "--worker-class=sync",
+            "--backlog=2048",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit("bench: gunicorn exited at start-up") from None
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("bench: gunicorn did not answer within 30 s")
+
+
+def machine() -> dict[str, str]:
+    import django
+    import rest_framework
+    from django.db import connection
+
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(meminfo.read_text().split()[1])
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)  # noqa: S607
+    return {
+        "CPU": f"{os.cpu_count()} × {cpu}",
+        "Memory": memory,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "DRF": rest_framework.VERSION,
+        "PostgreSQL": pg,
+        "wrk": (wrk_version.stdout or wrk_version.stderr).split()[1]
+        if (wrk_version.stdout or wrk_version.stderr)
+        else "?",
+    }
+
+
+def render(endpoints, *, args, seconds, scale, tenant_tasks, total_tasks, info) -> str:
+    by = {ep.key: ep for ep in endpoints}
+    hello = by["hello"].result["rps"]
+    baseline = by["baseline"].result["rps"]
+    rows = []
+    for ep in endpoints:
+        r = ep.result
+        vs_baseline = f"{r['rps'] / baseline:.2f}×" if ep.key in ("api_list", "baseline") else ""
+        errors = r["socket_errors"] + r["http_errors"]
+        rows.append(
+            f"| {ep.label} | {r['rps']:,.0f} | {r['rps'] / hello:.1%} | {vs_baseline} "
+            f"| {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {errors} "
+            f"| {ep.queries} |"
+        )
+    api = by["api_list"].result["rps"]
+    page = by["page"].result["rps"]
+    worst_p99 = max(ep.result["p99_ms"] for ep in endpoints)
+    all_errors = sum(ep.result["socket_errors"] + ep.result["http_errors"] for ep in endpoints)
+    targets = [
+        ("Task list API ≥ 3× plain DRF", f"{api / baseline:.2f}×", api >= 3 * baseline),
+        ("Task list API ≥ 25% of hello-world", f"{api / hello:.1%}", api >= 0.25 * hello),
+        ("Task list API ≤ 3 queries", str(by["api_list"].queries), by["api_list"].queries <= 3),
+        ("Task list page ≥ 20% of hello-world", f"{page / hello:.1%}", page >= 0.20 * hello),
+        ("p99 < 250 ms on every endpoint", f"{worst_p99:.0f} ms", worst_p99 < 250),
+        ("zero errors", str(all_errors), all_errors == 0),
+    ]
+    lines = [
+        "# Performance",
+        "",
+        "Figures from `make bench` (`python -m bench.run`), written by the benchmark itself.",
+        "Every ratio is taken within one run: the hello-world view and the plain-DRF baseline",
+        "(ModelSerializer + `select_related` + page-number pagination, same token",
+        "authentication) are served by the same gunicorn as the endpoints measured.",
+        "",
+        f"Run on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        f"{' (quick mode)' if args.quick else ''}: gunicorn {args.workers} sync workers, "
+        f"prod settings, wrk {args.connections} connections, {seconds} s per endpoint after "
+        f"a warm-up; {scale.tenants:,} tenants, {scale.users:,} users, {total_tasks:,} tasks; "
+        f"the measured tenant has {tenant_tasks:,} tasks.",
+        "",
+        "| Endpoint | Requests/s | vs hello-world | vs plain DRF | p50 ms | p95 ms | p99 ms "
+        "| Errors | Queries |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        "## Targets",
+        "",
+        "| Target | Measured | Met |",
+        "|---|---:|:---:|",
+        *(f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in targets),
+        "",
+        "## Machine",
+        "",
+        *(f"- {k}: {v}" for k, v in info.items()),
+        "",
+        "## Reproduce",
+        "",
+        "```",
+        "make bench          # full data set (first run generates it, a few minutes)",
+        "make bench-quick    # a tenth of the data, shorter runs",
+        "```",
+        "",
+        "The benchmark needs PostgreSQL (a superuser connection, `--admin-url`), Redis and",
+        "`wrk` (`apt-get install wrk`). It is not part of `make test`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from bench.scale import Scale
+
+    scale = Scale(100, 1_000, 100_000) if args.quick else Scale()
+    seconds = args.duration or (5 if args.quick else 15)
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench: wrk is not installed (apt-get install wrk)")
+    env = environment(args)
+    os.environ.update(env)
+    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    (BENCH / ".logs").mkdir(exist_ok=True)
+    if ensure_database(args, scale, log):
+        log(f"created database {args.database}")
+    endpoints, token, cookie, tenant_tasks, total_tasks = prepare(args, scale, log)
+    info = machine()
+
+    port = free_port()
+    server = start_gunicorn(env, port, args.workers)
+    try:
+        for ep in endpoints:
+            log(f"{ep.label}: warm-up, then {seconds} s at {args.connections} connections")
+            opts = {"port": port, "connections": args.connections, "token": token}
+            wrk(ep, seconds=2, cookie=cookie, **opts)
+            ep.result = wrk(ep, seconds=seconds, cookie=cookie, **opts)
+            r = ep.result
+            log(
+                f"  {r['rps']:,.0f} req/s  p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
+                f"errors {r['socket_errors'] + r['http_errors']}"
+                + (f"  first error: {r['sample_error']}" if r["sample_error"] else "")
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    report = render(
+        endpoints,
+        args=args,
+        seconds=seconds,
+        scale=scale,
+        tenant_tasks=tenant_tasks,
+        total_tasks=total_tasks,
+        info=info,
+    )
+    print()
+    print(report)
+    if not args.no_report:
+        REPORT.write_text(report)
+        log(f"written to {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
