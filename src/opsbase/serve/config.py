@@ -35,6 +35,7 @@ class ServeConfig:
     media_root: Path | None = None
     log_dir: Path | None = None
     env_file: Path | None = None
+    deploy_root: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -58,8 +59,8 @@ class ServeConfig:
 
     @property
     def deploy_dir(self) -> Path:
-        """Where rendered configuration lives inside the project (``deploy/``)."""
-        return self.project_dir / "deploy"
+        """Where rendered configuration lives: the project's ``deploy/`` unless overridden."""
+        return Path(self.deploy_root) if self.deploy_root else self.project_dir / "deploy"
 
     @property
     def bin_dir(self) -> Path:
