@@ -180,18 +180,13 @@ def upgrade(
     dest: Annotated[str | None, typer.Option(help="Project directory (default: here).")] = None,
 ) -> None:
     """Bring the latest project-template changes into a project (copier update)."""
-    from opsbase.provision.scaffold import upgrade_project
+    from opsbase.provision.scaffold import ScaffoldError, upgrade_project
 
     path = _project_dir(dest)
     try:
         upgrade_project(path)
-    except ProvisionError as error:
-        raise fail(error, EXIT_FAILED) from error
-    except Exception as error:  # copier's own errors: say what happened, in one line
-        raise fail(
-            InputError(f"upgrade failed: {error}", "commit or stash local changes first"),
-            EXIT_FAILED,
-        ) from error
+    except ScaffoldError as error:
+        raise fail(InputError(error.message, error.fix), EXIT_FAILED) from error
     out.print(f"{path} is up to date with the OpsBase {__version__} template.")
 
 
@@ -201,10 +196,13 @@ def check_update(
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Say whether the project template has changes the project has not taken yet."""
-    from opsbase.provision.scaffold import update_available
+    from opsbase.provision.scaffold import ScaffoldError, update_available
 
     path = _project_dir(dest)
-    update = update_available(path)
+    try:
+        update = update_available(path)
+    except ScaffoldError as error:
+        raise fail(InputError(error.message, error.fix), EXIT_FAILED) from error
     if json_output:
         payload = {"update_available": update is not None}
         if update:

@@ -39,6 +39,10 @@ DJANGO_SUPPORT_ENDS = {
 }
 DATABASES = ("postgres", "sqlite")
 JOURNAL_DIR = ".opsbase"
+# Packages and folders of a generated project, and what it imports: an app cannot be named so.
+PROJECT_PACKAGES = frozenset(
+    {"config", "apps", "main", "tests", "test", "site", "opsbase", "django", "static", "logs"}
+)
 
 _NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _DJANGO_RE = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?$")
@@ -107,6 +111,11 @@ def validate_name(name: str) -> str:
         raise InputError(
             f"app name {name!r} is the name of an importable Python module",
             "choose a name that no installed package uses, e.g. my" + name,
+        )
+    if name in PROJECT_PACKAGES:
+        raise InputError(
+            f"app name {name!r} is taken by the project's own layout",
+            "choose another name; these are reserved: " + ", ".join(sorted(PROJECT_PACKAGES)),
         )
     if len(name) > 63:
         raise InputError("app name is longer than 63 characters", "choose a shorter name")

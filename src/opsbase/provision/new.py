@@ -9,6 +9,7 @@ from types import ModuleType
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from . import inputs as checks
 from . import pythons
@@ -202,7 +203,7 @@ def provision(
         return EXIT_INTERRUPTED
 
     for warning in inputs.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
 
     confirm = asker.confirm if (asker is not None and options.interactive) else None
     runner = Provisioner(

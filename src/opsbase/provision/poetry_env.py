@@ -4,12 +4,17 @@ dependencies and the `requirements.txt` exported for pip-based deploys."""
 from __future__ import annotations
 
 import tomllib
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 from .commands import CommandLog, run
 from .pythons import poetry_command
 
+# The per-release form is the one Poetry reads.
+PYPI_JSON_PROBE = "https://pypi.org/pypi/pip/24.0/json"
+SIMPLE_SOURCE = "pypi-simple"
+SIMPLE_URL = "https://pypi.org/simple/"
 INSTALL_FIX = (
     "check the network access to PyPI and the output above, then run the same "
     "`opsbase new` command again to resume"
@@ -40,6 +45,34 @@ def env_use(dest: Path, python: Path, *, log: CommandLog) -> None:
         timeout=600,
         fix="check that the interpreter works, or choose another with --python",
     )
+
+
+def pypi_json_api_works(timeout: float = 10) -> bool:
+    """Whether PyPI's JSON API (Poetry's default way to read package data) answers here."""
+    request = urllib.request.Request(PYPI_JSON_PROBE, method="HEAD")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
+
+
+def use_simple_index(dest: Path, *, log: CommandLog) -> bool:
+    """Point the project at PyPI's simple index when the JSON API is not reachable (mirrors
+    and proxies that serve only the simple API); True when the source was added."""
+    pyproject = (dest / "pyproject.toml").read_text(encoding="utf-8")
+    if "[[tool.poetry.source]]" in pyproject or pypi_json_api_works():
+        return False
+    log.write("PyPI's JSON API does not answer: using the simple index as the package source")
+    run(
+        [*poetry_command(), "source", "add", "--priority=primary", SIMPLE_SOURCE, SIMPLE_URL],
+        log=log,
+        cwd=dest,
+        env=poetry_env(),
+        timeout=120,
+        fix=INSTALL_FIX,
+    )
+    return True
 
 
 def lock(dest: Path, *, log: CommandLog) -> None:

@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from . import database, poetry_env, project, pythons, system_packages, validation
 from .commands import CommandLog
 from .errors import InputError, StepFailed
 from .inputs import Inputs, source_checkout
 from .journal import DONE, FAILED, INTERRUPTED, RUNNING, SKIPPED, Journal
+from .scaffold import ScaffoldError
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("system_packages", "System packages (gunicorn, nginx)"),
@@ -239,6 +241,10 @@ class Provisioner:
             self.journal.mark(key, FAILED, error.message)
             self._record(key, FAILED, error.message, started)
             raise
+        except ScaffoldError as error:
+            self.journal.mark(key, FAILED, error.message)
+            self._record(key, FAILED, error.message, started)
+            raise StepFailed(error.message, error.fix, step=key) from error
         except KeyboardInterrupt:
             self.journal.mark(key, INTERRUPTED)
             self._record(key, INTERRUPTED, "interrupted", started)
@@ -251,7 +257,9 @@ class Provisioner:
         self.outcome.steps.append(StepResult(key, TITLES[key], status, detail, seconds))
         mark = {DONE: "[green]✓[/]", SKIPPED: "[yellow]–[/]"}.get(status, "[red]✗[/]")
         timing = f" [dim]({seconds:.0f} s)[/]" if seconds >= 1 else ""
-        self.console.print(f"{mark} {TITLES[key]}: {detail or status}{timing}", highlight=False)
+        self.console.print(
+            f"{mark} {TITLES[key]}: {escape(detail or status)}{timing}", highlight=False
+        )
 
     # -- steps: each returns (status, detail) ---------------------------------------------------
 
@@ -353,6 +361,11 @@ class Provisioner:
 
     def step_dependencies(self) -> tuple[str, str]:
         dest = self.inputs.dest
+        if poetry_env.use_simple_index(dest, log=self.log):
+            self._warn(
+                "PyPI's JSON API did not answer, so the project installs from PyPI's simple "
+                "index ([[tool.poetry.source]] pypi-simple in pyproject.toml)"
+            )
         poetry_env.lock(dest, log=self.log)
         poetry_env.install(dest, log=self.log)
         poetry_env.export_requirements(dest, log=self.log)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .errors import StepFailed
@@ -20,10 +21,10 @@ def print_plan(outcome: Outcome, console: Console) -> None:
     table.add_column("action", overflow="fold")
     table.add_column("outside the project", justify="center")
     for step, action, outside in outcome.plan:
-        table.add_row(TITLES.get(step, step), action, "yes" if outside else "")
+        table.add_row(TITLES.get(step, step), escape(action), "yes" if outside else "")
     console.print(table)
     for warning in outcome.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
 
 
 def print_summary(outcome: Outcome, console: Console) -> None:
@@ -34,7 +35,7 @@ def print_summary(outcome: Outcome, console: Console) -> None:
     steps.add_column("detail", overflow="fold")
     for step in outcome.steps:
         style = STATUS_STYLE.get(step.status, "red")
-        steps.add_row(step.title, f"[{style}]{step.status}[/]", step.detail)
+        steps.add_row(step.title, f"[{style}]{step.status}[/]", escape(step.detail))
     console.print(steps)
 
     facts = Table(show_header=False, box=None)
@@ -52,7 +53,7 @@ def print_summary(outcome: Outcome, console: Console) -> None:
     facts.add_row("log", data["log"])
     console.print(facts)
     for warning in outcome.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     console.print("Next steps:")
     for line in data["next_steps"]:
         console.print(f"  {line}", highlight=False)
