@@ -58,9 +58,10 @@ def detect_manager() -> str | None:
     return None
 
 
-def plan() -> Plan:
-    missing = [tool for tool in REQUIRED if not installed(tool)]
-    manager = detect_manager()
+def plan(*, missing: list[str] | None = None, manager: str | None = None) -> Plan:
+    """What to install; *missing* and *manager* are detected on this machine when not given."""
+    missing = [tool for tool in REQUIRED if not installed(tool)] if missing is None else missing
+    manager = manager or detect_manager()
     if not missing or manager is None:
         return Plan(manager, missing, [])
     names = [PACKAGE_NAMES[manager][tool] for tool in missing]
