@@ -64,13 +64,12 @@ def store(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory) -> ProjectSpec:
-    """A rendered "shop" project on SQLite with its environment files, shared by a module."""
+    """A rendered "shop" project (SQLite, default modules) with its env files, per module."""
     root = tmp_path_factory.mktemp("shop")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(STORE_VARIABLE, str(root / "store"))
-        spec = ProjectSpec(
-            dest=root / "shop", name="shop", public_url="https://shop.example.com", modules=()
-        )
+        # The defaults a user gets, modules included.
+        spec = ProjectSpec(dest=root / "shop", name="shop", public_url="https://shop.example.com")
         render_project(spec)
         write_env_files(spec.dest, spec, database_urls=sqlite_urls(spec.dest))
     return spec
