@@ -10,7 +10,6 @@ write into a database that has tables unless forced.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -291,26 +290,3 @@ def _sqlite_restore(database: Database, path: Path) -> None:
         finally:
             target.close()
             source_db.close()
-
-
-def _normal(value) -> str:
-    if isinstance(value, memoryview):
-        value = value.tobytes()
-    if isinstance(value, bytes):
-        return "b:" + value.hex()
-    return repr(value)
-
-
-def table_fingerprints(alias: str = "default") -> dict[str, tuple[int, str]]:
-    """Every table's row count and a checksum of its content (row order does not matter)."""
-    from django.db import connections
-
-    connection = connections[alias]
-    result = {}
-    for table in database_tables(alias):
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            rows = sorted("\x1f".join(_normal(v) for v in row) for row in cursor.fetchall())
-        digest = hashlib.sha256("\x1e".join(rows).encode()).hexdigest()
-        result[table] = (len(rows), digest)
-    return result
