@@ -6,6 +6,7 @@ change the machine only where asked and report plainly what they did or could no
 """
 
 from .config import ServeConfig
+from .docker import render_docker, write_docker
 from .gunicorn import render_gunicorn_conf, write_gunicorn_conf
 from .nginx import (
     HSTS_LONG_SECONDS,
@@ -21,6 +22,7 @@ from .nginx import (
     write_nginx_site,
     write_nginx_standalone,
 )
+from .scripts import render_scripts
 from .systemd import (
     InstallReport,
     install_systemd_units,
@@ -44,12 +46,15 @@ __all__ = [
     "install_systemd_units",
     "nginx_test",
     "port_owner",
+    "render_docker",
     "render_gunicorn_conf",
     "render_nginx_site",
     "render_nginx_standalone",
+    "render_scripts",
     "render_systemd_units",
     "self_signed_certificate",
     "systemd_running",
+    "write_docker",
     "write_gunicorn_conf",
     "write_nginx_site",
     "write_nginx_standalone",

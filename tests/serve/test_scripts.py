@@ -1,0 +1,94 @@
+"""The operations scripts, run as a person runs them, against the example project."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from opsbase.serve import render_scripts
+
+from .harness import EXAMPLE, free_port
+
+
+@pytest.fixture(scope="module")
+def scripts(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scripts")
+    render_scripts(root / "scripts", service="shop")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        "PROJECT_DIR": str(EXAMPLE),
+        "PYTHON": sys.executable,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"sqlite:///{root}/site.sqlite3",
+        "STATIC_ROOT": str(root / "static"),
+        "OPSBASE_LOG_DIR": str(root / "logs"),
+        "OPSBASE_BACKUP_DIR": str(root / "backups"),
+    }
+    return root, env
+
+
+def run(scripts, name, *args, env=None):
+    root, base = scripts
+    return subprocess.run(
+        [str(root / "scripts" / name), *args],
+        env={**base, **(env or {})}, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_every_script_is_rendered_executable(scripts):
+    root, _ = scripts
+    for name in ("backup_db.sh", "restore_db.sh", "deploy.sh", "run_tests.sh",
+                 "monitor_services.sh", "sync_cdn.sh"):  # fmt: skip
+        path = root / "scripts" / name
+        assert os.access(path, os.X_OK), name
+        assert subprocess.run(["bash", "-n", str(path)], check=False).returncode == 0
+
+
+def test_deploy_then_backup_then_restore(scripts, tmp_path):
+    root, _ = scripts
+
+    deployed = run(scripts, "deploy.sh", "--no-backup")
+    backed_up = run(scripts, "backup_db.sh", "--dir", str(tmp_path), "--keep", "3")
+    restored = run(
+        scripts, "restore_db.sh", "--latest", "--dir", str(tmp_path),
+        env={"DATABASE_URL": f"sqlite:///{tmp_path}/restored.sqlite3"},
+    )  # fmt: skip
+    refused = run(scripts, "restore_db.sh", "--latest", "--dir", str(tmp_path))
+
+    assert deployed.returncode == 0, deployed.stderr
+    assert "systemd does not manage shop here" in deployed.stdout
+    assert (root / "static" / "admin").is_dir()  # collectstatic ran
+    assert backed_up.returncode == 0 and "Backup written" in backed_up.stdout
+    assert restored.returncode == 0 and "Restored" in restored.stdout, restored.stderr
+    assert refused.returncode != 0 and "--force" in refused.stderr
+
+
+def test_deploy_names_an_unknown_option(scripts):
+    result = run(scripts, "deploy.sh", "--fast")
+
+    assert result.returncode == 2 and "unknown option --fast" in result.stderr
+
+
+def test_run_tests_hands_over_to_pytest(scripts):
+    result = run(scripts, "run_tests.sh", "--version")
+
+    assert result.returncode == 0
+    assert "pytest" in (result.stdout + result.stderr)
+
+
+def test_monitor_reports_a_site_that_does_not_answer(scripts):
+    result = run(scripts, "monitor_services.sh", f"http://127.0.0.1:{free_port()}")
+
+    assert result.returncode == 1
+    assert "/health/live" in result.stdout and "connection refused" in result.stdout
+    if not Path("/run/systemd/system").is_dir():
+        assert "systemd is not running here" in result.stdout
+
+
+def test_sync_cdn_explains_what_is_missing(scripts):
+    no_bucket = run(scripts, "sync_cdn.sh")
+
+    assert no_bucket.returncode == 2
+    assert "AWS_STORAGE_BUCKET_NAME is not set" in no_bucket.stderr
