@@ -29,6 +29,7 @@ class Task(TenantOwnedModel):
         _("title"),
         max_length=TITLE_MAX_LENGTH,
         validators=[MinLengthValidator(TITLE_MIN_LENGTH, message=TITLE_TOO_SHORT)],
+        error_messages={"blank": TITLE_TOO_SHORT},
     )
     description = models.TextField(_("description"), blank=True)
     status = StateField(_("status"), workflow=TASK_WORKFLOW)
