@@ -258,9 +258,8 @@ def demo(
     env = {**os.environ, "DJANGO_ENV": "dev"}
     env.pop("VIRTUAL_ENV", None)
     seed = [str(python), "manage.py", "demo", "--addrport", f"127.0.0.1:{port}"]
-    from opsbase.core.demo import demo_password
-
-    seed += ["--password", password or demo_password()]
+    if password:
+        seed += ["--password", password]  # else the demo command picks and prints one
     result = subprocess.run(seed, cwd=path, env=env, check=False)  # noqa: S603
     if result.returncode != 0:
         raise fail(
