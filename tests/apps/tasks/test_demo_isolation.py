@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from opsbase.apps.tasks.models import Task
 from opsbase.apps.tenants.models import Membership, Tenant
+from opsbase.core.demo import demo_seed
 from opsbase.testing.api import token_client
 
 
@@ -41,7 +42,7 @@ def test_the_demo_seeds_tasks_owned_by_manager_and_user_some_assigned(demo):
 def test_seeding_twice_adds_no_tasks(demo):
     before = Task.objects.for_tenant(demo["acme"]).count()
 
-    call_command("demo", password="demo-password-2")
+    demo_seed(password="demo-password-2")
 
     assert Task.objects.for_tenant(demo["acme"]).count() == before
 
