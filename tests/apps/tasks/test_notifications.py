@@ -8,6 +8,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from celery import Celery
@@ -165,6 +166,9 @@ def _reset_connections() -> None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu's process-wide pools keep producers bound to the pool closed above; without this
+    # every later .delay() (eager ones too) fails with "Acquire on closed pool".
+    kombu.pools.reset()
 
 
 @pytest.mark.django_db(transaction=True)
