@@ -153,10 +153,10 @@ def test_a_restore_refuses_a_database_that_has_tables(source, dump, original):
 
 def test_force_overwrites_the_database_with_the_backup(source, dump, original):
     connection, _ = connect(source["DATABASE_URL"])
-    with connection:
-        connection.cursor().execute(
-            "UPDATE tenants_tenant SET name = 'Changed after the backup' WHERE slug = 'globex'"
-        )
+    connection.cursor().execute(
+        "UPDATE tenants_tenant SET name = 'Changed after the backup' WHERE slug = 'globex'"
+    )
+    connection.commit()
     connection.close()
     assert fingerprints(source) != original
 
