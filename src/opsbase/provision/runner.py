@@ -230,12 +230,16 @@ class Provisioner:
 
     def _run_step(self, key: str, title: str) -> None:
         self.log.step = key
-        self.log.write(f"== {title}")
-        self.journal.mark(key, RUNNING)
         started = time.monotonic()
         try:
-            with self.console.status(f"{title}…"):
-                status, detail = getattr(self, f"step_{key}")()
+            self.log.write(f"== {title}")
+            self.journal.mark(key, RUNNING)
+            if key == "system_packages" and self.confirm is not None:
+                # It may ask a question: no spinner over the prompt.
+                status, detail = self.step_system_packages()
+            else:
+                with self.console.status(f"{title}…"):
+                    status, detail = getattr(self, f"step_{key}")()
         except StepFailed as error:
             error.step = error.step or key
             self.journal.mark(key, FAILED, error.message)
