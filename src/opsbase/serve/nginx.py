@@ -370,7 +370,7 @@ def install_nginx_site(
     return report
 
 
-def _nginx_running(nginx_conf: Path | None, prefix: Path | None) -> bool:
+def _nginx_running(prefix: Path | None) -> bool:
     pid_file = (Path(prefix) / "nginx.pid") if prefix else Path("/run/nginx.pid")
     try:
         pid = int(pid_file.read_text().strip())
@@ -381,7 +381,7 @@ def _nginx_running(nginx_conf: Path | None, prefix: Path | None) -> bool:
 
 
 def _reload(report: InstallReport, ports, *, nginx_conf, prefix) -> None:
-    running = _nginx_running(nginx_conf, prefix)
+    running = _nginx_running(prefix)
     if not running:
         for port in ports:
             owner = port_owner(port)

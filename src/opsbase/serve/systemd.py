@@ -131,7 +131,7 @@ def install_systemd_units(
 
     systemctl = process.find_program("systemctl") or "systemctl"
     steps = [[systemctl, "daemon-reload"]]
-    enable = [name for name in units if not name.endswith(f"{config.name}.service")]
+    enable = [name for name in units if name != f"{config.name}.service"]
     steps.append([systemctl, "enable", "--now", *enable])
     # The web service restarts (not reloads) so a changed unit or conf takes effect.
     steps.append([systemctl, "enable", f"{config.name}.service"])
