@@ -161,14 +161,14 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def _reset_connections() -> None:
-    """Drop the app's cached producer pool, which keeps the broker it was first made for."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    """Forget the app's broker connections: its producer pool keeps the broker it was made for.
+
+    kombu keeps pools in a global registry keyed by connection; closing one without clearing
+    the registry would leave later publishes with a closed pool, so reset both.
+    """
+    kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
-    # kombu's process-wide pools keep producers bound to the pool closed above; without this
-    # every later .delay() (eager ones too) fails with "Acquire on closed pool".
-    kombu.pools.reset()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -201,7 +201,7 @@ def test_a_real_worker_delivers_the_assignment_email_in_the_tasks_tenant(world, 
         )
         worker = _start_worker(queue, _database_url_for_worker(tmp_path))
         try:
-            results = Celery("results", broker=BROKER, backend=BROKER)
+            results = Celery("results", broker=BROKER, backend=BROKER, set_as_current=False)
             result = results.AsyncResult(sent[0]).get(timeout=60)
         finally:
             _stop(worker)
@@ -211,4 +211,7 @@ def test_a_real_worker_delivers_the_assignment_email_in_the_tasks_tenant(world, 
         _reset_connections()
 
     assert result == {"tenant_id": world.home.pk, "sent_to": ["manager@acme.test"]}
-    assert task.pk and mail.outbox == []  # delivered by the worker, not in this process
+    assert mail.outbox == []  # delivered by the worker, not in this process
+    # Back to the eager default: the next assignment is delivered here again.
+    task_update(membership=user, task=task, assignee=world.spare)
+    assert [m.to for m in mail.outbox] == [["other@acme.test"]]
