@@ -1,6 +1,7 @@
 """Every generated configuration is accepted by the real tool that reads it."""
 
 import configparser
+import getpass
 import os
 import socket
 import subprocess
@@ -148,7 +149,8 @@ def fake_etc_nginx(tmp_path, layout: str) -> tuple[Path, Path, Path]:
         (root / "conf.d").mkdir(parents=True)
         (root / "conf.d" / "default.conf").write_text("server { listen 127.0.0.1:9; }\n")
         include = root / "conf.d" / "*.conf"
-    main = write_nginx_standalone([include], prefix, user=None)
+    # Workers run as this user, so they can read the test's private temporary folders.
+    main = write_nginx_standalone([include], prefix, user=getpass.getuser())
     return root, main, prefix
 
 
@@ -323,3 +325,37 @@ def test_installer_copies_units_into_the_unit_folder(tmp_path, config):
     assert sorted(p.name for p in target.iterdir()) == [
         "shop-celery.service", "shop.service", "shop.socket"
     ]  # fmt: skip
+
+
+def test_install_reloads_a_running_nginx_which_then_serves_the_site(tmp_path, config):
+    from .harness import Process, fetch, free_port, wait_until
+
+    binary = ensure_nginx()
+    root, main, prefix = fake_etc_nginx(tmp_path, "sites")
+    nginx = Process(
+        [binary, "-p", f"{prefix}/", "-e", str(prefix / "error.log"), "-c", str(main)],
+        env=dict(os.environ), cwd=prefix, log=tmp_path / "nginx.out",
+    )  # fmt: skip
+    try:
+        wait_until(lambda: (prefix / "nginx.pid").exists(), what="nginx to start")
+        port = free_port()
+        config.bind, config.socket_path = f"127.0.0.1:{free_port()}", None  # nobody there
+        conf = write_nginx_site(NginxSite(config, listen_address="127.0.0.1", http_port=port))
+
+        report = install_nginx_site(
+            conf, name="shop", nginx_dir=root, nginx_conf=main, prefix=prefix, ports=(port,)
+        )
+
+        assert report.ok, str(report)
+        assert "reloaded nginx" in str(report)
+
+        def serves() -> bool:
+            try:
+                return fetch(port, "/", host="shop.example.test").status == 502
+            except OSError:
+                return False
+
+        wait_until(serves, timeout=10, what="the new site to answer")
+        assert "being updated" in fetch(port, "/", host="shop.example.test").body
+    finally:
+        nginx.stop()
