@@ -199,3 +199,21 @@ def test_a_user_cannot_delete_another_members_task(world, user, make_task):
 
     assert caught.value.message == "Only the owner or a Manager can delete this task."
     assert Task.objects.for_tenant(world.home).filter(pk=task.pk).exists()
+
+
+def test_resending_the_current_status_still_needs_the_status_permission(world, make_task):
+    from opsbase.apps.roles.services import role_create
+    from opsbase.apps.tasks.constants import VIEW, VIEW_ALL
+    from opsbase.testing.factories import MembershipFactory, UserFactory
+
+    role = role_create(
+        membership=world.members["admin"],
+        name="Viewer",
+        description="",
+        permissions=[VIEW, VIEW_ALL],
+    )
+    viewer = MembershipFactory(tenant=world.home, role=role, user=UserFactory())
+    task = make_task(world.spare)
+
+    with pytest.raises(PermissionDenied):
+        task_update(membership=viewer, task=task, status=TaskStatus.TODO)

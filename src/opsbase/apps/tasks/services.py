@@ -20,7 +20,7 @@ from opsbase.core.context import tenant_context
 from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.core.workflows import transition_apply, transitions_available
 
-from .constants import ADD, CHANGE, DELETE, TASK_WORKFLOW, TaskPriority, TaskStatus
+from .constants import ADD, CHANGE, CHANGE_STATUS, DELETE, TASK_WORKFLOW, TaskPriority, TaskStatus
 from .models import Task
 
 EDITABLE_FIELDS = ("title", "description", "priority", "due_date", "assignee")
@@ -96,6 +96,9 @@ def task_update(
     status = changes.pop("status", None)
     if changes or status is None:
         policy.require(membership, CHANGE, task)
+    else:
+        # A status alone, even the current one, is the status permission's business.
+        policy.require(membership, CHANGE_STATUS, task)
     edits = {name: value for name, value in changes.items() if _differs(task, name, value)}
     if edits:
         before = snapshot(task)
