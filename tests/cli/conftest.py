@@ -37,6 +37,7 @@ def cli_env(tmp_root: Path, **extra: str) -> dict[str, str]:
     env.pop("VIRTUAL_ENV", None)
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests; no user has it
     for key in ("PGHOST", "PGUSER", "PGPASSWORD", "PGPORT", "PGSERVICE"):
         env.pop(key, None)
     env["OPSBASE_TEMPLATE_STORE"] = str(tmp_root / "template-store")
