@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from opsbase.conf import setting
+from opsbase.core.observability import metrics
 
 urlpatterns = [
     path("", include("opsbase.web.urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("org/roles/", include("opsbase.apps.roles.urls")),
     path("org/audit/", include("opsbase.apps.audit.urls")),
     path("health/", include("opsbase.core.urls")),
+    path("metrics", metrics, name="metrics"),
     path("api/", include("opsbase.api.urls")),
     path(setting("ADMIN_URL"), admin.site.urls),
 ]

@@ -17,6 +17,7 @@ PROD_ENV = {
     "SECRET_KEY": GOOD_KEY,
     "ALLOWED_HOSTS": "ops.example.com",
     "DATABASE_URL": "sqlite:////tmp/opsbase-prod-check.sqlite3",
+    "OPSBASE_ADMIN_URL": "manage-x7k2q9/",
 }
 VARIABLES = (
     "SECRET_KEY",
@@ -29,6 +30,7 @@ VARIABLES = (
     "DEBUG",
     "DJANGO_ENV",
     "DJANGO_SETTINGS_MODULE",
+    "OPSBASE_ADMIN_URL",
 )
 
 

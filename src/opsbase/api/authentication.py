@@ -47,14 +47,15 @@ class ApiTokenAuthentication(BaseAuthentication):
             ) from None
         token = api_token_get_by_key(raw=raw)
         self._refuse_unusable(token)
+        membership = token.membership
+        # Reset with the rest of the request by ActiveMembershipMiddleware's token. Bound
+        # before the first write, which row-level security holds to this tenant.
+        tenant_id_var.set(membership.tenant_id)
         api_token_mark_used(token=token)
 
-        membership = token.membership
         http_request = request._request
         http_request.membership = membership
         http_request.tenant = membership.tenant
-        # Reset with the rest of the request by ActiveMembershipMiddleware's token.
-        tenant_id_var.set(membership.tenant_id)
         return membership.user, token
 
     @staticmethod

@@ -39,3 +39,41 @@ OPSBASE_PROXY_COUNT = 0
 
 # The name shown in the navbar brand and page titles.
 OPSBASE_SITE_NAME = "OpsBase"
+
+# Features a page may use (Permissions-Policy header); an empty list denies the feature.
+OPSBASE_PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
+
+# Uploads (opsbase.core.uploads.UploadValidator): largest file and the accepted types.
+OPSBASE_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
+OPSBASE_UPLOAD_ALLOWED_TYPES = [
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "csv",
+    "txt",
+    "xlsx",
+    "docx",
+]
+
+# PostgreSQL row-level security on every tenant-owned table (see docs/security.md).
+OPSBASE_POSTGRES_RLS = True
+
+# Prometheus metrics at /metrics: answered only with this bearer token (or to staff users);
+# unset in a deployed environment, the endpoint answers 404.
+OPSBASE_METRICS_TOKEN = None
+
+# Queries slower than this many milliseconds are logged to logs/db.log (0 turns it off).
+OPSBASE_SLOW_QUERY_MS = 200

@@ -36,6 +36,7 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "corsheaders",
     "axes",
+    "django_prometheus",
 ]
 
 
@@ -69,8 +70,12 @@ def build_settings(
         *(extra_apps or []),
     ]
     s["MIDDLEWARE"] = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        "opsbase.core.rls.RlsScopeMiddleware",
         "django.middleware.security.SecurityMiddleware",
+        "opsbase.core.security.PermissionsPolicyMiddleware",
         "opsbase.core.middleware.RequestIdMiddleware",
+        "opsbase.core.observability.RequestLogMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
         "corsheaders.middleware.CorsMiddleware",
         "django.middleware.common.CommonMiddleware",
@@ -82,6 +87,8 @@ def build_settings(
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "csp.middleware.CSPMiddleware",
         "axes.middleware.AxesMiddleware",
+        "opsbase.core.rls.AdminRlsBypassMiddleware",
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
     ]
     s["ROOT_URLCONF"] = "opsbase.urls"
     s["WSGI_APPLICATION"] = None
@@ -114,13 +121,13 @@ def build_settings(
         "django.contrib.auth.backends.ModelBackend",
     ]
     s["AUTH_PASSWORD_VALIDATORS"] = [
-        {"NAME": f"django.contrib.auth.password_validation.{name}"}
-        for name in (
-            "UserAttributeSimilarityValidator",
-            "MinimumLengthValidator",
-            "CommonPasswordValidator",
-            "NumericPasswordValidator",
-        )
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": get_int("OPSBASE_PASSWORD_MIN_LENGTH", 10)},
+        },
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     ]
     s["LOGIN_URL"] = "accounts:login"
     s["LOGIN_REDIRECT_URL"] = "web:home"
@@ -178,6 +185,11 @@ def build_settings(
         "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
         "REDOC_DIST": "SIDECAR",
         "COMPONENT_SPLIT_REQUEST": True,
+        # Every app has a "status"; name each enum after its model so none collide.
+        "ENUM_NAME_OVERRIDES": {
+            "ApiTokenStatusEnum": "opsbase.api.models.ApiTokenStatus",
+            "TaskStatusEnum": "opsbase.apps.tasks.constants.TaskStatus",
+        },
     }
     s["CORS_ALLOWED_ORIGINS"] = get_list("CORS_ALLOWED_ORIGINS")
     s["CORS_URLS_REGEX"] = r"^/api/.*$"
@@ -197,6 +209,7 @@ def build_settings(
         }
     }
     s["X_FRAME_OPTIONS"] = "DENY"
+    s["SECURE_CROSS_ORIGIN_OPENER_POLICY"] = "same-origin"
     s["SECURE_CONTENT_TYPE_NOSNIFF"] = True
     s["SECURE_REFERRER_POLICY"] = "same-origin"
     s["SESSION_COOKIE_HTTPONLY"] = True
@@ -204,6 +217,22 @@ def build_settings(
     s["CSRF_COOKIE_SAMESITE"] = "Lax"
     if deployed:
         s.update(_deployed_security())
+
+    # Request bodies: form fields and JSON are read into memory up to this size (413 above);
+    # files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
+    s["DATA_UPLOAD_MAX_MEMORY_SIZE"] = get_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+    s["FILE_UPLOAD_MAX_MEMORY_SIZE"] = get_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+    s["DATA_UPLOAD_MAX_NUMBER_FIELDS"] = get_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+    s["DATA_UPLOAD_MAX_NUMBER_FILES"] = get_int("DATA_UPLOAD_MAX_NUMBER_FILES", 20)
+    s["FILE_UPLOAD_PERMISSIONS"] = 0o640
+    s["OPSBASE_UPLOAD_MAX_SIZE"] = get_int(
+        "OPSBASE_UPLOAD_MAX_SIZE", defaults.OPSBASE_UPLOAD_MAX_SIZE
+    )
+
+    s["OPSBASE_ADMIN_URL"] = _admin_url()
+    s["OPSBASE_POSTGRES_RLS"] = get_bool("OPSBASE_POSTGRES_RLS", defaults.OPSBASE_POSTGRES_RLS)
+    s["OPSBASE_METRICS_TOKEN"] = get_str("OPSBASE_METRICS_TOKEN")
+    s["OPSBASE_SLOW_QUERY_MS"] = get_int("OPSBASE_SLOW_QUERY_MS", defaults.OPSBASE_SLOW_QUERY_MS)
 
     s["LOG_DIR"] = Path(get_str("OPSBASE_LOG_DIR", str(base_dir / "logs")))
     s["LOGGING"] = logging_config(s["LOG_DIR"], level=get_str("LOG_LEVEL", "INFO"))
@@ -214,6 +243,19 @@ def build_settings(
 
     _init_sentry(environment)
     return s
+
+
+def _admin_url() -> str:
+    path = get_str("OPSBASE_ADMIN_URL", defaults.OPSBASE_ADMIN_URL).strip().lstrip("/")
+    if not path.endswith("/"):
+        path += "/"
+    if path == "/" or not all(c.isalnum() or c in "-_/." for c in path):
+        raise ConfigError(
+            "OPSBASE_ADMIN_URL",
+            f"is {path!r}",
+            "use a path like manage-x7k2q9/ (letters, digits, - _)",
+        )
+    return path
 
 
 def _secret_key(environment: str) -> str:
@@ -345,6 +387,10 @@ def _deployed_security() -> dict[str, Any]:
         "SECURE_REDIRECT_EXEMPT": [r"^health/"],
         "SESSION_COOKIE_SECURE": True,
         "CSRF_COOKIE_SECURE": True,
+        # __Host- cookies are refused by browsers unless Secure, host-only and Path=/: a
+        # sibling subdomain or a plain-HTTP page cannot plant or overwrite them.
+        "SESSION_COOKIE_NAME": "__Host-sessionid",
+        "CSRF_COOKIE_NAME": "__Host-csrftoken",
         # Start HSTS low (an hour) and raise it once HTTPS is known to work everywhere.
         "SECURE_HSTS_SECONDS": get_int("SECURE_HSTS_SECONDS", 3600),
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True),
@@ -392,6 +438,8 @@ def logging_config(log_dir: Path, *, level: str = "INFO") -> dict[str, Any]:
         "loggers": {
             # Django logs SQL only when DEBUG is on; db.log then holds every statement.
             "django.db.backends": {"handlers": ["db_file"], "level": "DEBUG", "propagate": False},
+            # Queries slower than OPSBASE_SLOW_QUERY_MS, whatever DEBUG says.
+            "opsbase.db": {"handlers": ["db_file", "console"], "level": "INFO", "propagate": False},
             "django.security": {"level": "INFO"},
         },
     }
@@ -408,7 +456,14 @@ def _init_sentry(environment: str) -> None:
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
+        release=get_str("SENTRY_RELEASE", f"opsbase@{_version()}"),
         integrations=[DjangoIntegration(), CeleryIntegration()],
         traces_sample_rate=float(get_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
         send_default_pii=False,
     )
+
+
+def _version() -> str:
+    from opsbase import __version__
+
+    return __version__

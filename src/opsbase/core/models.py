@@ -10,6 +10,8 @@ with ``Model.objects.unscoped()``.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -17,6 +19,16 @@ from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import TenantScopeRequired
+
+
+def _rls_guard(queryset):
+    """Deliberate cross-tenant querysets (``unscoped()``) also cross PostgreSQL's row-level
+    security; every other query stays under the request's tenant (``opsbase.core.rls``)."""
+    if queryset._unscoped:
+        from .rls import rls_bypass
+
+        return rls_bypass()
+    return contextlib.nullcontext()
 
 
 class TimeStampedModel(models.Model):
@@ -39,6 +51,9 @@ def _where_has_tenant(where, field) -> bool:
         elif hasattr(child, "children") and _where_has_tenant(child, field):
             return True
     return False
+
+
+_END = object()
 
 
 class TenantQuerySet(models.QuerySet):
@@ -81,33 +96,49 @@ class TenantQuerySet(models.QuerySet):
     def _fetch_all(self):
         if self._result_cache is None:
             self._require_scope()
-        super()._fetch_all()
+        with _rls_guard(self):
+            super()._fetch_all()
 
     def count(self):
         if self._result_cache is None:
             self._require_scope()
-        return super().count()
+        with _rls_guard(self):
+            return super().count()
 
     def exists(self):
         if self._result_cache is None:
             self._require_scope()
-        return super().exists()
+        with _rls_guard(self):
+            return super().exists()
 
     def aggregate(self, *args, **kwargs):
         self._require_scope()
-        return super().aggregate(*args, **kwargs)
+        with _rls_guard(self):
+            return super().aggregate(*args, **kwargs)
 
     def iterator(self, *args, **kwargs):
         self._require_scope()
-        return super().iterator(*args, **kwargs)
+        rows = super().iterator(*args, **kwargs)
+        return rows if not self._unscoped else self._guarded(rows)
+
+    def _guarded(self, rows):
+        while True:
+            # The guard covers each step: rows are fetched lazily, chunk by chunk.
+            with _rls_guard(self):
+                row = next(rows, _END)
+            if row is _END:
+                return
+            yield row
 
     def update(self, **kwargs):
         self._require_scope()
-        return super().update(**kwargs)
+        with _rls_guard(self):
+            return super().update(**kwargs)
 
     def delete(self):
         self._require_scope()
-        return super().delete()
+        with _rls_guard(self):
+            return super().delete()
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
@@ -129,6 +160,25 @@ class TenantOwnedModel(TimeStampedModel):
         # Django's internals (forward relations, cascades, saves) use the plain base
         # manager, which is left as it is.
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # A row is written as its own tenant's, whichever tenant the caller acts in (a new
+        # organization's first rows, an invitation accepted from another tenant): the
+        # row-level security policy checks that the row and the setting agree.
+        from .rls import rls_row_scope
+
+        with rls_row_scope(self.tenant_id):
+            super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        from .rls import rls_row_scope
+
+        with rls_row_scope(self.tenant_id):
+            return super().delete(*args, **kwargs)
+
+    delete.alters_data = True
 
 
 # -- workflows ------------------------------------------------------------------------------

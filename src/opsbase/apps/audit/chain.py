@@ -23,6 +23,8 @@ from typing import Any
 
 from django.db import connections, transaction
 
+from opsbase.core.rls import rls_row_scope
+
 from .models import SYSTEM_CHAIN, AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -95,7 +97,8 @@ def chain_append(events: list[AuditEvent]) -> list[AuditEvent]:
     if any(e.chain != chain for e in events):
         raise ValueError("chain_append() takes events of one chain at a time.")
     # Joins the caller's transaction; the head stays locked until that transaction ends.
-    with transaction.atomic(savepoint=False):
+    # Written as the chain's own tenant's rows (PostgreSQL row-level security).
+    with transaction.atomic(savepoint=False), rls_row_scope(events[0].tenant_id):
         head = _lock_head(chain)
         last_hash = head.last_hash or GENESIS
         for event in events:

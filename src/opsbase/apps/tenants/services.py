@@ -19,6 +19,7 @@ from opsbase.apps.roles.models import Role
 from opsbase.apps.roles.policy import policy
 from opsbase.apps.roles.services import roles_ensure_defaults, validated
 from opsbase.conf import setting
+from opsbase.core.context import tenant_context
 from opsbase.core.exceptions import PermissionDenied, ValidationError
 
 from .models import Invitation, Membership, Tenant
@@ -41,12 +42,14 @@ def tenant_create(*, name: str, owner, slug: str = "") -> tuple[Tenant, Membersh
     tenant = Tenant(name=name.strip(), slug=slug or _free_slug(name))
     tenant.full_clean()
     tenant.save()
-    roles = roles_ensure_defaults(tenant=tenant)
-    membership = Membership(tenant=tenant, user=owner, role=roles[RoleKind.ADMIN])
-    membership.full_clean()
-    membership.save()
-    audit_create(membership=membership, obj=tenant)
-    audit_create(membership=membership, obj=membership)
+    # The rest acts inside the new organization (PostgreSQL row-level security follows it).
+    with tenant_context(tenant):
+        roles = roles_ensure_defaults(tenant=tenant)
+        membership = Membership(tenant=tenant, user=owner, role=roles[RoleKind.ADMIN])
+        membership.full_clean()
+        membership.save()
+        audit_create(membership=membership, obj=tenant)
+        audit_create(membership=membership, obj=membership)
     return tenant, membership
 
 
@@ -302,13 +305,15 @@ def invitation_accept(*, token: str, user) -> Membership:
     problem = invitation_problem(invitation=invitation, user=user)
     if problem is not None:
         raise ValidationError(INVITATION_PROBLEMS[problem], extra={"reason": problem})
-    member = Membership(tenant_id=invitation.tenant_id, user=user, role=invitation.role)
-    validated(member)
-    member.save()
-    before = snapshot(invitation)
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
-    audit_create(membership=member, obj=member, action="membership.join")
-    audit_update(membership=member, obj=invitation, before=before, action="invitation.accept")
+    # Joining acts inside the inviting organization (PostgreSQL row-level security follows).
+    with tenant_context(invitation.tenant_id):
+        member = Membership(tenant_id=invitation.tenant_id, user=user, role=invitation.role)
+        validated(member)
+        member.save()
+        before = snapshot(invitation)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+        audit_create(membership=member, obj=member, action="membership.join")
+        audit_update(membership=member, obj=invitation, before=before, action="invitation.accept")
     return member

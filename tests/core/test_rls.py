@@ -1,0 +1,256 @@
+"""PostgreSQL row-level security: every tenant table is guarded by the database itself.
+
+The suite may connect as the superuser ``postgres``, which bypasses every policy; these
+tests therefore act as an ordinary role, ``opsbase_sec_app`` (``SET ROLE``), as a deployed
+application does. Run as a non-superuser (the table owner), they hold just the same.
+"""
+
+import contextlib
+
+import pytest
+from celery import shared_task
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+
+import opsbase.core.celery  # noqa: F401 - the configured Celery app (eager in tests)
+from opsbase.apps.roles.models import Role
+from opsbase.apps.tenants.models import Invitation, Membership
+from opsbase.core.context import tenant_context
+from opsbase.core.rls import (
+    POLICY_NAME,
+    rls_enforced,
+    rls_problems,
+    rls_status,
+    rls_tenant,
+    tenant_models,
+)
+from opsbase.testing.api import token_client
+from opsbase.testing.factories import UserFactory
+from opsbase.testing.matrix import build_world, session_client
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row-level security is a PostgreSQL feature"
+    ),
+]
+
+APP_ROLE = "opsbase_sec_app"
+BYPASS = "opsbase.bypass_rls"
+
+
+@contextlib.contextmanager
+def as_app_role(*, local: bool):
+    """Act as an ordinary role: the superuser switches to APP_ROLE; a non-superuser stays."""
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if not cursor.fetchone()[0]:
+            yield
+            return
+        create = (
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}')"  # noqa: S608
+            f" THEN CREATE ROLE {APP_ROLE} NOSUPERUSER; END IF; END $$"
+        )
+        cursor.execute(create)
+        cursor.execute(
+            f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}; "
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}; "
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}"
+        )
+        cursor.execute(f"SET {'LOCAL ' if local else ''}ROLE {APP_ROLE}")
+    try:
+        yield
+    finally:
+        if not local:
+            with connection.connection.cursor() as cursor:
+                cursor.execute("RESET ROLE")
+
+
+@pytest.fixture
+def app_role(db):
+    with as_app_role(local=True):
+        with connection.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
+            )
+            assert cursor.fetchone()[0] is False
+        yield
+
+
+def fresh_transaction_settings():
+    """What a new transaction starts with: neither setting. (Inside a test's transaction,
+    the last statement Django sent left its own values behind.)"""
+    raw("SELECT set_config('opsbase.tenant_id', '', true), set_config(%s, '', true)", [BYPASS])
+
+
+def raw(sql, params=None):
+    """SQL sent straight to the driver: no Django wrapper, so no setting is added."""
+    with connection.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else cursor.rowcount
+
+
+def test_every_tenant_owned_table_carries_the_policy(db):
+    models = tenant_models()
+    status = rls_status()
+
+    assert {Membership, Invitation, Role} <= set(models)
+    lacking = {table: flags for table, flags in status.items() if not all(flags.values())}
+    assert lacking == {}
+    assert set(status) == {m._meta.db_table for m in models}
+
+
+def test_a_table_that_lost_its_policy_is_reported_and_repaired(db):
+    raw(f"DROP POLICY {POLICY_NAME} ON roles_role")
+
+    assert rls_problems() == ["roles_role: row-level security lacks policy"]
+    with pytest.raises(CommandError, match="roles_role"):
+        call_command("opsbase_rls", "--check")
+    call_command("opsbase_rls", "--apply")
+    assert rls_problems() == []
+    call_command("opsbase_rls", "--check")
+
+
+def test_raw_sql_without_the_tenant_setting_sees_no_rows(world, app_role):
+    everyone = Membership.objects.unscoped().count()  # the explicit cross-tenant path
+    fresh_transaction_settings()
+
+    counts = {
+        m._meta.db_table: raw(f"SELECT count(*) FROM {m._meta.db_table}")[0][0]  # noqa: S608
+        for m in tenant_models()
+    }
+
+    assert everyone == 7
+    assert set(counts.values()) == {0}, counts
+
+
+def test_raw_sql_with_the_setting_sees_only_that_tenant(world, app_role):
+    fresh_transaction_settings()
+    raw("SELECT set_config('opsbase.tenant_id', %s, true)", [str(world.home.pk)])
+
+    tenants = raw("SELECT DISTINCT tenant_id FROM tenants_membership")
+    roles = raw("SELECT DISTINCT tenant_id FROM roles_role")
+    changed = raw(
+        "UPDATE tenants_membership SET is_active = false WHERE tenant_id = %s", [world.away.pk]
+    )
+
+    assert tenants == [(world.home.pk,)]
+    assert roles == [(world.home.pk,)]
+    assert changed == 0  # another tenant's rows cannot even be found to be changed
+
+
+def test_a_row_cannot_be_moved_into_another_tenant(world, app_role):
+    import psycopg
+    from django.db import transaction
+
+    fresh_transaction_settings()
+    raw("SELECT set_config('opsbase.tenant_id', %s, true)", [str(world.home.pk)])
+    member = world.members["user"]
+
+    with pytest.raises(psycopg.Error, match="row-level security"), transaction.atomic():
+        raw(
+            "UPDATE tenants_membership SET tenant_id = %s WHERE id = %s", [world.away.pk, member.pk]
+        )
+
+
+def test_the_orm_is_held_to_the_bound_tenant(world, app_role):
+    home, away = world.home, world.away
+
+    with rls_tenant(home):
+        own = Membership.objects.for_tenant(home).count()
+        wrong_filter = Membership.objects.for_tenant(away).count()
+        base_manager = Membership._base_manager.count()
+        crossing = Membership.objects.unscoped().count()
+    with rls_enforced():
+        no_tenant = Membership.objects.for_tenant(home).count()
+
+    assert (own, wrong_filter, base_manager, crossing, no_tenant) == (4, 0, 4, 7, 0)
+
+
+def test_a_page_request_reads_only_its_tenants_rows(world, app_role, settings):
+    settings.ROOT_URLCONF = "tests.core.rls_urls"
+    client = session_client(world.members["admin"])
+
+    seen = client.get("/test/rls/raw/").json()["rows"]
+    members_page = client.get("/org/members/")
+
+    assert seen == {str(world.home.pk): 4}
+    assert members_page.status_code == 200
+    assert world.members["user"].user.email in members_page.content.decode()
+    assert world.away_members["user"].user.email not in members_page.content.decode()
+
+
+def test_an_anonymous_request_reads_no_tenant_rows(world, app_role, settings):
+    settings.ROOT_URLCONF = "tests.core.rls_urls"
+
+    assert Client().get("/test/rls/raw/").json()["rows"] == {}
+
+
+def test_the_api_works_under_the_policy(world, app_role):
+    client = token_client(world.members["admin"])
+
+    me = client.get("/api/v1/me/")
+    members = client.get("/api/v1/memberships/")
+
+    assert me.status_code == 200 and me.json()["tenant"]["slug"] == "acme"
+    assert members.status_code == 200
+    assert members.json()["count"] == 4
+
+
+def test_staff_in_the_admin_see_every_tenant(world, app_role):
+    staff = UserFactory(email="root@example.test", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(staff)
+
+    page = client.get("/admin/tenants/membership/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert str(world.members["user"].user) in html
+    assert str(world.away_members["user"].user) in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_autocommit_statements_carry_the_setting_and_leave_nothing_behind():
+    world = build_world()
+    assert connection.get_autocommit()
+    with as_app_role(local=False):
+        with rls_tenant(world.home), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('opsbase.tenant_id', true)")
+            inside = cursor.fetchone()[0]
+            streamed = list(Membership.objects.for_tenant(world.home).iterator(chunk_size=3))
+            streamed_away = list(Membership._base_manager.filter(tenant=world.away).iterator())
+            cursor.executemany(
+                "UPDATE tenants_membership SET is_active = is_active WHERE id = %s",
+                [[m.pk] for m in streamed],
+            )
+        after = raw("SELECT current_setting('opsbase.tenant_id', true)")[0][0]
+        leftover = raw("SELECT count(*) FROM tenants_membership")[0][0]
+
+    assert inside == str(world.home.pk)
+    assert (len(streamed), streamed_away) == (4, [])
+    assert after in ("", None)
+    assert leftover == 0
+
+
+@shared_task(name="tests.rls_membership_count")
+def membership_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tenants_membership")
+        return cursor.fetchone()[0]
+
+
+def test_a_task_runs_under_the_tenant_it_was_sent_with(world, app_role):
+    with tenant_context(world.home):
+        of_home = membership_count.delay().get()
+    without_tenant = membership_count.delay().get()
+
+    assert (of_home, without_tenant) == (4, 0)
+
+
+def test_management_code_outside_requests_runs_as_trusted_system_code(world, app_role):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tenants_membership")
+        assert cursor.fetchone()[0] == 7
