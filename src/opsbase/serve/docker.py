@@ -31,6 +31,9 @@ def render_docker(
         "db_name": db,
         "db_user": db,
         "nginx_mount": NGINX_MOUNT,
+        # Loopback inside each container (kept out of the template files on purpose).
+        "web_health_url": "http://127.0.0.1:8000/health/live",
+        "nginx_health_url": "http://127.0.0.1/health/live",
     }
     # The same renderers as on a host, with the container's paths.
     inside = ServeConfig(

@@ -127,7 +127,9 @@ def render_nginx_site(site: NginxSite) -> str:
             "https_port": site.https_port,
             "http_listen": site._listen(site.http_port),
             "https_listen": site._listen(site.https_port),
-            "https_port_suffix": suffix,
+            # URLs are built here so the template files hold no address.
+            "https_redirect": f"https://$host{suffix}$request_uri",
+            "proxy_target": "http://" + config.name.replace("-", "_") + "_app",
             "ssl_certificate": site.certificate,
             "ssl_certificate_key": site.certificate_key,
             "client_max_body_size": site.client_max_body_size,

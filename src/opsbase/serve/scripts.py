@@ -20,7 +20,7 @@ def render_scripts(dest: Path, *, service: str = "opsbase") -> list[Path]:
     """Write the scripts (and their shared ``_common.sh``) into *dest*, normally
     ``<project>/scripts``; *service* is the systemd unit name they reload and check."""
     dest = Path(dest)
-    context = {"service": service}
+    context = {"service": service, "local_url": "http://127.0.0.1"}
     paths = [write_file(dest / "_common.sh", render_template("scripts/_common.sh", context))]
     for name in SCRIPTS:
         paths.append(

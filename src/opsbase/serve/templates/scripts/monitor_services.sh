@@ -2,10 +2,10 @@
 # Is everything up? The health endpoints at the public URL (and through the local nginx),
 # and, where systemd runs, the state of each unit. Exit status 1 when anything is wrong,
 # so cron or a monitor can alert on it.
-#   scripts/monitor_services.sh [PUBLIC_URL]     (default: $PUBLIC_URL, else http://127.0.0.1)
+#   scripts/monitor_services.sh [PUBLIC_URL]     (default: $PUBLIC_URL, else {{ local_url }})
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
-url="${1:-${PUBLIC_URL:-http://127.0.0.1}}"
+url="${1:-${PUBLIC_URL:-{{ local_url }}}}"
 url="${url%/}"
 status=0
 for path in /health/live /health/ready; do
