@@ -39,18 +39,29 @@ def pg_database():
     """A factory of fresh PostgreSQL databases named opsbase_srv_*, dropped at the end."""
     if psql("SELECT 1").returncode != 0:
         pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432 as user postgres")
-    made = []
+    made, roles = [], []
 
-    def create() -> str:
+    def create(*, owner: str | None = None) -> str:
+        """With *owner*, the database belongs to that ordinary role (made on first use) and
+        the URL connects as it, as a provisioned project does; else as the superuser."""
         name = f"opsbase_srv_{secrets.token_hex(4)}"
-        result = psql(f"CREATE DATABASE {name}")
+        credentials = "postgres"
+        if owner:
+            if owner not in roles:
+                result = psql(f"CREATE ROLE {owner} LOGIN PASSWORD '{owner}-pw'")
+                assert result.returncode == 0, result.stderr
+                roles.append(owner)
+            credentials = f"{owner}:{owner}-pw"
+        result = psql(f"CREATE DATABASE {name} OWNER {owner or 'postgres'}")
         assert result.returncode == 0, result.stderr
         made.append(name)
-        return f"postgres://postgres@127.0.0.1:5432/{name}"
+        return f"postgres://{credentials}@127.0.0.1:5432/{name}"
 
     yield create
     for name in made:
         psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    for role in roles:
+        psql(f"DROP ROLE IF EXISTS {role}")
 
 
 @dataclass

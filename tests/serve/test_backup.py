@@ -29,6 +29,7 @@ class Engine:
     name: str
     tmp: Path
     made: list
+    role: str = f"opsbase_srv_app_{secrets.token_hex(3)}"
 
     def new_database(self) -> str:
         """A URL of a new, empty database of this engine."""
@@ -36,7 +37,8 @@ class Engine:
         if self.name == "sqlite":
             return f"sqlite:///{self.tmp}/db-{suffix}.sqlite3"
         if self.name == "postgresql":
-            return self.made[0]()
+            # An ordinary role owns it, so row-level security applies as in production.
+            return self.made[0](owner=self.role)
         name = f"opsbase_srv_{suffix}"
         result = mariadb(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
         assert result.returncode == 0, result.stderr
@@ -93,7 +95,9 @@ def connect(url: str):
             "SELECT table_name FROM information_schema.tables "
             "WHERE table_schema='public' AND table_type='BASE TABLE'"
         )
-        return psycopg.connect(url.replace("postgres://", "postgresql://")), tables
+        # As the superuser: row-level security would hide the tenants' rows from the owner.
+        admin = f"postgresql://postgres@{parts.hostname}:{parts.port}{parts.path}"
+        return psycopg.connect(admin), tables
     import MySQLdb
 
     connection = MySQLdb.connect(host=parts.hostname, user=parts.username, db=parts.path[1:])

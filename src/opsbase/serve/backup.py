@@ -69,6 +69,13 @@ class Database:
         env = dict(os.environ)
         if self.vendor == "postgresql" and self.password:
             env["PGPASSWORD"] = self.password
+        if self.vendor == "postgresql":
+            # Row-level security (opsbase.core.rls) applies to the owning role too: the dump
+            # and the restore are the operator's own work, so they see every tenant's rows.
+            from opsbase.core.rls import BYPASS_SETTING
+
+            options = env.get("PGOPTIONS", "")
+            env["PGOPTIONS"] = f"{options} -c {BYPASS_SETTING}=on".strip()
         if self.vendor == "mysql" and self.password:
             env["MYSQL_PWD"] = self.password
         return env
@@ -160,6 +167,8 @@ def backup_database(
 
 def _pg_dump(database: Database, out: Path) -> None:
     args = [_tool("pg_dump"), *database.pg_args(), "--format=custom", "--compress=6"]
+    # Without it pg_dump stops at the first table with a policy instead of reading through it.
+    args.append("--enable-row-security")
     args += ["--no-owner", "--no-privileges", f"--file={out}", database.name]
     result = process.run(args, env=database.tool_env(), timeout=3600)
     if not result.ok:
