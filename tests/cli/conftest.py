@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("typer", reason="the CLI needs the cli extra")
-pytest.importorskip("copier", reason="the CLI needs the cli extra")
+try:
+    import copier  # noqa: F401
+    import typer  # noqa: F401
+except ImportError:  # an environment without the cli extra (the Django 4.2 run): no CLI tests
+    collect_ignore_glob = ["test_*.py"]
 
 PG_ADMIN_URL = os.environ.get(
     "OPSBASE_TEST_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"
