@@ -1,7 +1,8 @@
 """OpenAPI pieces: the two authentication schemes and the one error format.
 
 ``AutoSchema`` (``DEFAULT_SCHEMA_CLASS``) documents the error answers every operation can
-give (400 for writes, 401/403 for protected views, 404 for paths with an id, 429) with the
+give (400 for writes and list filters, 401/403 for protected views, 404 for paths with an
+id and for list pages past the end, 429) with the
 ``Error`` component, unless an operation declares its own.
 """
 
@@ -70,7 +71,7 @@ class SessionMembershipScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
 
 
-_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -89,11 +90,18 @@ class AutoSchema(SpectacularAutoSchema):
     def _error_codes(self):
         codes = []
         if self.method in _WRITE_METHODS:
-            codes.append(("400", _("Invalid input (validation_error).")))
+            codes.append(
+                ("400", _("Invalid input, or a change the rules refuse (validation_error)."))
+            )
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             codes.append(("401", _("No, or no valid, credentials.")))
             codes.append(("403", _("Not allowed (the reason is in the message).")))
+        is_list = self.method == "GET" and self._is_list_view()
+        if is_list and "400" not in dict(codes):
+            codes.append(("400", _("Invalid filter or query parameter (validation_error).")))
         if "{" in self.path:
             codes.append(("404", _("Not found (or another organization's).")))
+        elif is_list:
+            codes.append(("404", _("No such page (not_found).")))
         codes.append(("429", _("Too many requests; see the Retry-After header.")))
         return codes

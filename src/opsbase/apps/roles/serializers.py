@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import Role
@@ -42,6 +43,14 @@ class RoleSerializer(serializers.ModelSerializer):
 class RoleFromTemplateSerializer(serializers.Serializer):
     template = serializers.SlugField(help_text="The slug of a role template.")
     name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+
+    def validate_template(self, value: str) -> str:
+        # A field of the body, so an unknown one is invalid input (400), not a missing page.
+        if not any(t["slug"] == value for t in policy.templates()):
+            raise serializers.ValidationError(
+                _("There is no role template %(slug)s.") % {"slug": value}
+            )
+        return value
 
 
 class RoleTemplateSerializer(serializers.Serializer):

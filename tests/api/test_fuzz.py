@@ -1,0 +1,56 @@
+"""Schemathesis against the published schema, signed in with an API token: no answer is a
+5xx, and every answer (status, content type, body) matches what the schema says.
+
+Bounded (a few examples per operation) so that it runs in every ``make test``; raise
+``OPSBASE_FUZZ_EXAMPLES`` for a longer hunt.
+"""
+
+import os
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+
+from opsbase.testing.api import token_for
+
+EXAMPLES = int(os.environ.get("OPSBASE_FUZZ_EXAMPLES", "8"))
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+]
+
+
+# Loaded at collection: building the schema reads no data, only the code.
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _fuzz_limits(settings):
+    # Generous limits: the fuzzer is one caller sending hundreds of requests a minute.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(("anon", "user", "auth_token"), "100000/minute"),
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_api_keeps_its_schema_and_never_fails(case, world):
+    # A fresh token each time: an example may revoke the one it was given.
+    _token, raw = token_for(world.members["admin"])
+
+    case.call_and_validate(headers={"Authorization": f"Token {raw}"}, checks=CHECKS)
