@@ -254,3 +254,24 @@ def test_management_code_outside_requests_runs_as_trusted_system_code(world, app
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tenants_membership")
         assert cursor.fetchone()[0] == 7
+
+
+def test_the_database_check_names_a_role_that_bypasses_and_a_table_left_open(db):
+    from opsbase.core.checks import check_rls_database
+
+    with as_app_role(local=True):
+        clean = [m.id for m in check_rls_database(databases=["default"])]
+        raw("RESET ROLE")  # back to the owner (or superuser) to break a policy
+    raw(f"DROP POLICY {POLICY_NAME} ON tenants_invitation")
+    found = check_rls_database(databases=["default"])
+
+    assert clean == []
+    assert any(m.id == "opsbase.W004" and "tenants_invitation" in m.msg for m in found)
+
+
+def test_without_the_scope_middleware_the_check_fails(settings):
+    from opsbase.core.checks import check_rls_middleware
+
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("RlsScopeMiddleware")]
+
+    assert [m.id for m in check_rls_middleware()] == ["opsbase.E001"]

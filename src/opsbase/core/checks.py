@@ -51,8 +51,9 @@ def check_rls_database(app_configs=None, databases=None, **kwargs) -> list[check
                     id="opsbase.W003",
                 )
             )
+        # A warning, not an error: migrate runs these checks first, and migrate is the cure.
         messages.extend(
-            checks.Error(problem, hint="Run `manage.py opsbase_rls --apply`.", id="opsbase.E002")
+            checks.Warning(problem, hint="Run `manage.py opsbase_rls --apply`.", id="opsbase.W004")
             for problem in rls_problems(alias)
         )
     return messages
