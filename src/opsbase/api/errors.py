@@ -161,6 +161,10 @@ def _body(exc: exceptions.APIException) -> dict[str, Any]:
 
 def exception_handler(exc, context):
     """DRF's ``EXCEPTION_HANDLER``: every API error as ``{"error": {...}}`` (see module)."""
+    if isinstance(exc, OverflowError):
+        # An id beyond any integer column (``/roles/99999999999999999999/``): some database
+        # drivers fail on it instead of finding nothing. No such object, not a server error.
+        exc = exceptions.NotFound()
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
