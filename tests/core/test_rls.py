@@ -275,3 +275,28 @@ def test_without_the_scope_middleware_the_check_fails(settings):
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("RlsScopeMiddleware")]
 
     assert [m.id for m in check_rls_middleware()] == ["opsbase.E001"]
+
+
+def test_migrate_rewrites_only_the_policies_that_differ(db):
+    from opsbase.core.rls import rls_apply
+
+    raw(f"DROP POLICY {POLICY_NAME} ON roles_role")
+    raw(f"COMMENT ON POLICY {POLICY_NAME} ON tenants_membership IS 'opsbase rls 0'")
+
+    changed = rls_apply(only_changed=True)
+
+    assert sorted(changed) == ["roles_role", "tenants_membership"]
+    assert rls_apply(only_changed=True) == []
+    assert rls_problems() == []
+
+
+def test_switched_off_the_policies_are_removed(db, settings):
+    from opsbase.core.rls import rls_apply
+
+    settings.OPSBASE_POSTGRES_RLS = False
+    removed = rls_apply(only_changed=True)
+    open_tables = [t for t, flags in rls_status().items() if any(flags.values())]
+
+    assert set(removed) == {m._meta.db_table for m in tenant_models()}
+    assert open_tables == []
+    assert rls_problems() == []

@@ -40,6 +40,8 @@ from django.db import connections, transaction
 from .context import bind, tenant_id_var
 
 POLICY_NAME = "opsbase_tenant_isolation"
+# Stored as the policy's comment: a policy written by another version is written again.
+POLICY_VERSION = "opsbase rls 1"
 TENANT_SETTING = "opsbase.tenant_id"
 BYPASS_SETTING = "opsbase.bypass_rls"
 
@@ -230,6 +232,7 @@ def policy_statements(model, connection) -> list[str]:
         f"DROP POLICY IF EXISTS {POLICY_NAME} ON {table}",
         f"CREATE POLICY {POLICY_NAME} ON {table} AS PERMISSIVE FOR ALL "
         f"USING {condition} WITH CHECK {condition}",
+        f"COMMENT ON POLICY {POLICY_NAME} ON {table} IS '{POLICY_VERSION}'",
     ]
 
 
@@ -253,11 +256,12 @@ def rls_status(using: str = "default") -> dict[str, dict[str, bool]]:
                    EXISTS (SELECT 1 FROM pg_policy p
                            WHERE p.polrelid = c.oid AND p.polname = %s
                              AND pg_get_expr(p.polqual, p.polrelid) LIKE %s
-                             AND pg_get_expr(p.polwithcheck, p.polrelid) LIKE %s)
+                             AND pg_get_expr(p.polwithcheck, p.polrelid) LIKE %s
+                             AND obj_description(p.oid, 'pg_policy') = %s)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relname = ANY(%s) AND n.nspname = ANY(current_schemas(false))
             """,
-            [POLICY_NAME, f"%{TENANT_SETTING}%", f"%{TENANT_SETTING}%", tables],
+            [POLICY_NAME, f"%{TENANT_SETTING}%", f"%{TENANT_SETTING}%", POLICY_VERSION, tables],
         )
         found = {
             name: {"enabled": enabled, "forced": forced, "policy": policy}
@@ -290,18 +294,24 @@ def rls_problems(using: str = "default") -> list[str]:
     return problems
 
 
-def rls_apply(using: str = "default") -> list[str]:
+def rls_apply(using: str = "default", *, only_changed: bool = False) -> list[str]:
     """Install (or, when switched off, remove) the policy on every tenant table.
 
+    With *only_changed*, tables already as they should be are left alone (no lock taken).
     Returns the tables changed. Needs the table owner's rights (the role that migrates).
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
         return []
     wanted = rls_active(connection)
+    models = tenant_models()
+    if only_changed:
+        status = rls_status(using)
+        flags = {m: status[m._meta.db_table].values() for m in models}
+        models = [m for m in models if (not all(flags[m]) if wanted else any(flags[m]))]
     tables = []
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        for model in tenant_models():
+        for model in models:
             statements = (
                 policy_statements(model, connection)
                 if wanted
@@ -316,7 +326,7 @@ def rls_apply(using: str = "default") -> list[str]:
 def apply_after_migrate(sender=None, using: str = "default", **kwargs) -> None:
     """``post_migrate`` receiver: every app's tenant tables exist now; guard them all."""
     if connections[using].vendor == "postgresql":
-        rls_apply(using)
+        rls_apply(using, only_changed=True)
 
 
 @contextlib.contextmanager
