@@ -31,6 +31,7 @@ VARIABLES = (
     "DJANGO_ENV",
     "DJANGO_SETTINGS_MODULE",
     "OPSBASE_ADMIN_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; a deployment never has it
 )
 
 
