@@ -68,17 +68,6 @@ LAYOUT = [
     ".git",
 ]
 ENV_FILES = (".env", ".env.dev", ".env.test", ".env.prod")
-TEMPLATE_PYPROJECT = (
-    Path(__file__).resolve().parents[2]
-    / "src/opsbase/project_template/template/pyproject.toml.jinja"
-)
-# The template's tests import opsbase.testing.factories, which needs factory-boy; until the
-# template lists it among the project's dev dependencies, those tests cannot be collected.
-template_lacks_factory_boy = pytest.mark.xfail(
-    TEMPLATE_PYPROJECT.exists() and "factory-boy" not in TEMPLATE_PYPROJECT.read_text(),
-    reason="project template: factory-boy missing from the dev dependencies",
-    strict=True,
-)
 
 
 def journal(dest: Path) -> dict:
@@ -247,7 +236,6 @@ def test_the_postgres_project_passes_check_deploy_in_prod(pg_project):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@template_lacks_factory_boy
 def test_the_postgres_projects_own_tests_pass(pg_project):
     result = project_run(pg_project["dest"], "-m", "pytest", "-q", "-p", "no:cacheprovider")
 
@@ -402,7 +390,6 @@ def test_the_sqlite_project_passes_check_deploy_in_prod(sqlite_project):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@template_lacks_factory_boy
 def test_the_sqlite_projects_own_tests_pass(sqlite_project):
     result = project_run(sqlite_project["dest"], "-m", "pytest", "-q", "-p", "no:cacheprovider")
 
