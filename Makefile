@@ -8,11 +8,11 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/opsbase
 MARIADB_URL ?= mysql://root@127.0.0.1:3306/opsbase
 DJ42_VENV := .venv-django42
 
-.PHONY: help install demo test test-sqlite test-postgres test-mariadb test-django42 test-all \
+.PHONY: help install demo demo-example test test-sqlite test-postgres test-mariadb test-django42 test-all \
         lint format migrations-check audit bench bench-quick clean
 
 help:
-	@echo "make demo          run the example site with sample data at http://127.0.0.1:8000"
+	@echo "make demo          provision ./demo with opsbase new, sample data, serve http://127.0.0.1:8000"
 	@echo "make test          run the whole test suite (SQLite)"
 	@echo "make test-all      the suite on SQLite, PostgreSQL, MariaDB and Django 4.2 (CI)"
 	@echo "make lint          ruff and the migrations check"
@@ -28,7 +28,13 @@ $(STAMP):
 
 install: $(STAMP)
 
+# `opsbase new` (SQLite, this interpreter) into ./demo, reused when present; sample data; the
+# development server at http://127.0.0.1:8000. DEMO_ARGS passes more options (--port, --password).
+DEMO_ARGS ?=
 demo: $(STAMP)
+	$(BIN)/opsbase demo --dest demo $(DEMO_ARGS)
+
+demo-example: $(STAMP)
 	cd example && ../$(BIN)/python manage.py demo --serve
 
 test: test-sqlite
@@ -77,4 +83,4 @@ audit: $(STAMP)
 	$(BIN)/pip-audit
 
 clean:
-	rm -rf $(VENV) $(DJ42_VENV) .pytest_cache example/db.sqlite3 test-artifacts
+	rm -rf $(VENV) $(DJ42_VENV) .pytest_cache example/db.sqlite3 test-artifacts demo
