@@ -407,8 +407,10 @@ def logging_config(log_dir: Path, *, level: str = "INFO") -> dict[str, Any]:
     log_dir.mkdir(parents=True, exist_ok=True)
 
     def rotating(name: str, level: str) -> dict[str, Any]:
+        # Several processes (gunicorn workers, Celery) write the same files: the standard
+        # RotatingFileHandler would let one rename the file under the others and lose lines.
         return {
-            "class": "logging.handlers.RotatingFileHandler",
+            "class": "concurrent_log_handler.ConcurrentRotatingFileHandler",
             "filename": str(log_dir / name),
             "maxBytes": 10 * 1024 * 1024,
             "backupCount": 5,
