@@ -8,6 +8,8 @@ from pathlib import Path
 from opsbase.conf import build_settings
 
 globals().update(
-    build_settings(Path(__file__).resolve().parent, "test", extra_apps=["tests.testapp", "opsbase.apps.tasks"])
+    build_settings(
+        Path(__file__).resolve().parent, "test", extra_apps=["tests.testapp", "opsbase.apps.tasks"]
+    )
 )
 ROOT_URLCONF = "tests.urls"
