@@ -22,10 +22,6 @@ from django.conf import settings
 
 from opsbase.testing.matrix import session_client
 
-# Playwright's sync API keeps an asyncio loop in this thread; Django would take every ORM call
-# made here (factories, the database flush between tests) for one made from async code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -126,20 +122,28 @@ class PageWatch:
         assert not problems, "The browser reported problems:\n  " + "\n  ".join(problems)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the browser is started once for all the tests of tests/browser and stopped
+# after the last one, so nothing of it (the variable below included) outlives this package.
+@pytest.fixture(scope="package")
 def _playwright():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("Playwright is not installed: make install (it is in the dev extras)")
-    manager = sync_playwright().start()
-    yield manager
-    manager.stop()
+    # Playwright's sync API keeps an asyncio loop running in this thread; Django would take
+    # every ORM call made here meanwhile (factories, the flush between tests) for one made
+    # from async code. Set only while Playwright runs: `check --deploy` in a subprocess of a
+    # later test would otherwise inherit it and fail (async.E001).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        manager = sync_playwright().start()
+        yield manager
+        manager.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(_playwright):
-    """Debian's Chromium, launched once for the whole session (no browser download)."""
+    """Debian's Chromium, launched once for the browser tests (no browser download)."""
     executable = chromium_path()
     if executable is None:
         _unavailable("Chromium is not installed: apt-get install chromium")

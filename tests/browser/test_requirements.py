@@ -22,7 +22,10 @@ def test_chromium_starts(browser):
 
 def start_without_chromium(*, require: bool) -> subprocess.Popen:
     """``test_chromium_starts`` in a pytest of its own, pointed at a Chromium that is not there."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_ADDOPTS")}
+    # Its own run: no database URL (it must not touch this run's test database), no flags of
+    # this process.
+    dropped = ("DATABASE_URL", "PYTEST_ADDOPTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["OPSBASE_CHROMIUM"] = str(ROOT / "no-such-chromium")
     env.pop("OPSBASE_REQUIRE_BROWSER", None)
     if require:
