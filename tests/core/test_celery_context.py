@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from celery import Celery
 import opsbase.core.celery  # noqa: F401 - connects the context signals
 from opsbase.core.context import bind, request_id_var, tenant_context
 from opsbase.core.tasks import context_probe
+from opsbase.testing.celery import start_worker
 
 REPO = Path(__file__).resolve().parents[2]
 BROKER = "redis://127.0.0.1:6379/13"
@@ -43,31 +43,7 @@ def worker():
         "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'src'}",
     }
     env.pop("DATABASE_URL", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "opsbase.core.celery",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-            "-l",
-            "WARNING",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_worker(queue=queue, env=env, cwd=REPO)
     try:
         yield queue
     finally:

@@ -4,7 +4,6 @@ tenant: eagerly by default, and on a real worker with this machine's Redis."""
 import os
 import sqlite3
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from opsbase.apps.roles.constants import RoleKind
 from opsbase.apps.tasks.services import task_create, task_update
 from opsbase.apps.tasks.tasks import task_assigned_notify
 from opsbase.core.celery import app as celery_app
+from opsbase.testing.celery import start_worker
 
 REPO = Path(__file__).resolve().parents[3]
 BROKER = "redis://127.0.0.1:6379/13"
@@ -122,31 +122,7 @@ def _start_worker(queue: str, database_url: str) -> subprocess.Popen:
         "DATABASE_URL": database_url,
         "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'src'}",
     }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "opsbase.core.celery",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-            "-l",
-            "WARNING",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return start_worker(queue=queue, env=env, cwd=REPO)
 
 
 def _stop(proc: subprocess.Popen) -> None:
