@@ -7,6 +7,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import kombu.exceptions
 import kombu.pools
 import pytest
 import redis
@@ -16,6 +17,7 @@ from django.core import mail
 from django.db import connection
 
 from opsbase.apps.roles.constants import RoleKind
+from opsbase.apps.tasks.models import Task
 from opsbase.apps.tasks.services import task_create, task_update
 from opsbase.apps.tasks.tasks import task_assigned_notify
 from opsbase.core.celery import app as celery_app
@@ -191,3 +193,24 @@ def test_a_real_worker_delivers_the_assignment_email_in_the_tasks_tenant(world, 
     # Back to the eager default: the next assignment is delivered here again.
     task_update(membership=user, task=task, assignee=world.spare)
     assert [m.to for m in mail.outbox] == [["other@acme.test"]]
+
+
+def test_a_broker_outage_keeps_the_task_and_logs_the_lost_email(
+    world, user, django_capture_on_commit_callbacks, caplog, monkeypatch
+):
+    # Given a broker that cannot be reached when the e-mail job is published (publishing is
+    # where kombu raises OperationalError; the real-worker test above covers the happy path)
+    def refuse(*args, **kwargs):
+        raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379.")
+
+    monkeypatch.setattr(task_assigned_notify, "delay", refuse)
+    manager = world.members[RoleKind.MANAGER]
+
+    # When a task is assigned
+    with django_capture_on_commit_callbacks(execute=True):
+        task = task_create(membership=user, title="Check the pumps", assignee=manager)
+
+    # Then the task stands, nothing was sent, and the log says which e-mail was lost
+    assert Task.objects.for_tenant(world.home).filter(pk=task.pk).exists()
+    assert mail.outbox == []
+    assert f"task {task.pk} not queued" in caplog.text

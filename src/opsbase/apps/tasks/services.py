@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,6 +23,8 @@ from opsbase.core.workflows import transition_apply, transitions_available
 
 from .constants import ADD, CHANGE, CHANGE_STATUS, DELETE, TASK_WORKFLOW, TaskPriority, TaskStatus
 from .models import Task
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("title", "description", "priority", "due_date", "assignee")
 
@@ -195,7 +198,13 @@ def _notify_assignment(membership, task: Task, *, site_url: str) -> None:
     def queue() -> None:
         # The kernel copies the bound tenant into the Celery task's headers.
         with tenant_context(tenant_id):
-            task_assigned_notify.delay(task_id, assignee_id, site_url)
+            try:
+                task_assigned_notify.delay(task_id, assignee_id, site_url)
+            except Exception:
+                # The task is saved; a broker outage must not turn the answer into a 500.
+                logger.exception(
+                    "Assignment e-mail for task %s not queued (broker unreachable?)", task_id
+                )
 
     transaction.on_commit(queue)
 
