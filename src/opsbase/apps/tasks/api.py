@@ -21,8 +21,13 @@ from opsbase.apps.roles.policy import policy
 from .constants import ADD, VIEW
 from .filters import TaskFilter
 from .models import Task
-from .selectors import SORT_FIELDS, task_get_for, task_list, task_order
-from .serializers import TaskDetailSerializer, TaskSerializer, TaskTransitionSerializer
+from .selectors import SORT_FIELDS, task_get_for, task_list, task_list_rows, task_order
+from .serializers import (
+    TaskDetailSerializer,
+    TaskRowsSerializer,
+    TaskSerializer,
+    TaskTransitionSerializer,
+)
 from .services import task_create, task_delete, task_transition, task_update
 
 TASK_EXAMPLE = {
@@ -173,6 +178,16 @@ class TaskViewSet(viewsets.ModelViewSet):
 
     def get_object(self):
         return task_get_for(membership=self.request.membership, pk=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        # Same filters, ordering and pagination as ModelViewSet.list, but the page is read as
+        # plain rows and serialized by TaskRowsSerializer (same JSON as TaskSerializer).
+        rows = task_list_rows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        context = self.get_serializer_context()
+        if page is not None:
+            return self.get_paginated_response(TaskRowsSerializer(page, context=context).data)
+        return Response(TaskRowsSerializer(rows, context=context).data)
 
     def _site_url(self) -> str:
         return self.request.build_absolute_uri("/")

@@ -29,6 +29,30 @@ SORT_FIELDS = {
     "title": "title",
 }
 DEFAULT_ORDERING = ("-created_at",)
+# Sort keys whose column may be empty: only these need NULLS LAST, which the others must not
+# carry so that PostgreSQL walks the (tenant, -created_at) index instead of sorting every row.
+NULLABLE_SORT_FIELDS = frozenset({"due_date"})
+# The columns (and joined e-mails) a task list row shows; see ``task_list_rows``.
+LIST_ROW_COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "assignee_id",
+    "owner_id",
+    "completed_at",
+    "created_at",
+    "updated_at",
+)
+
+
+# Sort keys computed in SQL, annotated only when a list sorts by them.
+RANKS = {
+    "priority_rank": lambda: _rank("priority", PRIORITY_RANK),
+    "status_rank": lambda: _rank("status", STATUS_RANK),
+}
 
 
 def _rank(field: str, ranks: dict[Any, int]) -> Case:
@@ -42,14 +66,7 @@ def _rank(field: str, ranks: dict[Any, int]) -> Case:
 def task_queryset(*, membership) -> QuerySet[Task]:
     """Tasks of *membership*'s tenant that it may see, with what lists and pages show joined."""
     tasks = Task.objects.for_tenant(membership.tenant_id)
-    return (
-        policy.scope(membership, VIEW, tasks)
-        .select_related("owner", "assignee__user")
-        .annotate(
-            priority_rank=_rank("priority", PRIORITY_RANK),
-            status_rank=_rank("status", STATUS_RANK),
-        )
-    )
+    return policy.scope(membership, VIEW, tasks).select_related("owner", "assignee__user")
 
 
 def task_list(*, membership, mine: bool = False) -> QuerySet[Task]:
@@ -67,19 +84,37 @@ def task_order(tasks: QuerySet[Task], terms: Iterable[str]) -> QuerySet[Task]:
     never repeat or skip a row.
     """
     order: list[Any] = []
+    ranks: dict[str, Case] = {}
     for term in terms:
         term = term.strip()
         descending = term.startswith("-")
         field = SORT_FIELDS.get(term.lstrip("-"))
         if field is None:
             continue
+        if field in RANKS:
+            ranks[field] = RANKS[field]()
         expression = F(field)
+        nulls_last = True if field in NULLABLE_SORT_FIELDS else None
         order.append(
-            expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+            expression.desc(nulls_last=nulls_last)
+            if descending
+            else expression.asc(nulls_last=nulls_last)
         )
     if not order:
         order = [F("created_at").desc()]
+    if ranks:
+        tasks = tasks.annotate(**ranks)
     return tasks.order_by(*order, "-pk")
+
+
+def task_list_rows(tasks: QuerySet[Task]) -> QuerySet:
+    """*tasks* as plain dicts of the columns a list shows, with ``owner_email`` and
+    ``assignee_email`` joined in the same query (no model instances are built)."""
+    return tasks.values(
+        *LIST_ROW_COLUMNS,
+        owner_email=F("owner__email"),
+        assignee_email=F("assignee__user__email"),
+    )
 
 
 def task_filter_overdue(tasks: QuerySet[Task], overdue: bool | None) -> QuerySet[Task]:

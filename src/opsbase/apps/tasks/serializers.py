@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,6 +11,7 @@ from rest_framework import serializers
 from opsbase.apps.tenants.models import Membership
 
 from .constants import (
+    OPEN_STATUSES,
     TASK_WORKFLOW,
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
@@ -114,6 +117,61 @@ class TaskSerializer(serializers.ModelSerializer):
                 _("A new task starts as To do; change its status afterwards.")
             )
         return value
+
+
+# Unbound formatters, as TaskSerializer's own date and date-time fields format (API settings).
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+class TaskRowsSerializer(serializers.ListSerializer):
+    """The list's output of :class:`TaskSerializer`, built from ``task_list_rows`` dicts.
+
+    Gives exactly what ``TaskSerializer(many=True)`` gives for the same tasks, but reads plain
+    rows (no model instances, no per-field attribute lookups): what is the same for every row
+    (status labels, today's date, the field formatters) is worked out once per call.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("child", TaskSerializer())
+        super().__init__(*args, **kwargs)
+
+    def to_representation(self, data):
+        date, datetime = _DATE.to_representation, _DATETIME.to_representation
+        labels = {
+            value: force_str(label, strings_only=True)
+            for value, label in Task._meta.get_field("status").flatchoices
+        }
+        today = timezone.localdate()
+        open_statuses = frozenset(str(s) for s in OPEN_STATUSES)
+        rows = []
+        for row in data:
+            status, due, owner_id, assignee_id = (
+                row["status"],
+                row["due_date"],
+                row["owner_id"],
+                row["assignee_id"],
+            )
+            completed = row["completed_at"]
+            rows.append(
+                {
+                    "id": row["id"],
+                    "title": row["title"],
+                    "description": row["description"],
+                    "status": status,
+                    "status_label": labels.get(status, status),
+                    "priority": row["priority"],
+                    "due_date": date(due) if due is not None else None,
+                    "is_overdue": bool(due and status in open_statuses and due < today),
+                    "assignee": assignee_id,
+                    "assignee_email": row["assignee_email"] if assignee_id else None,
+                    "owner": {"id": owner_id, "email": row["owner_email"]} if owner_id else None,
+                    "completed_at": datetime(completed) if completed is not None else None,
+                    "created_at": datetime(row["created_at"]),
+                    "updated_at": datetime(row["updated_at"]),
+                }
+            )
+        return rows
 
 
 class TaskDetailSerializer(TaskSerializer):

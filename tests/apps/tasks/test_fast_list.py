@@ -1,0 +1,113 @@
+"""The task list API reads plain rows (``task_list_rows`` + ``TaskRowsSerializer``): its JSON
+must stay exactly what the full ``TaskSerializer`` gives for the same tasks."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.utils import timezone, translation
+from rest_framework.renderers import JSONRenderer
+
+from opsbase.apps.roles.constants import RoleKind
+from opsbase.apps.tasks.constants import TaskStatus
+from opsbase.apps.tasks.models import Task
+from opsbase.apps.tasks.selectors import task_list, task_list_rows
+from opsbase.apps.tasks.serializers import TaskRowsSerializer, TaskSerializer
+from opsbase.apps.tasks.services import task_transition
+from opsbase.testing.api import token_client
+
+# The transitions leading from To do to every status.
+PATHS = {
+    TaskStatus.TODO: [],
+    TaskStatus.IN_PROGRESS: ["start"],
+    TaskStatus.BLOCKED: ["start", "block"],
+    TaskStatus.DONE: ["complete"],
+    TaskStatus.CANCELLED: ["cancel"],
+}
+
+
+@pytest.fixture
+def varied(world, manager, make_task):
+    """Tasks in every status, with and without assignee and due date, overdue or not, and
+    one whose owner is gone."""
+    today = timezone.localdate()
+    assignees = [None, world.spare, world.members[RoleKind.USER]]
+    dues = [None, today - dt.timedelta(days=3), today + dt.timedelta(days=3), today]
+    tasks = []
+    n = 0
+    for status, path in PATHS.items():
+        for due in dues:
+            task = make_task(
+                manager,
+                title=f"Task {n} {status}",
+                description="" if n % 2 else f"Line one\nline «two» {n}",
+                priority=["low", "normal", "high", "urgent"][n % 4],
+                due_date=due,
+                assignee=assignees[n % 3],
+            )
+            for transition in path:
+                task = task_transition(membership=manager, task=task, transition=transition)
+            tasks.append(task)
+            n += 1
+    orphan = make_task(manager, title="Owner gone", due_date=today - dt.timedelta(days=1))
+    Task.objects.for_tenant(manager.tenant_id).filter(pk=orphan.pk).update(owner=None)
+    return tasks
+
+
+def _full(membership, request=None):
+    tasks = task_list(membership=membership)
+    data = TaskSerializer(tasks, many=True, context={"request": request}).data
+    return json.loads(JSONRenderer().render(data))
+
+
+def test_the_fixture_covers_every_case(manager, varied):
+    rows = _full(manager)
+    assert {row["status"] for row in rows} == set(TaskStatus.values)
+    assert {row["is_overdue"] for row in rows} == {True, False}
+    assert any(row["owner"] is None for row in rows)
+    assert any(row["assignee"] is None for row in rows)
+    assert any(row["assignee_email"] for row in rows)
+    assert any(row["completed_at"] for row in rows)
+
+
+def test_the_api_list_is_what_the_full_serializer_gives(manager, varied):
+    response = token_client(manager).get("/api/v1/tasks/?page_size=100")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == _full(manager)
+    assert response.json()["count"] == len(varied) + 1
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York"])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_rows_equal_the_full_serializer_in_any_time_zone_and_language(
+    manager, varied, zone, language
+):
+    with timezone.override(zone), translation.override(language):
+        fast = TaskRowsSerializer(task_list_rows(task_list(membership=manager))).data
+        full = TaskSerializer(task_list(membership=manager), many=True).data
+
+    assert [dict(row) for row in full] == fast
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ordering=priority,-status",
+        "ordering=-due_date",
+        "ordering=due_date,title",
+        "overdue=true",
+        "status=done&page_size=3&page=2",
+        "search=line",
+    ],
+)
+def test_filtered_and_sorted_pages_match_too(manager, varied, query):
+    client = token_client(manager)
+    response = client.get(f"/api/v1/tasks/?{query}")
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert rows, query
+
+    ids = [row["id"] for row in rows]
+    by_id = {row["id"]: row for row in _full(manager)}
+    assert rows == [by_id[pk] for pk in ids]
