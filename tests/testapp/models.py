@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
@@ -16,7 +18,7 @@ class Ticket(TenantOwnedModel):
     checklist_done = models.BooleanField(default=False)
     resolution = models.CharField(max_length=200, blank=True)
 
-    objects = WorkflowManager()
+    objects: ClassVar[WorkflowManager] = WorkflowManager()
 
     class Meta:
         ordering = ["pk"]

@@ -149,8 +149,10 @@ def _body(exc: exceptions.APIException) -> dict[str, Any]:
             code = getattr(detail, "code", None) or exc.default_code
         error = {"code": code, "message": message}
     details = dict(getattr(exc, "details", None) or {})
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        details["retry_after"] = exc.wait
+    # Throttled.wait is set in its __init__; the stubs do not declare it.
+    wait = exc.wait if isinstance(exc, exceptions.Throttled) else None  # type: ignore[attr-defined]
+    if wait is not None:
+        details["retry_after"] = wait
     if details:
         error["details"] = details
     request_id = current_request_id()

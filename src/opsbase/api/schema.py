@@ -25,7 +25,8 @@ class ErrorDetailSerializer(serializers.Serializer):
         )
     )
     message = serializers.CharField(help_text=_("A sentence for a person."))
-    fields = serializers.DictField(
+    # A response field named "fields" (it shadows Serializer.fields only in this schema class).
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=_("Validation errors only: field name -> messages."),

@@ -11,19 +11,20 @@ from rest_framework import throttling
 from rest_framework.settings import api_settings
 
 
+# The read-only property replaces DRF's class attribute on purpose (hence the ignores below).
 class _RatesFromSettings:
     @property
     def THROTTLE_RATES(self):  # noqa: N802 - the name DRF's throttles read
         return api_settings.DEFAULT_THROTTLE_RATES
 
 
-class AnonRateThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
+class AnonRateThrottle(_RatesFromSettings, throttling.AnonRateThrottle):  # type: ignore[override]
     """Callers without credentials, per client address (rate ``anon``)."""
 
 
-class UserRateThrottle(_RatesFromSettings, throttling.UserRateThrottle):
+class UserRateThrottle(_RatesFromSettings, throttling.UserRateThrottle):  # type: ignore[override]
     """Signed-in callers (session or token), per user (rate ``user``)."""
 
 
-class ScopedRateThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):
+class ScopedRateThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):  # type: ignore[override]
     """Per view ``throttle_scope`` (e.g. ``auth_token``), per user or client address."""

@@ -1,7 +1,7 @@
 """``/api/``: the versioned API (``v1/``), its schema and docs, and the API tokens pages."""
 
 from django.apps import apps
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -14,7 +14,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("tokens", ApiTokenViewSet, basename="token")
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("auth/token/", AuthTokenView.as_view(), name="auth_token"),
     path("me/", MeView.as_view(), name="me"),
     path("", include(router.urls)),

@@ -204,7 +204,7 @@ def check_update(
     except ScaffoldError as error:
         raise fail(InputError(error.message, error.fix), EXIT_FAILED) from error
     if json_output:
-        payload = {"update_available": update is not None}
+        payload: dict[str, object] = {"update_available": update is not None}
         if update:
             payload.update({"current": update[0], "latest": update[1]})
         out.print_json(json.dumps(payload))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal, overload
 from urllib.parse import urlparse
 
 from dotenv import load_dotenv
@@ -38,6 +39,12 @@ def load_env(base_dir: Path, environment: str) -> None:
             load_dotenv(path, override=False)
 
 
+@overload
+def get_str(name: str, default: str, *, required: bool = False) -> str: ...
+@overload
+def get_str(name: str, default: None = None, *, required: Literal[True]) -> str: ...
+@overload
+def get_str(name: str, default: None = None, *, required: bool = False) -> str | None: ...
 def get_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
     value = os.environ.get(name, "").strip()
     if value:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from . import defaults
 from .env import ConfigError, get_bool, get_int, get_list, get_str, get_url, load_env
@@ -296,7 +296,7 @@ def database_config(base_dir: Path, *, required: bool = False) -> dict[str, Any]
             {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
         )
         config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
-    return config
+    return cast("dict[str, Any]", config)  # dj_database_url's TypedDict is a plain dict
 
 
 def cache_config() -> dict[str, Any]:

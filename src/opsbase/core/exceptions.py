@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class OpsBaseError(Exception):
@@ -10,7 +13,9 @@ class OpsBaseError(Exception):
 
     default_message = "Something went wrong."
 
-    def __init__(self, message: str | None = None, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: _StrOrPromise | None = None, extra: dict[str, Any] | None = None
+    ) -> None:
         self.message = str(message or self.default_message)
         self.extra = extra or {}
         super().__init__(self.message)

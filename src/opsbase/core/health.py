@@ -33,7 +33,9 @@ def check_cache() -> None:
 def check_broker() -> None:
     from kombu import Connection
 
-    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as connection:
+    # build_settings() sets it dynamically, where the django-stubs plugin cannot see it.
+    broker = settings.CELERY_BROKER_URL  # type: ignore[misc]
+    with Connection(broker, connect_timeout=2) as connection:
         connection.ensure_connection(max_retries=1)
 
 

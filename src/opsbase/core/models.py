@@ -11,6 +11,7 @@ with ``Model.objects.unscoped()``.
 from __future__ import annotations
 
 import contextlib
+from typing import Self
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -59,7 +60,7 @@ _END = object()
 class TenantQuerySet(models.QuerySet):
     _unscoped = False
 
-    def for_tenant(self, tenant) -> TenantQuerySet:
+    def for_tenant(self, tenant) -> Self:
         """Rows of *tenant* (a Tenant or its primary key) only."""
         if tenant is None:
             raise TenantScopeRequired(
@@ -67,9 +68,9 @@ class TenantQuerySet(models.QuerySet):
             )
         return self.filter(tenant=tenant)
 
-    def unscoped(self) -> TenantQuerySet:
+    def unscoped(self) -> Self:
         """Rows of every tenant: for migrations, superuser tools and cross-tenant jobs only."""
-        clone = self._chain()
+        clone = self._chain()  # type: ignore[attr-defined]  # private API, not in the stubs
         clone._unscoped = True
         return clone
 
@@ -79,7 +80,8 @@ class TenantQuerySet(models.QuerySet):
         return clone
 
     def is_tenant_scoped(self) -> bool:
-        if self._unscoped or self._hints.get("instance") is not None:
+        hints = self._hints  # type: ignore[attr-defined]  # private API, not in the stubs
+        if self._unscoped or hints.get("instance") is not None:
             # Related managers (``parent.children``) are scoped by their parent row.
             return True
         field = self.model._meta.get_field("tenant")
@@ -141,7 +143,11 @@ class TenantQuerySet(models.QuerySet):
             return super().delete()
 
 
-class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+# A module-level name so that django-stubs can type the generated manager class.
+_TenantManagerBase = models.Manager.from_queryset(TenantQuerySet)
+
+
+class TenantManager(_TenantManagerBase):
     """Default manager of tenant-owned models: every query must name its tenant."""
 
     use_in_migrations = False
@@ -170,7 +176,7 @@ class TenantOwnedModel(TimeStampedModel):
         with rls_row_scope(self.tenant_id):
             super().save(*args, **kwargs)
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]  # Django's template-safety flag
 
     def delete(self, *args, **kwargs):
         from .rls import rls_row_scope
@@ -178,7 +184,7 @@ class TenantOwnedModel(TimeStampedModel):
         with rls_row_scope(self.tenant_id):
             return super().delete(*args, **kwargs)
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]  # Django's template-safety flag
 
 
 # -- workflows ------------------------------------------------------------------------------
@@ -209,7 +215,11 @@ class WorkflowQuerySet(TenantQuerySet):
         return super().update(**kwargs)
 
 
-class WorkflowManager(TenantManager.from_queryset(WorkflowQuerySet)):
+_WorkflowManagerBase = TenantManager.from_queryset(WorkflowQuerySet)
+
+
+# django-stubs types from_queryset() of Manager only, not of a manager subclass.
+class WorkflowManager(_WorkflowManagerBase):  # type: ignore[misc,valid-type]
     """Default manager of a tenant-owned model with a ``StateField``."""
 
     use_in_migrations = False

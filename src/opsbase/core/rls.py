@@ -33,11 +33,15 @@ import contextlib
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import connections, transaction
 
 from .context import bind, tenant_id_var
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 POLICY_NAME = "opsbase_tenant_isolation"
 # Stored as the policy's comment: a policy written by another version is written again.
@@ -199,7 +203,7 @@ def install_execute_wrapper(sender=None, connection=None, **kwargs) -> None:
 # -- policies -------------------------------------------------------------------------------
 
 
-def tenant_models() -> list[type]:
+def tenant_models() -> list[type[Model]]:
     """Every installed concrete model that subclasses ``TenantOwnedModel``, by enumeration."""
     from .models import TenantOwnedModel
 

@@ -17,14 +17,18 @@ answers 403 or 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: _StrOrPromise  # usually a lazy translation
     url_name: str
     icon: str = "circle"  # a Bootstrap Icons name, without the "bi-" prefix
     codename: str | None = None  # shown only to memberships the policy allows

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +54,12 @@ class PasswordResetSetForm(auth_forms.SetPasswordForm):
 
 # Django 5.1 added AdminUserCreationForm (with the "usable password" switch); 4.2 LTS has only
 # BaseUserCreationForm, which the newer form extends.
-_AdminCreationBase = getattr(auth_forms, "AdminUserCreationForm", auth_forms.BaseUserCreationForm)
+if TYPE_CHECKING:
+    from django.contrib.auth.forms import BaseUserCreationForm as _AdminCreationBase
+else:
+    _AdminCreationBase = getattr(
+        auth_forms, "AdminUserCreationForm", auth_forms.BaseUserCreationForm
+    )
 ADMIN_FORM_HAS_USABLE_PASSWORD = "usable_password" in _AdminCreationBase.base_fields
 
 

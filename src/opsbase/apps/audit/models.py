@@ -78,7 +78,7 @@ class AuditEvent(TenantOwnedModel):
         blank=True,
         related_name="+",
         verbose_name=_("tenant"),
-    )
+    )  # type: ignore[assignment]  # deliberately nullable, unlike other tenant-owned rows
     chain = models.PositiveBigIntegerField(_("chain"), editable=False)
     seq = models.PositiveBigIntegerField(_("sequence number"), editable=False)
     actor = models.ForeignKey(
@@ -103,11 +103,12 @@ class AuditEvent(TenantOwnedModel):
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
     # Set by the service before hashing (not auto_now_add, which would change it on insert).
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
-    updated_at = None
+    updated_at = None  # type: ignore[assignment]  # removes the inherited field
     prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
     hash = models.CharField(_("hash"), max_length=64, editable=False)
 
-    objects = AuditEventManager()
+    # django-stubs cannot type a manager made by from_queryset() of a manager subclass.
+    objects = AuditEventManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("audit event")

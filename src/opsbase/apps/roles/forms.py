@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,9 @@ class RoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.role = role
         # Read at request time: apps register their codenames when Django starts.
-        self.fields["permissions"].choices = [(r.codename, str(r.label)) for r in policy.rules()]
+        cast(forms.ChoiceField, self.fields["permissions"]).choices = [
+            (r.codename, str(r.label)) for r in policy.rules()
+        ]
         if role is not None and role.is_builtin:
             self.fields["name"].disabled = True
             self.fields["name"].help_text = _("Built-in roles keep their name.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -23,6 +24,9 @@ from opsbase.core.exceptions import NotFound, ValidationError
 from .constants import RoleKind
 from .models import Role
 from .policy import policy
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 MANAGE_ROLES = "roles.manage_roles"
 
@@ -67,7 +71,7 @@ def _unique_slug(tenant_id: int, name: str, *, exclude_pk: int | None = None) ->
     taken = set(
         Role.objects.for_tenant(tenant_id)
         .filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
+        .exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None (a new role) excludes nothing
         .values_list("slug", flat=True)
     )
     slug, n = base, 2
@@ -79,10 +83,13 @@ def _unique_slug(tenant_id: int, name: str, *, exclude_pk: int | None = None) ->
 def _name_checked(tenant_id: int, name: str, *, exclude_pk: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
-        message = _("A role needs a name.")
+        message: _StrOrPromise = _("A role needs a name.")
         raise ValidationError(message, extra={"fields": {"name": [str(message)]}})
     taken = (
-        Role.objects.for_tenant(tenant_id).filter(name__iexact=name).exclude(pk=exclude_pk).exists()
+        Role.objects.for_tenant(tenant_id)
+        .filter(name__iexact=name)
+        .exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None (a new role) excludes nothing
+        .exists()
     )
     if taken:
         message = _("A role named %(name)s already exists.") % {"name": name}

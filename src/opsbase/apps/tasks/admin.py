@@ -22,7 +22,7 @@ class TaskAdmin(admin.ModelAdmin):
 
     @admin.display(description="assignee", ordering="assignee__user__email")
     def assignee_email(self, task: Task) -> str:
-        return task.assignee.user.email if task.assignee_id else "—"
+        return task.assignee.user.email if task.assignee is not None else "—"
 
     def has_add_permission(self, request) -> bool:
         return False

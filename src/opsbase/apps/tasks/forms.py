@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +57,8 @@ class TaskForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = task_assignee_choices(membership=membership)
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = task_assignee_choices(membership=membership)
         if task is None:
             # A new task starts as To do; its status changes afterwards.
             del self.fields["status"]
@@ -65,7 +68,7 @@ class TaskForm(forms.Form):
                 for o in transitions_available(membership=membership, obj=task)
                 if o.allowed
             }
-            self.fields["status"].choices = [
+            cast(forms.ChoiceField, self.fields["status"]).choices = [
                 (value, label)
                 for value, label in TaskStatus.choices
                 if value == task.status or value in reachable

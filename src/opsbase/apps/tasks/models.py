@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
@@ -55,7 +57,7 @@ class Task(TenantOwnedModel):
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
 
-    objects = WorkflowManager()
+    objects: ClassVar[WorkflowManager] = WorkflowManager()
 
     class Meta:
         verbose_name = _("task")

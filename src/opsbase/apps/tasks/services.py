@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Field
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -112,7 +113,8 @@ def task_update(
                 value = value.strip()
             setattr(task, name, value)
         _full_clean(task)
-        fields = [Task._meta.get_field(name).attname for name in edits]
+        # The edits name concrete fields of Task (never reverse relations).
+        fields = [cast("Field[Any, Any]", Task._meta.get_field(name)).attname for name in edits]
         task.save(update_fields=[*fields, "updated_at"])
         audit_update(membership=membership, obj=task, before=before)
         if "assignee" in edits and notify:

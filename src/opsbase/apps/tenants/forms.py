@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,8 @@ class MembershipRoleForm(forms.Form):
     def __init__(self, *args, membership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Only the acting tenant's roles: another tenant's role id is an invalid choice.
-        self.fields["role"].queryset = role_options(membership=membership)
+        role = cast(forms.ModelChoiceField, self.fields["role"])
+        role.queryset = role_options(membership=membership)
 
 
 class InvitationForm(forms.Form):
@@ -28,4 +31,5 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, membership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].queryset = role_options(membership=membership)
+        role = cast(forms.ModelChoiceField, self.fields["role"])
+        role.queryset = role_options(membership=membership)

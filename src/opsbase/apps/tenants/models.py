@@ -71,6 +71,9 @@ class Invitation(TenantOwnedModel):
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
+    # The raw token: set by ``invitation_create`` on the instance it returns, never stored.
+    token: str
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urljoin
 
 from django.core.mail import send_mail
@@ -30,6 +31,9 @@ from .selectors import (
     invitation_problem,
     invitation_token_hash,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 @transaction.atomic
@@ -219,7 +223,7 @@ def invitation_create(*, membership, email: str, role: Role, site_url: str) -> I
     policy.require(membership, MANAGE_INVITATIONS)
     email = (email or "").strip().lower()
     if role.tenant_id != membership.tenant_id:
-        message = _("Choose a role of this organization.")
+        message: _StrOrPromise = _("Choose a role of this organization.")
         raise ValidationError(message, extra={"fields": {"role": [str(message)]}})
     if role.kind == RoleKind.ADMIN and membership.role.kind != RoleKind.ADMIN:
         raise PermissionDenied(_("Only an Admin can invite someone as an Admin."))
@@ -305,6 +309,7 @@ def invitation_accept(*, token: str, user) -> Membership:
     problem = invitation_problem(invitation=invitation, user=user)
     if problem is not None:
         raise ValidationError(INVITATION_PROBLEMS[problem], extra={"reason": problem})
+    invitation = cast(Invitation, invitation)  # invitation_problem reports a missing one
     # Joining acts inside the inviting organization (PostgreSQL row-level security follows).
     with tenant_context(invitation.tenant_id):
         member = Membership(tenant_id=invitation.tenant_id, user=user, role=invitation.role)

@@ -10,14 +10,14 @@ from ..constants import TaskPriority, TaskStatus
 
 register = template.Library()
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     TaskStatus.TODO: "text-bg-secondary",
     TaskStatus.IN_PROGRESS: "text-bg-primary",
     TaskStatus.BLOCKED: "text-bg-warning",
     TaskStatus.DONE: "text-bg-success",
     TaskStatus.CANCELLED: "text-bg-dark",
 }
-PRIORITY_BADGES = {
+PRIORITY_BADGES: dict[str, str] = {
     TaskPriority.LOW: "text-bg-light border",
     TaskPriority.NORMAL: "text-bg-info",
     TaskPriority.HIGH: "text-bg-warning",

@@ -8,7 +8,9 @@ from opsbase.serve.backup import DEFAULT_KEEP, BackupError, Database, backup_dat
 
 def default_backup_dir() -> Path:
     configured = getattr(settings, "OPSBASE_BACKUP_DIR", None)
-    return Path(configured) if configured else Path(settings.BASE_DIR) / "backups"
+    # build_settings() sets BASE_DIR dynamically, where the django-stubs plugin cannot see it.
+    base_dir = settings.BASE_DIR  # type: ignore[misc]
+    return Path(configured) if configured else Path(base_dir) / "backups"
 
 
 class Command(BaseCommand):

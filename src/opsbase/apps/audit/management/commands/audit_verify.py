@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.core.management.base import BaseCommand, CommandError
 
 from opsbase.apps.audit.services import audit_chain_verify
 from opsbase.apps.tenants.models import Tenant
+
+if TYPE_CHECKING:
+    from opsbase.apps.audit.chain import ChainBreak
 
 
 class Command(BaseCommand):
@@ -36,7 +41,7 @@ class Command(BaseCommand):
                     f"hash {chain.last_hash}"
                 )
             else:
-                problem = chain.problem
+                problem = cast("ChainBreak", chain.problem)  # not ok: there is a problem
                 self.stdout.write(
                     self.style.ERROR(
                         f"BROKEN  {chain.label}: {problem.kind.upper()} {problem.message}"
