@@ -1,8 +1,10 @@
+# ruff: noqa: E501 - PER_ROW_TEMPLATE keeps the template lines as they were
 """The task list API reads plain rows (``task_list_rows`` + ``TaskRowsSerializer``): its JSON
 must stay exactly what the full ``TaskSerializer`` gives for the same tasks."""
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.utils import timezone, translation
@@ -111,3 +113,45 @@ def test_filtered_and_sorted_pages_match_too(manager, varied, query):
     ids = [row["id"] for row in rows]
     by_id = {row["id"]: row for row in _full(manager)}
     assert rows == [by_id[pk] for pk in ids]
+
+
+# The list's rows as they were rendered per task with the template language before task_rows.
+PER_ROW_TEMPLATE = """{% load i18n task_tags %}{% for task in tasks %}
+<tr data-task-id="{{ task.pk }}" data-testid="task-row">
+  <td><a href="{{ task.get_absolute_url }}" data-testid="task-link">{{ task.title }}</a></td>
+  <td>{% include "tasks/_status.html" with task=task error="" %}</td>
+  <td><span class="badge {{ task.priority|priority_badge }}">{{ task.get_priority_display }}</span></td>
+  <td class="text-nowrap">
+    {% if task.due_date %}{{ task.due_date|date:"Y-m-d" }}{% else %}<span class="text-body-secondary">—</span>{% endif %}
+    {% if task.is_overdue %}<span class="badge text-bg-danger ms-1" data-testid="task-overdue">{% translate "Overdue" %}</span>{% endif %}
+  </td>
+  <td>{% if task.assignee %}{{ task.assignee.user.email }}{% else %}<span class="text-body-secondary">{% translate "Unassigned" %}</span>{% endif %}</td>
+  <td class="text-body-secondary">{{ task.owner.email|default:"—" }}</td>
+</tr>{% endfor %}"""
+
+
+@pytest.mark.parametrize("kind", [RoleKind.MANAGER, RoleKind.USER])
+def test_the_page_rows_render_as_the_per_row_templates_did(world, manager, make_task, varied, kind):
+    from django.template import RequestContext, Template
+    from django.test import RequestFactory
+    from django.test.html import parse_html
+
+    member = world.members[kind]
+    make_task(member, title='<b>"Quoted" & bold</b>')
+    request = RequestFactory().get("/tasks/all/")
+    request.membership = member
+    request.user = member.user
+    tasks = list(task_list(membership=member))
+    context = RequestContext(request, {"tasks": tasks})
+
+    old = Template(PER_ROW_TEMPLATE).render(context)
+    new = Template("{% load task_tags %}{% task_rows tasks %}").render(context)
+
+    # Each render masks the CSRF token afresh; any masked token is as good.
+    def same_token(html):
+        return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "csrf", html)
+
+    assert parse_html(same_token(new)) == parse_html(same_token(old))
+    assert new.count('data-testid="task-row"') == len(tasks)
+    assert new.count('name="csrfmiddlewaretoken"') == old.count('name="csrfmiddlewaretoken"') > 0
+    assert "&lt;b&gt;&quot;Quoted&quot; &amp; bold&lt;/b&gt;" in new
