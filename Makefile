@@ -15,7 +15,7 @@ help:
 	@echo "make demo          provision ./demo with opsbase new, sample data, serve http://127.0.0.1:8000"
 	@echo "make test          run the whole test suite (SQLite)"
 	@echo "make test-all      the suite on SQLite, PostgreSQL, MariaDB and Django 4.2 (CI)"
-	@echo "make lint          ruff and the migrations check"
+	@echo "make lint          ruff, mypy and the migrations check"
 	@echo "make bench         load benchmark vs hello-world and plain DRF (PostgreSQL, wrk)"
 	@echo "make audit         pip-audit of the installed dependencies (needs the internet)"
 
@@ -66,6 +66,7 @@ test-all: test-sqlite test-postgres test-mariadb test-django42
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src tests example $(wildcard bench)
+	$(BIN)/mypy src/opsbase
 	cd example && ../$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(STAMP)

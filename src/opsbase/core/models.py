@@ -11,7 +11,7 @@ with ``Model.objects.unscoped()``.
 from __future__ import annotations
 
 import contextlib
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -167,7 +167,7 @@ class TenantOwnedModel(TimeStampedModel):
         # manager, which is left as it is.
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # A row is written as its own tenant's, whichever tenant the caller acts in (a new
         # organization's first rows, an invitation accepted from another tenant): the
         # row-level security policy checks that the row and the setting agree.
@@ -178,7 +178,7 @@ class TenantOwnedModel(TimeStampedModel):
 
     save.alters_data = True  # type: ignore[attr-defined]  # Django's template-safety flag
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         from .rls import rls_row_scope
 
         with rls_row_scope(self.tenant_id):

@@ -74,7 +74,7 @@ class Admin:
 
     def query(
         self, sql: str, params: tuple[Any, ...] = (), *, log: CommandLog, secret: str = ""
-    ) -> list[tuple]:
+    ) -> list[tuple[Any, ...]]:
         """Run one statement as administrator; rows for a SELECT. *secret* never reaches a log."""
         import psycopg
         from psycopg import sql as pgsql
@@ -102,7 +102,7 @@ class Admin:
             return {"conninfo": self.url}
         return {"conninfo": ""}  # libpq reads PGHOST, PGUSER, PGPASSWORD...
 
-    def _psql(self, text: str, *, log: CommandLog, secret: str = "") -> list[tuple]:
+    def _psql(self, text: str, *, log: CommandLog, secret: str = "") -> list[tuple[Any, ...]]:
         argv = [*_as_postgres(), "psql", "-X", "-q", "-A", "-t", "-F", "\t"]
         argv += ["-v", "ON_ERROR_STOP=1", "-d", "postgres", "-c", text]
         result = run(argv, log=log, timeout=60, fix=ADMIN_FIX, secrets=[secret] if secret else [])
