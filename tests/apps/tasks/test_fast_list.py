@@ -130,8 +130,11 @@ PER_ROW_TEMPLATE = """{% load i18n task_tags %}{% for task in tasks %}
 </tr>{% endfor %}"""
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("kind", [RoleKind.MANAGER, RoleKind.USER])
-def test_the_page_rows_render_as_the_per_row_templates_did(world, manager, make_task, varied, kind):
+def test_the_page_rows_render_as_the_per_row_templates_did(
+    world, manager, make_task, varied, kind, language
+):
     from django.template import RequestContext, Template
     from django.test import RequestFactory
     from django.test.html import parse_html
@@ -144,8 +147,9 @@ def test_the_page_rows_render_as_the_per_row_templates_did(world, manager, make_
     tasks = list(task_list(membership=member))
     context = RequestContext(request, {"tasks": tasks})
 
-    old = Template(PER_ROW_TEMPLATE).render(context)
-    new = Template("{% load task_tags %}{% task_rows tasks %}").render(context)
+    with translation.override(language):
+        old = Template(PER_ROW_TEMPLATE).render(context)
+        new = Template("{% load task_tags %}{% task_rows tasks %}").render(context)
 
     # Each render masks the CSRF token afresh; any masked token is as good.
     def same_token(html):

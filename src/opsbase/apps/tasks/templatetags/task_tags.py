@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from opsbase.core.workflows import transitions_available
 
 from ..constants import TaskPriority, TaskStatus
+from ..models import Task
 
 register = template.Library()
 
@@ -57,6 +58,11 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[_PK]).replace(str(_PK), "{pk}")
 
 
+def _labels(name: str) -> dict[str, str]:
+    """What ``get_<name>_display()`` shows for each value, translated once."""
+    return {value: str(label) for value, label in Task._meta.get_field(name).flatchoices}
+
+
 @register.simple_tag(takes_context=True)
 def task_rows(context, tasks) -> str:
     """The ``<tr>`` rows of the task list, built in one pass.
@@ -79,6 +85,10 @@ def task_rows(context, tasks) -> str:
         '<span class="badge text-bg-danger ms-1" data-testid="task-overdue">{}</span>',
         _("Overdue"),
     )
+    status_labels = _labels("status")
+    priority_labels = _labels("priority")
+    move_to = _("Move to %(target)s")
+    change_status_of = _("Change the status of %(title)s")
     no_due = mark_safe('<span class="text-body-secondary">—</span>')  # noqa: S308
     unassigned = format_html('<span class="text-body-secondary">{}</span>', _("Unassigned"))
     rows = []
@@ -97,10 +107,7 @@ def task_rows(context, tasks) -> str:
                 '<button type="submit" name="transition" value="{}" '
                 'class="btn btn-outline-secondary btn-sm py-0" data-testid="transition-{}" '
                 'title="{}">{}</button>',
-                (
-                    (m.name, m.name, _("Move to %(target)s") % {"target": m.target_label}, m.label)
-                    for m in moves
-                ),
+                ((m.name, m.name, move_to % {"target": m.target_label}, m.label) for m in moves),
             )
             form = format_html(
                 '<form method="post" action="{}" class="d-inline-flex flex-wrap gap-1" '
@@ -109,7 +116,7 @@ def task_rows(context, tasks) -> str:
                 url,
                 url,
                 pk,
-                _("Change the status of %(title)s") % {"title": task.title},
+                change_status_of % {"title": task.title},
                 csrf_input,
                 buttons,
             )
@@ -133,10 +140,10 @@ def task_rows(context, tasks) -> str:
                 title=task.title,
                 status=task.status,
                 status_badge=status_badge(task.status),
-                status_label=task.get_status_display(),
+                status_label=status_labels.get(task.status, task.status),
                 form=form,
                 priority_badge=priority_badge(task.priority),
-                priority_label=task.get_priority_display(),
+                priority_label=priority_labels.get(task.priority, task.priority),
                 due=due,
                 overdue=overdue if task.is_overdue else "",
                 assignee=assignee,
