@@ -55,7 +55,7 @@ test-mariadb: $(VENV)/.mysqlclient
 $(DJ42_VENV)/.installed: pyproject.toml
 	@test -x $(DJ42_VENV)/bin/python || $(PYTHON) -m venv $(DJ42_VENV)
 	$(DJ42_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(DJ42_VENV)/bin/python -m pip install --quiet -e ".[dev]" "Django>=4.2,<4.3"
+	$(DJ42_VENV)/bin/python -m pip install --quiet -e ".[dev,cli]" "Django>=4.2,<4.3"
 	@touch $@
 
 test-django42: $(DJ42_VENV)/.installed
