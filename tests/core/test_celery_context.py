@@ -60,7 +60,8 @@ def worker():
 def test_a_real_worker_runs_the_task_in_the_senders_tenant(worker):
     # A client app of its own, so the project's (eager) app is left as it is; the context
     # headers come from the same publish signal every app uses.
-    sender = Celery("sender", broker=BROKER, backend=BROKER)
+    # Not the current app: later .delay() calls in this process must keep using OpsBase's.
+    sender = Celery("sender", broker=BROKER, backend=BROKER, set_as_current=False)
     with tenant_context(42), bind(request_id_var, "req-worker-1"):
         pending = sender.send_task(context_probe.name, queue=worker)
     assert pending.get(timeout=60) == {"tenant_id": 42, "request_id": "req-worker-1"}
