@@ -77,3 +77,13 @@ OPSBASE_METRICS_TOKEN = None
 
 # Queries slower than this many milliseconds are logged to logs/db.log (0 turns it off).
 OPSBASE_SLOW_QUERY_MS = 200
+
+# Task lists (API and page) cached per tenant version, visibility scope and query; every write
+# through the models invalidates the tenant's answers at once. The timeout bounds what a write
+# that bypasses the models (a queryset ``update()``) could leave stale. Off in tests by default.
+OPSBASE_LIST_CACHE = True
+OPSBASE_LIST_CACHE_TIMEOUT = 300
+
+# API tokens found by a request are cached this many seconds (0: off) with what authentication
+# checks; any change to a token, user, membership, role or tenant forgets them all at once.
+OPSBASE_AUTH_CACHE_TIMEOUT = 60

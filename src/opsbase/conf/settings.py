@@ -233,6 +233,19 @@ def build_settings(
     s["OPSBASE_POSTGRES_RLS"] = get_bool("OPSBASE_POSTGRES_RLS", defaults.OPSBASE_POSTGRES_RLS)
     s["OPSBASE_METRICS_TOKEN"] = get_str("OPSBASE_METRICS_TOKEN")
     s["OPSBASE_SLOW_QUERY_MS"] = get_int("OPSBASE_SLOW_QUERY_MS", defaults.OPSBASE_SLOW_QUERY_MS)
+    # Tests share one local-memory cache while the database is rolled back between them (and
+    # SQLite reuses ids): cached lists would outlive their rows, so tests turn caching on
+    # where they exercise it.
+    s["OPSBASE_LIST_CACHE"] = get_bool(
+        "OPSBASE_LIST_CACHE", defaults.OPSBASE_LIST_CACHE and environment != "test"
+    )
+    s["OPSBASE_LIST_CACHE_TIMEOUT"] = get_int(
+        "OPSBASE_LIST_CACHE_TIMEOUT", defaults.OPSBASE_LIST_CACHE_TIMEOUT
+    )
+    s["OPSBASE_AUTH_CACHE_TIMEOUT"] = get_int(
+        "OPSBASE_AUTH_CACHE_TIMEOUT",
+        defaults.OPSBASE_AUTH_CACHE_TIMEOUT if environment != "test" else 0,
+    )
 
     s["LOG_DIR"] = Path(get_str("OPSBASE_LOG_DIR", str(base_dir / "logs")))
     s["LOGGING"] = logging_config(s["LOG_DIR"], level=get_str("LOG_LEVEL", "INFO"))
@@ -356,6 +369,10 @@ def rest_framework_config(environment: str) -> dict[str, Any]:
             "opsbase.api.authentication.SessionMembershipAuthentication",
         ],
         "DEFAULT_PERMISSION_CLASSES": ["opsbase.api.permissions.HasActiveMembership"],
+        "DEFAULT_RENDERER_CLASSES": [
+            "opsbase.api.renderers.JSONRenderer",
+            "rest_framework.renderers.BrowsableAPIRenderer",
+        ],
         "DEFAULT_PAGINATION_CLASS": "opsbase.api.pagination.PageNumberPagination",
         "PAGE_SIZE": 25,
         "DEFAULT_FILTER_BACKENDS": [
