@@ -15,9 +15,11 @@ from rest_framework import filters, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from opsbase.api.renderers import JSONRenderer, RenderedJSON
 from opsbase.api.schema import ErrorSerializer
 from opsbase.apps.roles.policy import policy
 
+from .caching import task_list_cache_key, task_list_cached, task_list_store
 from .constants import ADD, VIEW
 from .filters import TaskFilter
 from .models import Task
@@ -181,13 +183,36 @@ class TaskViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         # Same filters, ordering and pagination as ModelViewSet.list, but the page is read as
-        # plain rows and serialized by TaskRowsSerializer (same JSON as TaskSerializer).
+        # plain rows and serialized by TaskRowsSerializer (same JSON as TaskSerializer). JSON
+        # answers are cached per tenant version, visibility scope and query (see caching).
+        key = self._list_cache_key(request)
+        cached = task_list_cached(key)
+        if cached is not None:
+            return Response(RenderedJSON(cached))
+        response = self._list(request)
+        if key is not None and response.status_code == status.HTTP_200_OK:
+            rendered = RenderedJSON(request.accepted_renderer.render(response.data))
+            task_list_store(key, bytes(rendered))
+            return Response(rendered)
+        return response
+
+    def _list(self, request):
         rows = task_list_rows(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(rows)
         context = self.get_serializer_context()
         if page is not None:
             return self.get_paginated_response(TaskRowsSerializer(page, context=context).data)
         return Response(TaskRowsSerializer(rows, context=context).data)
+
+    def _list_cache_key(self, request) -> str | None:
+        renderer = getattr(request, "accepted_renderer", None)
+        media_type = getattr(request, "accepted_media_type", "")
+        if not isinstance(renderer, JSONRenderer) or ";" in media_type:
+            return None  # the browsable API, or JSON with parameters (indent): not cached
+        # Pagination links are absolute: they carry the scheme and host asked for.
+        return task_list_cache_key(
+            "api", request.membership, request.query_params, request.scheme, request.get_host()
+        )
 
     def _site_url(self) -> str:
         return self.request.build_absolute_uri("/")

@@ -11,7 +11,9 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         from opsbase.web import navigation
 
-        from . import permissions  # noqa: F401
+        from . import permissions, signals  # noqa: F401
+
+        signals.connect()
 
         navigation.register(
             navigation.NavItem(

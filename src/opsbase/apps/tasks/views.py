@@ -7,8 +7,11 @@ import csv
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +21,7 @@ from opsbase.conf import setting
 from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.web.decorators import membership_required, permission_required
 
+from .caching import task_list_cache_key, task_list_cached, task_list_store
 from .constants import ADD, CHANGE, DELETE, VIEW, VIEW_ALL
 from .filters import TaskFilter
 from .forms import TaskForm, form_add_errors
@@ -90,13 +94,39 @@ def _filtered(request, *, mine: bool):
     return filterset, task_order(filterset.qs, [_sort(request)])
 
 
+# Stands for the request's CSRF token in a cached list (the token is masked anew per request).
+CSRF_PLACEHOLDER = "opsbase-csrf-token-placeholder-5c1e8d27a9b4"
+
+
 def _list_page(request, *, mine: bool):
+    """The list page. Its content (filters, rows, pager) is rendered once per tenant version,
+    member, permissions and query, and kept in the cache; the shell around it is per request."""
     if request.GET.get("format") == "csv":
         return _csv_response(request, mine=mine)
+    membership = request.membership
+    key = task_list_cache_key(
+        "page",
+        membership,
+        request.GET,
+        mine,
+        membership.pk,
+        sorted(policy.allowed_codenames(membership)),
+    )
+    content = task_list_cached(key)
+    if content is None:
+        context = {**_list_context(request, mine=mine), "csrf_token": CSRF_PLACEHOLDER}
+        content = render_to_string("tasks/_task_list_content.html", context, request)
+        task_list_store(key, content)
+    content = mark_safe(content.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
+    heading = _("My tasks") if mine else _("All tasks")
+    return render(request, "tasks/task_list.html", {"heading": heading, "content": content})
+
+
+def _list_context(request, *, mine: bool) -> dict:
     filterset, tasks = _filtered(request, mine=mine)
     page = Paginator(tasks, _page_size(request)).get_page(request.GET.get("page"))
     filtering = any(request.GET.get(name) for name in filterset.filters if name in request.GET)
-    context = {
+    return {
         "mine": mine,
         "heading": _("My tasks") if mine else _("All tasks"),
         "filter": filterset,
@@ -114,7 +144,6 @@ def _list_page(request, *, mine: bool):
         "export_url": _query_with(request, page=None, format="csv"),
         "may_add": policy.can(request.membership, ADD),
     }
-    return render(request, "tasks/task_list.html", context)
 
 
 @permission_required(VIEW)
