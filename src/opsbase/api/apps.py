@@ -10,7 +10,9 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from opsbase.apps.audit.masking import mask_fields
 
-        from . import rules, schema  # noqa: F401  (policy rules; OpenAPI extensions)
+        from . import auth_cache, rules, schema  # noqa: F401  (policy rules; OpenAPI extensions)
+
+        auth_cache.connect()
 
         # The hash is not the token, but it is what a lookup matches: keep it out of the log.
         mask_fields("key_hash", model="opsbase_api.apitoken")

@@ -12,6 +12,7 @@ from rest_framework.authentication import (
 
 from opsbase.core.context import tenant_id_var
 
+from .auth_cache import token_store
 from .models import ApiTokenStatus
 from .selectors import api_token_get_by_key
 from .services import api_token_mark_used
@@ -51,7 +52,10 @@ class ApiTokenAuthentication(BaseAuthentication):
         # Reset with the rest of the request by ActiveMembershipMiddleware's token. Bound
         # before the first write, which row-level security holds to this tenant.
         tenant_id_var.set(membership.tenant_id)
+        used_before = token.last_used_at
         api_token_mark_used(token=token)
+        if token.last_used_at != used_before:
+            token_store(token.key_hash, token)  # the cached copy knows the use is recorded
 
         http_request = request._request
         http_request.membership = membership

@@ -9,6 +9,7 @@ from opsbase.apps.roles.policy import policy
 from opsbase.apps.tenants.selectors import membership_list_for_user
 from opsbase.core.exceptions import NotFound
 
+from .auth_cache import token_cached, token_store
 from .keys import key_hash
 from .models import ApiToken, ApiTokenStatus
 from .rules import MANAGE_TOKENS
@@ -55,17 +56,25 @@ def api_token_get_for(*, membership, pk) -> ApiToken:
 def api_token_get_by_key(*, raw: str) -> ApiToken | None:
     """The token whose raw form is *raw* (in any state), with what authentication checks.
 
-    Found by the hash of *raw*, so no stored secret is ever compared character by character.
+    Found by the hash of *raw*, so no stored secret is ever compared character by character;
+    kept in the cache until any token, user, membership, role or tenant changes (auth_cache).
     """
     if not raw:
         return None
+    hashed = key_hash(raw)
+    cached = token_cached(hashed)
+    if cached is not None:
+        return cached
     # Deliberately across tenants: the token is what tells which tenant the caller acts in.
-    return (
+    token = (
         ApiToken.objects.unscoped()
         .select_related("membership__user", "membership__role", "membership__tenant")
-        .filter(key_hash=key_hash(raw))
+        .filter(key_hash=hashed)
         .first()
     )
+    if token is not None:
+        token_store(hashed, token)
+    return token
 
 
 def api_membership_for_sign_in(*, user, tenant_slug: str):

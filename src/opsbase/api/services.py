@@ -104,6 +104,7 @@ def api_token_mark_used(*, token: ApiToken, now: dt.datetime | None = None) -> b
         .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION))
         .update(last_used_at=now)
     )
-    if written:
-        token.last_used_at = now
+    # Not written: another request recorded a use within the minute; either way the token was
+    # used recently, which is what the next check (possibly on a cached copy) must know.
+    token.last_used_at = now
     return bool(written)

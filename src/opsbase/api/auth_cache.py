@@ -1,0 +1,101 @@
+"""Token lookups kept in the cache, so an API request need not query to know its caller.
+
+A found token is cached with the membership, user, role and tenant authentication checks, under
+the *auth version*: one cache-wide value replaced whenever a token, user, membership, role or
+tenant is saved or deleted (receivers below), so a revoked token, a deactivated account or a
+changed role is seen by the very next request, on every process. The timeout
+(``OPSBASE_AUTH_CACHE_TIMEOUT`` seconds, 0 turns the cache off) bounds what a write that
+bypasses the models could leave. The user's password hash is never put in the cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+from opsbase.conf import setting
+
+logger = logging.getLogger(__name__)
+
+AUTH_VERSION_KEY = "opsbase:auth:version"
+
+
+def _timeout() -> int:
+    return int(setting("AUTH_CACHE_TIMEOUT") or 0)
+
+
+def _version() -> str:
+    version = cache.get(AUTH_VERSION_KEY)
+    if version is None:
+        cache.add(AUTH_VERSION_KEY, secrets.token_hex(8), timeout=None)
+        version = cache.get(AUTH_VERSION_KEY)
+    return str(version)
+
+
+def _key(hashed: str) -> str:
+    return f"opsbase:auth:{_version()}:token:{hashed}"
+
+
+def token_cached(hashed: str):
+    """The cached token of hash *hashed*, or None (not cached, cache off or unreachable)."""
+    if not _timeout():
+        return None
+    try:
+        return cache.get(_key(hashed))
+    except Exception:
+        logger.warning("cache unavailable, reading the token from the database", exc_info=True)
+        return None
+
+
+def token_store(hashed: str, token) -> None:
+    """Cache *token* (with its membership, user, role and tenant loaded), minus the password."""
+    if not _timeout():
+        return
+    user = token.membership.user
+    password = user.__dict__.pop("password", None)  # deferred: read again if ever needed
+    try:
+        cache.set(_key(hashed), token, _timeout())
+    except Exception:
+        logger.warning("cache unavailable, token not cached", exc_info=True)
+    finally:
+        if password is not None:
+            user.__dict__["password"] = password
+
+
+def _bump() -> None:
+    try:
+        cache.set(AUTH_VERSION_KEY, secrets.token_hex(8), timeout=None)
+    except Exception:
+        logger.exception("Could not invalidate the cached API tokens")
+
+
+def auth_changed(sender=None, **kwargs) -> None:
+    """Forget every cached token: now, and again after the transaction commits."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _user_changed(sender=None, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in changes nothing a token's authentication reads
+    auth_changed()
+
+
+def connect() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, post_save
+
+    from opsbase.apps.roles.models import Role
+    from opsbase.apps.tenants.models import Membership, Tenant
+
+    from .models import ApiToken
+
+    post_save.connect(_user_changed, sender=get_user_model(), dispatch_uid="opsbase.auth.user")
+    post_delete.connect(auth_changed, sender=get_user_model(), dispatch_uid="opsbase.auth.user-")
+    for model in (ApiToken, Membership, Role, Tenant):
+        name = model._meta.label_lower
+        post_save.connect(auth_changed, sender=model, dispatch_uid=f"opsbase.auth.{name}")
+        post_delete.connect(auth_changed, sender=model, dispatch_uid=f"opsbase.auth.{name}-")
