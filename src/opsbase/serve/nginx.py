@@ -372,10 +372,23 @@ def install_nginx_site(
     return report
 
 
-def _nginx_running(prefix: Path | None) -> bool:
-    pid_file = (Path(prefix) / "nginx.pid") if prefix else Path("/run/nginx.pid")
+def nginx_pid_file(nginx_conf: Path | None = None, prefix: Path | None = None) -> Path:
+    """Where the nginx reading *nginx_conf* keeps its pid: the conf's ``pid`` directive, else
+    ``<prefix>/nginx.pid``, else Debian's ``/run/nginx.pid``."""
+    if nginx_conf is not None and Path(nginx_conf).is_file():
+        match = re.search(r"^\s*pid\s+([^;\s]+)\s*;", Path(nginx_conf).read_text(), re.MULTILINE)
+        if match:
+            path = Path(match.group(1))
+            if not path.is_absolute():
+                path = (Path(prefix) if prefix else Path(nginx_conf).parent) / path
+            return path
+    return (Path(prefix) / "nginx.pid") if prefix else Path("/run/nginx.pid")
+
+
+def nginx_running(nginx_conf: Path | None = None, prefix: Path | None = None) -> bool:
+    """Whether the nginx of that configuration runs (its pid file names a live process)."""
     try:
-        pid = int(pid_file.read_text().strip())
+        pid = int(nginx_pid_file(nginx_conf, prefix).read_text().strip())
         os.kill(pid, 0)
     except (OSError, ValueError):
         return False
@@ -383,7 +396,7 @@ def _nginx_running(prefix: Path | None) -> bool:
 
 
 def _reload(report: InstallReport, ports, *, nginx_conf, prefix) -> None:
-    running = _nginx_running(prefix)
+    running = nginx_running(nginx_conf, prefix)
     if not running:
         for port in ports:
             owner = port_owner(port)
@@ -415,3 +428,77 @@ def _reload(report: InstallReport, ports, *, nginx_conf, prefix) -> None:
         report.say(f"{'reloaded' if running else 'started'} nginx (`{result.command}`)")
     else:
         report.fail(result.explain())
+
+
+def site_links(name: str, nginx_dir: Path | None = None) -> list[Path]:
+    """The paths :func:`install_nginx_site` links *name*'s site at, in that nginx folder."""
+    root = Path(nginx_dir) if nginx_dir else SYSTEM_NGINX_DIR
+    if detect_layout(root) == "sites":
+        return [root / "sites-enabled" / f"{name}.conf", root / "sites-available" / f"{name}.conf"]
+    return [root / "conf.d" / f"{name}.conf"]
+
+
+def default_site_enabled(nginx_dir: Path | None = None) -> bool:
+    """Whether the distribution's default site is on (the one the installer disables)."""
+    root = Path(nginx_dir) if nginx_dir else SYSTEM_NGINX_DIR
+    if detect_layout(root) == "sites":
+        return (root / "sites-enabled" / "default").is_symlink()
+    return (root / "conf.d" / "default.conf").is_file()
+
+
+def uninstall_nginx_site(
+    name: str,
+    *,
+    project_dir: Path,
+    nginx_dir: Path | None = None,
+    nginx_conf: Path | None = None,
+    restore_default: bool = False,
+    prefix: Path | None = None,
+) -> InstallReport:
+    """Remove *name*'s links (only those pointing into *project_dir*), optionally turn the
+    default site back on, then ``nginx -t`` and reload a running nginx."""
+    report = InstallReport()
+    root = Path(nginx_dir) if nginx_dir else SYSTEM_NGINX_DIR
+    project_dir = Path(project_dir).resolve()
+    for link in site_links(name, root):
+        if not link.is_symlink():
+            continue
+        target = link.resolve()
+        if not target.is_relative_to(project_dir) and target.exists():
+            report.say(f"left {link}: it points to {target}, outside the project")
+            continue
+        link.unlink()
+        report.say(f"removed {link}")
+    if restore_default:
+        if detect_layout(root) == "sites":
+            default = root / "sites-enabled" / "default"
+            available = root / "sites-available" / "default"
+            if available.exists() and not default.is_symlink():
+                default.symlink_to(available)
+                report.say(f"turned the default site back on ({default})")
+        else:
+            disabled = root / "conf.d" / "default.conf.disabled"
+            if disabled.exists():
+                disabled.rename(root / "conf.d" / "default.conf")
+                report.say("turned the default site back on (conf.d/default.conf)")
+    if nginx_binary() is None or not nginx_running(nginx_conf, prefix):
+        report.say("nginx is not running: nothing to reload")
+        return report
+    check = nginx_test(nginx_conf, prefix=prefix)
+    if not check.ok:
+        report.fail(f"nginx -t rejects the remaining configuration:\n{check.tail()}")
+        return report
+    args = [nginx_binary() or "nginx"]
+    if nginx_conf is not None:
+        args += ["-c", str(Path(nginx_conf).resolve())]
+    if systemd_running() and nginx_conf is None:
+        args = ["systemctl", "reload", "nginx"]
+    else:
+        args.append("-s")
+        args.append("reload")
+    result = process.run(args, timeout=60)
+    if result.ok:
+        report.say("reloaded nginx")
+    else:
+        report.fail(result.explain())
+    return report

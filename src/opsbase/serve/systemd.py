@@ -152,3 +152,31 @@ def verify_units(paths: list[Path]) -> process.CommandResult | None:
     if tool is None:
         return None
     return process.run([tool, "verify", *map(str, paths)], timeout=60)
+
+
+def uninstall_systemd_units(
+    names: list[str], *, unit_dir: Path | None = None, force_systemd: bool | None = None
+) -> InstallReport:
+    """Stop and disable the units *names* where systemd runs, then delete their files."""
+    report = InstallReport()
+    target = Path(unit_dir) if unit_dir else SYSTEM_UNIT_DIR
+    running = systemd_running() if force_systemd is None else force_systemd
+    present = [name for name in names if (target / name).exists()]
+    if not present:
+        report.say(f"no unit of this project in {target}")
+        return report
+    systemctl = process.find_program("systemctl") or "systemctl"
+    if running:
+        result = process.run([systemctl, "disable", "--now", *present], timeout=120)
+        if not result.ok:
+            report.fail(result.explain())
+            return report
+        report.say(f"stopped and disabled {', '.join(present)}")
+    for name in present:
+        (target / name).unlink()
+    report.say(f"deleted {', '.join(present)} from {target}")
+    if running:
+        result = process.run([systemctl, "daemon-reload"], timeout=120)
+        if not result.ok:
+            report.fail(result.explain())
+    return report
