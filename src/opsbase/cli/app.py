@@ -1,8 +1,9 @@
-"""Commands of ``opsbase``: new, doctor, upgrade, check-update, demo, version."""
+"""Commands of ``opsbase``: new, deploy, destroy, doctor, upgrade, check-update, demo, version."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess  # noqa: S404
 import sys
@@ -15,7 +16,7 @@ from rich.table import Table
 
 from opsbase import __version__
 from opsbase.provision import inputs as checks
-from opsbase.provision.errors import InputError, ProvisionError
+from opsbase.provision.errors import InputError, ProvisionError, StepFailed
 
 app = typer.Typer(
     help="OpsBase: provision and run business-operations apps on Django.",
@@ -45,6 +46,8 @@ def root(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
+    # Failures reach the user as sentences; library warnings must not print raw log records.
+    logging.getLogger("opsbase").addHandler(logging.NullHandler())
     if version:
         typer.echo(f"opsbase {__version__}")
         raise typer.Exit()
@@ -56,6 +59,53 @@ def root(
 def version_command() -> None:
     """Print the version."""
     typer.echo(f"opsbase {__version__}")
+
+
+# -- options shared by new and deploy ------------------------------------------------------------
+
+SslOpt = Annotated[
+    str,
+    typer.Option(
+        "--ssl",
+        help="Certificate for an https URL: auto (certbot if installed, else self-signed), "
+        "letsencrypt, self-signed (staging), paths (--ssl-cert/--ssl-key).",
+    ),
+]
+SslCertOpt = Annotated[
+    str | None, typer.Option("--ssl-cert", help="PEM certificate (chain) of the site.")
+]
+SslKeyOpt = Annotated[str | None, typer.Option("--ssl-key", help="PEM private key of the site.")]
+EmailOpt = Annotated[
+    str | None, typer.Option("--letsencrypt-email", help="E-mail for Let's Encrypt notices.")
+]
+HstsOpt = Annotated[
+    int,
+    typer.Option(
+        "--hsts-seconds",
+        help="HSTS max-age; starts low: raise it to 63072000 once HTTPS works everywhere.",
+    ),
+]
+HttpPortOpt = Annotated[int | None, typer.Option("--http-port", help="nginx HTTP port (80).")]
+HttpsPortOpt = Annotated[
+    int | None, typer.Option("--https-port", help="nginx HTTPS port (443, or the URL's).")
+]
+ListenOpt = Annotated[
+    str, typer.Option("--listen-address", help="Address nginx listens on (default: all).")
+]
+NginxDirOpt = Annotated[
+    str | None,
+    typer.Option("--nginx-dir", help="nginx configuration folder (default /etc/nginx)."),
+]
+UserOpt = Annotated[
+    str | None,
+    typer.Option("--user", help="User gunicorn runs as (default: one named after the app)."),
+]
+
+
+def _deploy_options(**flags: object) -> dict[str, object]:
+    from opsbase.provision.deploy import DeployOptions
+
+    return DeployOptions(**flags).to_dict()  # type: ignore[arg-type]
 
 
 # -- new ------------------------------------------------------------------------------------------
@@ -108,6 +158,16 @@ def new(
     no_deploy: Annotated[
         bool, typer.Option("--no-deploy", help="Skip the web server step (gunicorn, nginx).")
     ] = False,
+    ssl: SslOpt = "auto",
+    ssl_cert: SslCertOpt = None,
+    ssl_key: SslKeyOpt = None,
+    letsencrypt_email: EmailOpt = None,
+    hsts_seconds: HstsOpt = 300,
+    http_port: HttpPortOpt = None,
+    https_port: HttpsPortOpt = None,
+    listen_address: ListenOpt = "",
+    nginx_dir: NginxDirOpt = None,
+    user: UserOpt = None,
 ) -> None:
     """Provision a new production-ready Django project that uses OpsBase."""
     from opsbase.provision.new import NewOptions, provision
@@ -129,6 +189,18 @@ def new(
         json_output=json_output,
         skip_system_packages=skip_system_packages,
         no_deploy=no_deploy,
+        deploy=_deploy_options(
+            ssl=ssl,
+            ssl_cert=ssl_cert,
+            ssl_key=ssl_key,
+            letsencrypt_email=letsencrypt_email,
+            hsts_seconds=hsts_seconds,
+            http_port=http_port,
+            https_port=https_port,
+            listen_address=listen_address,
+            nginx_dir=nginx_dir,
+            user=user,
+        ),
     )
     code = provision(options, out=out, err=err)
     raise typer.Exit(code)
@@ -153,13 +225,17 @@ def doctor(
     dest: Annotated[str | None, typer.Option(help="Project directory (default: here).")] = None,
     environment: Annotated[str, typer.Option("--env", help="Environment to check.")] = "prod",
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    no_url: Annotated[
+        bool, typer.Option("--no-url", help="Skip the public-URL and nginx checks.")
+    ] = False,
 ) -> None:
-    """Re-check a project: env files and keys, DEBUG, migrations, database, check --deploy."""
+    """Re-check a project: env files and keys, DEBUG, migrations, database, check --deploy,
+    and the app answering at its public URL and through the local nginx."""
     from opsbase.provision.doctor import diagnose
 
     path = _project_dir(dest)
     with err.status("Checking…"):
-        results = diagnose(path, environment=environment)
+        results = diagnose(path, environment=environment, urls=not no_url)
     ok = all(c.ok for c in results)
     if json_output:
         payload = {"ok": ok, "checks": [c.__dict__ for c in results]}
@@ -212,6 +288,144 @@ def check_update(
         out.print(f"An update is due: template {update[0]} -> {update[1]}; run `opsbase upgrade`.")
     else:
         out.print("The project is up to date with its template.")
+
+
+# -- deploy, destroy ------------------------------------------------------------------------------
+
+
+@app.command("deploy")
+def deploy_command(
+    dest: Annotated[str | None, typer.Option(help="Project directory (default: here).")] = None,
+    ssl: SslOpt = "auto",
+    ssl_cert: SslCertOpt = None,
+    ssl_key: SslKeyOpt = None,
+    letsencrypt_email: EmailOpt = None,
+    hsts_seconds: HstsOpt = 300,
+    http_port: HttpPortOpt = None,
+    https_port: HttpsPortOpt = None,
+    listen_address: ListenOpt = "",
+    nginx_dir: NginxDirOpt = None,
+    user: UserOpt = None,
+    workers: Annotated[
+        int | None, typer.Option(help="gunicorn workers (default 2 x CPUs + 1).")
+    ] = None,
+    environment: Annotated[str, typer.Option("--env", help="prod or staging.")] = "prod",
+    no_start: Annotated[
+        bool,
+        typer.Option("--no-start", help="Without systemd: write the files, start nothing."),
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Serve the project: gunicorn (systemd units), nginx with TLS, then check the public URL.
+
+    Run it again after changes; it is what `opsbase new` does as its web-server step.
+    """
+    from opsbase.provision.commands import CommandLog
+    from opsbase.provision.deploy import DeployOptions, deploy, make_plan
+
+    path = _project_dir(dest)
+    options = DeployOptions(
+        ssl=ssl,
+        ssl_cert=ssl_cert,
+        ssl_key=ssl_key,
+        letsencrypt_email=letsencrypt_email,
+        hsts_seconds=hsts_seconds,
+        http_port=http_port,
+        https_port=https_port,
+        listen_address=listen_address,
+        nginx_dir=nginx_dir,
+        user=user,
+        workers=workers,
+        environment=environment,
+        start=not no_start,
+    )
+    try:
+        plan = make_plan(path, options)
+    except InputError as error:
+        raise fail(error) from error
+    log = CommandLog(step="deploy")
+    log.attach(path / "logs" / "deploy.log")
+    try:
+        with err.status("Deploying…"):
+            result = deploy(plan, log=log, say=lambda line: err.print(f"  {line}", markup=False))
+    except StepFailed as error:
+        _print_step_failure(error, path / "logs" / "deploy.log")
+        raise typer.Exit(EXIT_FAILED) from error
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if json_output:
+        payload = {
+            "ok": True,
+            "manifest": result.manifest,
+            "checks": [
+                {"url": c.url, "via": c.via, "ok": c.ok, "status": c.status, "message": c.message}
+                for c in result.checks
+            ],
+            "warnings": result.warnings,
+        }
+        out.print_json(json.dumps(payload))
+    else:
+        out.print(f"Deployed {plan.project.name}: {plan.project.public_url}")
+        out.print(f"Re-check at any time: opsbase doctor --dest {path}")
+
+
+@app.command("destroy")
+def destroy_command(
+    dest: Annotated[str | None, typer.Option(help="Project directory (default: here).")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+    keep_database: Annotated[
+        bool, typer.Option("--keep-database", help="Leave the PostgreSQL database and role.")
+    ] = False,
+    db_admin_url: Annotated[
+        str | None, typer.Option(help="PostgreSQL URL of an administrator account.")
+    ] = None,
+    nginx_dir: NginxDirOpt = None,
+) -> None:
+    """Remove what `new` and `deploy` made outside the project: the nginx site, the units or
+    the gunicorn process, the database and its role (after a backup). Asks first."""
+    from opsbase.provision.commands import CommandLog
+    from opsbase.provision.deploy import destroy, plan_destroy
+
+    path = _project_dir(dest)
+    try:
+        plan = plan_destroy(
+            path, nginx_dir=nginx_dir, db_admin_url=db_admin_url, keep_database=keep_database
+        )
+    except InputError as error:
+        raise fail(error) from error
+    if not plan.actions:
+        out.print(f"Nothing outside {path} to remove.")
+        raise typer.Exit(0)
+    err.print("This will:", highlight=False)
+    for action in plan.actions:
+        err.print(f"  - {action}", markup=False, highlight=False)
+    err.print(f"The project directory {path} stays; delete it yourself afterwards if you wish.")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise fail(InputError("destroy asks before it removes anything", "pass --yes"))
+        from opsbase.cli import prompts
+
+        if not prompts.confirm_danger("Remove all of this?"):
+            err.print("Nothing was removed.")
+            raise typer.Exit(EXIT_FAILED)
+    log = CommandLog(step="destroy")
+    log.attach(path / "logs" / "deploy.log")
+    try:
+        destroy(plan, log=log, say=lambda line: err.print(f"  {line}", markup=False))
+    except StepFailed as error:
+        _print_step_failure(error, path / "logs" / "deploy.log")
+        raise typer.Exit(EXIT_FAILED) from error
+    out.print(f"Removed what {plan.project.name} had outside {path}.")
+
+
+def _print_step_failure(error: StepFailed, log_path: Path) -> None:
+    err.print(f"opsbase: error: {error.message}", markup=False, highlight=False)
+    if error.output_tail:
+        for line in error.output_tail.splitlines()[-15:]:
+            err.print(f"    {line}", markup=False, highlight=False)
+    if error.fix:
+        err.print(f"  fix: {error.fix}", markup=False, highlight=False)
+    err.print(f"  full log: {log_path}", markup=False, highlight=False)
 
 
 # -- demo -----------------------------------------------------------------------------------------

@@ -100,3 +100,8 @@ def ask_password() -> str:
 
 def confirm(message: str) -> bool:
     return bool(_answer(questionary.confirm(message, default=True)))
+
+
+def confirm_danger(message: str) -> bool:
+    """A yes/no question whose default is no (for removing things)."""
+    return bool(_answer(questionary.confirm(message, default=False)))

@@ -240,13 +240,14 @@ def verify(url: str, *, log: CommandLog) -> None:
         )
 
 
-def drop(admin: Admin, name: str, *, log: CommandLog) -> None:
-    """Remove database and role *name* (used by tests and --force)."""
+def drop(admin: Admin, name: str, *, log: CommandLog, role: str | None = None) -> None:
+    """Remove database *name* and its role (*role*, else the same name): --force, destroy."""
     from psycopg import sql as pgsql
 
-    ident = pgsql.Identifier(name).as_string(None)
-    admin.query(f"DROP DATABASE IF EXISTS {ident} WITH (FORCE)", log=log)
-    admin.query(f"DROP ROLE IF EXISTS {ident}", log=log)
+    database = pgsql.Identifier(name).as_string(None)
+    owner = pgsql.Identifier(role or name).as_string(None)
+    admin.query(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)", log=log)
+    admin.query(f"DROP ROLE IF EXISTS {owner}", log=log)
 
 
 def sqlite_url(path: Path) -> str:

@@ -28,7 +28,7 @@ def project_python(dest: Path) -> Path:
     return venv if venv.exists() else Path(sys.executable)
 
 
-def diagnose(dest: Path, *, environment: str = "prod") -> list[Check]:
+def diagnose(dest: Path, *, environment: str = "prod", urls: bool = True) -> list[Check]:
     """Every check, each passed or failed with what was found."""
     log = CommandLog(step="doctor")
     checks: list[Check] = []
@@ -106,7 +106,38 @@ def diagnose(dest: Path, *, environment: str = "prod") -> list[Check]:
             log,
         )
     )
+    if urls:
+        checks += url_checks(dest)
     return checks
+
+
+def url_checks(dest: Path) -> list[Check]:
+    """The app at its public URL and through this machine's nginx (its Host header), each
+    put plainly (200, redirect, refused, DNS, TLS), with the certificate's expiry."""
+    from .deploy import check_deployed, read_manifest
+
+    manifest = read_manifest(dest)
+    if not manifest:
+        return [
+            Check(
+                "served here",
+                True,
+                f"not deployed on this machine: `opsbase deploy --dest {dest}` serves it",
+            )
+        ]
+    results = []
+    for check in check_deployed(dest):
+        ok = check.ok
+        if check.via != "public" and check.url.startswith("http://") and manifest["tls"] != "none":
+            ok = check.status == 301  # plain HTTP must send the browser to HTTPS
+        detail = check.message
+        if check.cert_days_left is not None:
+            detail += f"; certificate expires in {check.cert_days_left} days"
+            if check.cert_days_left < 14:
+                ok = False
+                detail += " (renew it: certbot renew, or a new certificate)"
+        results.append(Check(f"GET {check.url} ({check.via})", ok, detail))
+    return results
 
 
 def _command_check(

@@ -66,6 +66,7 @@ class Inputs:
     force: bool = False
     skip_system_packages: bool = False
     no_deploy: bool = False
+    deploy: dict[str, Any] = field(default_factory=dict)  # the flags of `opsbase deploy`
     warnings: list[str] = field(default_factory=list)
 
     def to_journal(self) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -41,6 +41,7 @@ class NewOptions:
     json_output: bool = False
     skip_system_packages: bool = False
     no_deploy: bool = False
+    deploy: dict[str, Any] = field(default_factory=dict)  # DeployOptions.to_dict()
 
 
 def default_database(db_admin_url: str | None) -> str:
@@ -141,6 +142,7 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
         force=options.force,
         skip_system_packages=options.skip_system_packages,
         no_deploy=options.no_deploy,
+        deploy=dict(options.deploy),
     )
     if django_warning:
         result.warnings.append(django_warning)
@@ -169,6 +171,7 @@ def _resumed_inputs(dest: Path, options: NewOptions) -> Inputs:
         skip_system_packages=options.skip_system_packages
         or saved.get("skip_system_packages", False),
         no_deploy=options.no_deploy or saved.get("no_deploy", False),
+        deploy=dict(options.deploy or saved.get("deploy") or {}),
     )
     if options.name is not None and options.name != result.name:
         raise InputError(

@@ -19,7 +19,9 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from . import database, poetry_env, project, pythons, system_packages, validation
+from opsbase.serve.nginx import nginx_binary
+
+from . import database, deploy, poetry_env, project, pythons, system_packages, validation
 from .commands import CommandLog
 from .errors import InputError, StepFailed
 from .inputs import Inputs, source_checkout
@@ -86,14 +88,24 @@ class Outcome:
             "plan": [{"step": s, "action": a, "outside_project": o} for s, a, o in self.plan],
             "warnings": self.warnings,
             "log": str(dest / "logs" / "provision.log"),
-            "next_steps": next_steps(self.inputs),
+            "next_steps": next_steps(
+                self.inputs,
+                deployed=any(s.key == "web_server" and s.status == DONE for s in self.steps),
+            ),
         }
 
 
-def next_steps(inputs: Inputs) -> list[str]:
+def next_steps(inputs: Inputs, *, deployed: bool = False) -> list[str]:
+    if deployed:
+        return [
+            f"open {inputs.url}/ and sign in as {inputs.superuser_email}",
+            f"opsbase doctor --dest {inputs.dest}   # re-check the project and its URL",
+            f"opsbase deploy --dest {inputs.dest}   # after changes: serve them",
+        ]
     return [
         f"cd {inputs.dest}",
         "poetry run python manage.py runserver   # the development server",
+        f"opsbase deploy --dest {inputs.dest}   # serve it with gunicorn and nginx",
         f"opsbase doctor --dest {inputs.dest}   # re-check the project at any time",
     ]
 
@@ -201,15 +213,17 @@ class Provisioner:
         steps.append(
             ("migrate", f"migrate, collectstatic, superuser {i.superuser_email} as Admin", False)
         )
+        if i.no_deploy:
+            steps.append(("web_server", "skipped (--no-deploy)", False))
+        else:
+            steps.append(("web_server", deploy.describe(i.deploy, name=i.name, url=i.url), True))
         steps.append(
             (
-                "web_server",
-                "skipped (--no-deploy)" if i.no_deploy else "skipped (comes in a later release)",
+                "validation",
+                "manage.py check; runserver and gunicorn answer / with 200"
+                + ("" if i.no_deploy else "; the public URL through nginx"),
                 False,
             )
-        )
-        steps.append(
-            ("validation", "manage.py check; runserver and gunicorn answer / with 200", False)
         )
         return steps
 
@@ -318,8 +332,12 @@ class Provisioner:
     def step_scaffold(self) -> tuple[str, str]:
         from .scaffold import render_project
 
-        render_project(self.project_spec())
+        spec = self.project_spec()
+        render_project(spec)
         self.log.attach(self.inputs.dest / "logs" / "provision.log")
+        deploy.write_serving_files(
+            spec.dest, spec.name, spec.public_url, python_version=spec.python_version, docker=True
+        )
         self.journal.active = True
         self.journal.save()
         return DONE, str(self.inputs.dest)
@@ -402,17 +420,44 @@ class Provisioner:
         )
 
     def step_web_server(self) -> tuple[str, str]:
+        dest = self.inputs.dest
         if self.inputs.no_deploy:
             return SKIPPED, "skipped (--no-deploy)"
-        self._warn("the web server step (gunicorn, nginx, systemd) comes in a later release")
-        return SKIPPED, "not yet available"
+        if nginx_binary() is None:
+            self._warn(
+                f"nginx is not installed, so nothing serves the app yet: install nginx, then "
+                f"run `opsbase deploy --dest {dest}`"
+            )
+            return SKIPPED, "nginx is not installed"
+        options = deploy.DeployOptions.from_dict(self.inputs.deploy)
+        try:
+            plan = deploy.make_plan(dest, options)
+        except InputError as error:
+            raise StepFailed(
+                error.message,
+                f"{error.fix}; then run `opsbase deploy --dest {dest}` with the right options",
+                step="web_server",
+            ) from error
+        result = deploy.deploy(plan, log=self.log, say=lambda line: None)
+        for warning in result.warnings:
+            if not warning.startswith("the public URL"):  # the validation step reports it
+                self._warn(warning)
+        return DONE, result.summary
 
     def step_validation(self) -> tuple[str, str]:
         dest, python = self.inputs.dest, poetry_env.venv_python(self.inputs.dest)
         validation.check(dest, python, log=self.log)
         validation.runserver(dest, python, log=self.log)
         validation.gunicorn(dest, self.inputs.url, log=self.log)
-        return DONE, "check passed; runserver and gunicorn answered / with 200"
+        detail = "check passed; runserver and gunicorn answered / with 200"
+        if not (self.journal.status("web_server") == DONE and deploy.read_manifest(dest)):
+            return DONE, detail
+        checks = validation.public_url(dest, log=self.log)
+        for check in checks:
+            if check.via == "public" and not check.ok:
+                self._warn(f"the public URL {check.url} does not answer yet: {check.message}")
+        local = [c.message for c in checks if c.via != "public"]
+        return DONE, f"{detail}; through nginx: " + ", ".join(local)
 
     def _warn(self, message: str) -> None:
         if message not in self.outcome.warnings:

@@ -235,14 +235,7 @@ def write_env_files(
         # Local addresses stay allowed so the server can probe itself (health checks).
         "prod": [host, "localhost", "127.0.0.1"],
     }
-    written = [
-        _write_secret_file(
-            dest / ".env",
-            "# Which environment manage.py, gunicorn and workers run in: dev, test, staging or "
-            "prod.\n# Keep only DJANGO_ENV here: .env wins over .env.<environment>.\n"
-            + _env_line("DJANGO_ENV", environment),
-        )
-    ]
+    written = [set_environment(dest, environment)]
     for env in ENVIRONMENTS:
         path = dest / f".env.{env}"
         values = {
@@ -259,6 +252,20 @@ def write_env_files(
         body = "".join(_env_line(key, value) for key, value in values.items())
         written.append(_write_secret_file(path, header + body))
     return written
+
+
+def set_environment(dest: Path, environment: str) -> Path:
+    """Write ``.env``: the environment (``DJANGO_ENV``) manage.py, gunicorn and workers use."""
+    if environment not in ("dev", "test", "staging", "prod"):
+        raise ScaffoldError(
+            f"DJANGO_ENV {environment!r} is not an environment", "use dev, test, staging or prod"
+        )
+    return _write_secret_file(
+        Path(dest) / ".env",
+        "# Which environment manage.py, gunicorn and workers run in: dev, test, staging or "
+        "prod.\n# Keep only DJANGO_ENV here: .env wins over .env.<environment>.\n"
+        + _env_line("DJANGO_ENV", environment),
+    )
 
 
 def _env_line(key: str, value: str) -> str:

@@ -10,6 +10,7 @@ import socket
 import subprocess  # noqa: S404
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .commands import CommandLog, quote, run, tail
@@ -130,3 +131,21 @@ def gunicorn(dest: Path, public_url: str, *, log: CommandLog) -> int:
         log=log,
         what="gunicorn config.wsgi",
     )
+
+
+def public_url(dest: Path, *, log: CommandLog) -> list[Any]:
+    """The deployed project's URL checks (through the local nginx, then the public one); a
+    failure through nginx is a failed step, the public one only a warning (DNS may lag)."""
+    from .deploy import check_deployed
+
+    checks = check_deployed(dest)
+    for check in checks:
+        log.write(str(check))
+    failed = [c for c in checks if c.via != "public" and not c.ok]
+    if failed:
+        raise StepFailed(
+            "the app does not answer through nginx: " + "; ".join(c.message for c in failed),
+            f"run `opsbase deploy --dest {dest}` again and read its log (logs/deploy.log)",
+            step=log.step,
+        )
+    return checks

@@ -1,0 +1,960 @@
+"""`opsbase deploy` and `opsbase destroy`: serve a provisioned project the way production does.
+
+`deploy` (step 9 of `opsbase new`, and again after changes) writes the project's serving files
+(``gunicorn.conf.py``, ``deploy/nginx``, ``deploy/systemd``, the certificate when self-signed),
+runs gunicorn as an unprivileged user (under systemd where it runs, else as a daemon it says
+it started), links the nginx site into the system's nginx, and proves that the app answers at
+its public URL through nginx. What it created outside the project is recorded in
+``.opsbase/deploy.json`` so that `destroy` removes exactly that, after a database backup.
+
+The building blocks (renderers, installers, the URL check) live in :mod:`opsbase.serve`; this
+module only decides and reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import http.client
+import json
+import os
+import pwd
+import re
+import signal
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+from opsbase import serve
+from opsbase.serve import process as serve_process
+from opsbase.serve.urlcheck import UrlCheck
+
+from . import database
+from .commands import CommandLog, run
+from .errors import InputError, StepFailed
+from .inputs import JOURNAL_DIR
+from .project import manage
+from .scaffold import set_environment
+
+SSL_MODES = ("auto", "none", "self-signed", "letsencrypt", "paths")
+MANIFEST = "deploy.json"
+NGINX_USER_DEFAULT = "www-data"
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class DeployOptions:
+    """The flags of `opsbase deploy` (also accepted by `opsbase new`)."""
+
+    ssl: str = "auto"
+    ssl_cert: str | None = None
+    ssl_key: str | None = None
+    letsencrypt_email: str | None = None
+    hsts_seconds: int = serve.HSTS_START_SECONDS
+    http_port: int | None = None
+    https_port: int | None = None
+    listen_address: str = ""
+    nginx_dir: str | None = None
+    user: str | None = None
+    workers: int | None = None
+    environment: str = "prod"
+    start: bool = True
+    public_check: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> DeployOptions:
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+
+
+@dataclass
+class Project:
+    """A provisioned project as deploy sees it: from ``.copier-answers.yml`` and the env files."""
+
+    dest: Path
+    name: str
+    public_url: str
+    database: str
+
+    @classmethod
+    def read(cls, dest: Path) -> Project:
+        import yaml
+
+        dest = Path(dest).resolve()
+        answers_file = dest / ".copier-answers.yml"
+        if not (dest / "manage.py").is_file() or not answers_file.is_file():
+            raise InputError(
+                f"{dest} is not a project made by `opsbase new` (no manage.py or "
+                ".copier-answers.yml)",
+                "run this inside the project, or pass --dest PROJECT_DIR",
+            )
+        answers = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+        for key in ("name", "public_url"):
+            if not answers.get(key):
+                raise InputError(
+                    f"{answers_file} has no {key}",
+                    "restore .copier-answers.yml from the project's git history",
+                )
+        if not (dest / ".env.prod").is_file():
+            raise InputError(
+                f"{dest} has no .env.prod",
+                f"finish provisioning first: opsbase new --dest {dest}",
+            )
+        return cls(
+            dest,
+            str(answers["name"]),
+            str(answers["public_url"]).rstrip("/"),
+            str(answers.get("database") or "sqlite"),
+        )
+
+    @property
+    def https(self) -> bool:
+        return urlsplit(self.public_url).scheme == "https"
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.public_url).hostname or "localhost"
+
+    @property
+    def url_port(self) -> int | None:
+        return urlsplit(self.public_url).port
+
+    def env_values(self, environment: str = "prod") -> dict[str, str]:
+        values = dotenv_values(self.dest / f".env.{environment}", interpolate=False)
+        return {key: value or "" for key, value in values.items()}
+
+
+@dataclass
+class Plan:
+    """Every decision of one deploy, made before anything changes."""
+
+    project: Project
+    options: DeployOptions
+    tls: str
+    user: str
+    create_user: bool
+    http_port: int
+    https_port: int
+    nginx_dir: Path
+    nginx_conf: Path | None
+    socket_path: Path
+    systemd: bool
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def config(self) -> serve.ServeConfig:
+        p, o = self.project, self.options
+        return serve.ServeConfig(
+            project_dir=p.dest,
+            name=p.name,
+            server_name=p.host,
+            settings_module=f"config.settings.{o.environment}",
+            user=self.user,
+            socket_path=self.socket_path,
+            workers=o.workers,
+            env_file=p.dest / f".env.{o.environment}",
+        )
+
+    def site(self, tls: str | None = None) -> serve.NginxSite:
+        o = self.options
+        mode = self.tls if tls is None else tls
+        return serve.NginxSite(
+            self.config,
+            listen_address=o.listen_address,
+            ipv6=not o.listen_address,
+            http_port=self.http_port,
+            https_port=self.https_port,
+            tls=mode,
+            certificate=Path(o.ssl_cert) if (mode == "paths" and o.ssl_cert) else None,
+            certificate_key=Path(o.ssl_key) if (mode == "paths" and o.ssl_key) else None,
+            hsts_seconds=o.hsts_seconds,
+        )
+
+    @property
+    def local_address(self) -> str:
+        address = self.options.listen_address
+        return "127.0.0.1" if address in ("", "0.0.0.0", "*") else address  # noqa: S104
+
+    @property
+    def pid_file(self) -> Path:
+        return self.socket_path.parent / "gunicorn.pid"
+
+
+@dataclass
+class DeployResult:
+    """What a deploy did, line by line, and how the URL checks came out."""
+
+    lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    checks: list[UrlCheck] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        local = [c for c in self.checks if c.via != "public"]
+        answers = "; ".join(f"{c.url} {c.message}" for c in local)
+        return f"served through nginx: {answers}" if answers else "configured"
+
+
+# -- planning --------------------------------------------------------------------------------
+
+
+def describe(options: dict[str, Any], *, name: str, url: str) -> str:
+    """One sentence of what deploy will do, for `opsbase new --dry-run` (no project yet)."""
+    o = DeployOptions.from_dict(options)
+    https = urlsplit(url).scheme == "https"
+    tls = o.ssl if o.ssl != "auto" else ("paths" if o.ssl_cert else "certbot or self-signed")
+    where = o.nginx_dir or str(serve.nginx.SYSTEM_NGINX_DIR)
+    runner = "systemd units" if serve.systemd_running() else "a gunicorn daemon (no systemd)"
+    user = o.user or (name if os.geteuid() == 0 else getpass.getuser())
+    text = f"gunicorn as {user!r} under {runner}; nginx site linked into {where}"
+    if https:
+        text += f", TLS ({tls}), HSTS {o.hsts_seconds} s"
+    return text + "; then GET the public URL through nginx"
+
+
+def make_plan(dest: Path, options: DeployOptions) -> Plan:
+    """Check every option against the project and the machine; InputError changes nothing."""
+    project = Project.read(dest)
+    o = options
+    if o.ssl not in SSL_MODES:
+        raise InputError(f"--ssl {o.ssl!r} is not a mode", "use one of " + ", ".join(SSL_MODES))
+    if o.environment not in ("prod", "staging"):
+        raise InputError(
+            f"--env {o.environment!r} cannot be deployed", "deploy prod (default) or staging"
+        )
+    if o.environment == "staging" and not (project.dest / ".env.staging").is_file():
+        raise InputError(
+            f"{project.dest} has no .env.staging", "copy .env.prod to .env.staging and edit it"
+        )
+    if o.hsts_seconds < 0:
+        raise InputError("--hsts-seconds cannot be negative", "pass 0 to send no HSTS")
+    warnings: list[str] = []
+    tls = _tls_mode(project, o, warnings)
+
+    default_http = project.url_port if (not project.https and project.url_port) else 80
+    default_https = project.url_port if (project.https and project.url_port) else 443
+    http_port = o.http_port or default_http
+    https_port = o.https_port or default_https
+    if tls != "none" and http_port == https_port:
+        raise InputError(
+            f"HTTP and HTTPS cannot share port {http_port}", "pass --http-port and --https-port"
+        )
+
+    nginx_dir = Path(o.nginx_dir).resolve() if o.nginx_dir else serve.nginx.SYSTEM_NGINX_DIR
+    if not nginx_dir.is_dir():
+        raise InputError(
+            f"the nginx folder {nginx_dir} does not exist",
+            "install nginx (apt-get install -y nginx) or pass --nginx-dir",
+        )
+    if serve.nginx.nginx_binary() is None:
+        raise InputError(
+            "nginx is not installed", "install it (apt-get install -y nginx), then deploy again"
+        )
+    nginx_conf = nginx_dir / "nginx.conf" if o.nginx_dir else None
+    if nginx_conf is not None and not nginx_conf.is_file():
+        raise InputError(f"{nginx_conf} does not exist", "pass the folder that holds nginx.conf")
+
+    user, create = _service_user(project, o)
+    root = os.geteuid() == 0
+    socket_path = (
+        Path(f"/run/{project.name}/gunicorn.sock") if root else project.dest / "run/gunicorn.sock"
+    )
+    if not (project.dest / ".venv" / "bin" / "gunicorn").exists():
+        raise InputError(
+            f"{project.dest / '.venv/bin/gunicorn'} is missing",
+            f"finish provisioning (opsbase new --dest {project.dest}) or run `poetry install`",
+        )
+    return Plan(
+        project,
+        o,
+        tls,
+        user,
+        create,
+        http_port,
+        https_port,
+        nginx_dir,
+        nginx_conf,
+        socket_path,
+        serve.systemd_running(),
+        warnings,
+    )
+
+
+def _tls_mode(project: Project, o: DeployOptions, warnings: list[str]) -> str:
+    if (o.ssl_cert is None) != (o.ssl_key is None):
+        raise InputError("--ssl-cert and --ssl-key go together", "pass both paths, or neither")
+    if not project.https:
+        if o.ssl not in ("auto", "none") or o.ssl_cert:
+            raise InputError(
+                f"the public URL {project.public_url} is plain http, so there is no certificate "
+                "to set up",
+                "make the URL https:// (edit public_url in .copier-answers.yml and "
+                "CSRF_TRUSTED_ORIGINS in .env.prod), or leave out --ssl",
+            )
+        return "none"
+    mode = o.ssl
+    if mode == "auto":
+        if o.ssl_cert:
+            mode = "paths"
+        elif serve_process.find_program("certbot"):
+            mode = "letsencrypt"
+        else:
+            mode = "self-signed"
+            warnings.append(
+                "certbot is not installed, so the site uses a self-signed certificate (fine "
+                "for staging; browsers warn): install certbot and run `opsbase deploy --ssl "
+                "letsencrypt` once the name points here, or pass --ssl-cert/--ssl-key"
+            )
+    if mode == "none":
+        raise InputError(
+            f"the public URL {project.public_url} is https, which needs a certificate",
+            "choose --ssl letsencrypt, self-signed, or pass --ssl-cert and --ssl-key",
+        )
+    if mode == "paths":
+        if not (o.ssl_cert and o.ssl_key):
+            raise InputError("--ssl paths needs --ssl-cert and --ssl-key", "pass both files")
+        for flag, value in (("--ssl-cert", o.ssl_cert), ("--ssl-key", o.ssl_key)):
+            if not Path(value).is_file():
+                raise InputError(f"{flag} {value}: no such file", "pass the path of the PEM file")
+    if mode == "letsencrypt" and not serve_process.find_program("certbot"):
+        raise InputError(
+            "--ssl letsencrypt needs certbot, which is not installed",
+            "apt-get install -y certbot; or use --ssl self-signed (staging), or pass "
+            "--ssl-cert and --ssl-key",
+        )
+    return mode
+
+
+def _service_user(project: Project, o: DeployOptions) -> tuple[str, bool]:
+    root = os.geteuid() == 0
+    user = o.user or (project.name[:32] if root else getpass.getuser())
+    if user == "root":
+        raise InputError(
+            "gunicorn must not run as root",
+            "pass --user NAME (a system user of that name is created when missing)",
+        )
+    try:
+        pwd.getpwnam(user)
+        exists = True
+    except KeyError:
+        exists = False
+    if not exists and not root:
+        raise InputError(
+            f"the user {user!r} does not exist, and only root can create it",
+            "run opsbase deploy as root, or pass --user with an existing user",
+        )
+    if not root and user != getpass.getuser():
+        raise InputError(
+            f"only root can run the app as another user ({user!r})",
+            "run opsbase deploy as root, or leave out --user",
+        )
+    return user, not exists
+
+
+# -- the deploy ------------------------------------------------------------------------------
+
+
+def deploy(plan: Plan, *, log: CommandLog, say: Say) -> DeployResult:
+    """Carry out *plan*; StepFailed names what failed and the fix (running it again is safe)."""
+    result = DeployResult(warnings=list(plan.warnings))
+    p, o = plan.project, plan.options
+
+    def note(line: str) -> None:
+        result.lines.append(line)
+        log.write(line)
+        say(line)
+
+    previous = read_manifest(p.dest)
+    manifest: dict[str, Any] = {
+        "version": 1,
+        "name": p.name,
+        "public_url": p.public_url,
+        "environment": o.environment,
+        "user": plan.user,
+        "created_user": bool(previous.get("created_user")) or plan.create_user,
+        "tls": plan.tls,
+        "http_port": plan.http_port,
+        "https_port": plan.https_port,
+        "listen_address": o.listen_address,
+        "nginx_dir": str(plan.nginx_dir),
+        "nginx_conf": str(plan.nginx_conf) if plan.nginx_conf else None,
+        "default_site_disabled": bool(previous.get("default_site_disabled")),
+        "options": o.to_dict(),
+    }
+
+    # Recorded as it goes: a deploy that fails half-way is still undone by `destroy`.
+    write_manifest(p.dest, {**previous, **manifest})
+    if plan.create_user:
+        _create_user(plan.user, p.dest, log=log)
+        note(f"created the system user {plan.user!r} (no login shell) to run the app")
+    set_environment(p.dest, o.environment)
+    note(f".env: DJANGO_ENV={o.environment}, so manage.py and scripts use those settings")
+    env = {"DJANGO_ENV": o.environment}
+    python = p.dest / ".venv" / "bin" / "python"
+    manage(p.dest, python, "migrate", "--noinput", log=log, env=env)
+    manage(p.dest, python, "collectstatic", "--noinput", log=log, env=env)
+    note("migrated the database and collected the static files")
+    # After the commands above, so the log files they created are the user's too.
+    owned = _own_writable_paths(plan, note, log=log)
+    manifest["owned_paths"] = sorted({*previous.get("owned_paths", []), *map(str, owned)})
+
+    write_serving_files(p.dest, p.name, p.public_url, user=plan.user, config=plan.config)
+    site = plan.site()
+    if plan.tls == "self-signed":
+        serve.self_signed_certificate(site)
+        note(f"self-signed certificate for {p.host}: {site.certificate}")
+    if plan.tls == "letsencrypt" and not Path(str(site.certificate)).exists():
+        _letsencrypt(plan, o, log=log, note=note)
+
+    manifest["gunicorn"] = _gunicorn_record(plan)
+    manifest["socket"] = str(plan.socket_path)
+    write_manifest(p.dest, manifest)
+    _start_gunicorn(plan, log=log, note=note)
+
+    default_was_on = serve.default_site_enabled(plan.nginx_dir)
+    conf = serve.write_nginx_site(site, title=p.name)
+    note(f"nginx site: {conf}")
+    report = serve.install_nginx_site(
+        conf,
+        name=p.name,
+        nginx_dir=plan.nginx_dir,
+        nginx_conf=plan.nginx_conf,
+        ports=(plan.http_port, plan.https_port) if plan.tls != "none" else (plan.http_port,),
+    )
+    for line in report.actions:
+        note(line)
+    if not report.ok:
+        raise StepFailed(
+            "nginx: " + "; ".join(report.problems),
+            "fix what is named above, then run `opsbase deploy` again",
+            step=log.step,
+        )
+    if default_was_on and not serve.default_site_enabled(plan.nginx_dir):
+        manifest["default_site_disabled"] = True
+    manifest["nginx_links"] = [str(path) for path in serve.site_links(p.name, plan.nginx_dir)]
+    write_manifest(p.dest, manifest)
+
+    result.checks = check_deployed(p.dest, plan=plan, public=o.public_check)
+    manifest["deployed_at"] = dt.datetime.now(tz=dt.UTC).isoformat(timespec="seconds")
+    write_manifest(p.dest, manifest)
+    result.manifest = manifest
+    local = [c for c in result.checks if c.via != "public"]
+    for check in result.checks:
+        note(str(check))
+    failed = [c for c in local if not _as_expected(c, plan)]
+    if failed:
+        raise StepFailed(
+            "the app does not answer through nginx: " + "; ".join(c.message for c in failed),
+            f"read {p.dest / 'logs/gunicorn-error.log'} and nginx's error log, fix, then run "
+            "`opsbase deploy` again",
+            step=log.step,
+        )
+    for check in result.checks:
+        if check.via == "public" and not check.ok:
+            result.warnings.append(
+                f"the public URL does not answer yet: {check.message}. The app works through "
+                "this machine's nginx; once DNS and the firewall let the world in, check it "
+                "with `opsbase doctor`"
+            )
+    return result
+
+
+def _as_expected(check: UrlCheck, plan: Plan) -> bool:
+    if urlsplit(check.url).scheme == "http" and plan.tls != "none":
+        return check.status == 301 and (check.location or "").startswith("https://")
+    return check.status == 200
+
+
+def check_deployed(
+    dest: Path, *, plan: Plan | None = None, public: bool = True, timeout: float = 5.0
+) -> list[UrlCheck]:
+    """The URL checks of a deployed project: locally through nginx with the public Host (the
+    page, and for https the redirect of plain http), then as the world reaches it."""
+    manifest = read_manifest(dest)
+    if plan is not None:
+        url, tls = plan.project.public_url, plan.tls
+        http_port, https_port, address = plan.http_port, plan.https_port, plan.local_address
+        ca = plan.site().certificate if tls == "self-signed" else None
+    else:
+        url, tls = manifest["public_url"], manifest["tls"]
+        http_port, https_port = manifest["http_port"], manifest["https_port"]
+        listen = manifest.get("listen_address") or ""
+        address = "127.0.0.1" if listen in ("", "0.0.0.0", "*") else listen  # noqa: S104
+        ca = Path(dest) / "deploy/ssl/selfsigned.crt" if tls == "self-signed" else None
+    url = url.rstrip("/") + "/"
+    host = urlsplit(url).hostname or "localhost"
+    checks: list[UrlCheck] = []
+    if tls == "none":
+        checks.append(serve.check_url(url, connect_to=(address, http_port), timeout=timeout))
+    else:
+        checks.append(
+            serve.check_url(url, connect_to=(address, https_port), timeout=timeout, ca_file=ca)
+        )
+        http_url = f"http://{host}" + ("" if http_port == 80 else f":{http_port}") + "/"
+        checks.append(serve.check_url(http_url, connect_to=(address, http_port), timeout=timeout))
+    if public:
+        checks.append(serve.check_url(url, timeout=timeout))
+    return checks
+
+
+def write_serving_files(
+    dest: Path,
+    name: str,
+    public_url: str,
+    *,
+    user: str | None = None,
+    python_version: str = "3.12",
+    config: serve.ServeConfig | None = None,
+    docker: bool = False,
+) -> list[Path]:
+    """``gunicorn.conf.py``, the ``scripts/`` and (with *docker*) the Docker files of a project;
+    `opsbase new` writes them all, `deploy` refreshes the first two with its user."""
+    host = urlsplit(public_url).hostname or "localhost"
+    config = config or serve.ServeConfig(
+        project_dir=dest,
+        name=name,
+        server_name=host,
+        user=user or name[:32],
+        socket_path=Path(f"/run/{name}/gunicorn.sock"),
+        env_file=Path(dest) / ".env.prod",
+    )
+    paths = [serve.write_gunicorn_conf(config)]
+    paths += serve.render_scripts(Path(dest) / "scripts", service=name)
+    if docker:
+        paths += serve.write_docker(config, python_version=python_version, db_name=name)
+    return paths
+
+
+def _create_user(user: str, home: Path, *, log: CommandLog) -> None:
+    useradd = serve_process.find_program("useradd")
+    if useradd is None:
+        raise StepFailed(
+            f"cannot create the user {user!r}: useradd is not installed",
+            "create the user yourself, then pass --user NAME",
+            step=log.step,
+        )
+    nologin = serve_process.find_program("nologin") or "/usr/sbin/nologin"
+    run(
+        [
+            useradd,
+            "--system",
+            "--user-group",
+            "--no-create-home",
+            "--home-dir",
+            str(home),
+            "--shell",
+            nologin,
+            user,
+        ],
+        log=log,
+        timeout=60,
+        fix="create the user yourself, then pass --user NAME",
+    )
+
+
+def _own_writable_paths(plan: Plan, note: Say, *, log: CommandLog) -> list[Path]:
+    """The service user reads the env files and writes logs, media (and a SQLite database);
+    the code stays root's. What it cannot read is named before gunicorn fails on it."""
+    p = plan.project
+    if os.geteuid() != 0:
+        return []
+    account = pwd.getpwnam(plan.user)
+    uid, gid = account.pw_uid, account.pw_gid
+    owned: list[Path] = []
+    for folder in ("logs", "media"):
+        path = p.dest / folder
+        path.mkdir(exist_ok=True)
+        for item in (path, *path.rglob("*")):
+            os.chown(item, uid, gid)
+        owned.append(path)
+    for name in (".env", f".env.{plan.options.environment}"):
+        os.chown(p.dest / name, uid, gid)
+        owned.append(p.dest / name)
+    if p.database == "sqlite":
+        url = p.env_values(plan.options.environment).get("DATABASE_URL", "")
+        db_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:") else None
+        if db_file is not None and db_file.exists():
+            # SQLite writes a journal beside the file, so the folder is the user's too.
+            for item in (db_file, db_file.parent):
+                os.chown(item, uid, gid)
+                owned.append(item)
+    note(f"{plan.user} owns {', '.join(str(x.relative_to(p.dest)) or '.' for x in owned)}")
+    _let_nginx_read_media(plan, gid, log=log, note=note)
+    _probe_as_user(plan, log=log)
+    return owned
+
+
+def nginx_user(nginx_conf: Path | None) -> str | None:
+    """The user nginx's workers run as: the conf's ``user`` directive, else www-data."""
+    conf = nginx_conf or serve.nginx.SYSTEM_NGINX_DIR / "nginx.conf"
+    if conf.is_file():
+        match = re.search(r"^\s*user\s+([^;\s]+)", conf.read_text(), re.MULTILINE)
+        if match:
+            return match.group(1)
+    return NGINX_USER_DEFAULT
+
+
+def _let_nginx_read_media(plan: Plan, gid: int, *, log: CommandLog, note: Say) -> None:
+    """Uploads are 0640 in the app's group; nginx serves /media/, so its user joins the group."""
+    import grp
+
+    user = nginx_user(plan.nginx_conf)
+    try:
+        account = pwd.getpwnam(user or "")
+    except KeyError:
+        return
+    group = grp.getgrgid(gid)
+    if account.pw_gid == gid or account.pw_name in group.gr_mem:
+        return
+    usermod = serve_process.find_program("usermod") or "usermod"
+    run(
+        [usermod, "--append", "--groups", group.gr_name, account.pw_name],
+        log=log,
+        timeout=60,
+        fix=f"add {account.pw_name} to the group {group.gr_name} yourself, then deploy again",
+    )
+    note(f"nginx's user {account.pw_name} joined the group {group.gr_name} to read uploads")
+
+
+def _probe_as_user(plan: Plan, *, log: CommandLog) -> None:
+    """Load the app as the service user before gunicorn does, so that a folder it cannot
+    read (a Python under /root, a private parent folder) is named instead of a dead worker."""
+    runuser = serve_process.find_program("runuser")
+    if runuser is None:
+        return
+    p = plan.project
+    python = p.dest / ".venv" / "bin" / "python"
+    settings = f"config.settings.{plan.options.environment}"
+    result = serve_process.run(
+        [runuser, "-u", plan.user, "--", str(python), "-c", "import config.wsgi"],
+        cwd=p.dest,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DJANGO_SETTINGS_MODULE": settings},
+        timeout=120,
+    )
+    log.write(f"$ {result.command}\n{result.tail(30)}\n-> exit {result.returncode}")
+    if result.ok:
+        return
+    base = _venv_home(python)
+    hint = (
+        f"the project's Python lives in {base}, which {plan.user!r} cannot read: create the "
+        "project with a system Python (opsbase new --python /usr/bin/python3) or open that folder"
+        if base and base.is_relative_to("/root")
+        else f"give {plan.user!r} read access to the project and its Python (or move the "
+        "project under /srv), then deploy again"
+    )
+    raise StepFailed(
+        f"the app does not load as the user {plan.user!r}",
+        hint,
+        step=log.step,
+        command=result.command,
+        output_tail=result.tail(12),
+    )
+
+
+def _venv_home(python: Path) -> Path | None:
+    cfg = python.parent.parent / "pyvenv.cfg"
+    if not cfg.is_file():
+        return None
+    for line in cfg.read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "home":
+            return Path(value.strip())
+    return None
+
+
+def _letsencrypt(plan: Plan, o: DeployOptions, *, log: CommandLog, note: Say) -> None:
+    """First the plain-HTTP site that answers certbot's challenge, then the certificate."""
+    plain = plan.site(tls="none")
+    conf = serve.write_nginx_site(plain, title=plan.project.name)
+    report = serve.install_nginx_site(
+        conf,
+        name=plan.project.name,
+        nginx_dir=plan.nginx_dir,
+        nginx_conf=plan.nginx_conf,
+        ports=(plan.http_port,),
+    )
+    if not report.ok:
+        raise StepFailed("nginx: " + "; ".join(report.problems), "fix it, then deploy again")
+    command = serve.certbot_command(plan.site(), email=o.letsencrypt_email)
+    run(
+        command,
+        log=log,
+        timeout=600,
+        fix=f"point {plan.project.host}'s DNS at this server and open port 80, then deploy "
+        "again; or use --ssl self-signed (staging) or --ssl-cert/--ssl-key",
+    )
+    note(f"certificate from Let's Encrypt for {plan.project.host}; certbot renews it")
+
+
+# -- gunicorn ------------------------------------------------------------------------------
+
+
+def _gunicorn_record(plan: Plan) -> dict[str, Any]:
+    if plan.systemd:
+        return {"mode": "systemd", "units": sorted(serve.render_systemd_units(plan.config))}
+    if not plan.options.start:
+        return {"mode": "none"}
+    return {"mode": "daemon", "pid_file": str(plan.pid_file)}
+
+
+def _start_gunicorn(plan: Plan, *, log: CommandLog, note: Say) -> None:
+    config = plan.config
+    p = plan.project
+    if plan.systemd:
+        units = serve.render_systemd_units(config)
+        report = serve.install_systemd_units(config, units)
+        for line in report.actions:
+            note(line)
+        if not report.ok:
+            raise StepFailed("systemd: " + "; ".join(report.problems), "fix it, deploy again")
+        return
+    serve.write_systemd_units(serve.render_systemd_units(config), config.deploy_dir / "systemd")
+    note(
+        "systemd is not running here (a container or CI?): the units are in deploy/systemd for "
+        "a machine that has it; nothing was installed"
+    )
+    if not plan.options.start:
+        note(f"not started (--no-start): run {config.bin_dir}/gunicorn --config gunicorn.conf.py")
+        return
+    pid = _running_pid(plan.pid_file)
+    if pid is not None:
+        os.kill(pid, signal.SIGHUP)
+        note(f"gunicorn (pid {pid}) reloaded gracefully: new workers, running requests finish")
+    else:
+        argv = [
+            str(config.bin_dir / "gunicorn"),
+            "--config",
+            str(p.dest / "gunicorn.conf.py"),
+            "--daemon",
+            "--pid",
+            str(plan.pid_file),
+            # nginx's workers connect to the socket, and no socket unit sets its group here.
+            "--umask",
+            "0",
+        ]
+        run(argv, log=log, cwd=p.dest, env={"VIRTUAL_ENV": "", "DJANGO_ENV": ""}, timeout=60)
+    if not _wait_for_socket(plan.socket_path, plan.pid_file):
+        errors = p.dest / "logs" / "gunicorn-error.log"
+        tail = errors.read_text(errors="replace")[-2000:] if errors.exists() else ""
+        raise StepFailed(
+            f"gunicorn did not answer on {plan.socket_path}",
+            f"read {errors}, fix, then run `opsbase deploy` again",
+            step=log.step,
+            output_tail=tail,
+        )
+    pid = _running_pid(plan.pid_file)
+    note(
+        f"gunicorn runs as {plan.user} (pid {pid}) on {plan.socket_path}, started without a "
+        "supervisor: it does not survive a reboot; run it under your container's supervisor"
+    )
+    note(
+        f"the Celery worker is not started here: {config.bin_dir}/celery --app "
+        f"{config.celery_app} worker"
+    )
+
+
+def _running_pid(pid_file: Path) -> int | None:
+    try:
+        pid = int(pid_file.read_text().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
+def socket_answers(path: Path, timeout: float = 5.0) -> bool:
+    """Whether an HTTP server answers GET /health/live on the unix socket *path*."""
+    try:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        sock.connect(str(path))
+    except OSError:
+        return False
+    connection = http.client.HTTPConnection("localhost", timeout=timeout)
+    connection.sock = sock
+    try:
+        connection.request("GET", "/health/live", headers={"Host": "localhost"})
+        return connection.getresponse().status < 500
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def _wait_for_socket(path: Path, pid_file: Path, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    time.sleep(0.5)
+    while time.monotonic() < deadline:
+        if socket_answers(path):
+            return True
+        if pid_file.exists() and _running_pid(pid_file) is None:
+            return False  # the master exited
+        time.sleep(0.3)
+    return False
+
+
+# -- the record of what deploy made ---------------------------------------------------------
+
+
+def manifest_path(dest: Path) -> Path:
+    return Path(dest) / JOURNAL_DIR / MANIFEST
+
+
+def read_manifest(dest: Path) -> dict[str, Any]:
+    path = manifest_path(dest)
+    if not path.is_file():
+        return {}
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def write_manifest(dest: Path, data: dict[str, Any]) -> None:
+    path = manifest_path(dest)
+    path.parent.mkdir(exist_ok=True)
+    ignore = path.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# provisioning state of this machine, not source\n*\n")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# -- destroy ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DestroyPlan:
+    project: Project
+    manifest: dict[str, Any]
+    nginx_dir: Path
+    nginx_conf: Path | None
+    db: dict[str, Any] | None  # PostgreSQL: {"name", "role"}; None: nothing to drop
+    admin: database.Admin | None
+    actions: list[str] = field(default_factory=list)
+
+
+def plan_destroy(
+    dest: Path,
+    *,
+    nginx_dir: str | None = None,
+    db_admin_url: str | None = None,
+    keep_database: bool = False,
+) -> DestroyPlan:
+    """What `destroy` would remove, in sentences; InputError when it cannot tell."""
+    project = Project.read(dest)
+    manifest = read_manifest(project.dest)
+    root = Path(nginx_dir or manifest.get("nginx_dir") or serve.nginx.SYSTEM_NGINX_DIR)
+    conf_text = manifest.get("nginx_conf")
+    nginx_conf = Path(conf_text) if conf_text else (root / "nginx.conf" if nginx_dir else None)
+    actions: list[str] = []
+    gunicorn = manifest.get("gunicorn", {})
+    if gunicorn.get("mode") == "systemd":
+        actions.append(f"stop, disable and delete the systemd units {', '.join(gunicorn['units'])}")
+    elif gunicorn.get("mode") == "daemon":
+        actions.append(f"stop gunicorn (pid file {gunicorn['pid_file']})")
+    links = [link for link in serve.site_links(project.name, root) if link.is_symlink()]
+    if links:
+        actions.append("remove the nginx site " + ", ".join(str(x) for x in links))
+    if manifest.get("default_site_disabled"):
+        actions.append("turn nginx's default site back on")
+    db: dict[str, Any] | None = None
+    admin = None
+    if project.database == "postgres" and not keep_database:
+        url = project.env_values().get("DATABASE_URL", "")
+        parts = database.parse_app_url(url)
+        db = {"name": parts["dbname"], "role": parts["user"]}
+        admin = database.admin_from(db_admin_url)
+        actions.append(
+            f"back up the database into {project.dest / 'backups'}, then drop the PostgreSQL "
+            f"database {db['name']!r} and role {db['role']!r}"
+        )
+    if manifest.get("created_user"):
+        actions.append(f"delete the system user {manifest['user']!r}")
+    return DestroyPlan(project, manifest, root, nginx_conf, db, admin, actions)
+
+
+def destroy(plan: DestroyPlan, *, log: CommandLog, say: Say) -> list[str]:
+    """Remove what `new` and `deploy` made outside the project; the project stays."""
+    done: list[str] = []
+
+    def note(line: str) -> None:
+        done.append(line)
+        log.write(line)
+        say(line)
+
+    p, manifest = plan.project, plan.manifest
+    if plan.db is not None:
+        # The backup comes first: nothing is dropped unless it was written.
+        output = manage(
+            p.dest,
+            p.dest / ".venv/bin/python",
+            "opsbase_backup",
+            log=log,
+            env={"DJANGO_ENV": "prod"},
+            fix="the database was NOT dropped; fix the backup, then run destroy "
+            "again (or pass --keep-database)",
+        )
+        note(output.strip().splitlines()[-1] if output.strip() else "backed up the database")
+    gunicorn = manifest.get("gunicorn", {})
+    if gunicorn.get("mode") == "systemd":
+        report = serve.uninstall_systemd_units(list(gunicorn["units"]))
+        for line in report.actions:
+            note(line)
+        if not report.ok:
+            raise StepFailed("systemd: " + "; ".join(report.problems), "fix it, then run again")
+    elif gunicorn.get("mode") == "daemon":
+        _stop(Path(gunicorn["pid_file"]), note)
+    report = serve.uninstall_nginx_site(
+        p.name,
+        project_dir=p.dest,
+        nginx_dir=plan.nginx_dir,
+        nginx_conf=plan.nginx_conf,
+        restore_default=bool(manifest.get("default_site_disabled")),
+    )
+    for line in report.actions:
+        note(line)
+    if not report.ok:
+        raise StepFailed("nginx: " + "; ".join(report.problems), "fix it, then run again")
+    if plan.db is not None and plan.admin is not None:
+        database.drop(plan.admin, plan.db["name"], role=plan.db["role"], log=log)
+        note(f"dropped the database {plan.db['name']!r} and role {plan.db['role']!r}")
+    if manifest.get("created_user"):
+        # Files of a deleted user would belong to a bare number: give them back first.
+        owner = (p.dest / "manage.py").stat()
+        for path in map(Path, manifest.get("owned_paths", [])):
+            for item in (path, *(path.rglob("*") if path.is_dir() and path != p.dest else [])):
+                if item.exists():
+                    os.chown(item, owner.st_uid, owner.st_gid)
+        userdel = serve_process.find_program("userdel") or "userdel"
+        result = serve_process.run([userdel, manifest["user"]], timeout=60)
+        if result.ok:
+            note(f"deleted the system user {manifest['user']!r}")
+        else:
+            note(f"could not delete the user {manifest['user']!r}: {result.tail(3)}")
+    manifest_path(p.dest).unlink(missing_ok=True)
+    return done
+
+
+def _stop(pid_file: Path, note: Say) -> None:
+    pid = _running_pid(pid_file)
+    if pid is None:
+        note("gunicorn was not running")
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline and _running_pid(pid_file) is not None:
+        time.sleep(0.2)
+    if _running_pid(pid_file) is not None:
+        os.kill(pid, signal.SIGKILL)
+    note(f"stopped gunicorn (pid {pid})")
