@@ -90,6 +90,11 @@ def build_settings(
         "opsbase.core.rls.AdminRlsBypassMiddleware",
         "django_prometheus.middleware.PrometheusAfterMiddleware",
     ]
+    if deployed:
+        # Static files (collected) straight after the security headers: no session, log line
+        # or query. Development serves them from the apps (runserver, DEBUG).
+        security = s["MIDDLEWARE"].index("django.middleware.security.SecurityMiddleware")
+        s["MIDDLEWARE"].insert(security + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
     s["ROOT_URLCONF"] = "opsbase.urls"
     s["WSGI_APPLICATION"] = None
     s["TEMPLATES"] = [
@@ -112,6 +117,9 @@ def build_settings(
     s["DATABASES"] = {"default": database_config(base_dir, required=deployed)}
     s["DEFAULT_AUTO_FIELD"] = "django.db.models.BigAutoField"
     s["CACHES"] = {"default": cache_config()}
+    if s["CACHES"]["default"]["BACKEND"].endswith("RedisCache"):
+        # Sessions read from Redis, written through to the database (which outlives it).
+        s["SESSION_ENGINE"] = "django.contrib.sessions.backends.cached_db"
     s.update(celery_config())
     s.update(email_config(required=False))
 
@@ -162,12 +170,16 @@ def build_settings(
     s["MEDIA_ROOT"] = Path(get_str("MEDIA_ROOT", str(base_dir / "media")))
     s["STORAGES"] = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        # Deployed: hashed names (cached for a year by whitenoise) and gzip (and brotli, when
+        # the Brotli package is installed) variants written by collectstatic.
         "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if deployed
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+    # Unhashed files (favicon.ico, robots.txt...) may change under the same name: a minute.
+    s["WHITENOISE_MAX_AGE"] = get_int("WHITENOISE_MAX_AGE", 60)
 
     s["CRISPY_ALLOWED_TEMPLATE_PACKS"] = "bootstrap5"
     s["CRISPY_TEMPLATE_PACK"] = "bootstrap5"
