@@ -12,6 +12,7 @@ from rest_framework.exceptions import APIException, NotFound, ParseError
 
 from opsbase.conf import setting
 
+from . import dashboard
 from .context_processors import nav_sections
 from .decorators import membership_required
 
@@ -29,7 +30,8 @@ def home(request):
     """The dashboard of the active membership: its organization, role and modules."""
     entries = [e for s in nav_sections(request) for e in s["entries"]]
     quick_links = [e for e in entries if e["item"].url_name != "web:home"]
-    return render(request, "opsbase/home.html", {"quick_links": quick_links})
+    cards = dashboard.cards_for(request.membership)
+    return render(request, "opsbase/home.html", {"quick_links": quick_links, "cards": cards})
 
 
 def _error_context() -> dict:

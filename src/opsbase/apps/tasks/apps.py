@@ -9,11 +9,21 @@ class TasksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from opsbase.web import navigation
+        from opsbase.web import dashboard, navigation
 
-        from . import permissions, signals  # noqa: F401
+        from . import caching, permissions, signals  # noqa: F401
 
         signals.connect()
+        dashboard.register(
+            dashboard.CountsCard(
+                key="tasks",
+                title=_("Tasks"),
+                icon="check2-square",
+                codename="tasks.view_task",
+                counts=caching.task_dashboard_counts,
+                order=10,
+            )
+        )
 
         navigation.register(
             navigation.NavItem(

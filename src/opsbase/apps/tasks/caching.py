@@ -11,13 +11,16 @@ key, since "overdue" changes at midnight.
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from opsbase.apps.roles.policy import policy
 from opsbase.conf import setting
 from opsbase.core.cache import cache_get, cache_set, versioned_key
 
-from .constants import VIEW
+from .constants import VIEW, VIEW_ALL
+from .selectors import task_counts
 
 
 def task_list_cache_enabled() -> bool:
@@ -53,3 +56,26 @@ def task_list_cached(key: str | None):
 def task_list_store(key: str | None, value) -> None:
     if key is not None:
         cache_set(key, value, setting("LIST_CACHE_TIMEOUT"))
+
+
+def task_dashboard_counts(membership) -> list[tuple[object, int, str | None]]:
+    """The dashboard's task counts for *membership*, cached per tenant version and scope
+    (whatever ``OPSBASE_LIST_CACHE`` says: counts are small and every write renews them)."""
+    key = versioned_key(
+        "tasks:counts",
+        membership.tenant_id,
+        task_visibility_scope(membership),
+        timezone.localdate().isoformat(),
+    )
+    counts = cache_get(key) if key is not None else None
+    if counts is None:
+        counts = task_counts(membership=membership)
+        if key is not None:
+            cache_set(key, counts, setting("LIST_CACHE_TIMEOUT"))
+    # The list that holds exactly the tasks counted: every task, or the member's own.
+    shown = reverse("tasks:task_all" if membership.role.grants(VIEW_ALL) else "tasks:task_list")
+    return [
+        (_("Open"), counts["open"], None),
+        (_("Overdue"), counts["overdue"], f"{shown}?overdue=true"),
+        (_("Done"), counts["done"], f"{shown}?status=done"),
+    ]

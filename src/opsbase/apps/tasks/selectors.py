@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from opsbase.apps.audit.models import AuditEvent
@@ -123,6 +123,17 @@ def task_filter_overdue(tasks: QuerySet[Task], overdue: bool | None) -> QuerySet
         return tasks
     late = Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
     return tasks.filter(late) if overdue else tasks.exclude(late)
+
+
+def task_counts(*, membership) -> dict[str, int]:
+    """How many tasks *membership* may see are open, overdue, and done: one query."""
+    late = Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+    tasks = policy.scope(membership, VIEW, Task.objects.for_tenant(membership.tenant_id))
+    return tasks.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=late),
+        done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+    )
 
 
 def task_get_for(*, membership, pk) -> Task:
