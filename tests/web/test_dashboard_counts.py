@@ -23,6 +23,10 @@ REDIS = {
 
 @pytest.fixture
 def redis_cache(settings):
+    from axes.handlers.proxy import AxesProxyHandler
+
+    # django-axes keeps the cache it first meets: let it meet the tests' own, not this Redis.
+    AxesProxyHandler.get_implementation()
     settings.CACHES = REDIS
     cache.clear()
     yield

@@ -11,32 +11,23 @@ bypasses the models could leave. The user's password hash is never put in the ca
 from __future__ import annotations
 
 import logging
-import secrets
 
 from django.core.cache import cache
-from django.db import transaction
 
 from opsbase.conf import setting
+from opsbase.core.cache import global_version, global_version_bump
 
 logger = logging.getLogger(__name__)
 
-AUTH_VERSION_KEY = "opsbase:auth:version"
+AUTH_VERSION = "auth"
 
 
 def _timeout() -> int:
     return int(setting("AUTH_CACHE_TIMEOUT") or 0)
 
 
-def _version() -> str:
-    version = cache.get(AUTH_VERSION_KEY)
-    if version is None:
-        cache.add(AUTH_VERSION_KEY, secrets.token_hex(8), timeout=None)
-        version = cache.get(AUTH_VERSION_KEY)
-    return str(version)
-
-
 def _key(hashed: str) -> str:
-    return f"opsbase:auth:{_version()}:token:{hashed}"
+    return f"opsbase:auth:{global_version(AUTH_VERSION)}:token:{hashed}"
 
 
 def token_cached(hashed: str):
@@ -65,17 +56,9 @@ def token_store(hashed: str, token) -> None:
             user.__dict__["password"] = password
 
 
-def _bump() -> None:
-    try:
-        cache.set(AUTH_VERSION_KEY, secrets.token_hex(8), timeout=None)
-    except Exception:
-        logger.exception("Could not invalidate the cached API tokens")
-
-
 def auth_changed(sender=None, **kwargs) -> None:
-    """Forget every cached token: now, and again after the transaction commits."""
-    _bump()
-    transaction.on_commit(_bump)
+    """Forget every cached token (and other sign-in data): now, and again after the commit."""
+    global_version_bump(AUTH_VERSION)
 
 
 def _user_changed(sender=None, update_fields=None, **kwargs) -> None:

@@ -111,3 +111,23 @@ def cache_set(key: str, value, timeout: int | None) -> None:
         cache.set(key, value, timeout)
     except Exception:
         logger.warning("cache unavailable, answer not stored", exc_info=True)
+
+
+# -- cache-wide versions: the same, for data that is not one tenant's (who may sign in) ------
+
+
+def global_version(name: str) -> str:
+    """The current version of *name* (e.g. ``auth``), made on first use."""
+    key = f"opsbase:{name}:version"
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, _new_version(), timeout=None)
+        version = cache.get(key)
+    return str(version)
+
+
+def global_version_bump(name: str) -> None:
+    """Make everything cached under *name*'s version unreachable, now and after the commit."""
+    key = f"opsbase:{name}:version"
+    _bump(key)
+    transaction.on_commit(lambda: _bump(key))

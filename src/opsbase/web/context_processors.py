@@ -22,11 +22,32 @@ def tenant_memberships(request) -> list:
         user = getattr(request, "user", None)
         cached = []
         if user is not None and user.is_authenticated:
-            from opsbase.apps.tenants.selectors import membership_list_for_user
-
-            cached = list(membership_list_for_user(user=user))
+            cached = _memberships_of(user)
         request._opsbase_memberships = cached
     return cached
+
+
+def _memberships_of(user) -> list:
+    """*user*'s active memberships, kept in the cache under the auth version (which every
+    change to a user, membership, role, tenant or token replaces: ``opsbase.api.auth_cache``)
+    for ``OPSBASE_AUTH_CACHE_TIMEOUT`` seconds."""
+    from opsbase.apps.tenants.selectors import membership_list_for_user
+    from opsbase.core.cache import cache_get, cache_set, global_version
+
+    timeout = setting("AUTH_CACHE_TIMEOUT")
+    key = None
+    if timeout:
+        try:
+            key = f"opsbase:auth:{global_version('auth')}:memberships:{user.pk}"
+        except Exception:  # the cache is down: read the database
+            key = None
+    found = cache_get(key) if key else None
+    if found is None:
+        # With tenant and role joined, not the user: no password hash goes to the cache.
+        found = list(membership_list_for_user(user=user))
+        if key:
+            cache_set(key, found, timeout)
+    return found
 
 
 def nav_sections(request) -> list[dict]:
