@@ -288,6 +288,24 @@ def test_doctor_fails_when_debug_is_on_in_prod(pg_project, tmp_path):
     assert "DEBUG off in prod" in failed
 
 
+def test_destroy_backs_up_then_drops_the_database_and_its_role(pg_project):
+    """Last of the PostgreSQL project's tests: it takes the database away."""
+    dest, name = pg_project["dest"], pg_project["name"]
+
+    result = opsbase(
+        "destroy", "--dest", str(dest), "--yes", "--db-admin-url", PG_ADMIN_URL,
+        cwd=pg_project["root"], env=pg_project["env"],
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "back up the database" in result.stderr
+    backups = list((dest / "backups").glob("*"))
+    assert len(backups) == 1 and backups[0].stat().st_size > 0
+    assert pg_database_owner(name) is None
+    assert pg_role(name) is None
+    assert (dest / "manage.py").exists()  # the project itself stays
+
+
 # -- SQLite, answering every prompt on a terminal ---------------------------------------------
 
 
@@ -358,7 +376,7 @@ def test_the_sqlite_project_has_the_layout_and_private_env_files(sqlite_project)
     dest = sqlite_project["dest"]
 
     assert [p for p in LAYOUT if not (dest / p).exists()] == []
-    assert (dest / "db.sqlite3").exists()
+    assert (dest / "var" / "db.sqlite3").exists()
     assert {stat.S_IMODE((dest / n).stat().st_mode) for n in ENV_FILES} == {0o600}
 
 

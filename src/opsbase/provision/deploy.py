@@ -586,6 +586,12 @@ def _own_writable_paths(plan: Plan, note: Say, *, log: CommandLog) -> list[Path]
         db_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:") else None
         if db_file is not None and db_file.exists():
             # SQLite writes a journal beside the file, so the folder is the user's too.
+            if db_file.parent == p.dest:
+                raise StepFailed(
+                    f"the SQLite database {db_file} sits in the project folder itself, which "
+                    "the app's user would then own",
+                    f"move it into {p.dest / 'var'}/ and point DATABASE_URL in .env.* at it",
+                )
             for item in (db_file, db_file.parent):
                 os.chown(item, uid, gid)
                 owned.append(item)

@@ -41,6 +41,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("validation", "Validation"),
 )
 TITLES = dict(STEPS)
+SQLITE_FILE = Path("var") / "db.sqlite3"
 
 
 @dataclass
@@ -163,7 +164,7 @@ class Provisioner:
                 f"at {self.admin.host}:{self.admin.port}"
             )
         else:
-            self.outcome.database = f"SQLite {self.inputs.dest / 'db.sqlite3'}"
+            self.outcome.database = f"SQLite {self.inputs.dest / SQLITE_FILE}"
 
     def plan(self) -> list[tuple[str, str, bool]]:
         """Every step's action; the flag marks changes outside the project directory."""
@@ -199,7 +200,7 @@ class Provisioner:
                 action = f"DROP and recreate role and database {i.name!r} (--force)"
             steps.append(("database", f"{action} on {self.admin.describe()}", True))
         else:
-            steps.append(("database", f"SQLite database {dest / 'db.sqlite3'}", False))
+            steps.append(("database", f"SQLite database {dest / SQLITE_FILE}", False))
         steps.append(("database", "write .env, .env.dev, .env.test, .env.prod (mode 0600)", False))
         steps.append(("venv", f"poetry env use {self.interpreter.path} -> {dest / '.venv'}", False))
         steps.append(
@@ -347,10 +348,13 @@ class Provisioner:
 
         i, dest = self.inputs, self.inputs.dest
         if i.database == "sqlite":
-            url = database.sqlite_url(dest / "db.sqlite3")
+            # In its own folder: the app's user must write beside the file (SQLite's journal),
+            # and that must not make the whole project its own.
+            (dest / SQLITE_FILE).parent.mkdir(exist_ok=True)
+            url = database.sqlite_url(dest / SQLITE_FILE)
             if not project.env_files_present(dest):
                 write_env_files(dest, self.project_spec(), database_urls=self._urls(url))
-            return DONE, "SQLite db.sqlite3; env files written (0600)"
+            return DONE, f"SQLite {SQLITE_FILE}; env files written (0600)"
         assert self.admin is not None  # noqa: S101
         known = project.known_database_url(dest)
         state = self.db_state or database.inspect(self.admin, i.name, known, log=self.log)

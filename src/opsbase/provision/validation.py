@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess  # noqa: S404
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -121,16 +122,21 @@ def gunicorn(dest: Path, public_url: str, *, log: CommandLog) -> int:
     """gunicorn in the prod environment, asked as a proxy would for the public host."""
     port = free_port()
     binary = dest / ".venv" / "bin" / "gunicorn"
-    return serve_and_get(
-        [str(binary), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=dest,
-        env={"DJANGO_ENV": "prod"},
-        port=port,
-        host=urlsplit(public_url).netloc,
-        https=True,
-        log=log,
-        what="gunicorn config.wsgi",
-    )
+    # Started from an empty folder so that gunicorn does not read the project's
+    # gunicorn.conf.py (its service user exists only once `opsbase deploy` made it): this
+    # checks the app itself; deploy checks the configured server.
+    with tempfile.TemporaryDirectory(prefix="opsbase-validate-") as elsewhere:
+        return serve_and_get(
+            [str(binary), "config.wsgi", "--chdir", str(dest), "--bind", f"127.0.0.1:{port}",
+             "--workers", "1"],
+            cwd=Path(elsewhere),
+            env={"DJANGO_ENV": "prod"},
+            port=port,
+            host=urlsplit(public_url).netloc,
+            https=True,
+            log=log,
+            what="gunicorn config.wsgi",
+        )  # fmt: skip
 
 
 def public_url(dest: Path, *, log: CommandLog) -> list[Any]:
