@@ -517,6 +517,7 @@ def main(argv=None) -> int:
             server.terminate()
             server.wait(timeout=30)
 
+    load_before = os.getloadavg()[0]
     log("server: prod settings, app role (row-level security in effect), caches on")
     measure(app_env, endpoints)
     for key, title, server_env in variant_servers:
@@ -534,6 +535,11 @@ def main(argv=None) -> int:
         measure(server_env, eps)
         variants.append((title, eps))
 
+    info["Load average (1 min) before / after the load runs"] = (
+        f"{load_before:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; other "
+        "processes on the machine (test runs) take CPU from the server and wrk alike, so "
+        "figures of separate servers vary more than ratios within one"
+    )
     report = render(
         endpoints,
         variants=variants,
