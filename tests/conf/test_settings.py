@@ -152,3 +152,22 @@ def test_prod_passes_the_deployment_checklist():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PROD_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_collected_static_files_are_readable_by_nginx_while_uploads_stay_private(
+    clean_env, tmp_path
+):
+    """nginx's workers (another user) serve STATIC_ROOT; uploads keep FILE_UPLOAD_PERMISSIONS."""
+    static_root = tmp_path / "static"
+    result = manage(
+        "collectstatic",
+        "--noinput",
+        env_extra={**PROD_ENV, "STATIC_ROOT": str(static_root), "OPSBASE_LOG_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    modes = {oct(p.stat().st_mode & 0o777) for p in static_root.rglob("*") if p.is_file()}
+    folders = {oct(p.stat().st_mode & 0o777) for p in static_root.rglob("*") if p.is_dir()}
+    assert modes == {"0o644"}
+    assert folders == {"0o755"}
+    assert build_settings(tmp_path, "dev")["FILE_UPLOAD_PERMISSIONS"] == 0o640

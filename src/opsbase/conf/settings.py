@@ -175,7 +175,9 @@ def build_settings(
         "staticfiles": {
             "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if deployed
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            else "django.contrib.staticfiles.storage.StaticFilesStorage",
+            # Public files that nginx's workers read: world-readable, unlike uploads (0640).
+            "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
         },
     }
     # Unhashed files (favicon.ico, robots.txt...) may change under the same name: a minute.
