@@ -154,6 +154,31 @@ def test_https_answers_with_hsts_and_plain_http_redirects(deployed):
     assert plain.header("Location") == f"https://{deployed['host']}:{deployed['https_port']}/"
 
 
+def test_each_security_header_arrives_once(deployed):
+    """nginx sets them; Django's copies behind it are hidden, so no header is doubled."""
+    import http.client
+    import socket
+    import ssl
+
+    context = ssl.create_default_context(cafile=deployed["dest"] / "deploy/ssl/selfsigned.crt")
+    raw = socket.create_connection(("127.0.0.1", deployed["https_port"]), timeout=10)
+    connection = http.client.HTTPConnection(deployed["host"], timeout=10)
+    connection.sock = context.wrap_socket(raw, server_hostname=deployed["host"])
+    connection.request("GET", "/")
+    names = [name.lower() for name, _ in connection.getresponse().getheaders()]
+    connection.close()
+
+    for header in (
+        "strict-transport-security",
+        "x-frame-options",
+        "x-content-type-options",
+        "referrer-policy",
+        "permissions-policy",
+        "content-security-policy",
+    ):
+        assert names.count(header) == 1, (header, names)
+
+
 def test_static_files_come_from_nginx_with_cache_headers(deployed):
     css = next((deployed["dest"] / "staticfiles/main/css").glob("main.*.css"))
 

@@ -12,6 +12,9 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opsbase.conf import defaults
+from opsbase.core.security import permissions_policy_header
+
 from . import process
 from .config import ServeConfig
 from .rendering import render_template, write_file
@@ -100,7 +103,7 @@ def _security_headers(site: NginxSite, indent: str) -> str:
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "same-origin"),
-        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Permissions-Policy", permissions_policy_header(defaults.OPSBASE_PERMISSIONS_POLICY)),
     ]
     if site.https:
         value = f"max-age={site.hsts_seconds}"
