@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import django
 import pytest
 
 try:
@@ -15,6 +16,14 @@ try:
     import typer  # noqa: F401
 except ImportError:  # an environment without the cli extra (the Django 4.2 run): no CLI tests
     collect_ignore_glob = ["test_*.py"]
+
+# Provisioning makes its own virtualenv (its own Django) whatever the suite runs on: the runs
+# on PostgreSQL, MariaDB and Django 4.2 would repeat the same minutes for nothing.
+PROVISION_ONCE = pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")) or django.VERSION[:2] < (5, 0),
+    reason="provisioning does not depend on the suite's engine or Django: runs once, in the "
+    "main SQLite run",
+)
 
 PG_ADMIN_URL = os.environ.get(
     "OPSBASE_TEST_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"

@@ -25,12 +25,13 @@ import pytest
 from opsbase.serve import write_nginx_standalone
 from tests.serve.harness import ensure_nginx, fetch, free_port, wait_until
 
-from .conftest import cli_env, opsbase
+from .conftest import PROVISION_ONCE, cli_env, opsbase
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 
 pytestmark = [
     pytest.mark.slow,
+    PROVISION_ONCE,
     pytest.mark.skipif(os.geteuid() != 0, reason="deploy creates a system user: needs root"),
     pytest.mark.skipif(
         not SYSTEM_PYTHON.exists() or sys.version_info < (3, 11),

@@ -19,6 +19,7 @@ from opsbase.provision.validation import free_port, get_status
 
 from .conftest import (
     PG_ADMIN_URL,
+    PROVISION_ONCE,
     cli_env,
     opsbase,
     pg_database_owner,
@@ -27,13 +28,7 @@ from .conftest import (
     postgres_available,
 )
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        bool(os.environ.get("DATABASE_URL")),
-        reason="provisioning does not depend on the suite's engine: runs once, in the SQLite run",
-    ),
-]
+pytestmark = [pytest.mark.slow, PROVISION_ONCE]
 
 LAYOUT = [
     "manage.py",
