@@ -113,6 +113,18 @@ def test_a_table_that_lost_its_policy_is_reported_and_repaired(db):
     call_command("opsbase_rls", "--check")
 
 
+def test_the_policy_reads_its_settings_once_per_query_not_once_per_row(world, app_role):
+    """A per-row current_setting() doubled the cost of a tenant's list; a sub-select is
+    computed once (an InitPlan) and the row check becomes a comparison with its result."""
+    raw("SELECT set_config('opsbase.tenant_id', %s, true)", [str(world.home.pk)])
+
+    plan = "\n".join(row[0] for row in raw("EXPLAIN SELECT id FROM roles_role WHERE id > 0"))
+
+    assert "InitPlan" in plan
+    filters = [line for line in plan.splitlines() if "Filter:" in line]
+    assert filters and all("current_setting" not in line for line in filters), plan
+
+
 def test_raw_sql_without_the_tenant_setting_sees_no_rows(world, app_role):
     everyone = Membership.objects.unscoped().count()  # the explicit cross-tenant path
     fresh_transaction_settings()
