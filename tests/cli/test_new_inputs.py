@@ -224,3 +224,27 @@ def test_the_journal_keeps_no_admin_password(tmp_path):
     )
 
     assert "s3cret" not in json.dumps(given.to_journal())
+
+
+def test_a_python_the_apps_user_cannot_run_is_refused_before_anything_is_written(workdir: Path):
+    import os
+    import sys
+
+    closed = next(
+        (p for p in reversed(Path(sys.base_prefix).parents) if not p.stat().st_mode & 0o001),
+        None,
+    )
+    if os.geteuid() != 0 or closed is None:
+        pytest.skip("needs root and a Python inside a folder other users cannot enter")
+    dest = workdir / "project"
+    args = [a for a in BASE if a != "--no-deploy"]
+
+    result = opsbase(
+        *args, "--database", "sqlite", "--dest", str(dest), "--name", "shop",
+        "--url", "https://shop.example.com", cwd=workdir,
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert f"{closed} is closed to other users" in result.stderr
+    assert "--python /usr/bin/python3" in result.stderr
+    assert list(workdir.iterdir()) == []

@@ -668,6 +668,23 @@ def _probe_as_user(plan: Plan, *, log: CommandLog) -> None:
     )
 
 
+def closed_to_service_user(python: Path) -> Path | None:
+    """As root, the first folder on the way to *python*'s installation that other users
+    cannot enter (the app runs as its own user), or None; None when not root."""
+    if os.geteuid() != 0:
+        return None
+    result = serve_process.run(
+        [str(python), "-c", "import sys; print(sys.base_prefix)"], timeout=30
+    )
+    if not result.ok or not result.stdout.strip():
+        return None
+    prefix = Path(result.stdout.strip())
+    for folder in reversed([prefix, *prefix.parents]):
+        if folder.exists() and not folder.stat().st_mode & 0o001:
+            return folder
+    return None
+
+
 def _venv_home(python: Path) -> Path | None:
     cfg = python.parent.parent / "pyvenv.cfg"
     if not cfg.is_file():

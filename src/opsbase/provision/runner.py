@@ -152,6 +152,14 @@ class Provisioner:
         self.outcome.python = f"{self.interpreter.version}" + (
             f" ({self.interpreter.path})" if self.interpreter.path else " (to install)"
         )
+        if not self.inputs.no_deploy and self.interpreter.path is not None:
+            closed = deploy.closed_to_service_user(self.interpreter.path)
+            if closed is not None:
+                raise InputError(
+                    f"the app's own user could not run {self.interpreter.path}: {closed} is "
+                    "closed to other users",
+                    "choose a system Python (--python /usr/bin/python3), or pass --no-deploy",
+                )
         if self.inputs.database == "postgres":
             self.admin = database.admin_from(self.inputs.db_admin_url)
             known = project.known_database_url(self.inputs.dest)
