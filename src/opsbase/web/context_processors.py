@@ -16,38 +16,18 @@ from . import navigation
 
 
 def tenant_memberships(request) -> list:
-    """The signed-in user's active memberships (for the tenant switcher), once per request."""
-    cached = getattr(request, "_opsbase_memberships", None)
+    """The signed-in user's active memberships (for the tenant switcher), once per request:
+    the list the membership middleware read, else read here (cached under the auth version)."""
+    cached = getattr(request, "tenant_memberships", None)
     if cached is None:
         user = getattr(request, "user", None)
         cached = []
         if user is not None and user.is_authenticated:
-            cached = _memberships_of(user)
-        request._opsbase_memberships = cached
+            from opsbase.apps.tenants.selectors import membership_list_for_user_cached
+
+            cached = membership_list_for_user_cached(user=user)
+        request.tenant_memberships = cached
     return cached
-
-
-def _memberships_of(user) -> list:
-    """*user*'s active memberships, kept in the cache under the auth version (which every
-    change to a user, membership, role, tenant or token replaces: ``opsbase.api.auth_cache``)
-    for ``OPSBASE_AUTH_CACHE_TIMEOUT`` seconds."""
-    from opsbase.apps.tenants.selectors import membership_list_for_user
-    from opsbase.core.cache import cache_get, cache_set, global_version
-
-    timeout = setting("AUTH_CACHE_TIMEOUT")
-    key = None
-    if timeout:
-        try:
-            key = f"opsbase:auth:{global_version('auth')}:memberships:{user.pk}"
-        except Exception:  # the cache is down: read the database
-            key = None
-    found = cache_get(key) if key else None
-    if found is None:
-        # With tenant and role joined, not the user: no password hash goes to the cache.
-        found = list(membership_list_for_user(user=user))
-        if key:
-            cache_set(key, found, timeout)
-    return found
 
 
 def nav_sections(request) -> list[dict]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from opsbase.core.context import tenant_id_var
 
-from .selectors import SESSION_KEY, membership_active_for_user
+from .selectors import SESSION_KEY, membership_active_for_user, membership_list_for_user_cached
 
 
 class ActiveMembershipMiddleware:
-    """Sets ``request.membership`` and ``request.tenant`` (``None`` when there is none).
+    """Sets ``request.membership`` and ``request.tenant`` (``None`` when there is none), and
+    ``request.tenant_memberships``, the signed-in user's memberships (the tenant switcher's).
 
-    API requests authenticated by token set their membership in the authentication class
-    instead; this middleware only reads the session.
+    The memberships come from the cache (one read under the auth version, no query) when the
+    auth cache is on. API requests authenticated by token set their membership in the
+    authentication class instead; this middleware only reads the session.
     """
 
     def __init__(self, get_response):
@@ -22,8 +24,10 @@ class ActiveMembershipMiddleware:
         request.tenant = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            memberships = membership_list_for_user_cached(user=user)
+            request.tenant_memberships = memberships
             membership = membership_active_for_user(
-                user=user, tenant_id=request.session.get(SESSION_KEY)
+                user=user, tenant_id=request.session.get(SESSION_KEY), memberships=memberships
             )
             if membership is not None:
                 request.membership = membership

@@ -28,14 +28,49 @@ def membership_list_for_user(*, user) -> QuerySet[Membership]:
     )
 
 
-def membership_active_for_user(*, user, tenant_id: int | None) -> Membership | None:
-    """The membership to act with: the chosen tenant's, else the first one, else None."""
-    memberships = membership_list_for_user(user=user)
+def membership_list_for_user_cached(*, user) -> list[Membership]:
+    """``membership_list_for_user`` as a list, kept in the cache under the auth version (which
+    every change to a user, membership, role, tenant or token replaces:
+    ``opsbase.api.auth_cache``) for ``OPSBASE_AUTH_CACHE_TIMEOUT`` seconds; read from the
+    database when that is 0 or the cache is unreachable."""
+    from opsbase.conf import setting
+    from opsbase.core.cache import cache_get, cache_set, global_version
+
+    timeout = setting("AUTH_CACHE_TIMEOUT")
+    key = None
+    if timeout:
+        try:
+            key = f"opsbase:auth:{global_version('auth')}:memberships:{user.pk}"
+        except Exception:  # the cache is down: read the database
+            key = None
+    found = cache_get(key) if key else None
+    if found is None:
+        # With tenant and role joined, not the user: no password hash goes to the cache.
+        found = list(membership_list_for_user(user=user))
+        if key:
+            cache_set(key, found, timeout)
+    return found
+
+
+def membership_active_for_user(
+    *, user, tenant_id: int | None, memberships: list[Membership] | None = None
+) -> Membership | None:
+    """The membership to act with: the chosen tenant's, else the first one, else None.
+
+    *memberships* is the user's list when the caller has it (``membership_list_for_user_cached``);
+    without it, the database is asked."""
+    if memberships is None:
+        queryset = membership_list_for_user(user=user)
+        if tenant_id is not None:
+            chosen = queryset.filter(tenant_id=tenant_id).first()
+            if chosen is not None:
+                return chosen
+        return queryset.first()
     if tenant_id is not None:
-        chosen = memberships.filter(tenant_id=tenant_id).first()
-        if chosen is not None:
-            return chosen
-    return memberships.first()
+        for membership in memberships:
+            if membership.tenant_id == tenant_id:
+                return membership
+    return memberships[0] if memberships else None
 
 
 def tenant_get_by_slug(*, slug: str) -> Tenant | None:
