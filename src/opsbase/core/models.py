@@ -11,7 +11,8 @@ with ``Model.objects.unscoped()``.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Self
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,8 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .exceptions import TenantScopeRequired
 
+if TYPE_CHECKING:
+    from opsbase.apps.tenants.models import Tenant
 
-def _rls_guard(queryset):
+
+def _rls_guard(queryset: TenantQuerySet) -> contextlib.AbstractContextManager[None]:
     """Deliberate cross-tenant querysets (``unscoped()``) also cross PostgreSQL's row-level
     security; every other query stays under the request's tenant (``opsbase.core.rls``)."""
     if queryset._unscoped:
@@ -60,7 +64,7 @@ _END = object()
 class TenantQuerySet(models.QuerySet):
     _unscoped = False
 
-    def for_tenant(self, tenant) -> Self:
+    def for_tenant(self, tenant: Tenant | int) -> Self:
         """Rows of *tenant* (a Tenant or its primary key) only."""
         if tenant is None:
             raise TenantScopeRequired(
@@ -95,35 +99,37 @@ class TenantQuerySet(models.QuerySet):
                 f"or, for deliberate cross-tenant code, use {name}.objects.unscoped()."
             )
 
-    def _fetch_all(self):
+    def _fetch_all(self) -> None:
         if self._result_cache is None:
             self._require_scope()
         with _rls_guard(self):
             super()._fetch_all()
 
-    def count(self):
+    def count(self) -> int:
         if self._result_cache is None:
             self._require_scope()
         with _rls_guard(self):
             return super().count()
 
-    def exists(self):
+    def exists(self) -> bool:
         if self._result_cache is None:
             self._require_scope()
         with _rls_guard(self):
             return super().exists()
 
-    def aggregate(self, *args, **kwargs):
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         self._require_scope()
         with _rls_guard(self):
             return super().aggregate(*args, **kwargs)
 
-    def iterator(self, *args, **kwargs):
+    # Rows are model instances, dicts or tuples (after values()/values_list()); the class is
+    # not generic in the source, so the row type cannot be named here.
+    def iterator(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         self._require_scope()
         rows = super().iterator(*args, **kwargs)
         return rows if not self._unscoped else self._guarded(rows)
 
-    def _guarded(self, rows):
+    def _guarded(self, rows: Iterator[Any]) -> Iterator[Any]:
         while True:
             # The guard covers each step: rows are fetched lazily, chunk by chunk.
             with _rls_guard(self):
@@ -132,12 +138,12 @@ class TenantQuerySet(models.QuerySet):
                 return
             yield row
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         self._require_scope()
         with _rls_guard(self):
             return super().update(**kwargs)
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         self._require_scope()
         with _rls_guard(self):
             return super().delete()
@@ -195,7 +201,7 @@ class TenantOwnedModel(TimeStampedModel):
 class WorkflowQuerySet(TenantQuerySet):
     """A tenant queryset whose ``update()`` refuses to change a workflow's state field."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         state_fields = {
             name
             for f in self.model._meta.concrete_fields
