@@ -21,7 +21,7 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -35,6 +35,10 @@ from opsbase.core.context import current_client, current_request_id
 from .chain import VerifyResult, chain_append, chain_keys, chain_label, chain_verify
 from .masking import MASK, is_masked
 from .models import AuditAction, AuditEvent, chain_key
+
+if TYPE_CHECKING:
+    from opsbase.apps.accounts.models import User
+    from opsbase.apps.tenants.models import Membership, Tenant
 
 __all__ = [
     "audit_bulk_create",
@@ -101,8 +105,8 @@ def _json_value(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, default=str))
 
 
-def _audited_fields(model) -> list[models.Field]:
-    fields = []
+def _audited_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    fields: list[models.Field[Any, Any]] = []
     for f in model._meta.concrete_fields:
         if f.primary_key or getattr(f, "auto_now", False):
             continue  # The id is the target id; "updated at" changes with every save.
@@ -110,7 +114,7 @@ def _audited_fields(model) -> list[models.Field]:
     return fields
 
 
-def snapshot(obj) -> dict[str, Any]:
+def snapshot(obj: models.Model) -> dict[str, Any]:
     """The audited field values of *obj*, taken before a change (for ``audit_update``)."""
     label = obj._meta.label_lower
     values: dict[str, Any] = {}
@@ -149,15 +153,15 @@ def _client_ip(raw: str | None) -> str | None:
 
 def _build(
     *,
-    tenant,
-    actor,
+    tenant: Tenant | int | None,
+    actor: User | int | None,
     action: str,
     target_type: str = "",
     target_id: Any = "",
     target_label: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    tenant_id = getattr(tenant, "pk", tenant)
+    tenant_id = tenant if tenant is None or isinstance(tenant, int) else tenant.pk
     client = current_client()
     actor_label = ""
     if actor is not None:
@@ -181,17 +185,19 @@ def _build(
     )
 
 
-def _tenant_of(membership, obj):
+def _tenant_of(membership: Membership | None, obj: models.Model) -> int | None:
     if membership is not None:
         return membership.tenant_id
     return getattr(obj, "tenant_id", None)
 
 
-def _actor_of(membership):
+def _actor_of(membership: Membership | None) -> User | None:
     return membership.user if membership is not None else None
 
 
-def _object_event(*, membership, obj, action: str, changes: dict[str, Any]) -> AuditEvent:
+def _object_event(
+    *, membership: Membership | None, obj: models.Model, action: str, changes: dict[str, Any]
+) -> AuditEvent:
     return _build(
         tenant=_tenant_of(membership, obj),
         actor=_actor_of(membership),
@@ -203,13 +209,15 @@ def _object_event(*, membership, obj, action: str, changes: dict[str, Any]) -> A
     )
 
 
-def _create_event(membership, obj, action: str) -> AuditEvent:
+def _create_event(membership: Membership | None, obj: models.Model, action: str) -> AuditEvent:
     label = obj._meta.label_lower
     changes = _changes_of({}, snapshot(obj), label, only_changed=False)
     return _object_event(membership=membership, obj=obj, action=action, changes=changes)
 
 
-def _update_event(membership, obj, before: Mapping[str, Any], action: str) -> AuditEvent | None:
+def _update_event(
+    membership: Membership | None, obj: models.Model, before: Mapping[str, Any], action: str
+) -> AuditEvent | None:
     label = obj._meta.label_lower
     changes = _changes_of(before, snapshot(obj), label, only_changed=True)
     if not changes and action == AuditAction.UPDATE:
@@ -217,7 +225,7 @@ def _update_event(membership, obj, before: Mapping[str, Any], action: str) -> Au
     return _object_event(membership=membership, obj=obj, action=action, changes=changes)
 
 
-def _delete_event(membership, obj, action: str) -> AuditEvent:
+def _delete_event(membership: Membership | None, obj: models.Model, action: str) -> AuditEvent:
     label = obj._meta.label_lower
     changes = _changes_of(snapshot(obj), {}, label, only_changed=False)
     return _object_event(membership=membership, obj=obj, action=action, changes=changes)
@@ -233,13 +241,19 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     return events
 
 
-def audit_create(*, membership, obj, action: str = AuditAction.CREATE) -> AuditEvent:
+def audit_create(
+    *, membership: Membership | None, obj: models.Model, action: str = AuditAction.CREATE
+) -> AuditEvent:
     """Record that *membership* created *obj* (every field's new value)."""
     return _append([_create_event(membership, obj, action)])[0]
 
 
 def audit_update(
-    *, membership, obj, before: dict[str, Any], action: str = AuditAction.UPDATE
+    *,
+    membership: Membership | None,
+    obj: models.Model,
+    before: dict[str, Any],
+    action: str = AuditAction.UPDATE,
 ) -> AuditEvent | None:
     """Record the fields of *obj* that differ from *before* (old and new values).
 
@@ -250,7 +264,9 @@ def audit_update(
     return _append([event])[0] if event is not None else None
 
 
-def audit_delete(*, membership, obj, action: str = AuditAction.DELETE) -> AuditEvent:
+def audit_delete(
+    *, membership: Membership | None, obj: models.Model, action: str = AuditAction.DELETE
+) -> AuditEvent:
     """Record that *membership* deleted *obj* (every field's old value).
 
     Call it before ``obj.delete()`` (or keep the pk): Django clears ``obj.pk`` on delete.
@@ -260,10 +276,10 @@ def audit_delete(*, membership, obj, action: str = AuditAction.DELETE) -> AuditE
 
 def audit_event(
     *,
-    tenant,
-    actor,
+    tenant: Tenant | int | None,
+    actor: User | int | None,
     action: str,
-    target=None,
+    target: models.Model | None = None,
     target_label: str = "",
     changes: dict[str, tuple[Any, Any]] | None = None,
     target_type: str = "",
@@ -274,7 +290,7 @@ def audit_event(
     *changes* maps field names to ``(old, new)``; fields whose names hold secrets are masked.
     Without a tenant the event goes to the system chain.
     """
-    recorded = {}
+    recorded: dict[str, dict[str, Any]] = {}
     for name, pair in (changes or {}).items():
         old, new = pair
         recorded[str(name)] = {"old": _public(name, old, None), "new": _public(name, new, None)}
@@ -295,7 +311,7 @@ def audit_event(
 
 
 def audit_bulk_create(
-    *, membership, objs: Sequence[Any], action: str = AuditAction.CREATE
+    *, membership: Membership | None, objs: Sequence[models.Model], action: str = AuditAction.CREATE
 ) -> list[AuditEvent]:
     """One create event per object of a bulk insert (objects need their pk, as after
     ``bulk_create`` on PostgreSQL, SQLite and MariaDB)."""
@@ -304,8 +320,8 @@ def audit_bulk_create(
 
 def audit_bulk_update(
     *,
-    membership,
-    objs: Sequence[Any],
+    membership: Membership | None,
+    objs: Sequence[models.Model],
     befores: Sequence[dict[str, Any]] | Mapping[Any, dict[str, Any]],
     action: str = AuditAction.UPDATE,
 ) -> list[AuditEvent]:
@@ -324,13 +340,13 @@ def audit_bulk_update(
 
 
 def audit_bulk_delete(
-    *, membership, objs: Sequence[Any], action: str = AuditAction.DELETE
+    *, membership: Membership | None, objs: Sequence[models.Model], action: str = AuditAction.DELETE
 ) -> list[AuditEvent]:
     """One delete event per object of a bulk delete (call before deleting)."""
     return _append([_delete_event(membership, obj, action) for obj in objs])
 
 
-def audit_chain_verify(*, tenant=None, system: bool = False) -> VerifyResult:
+def audit_chain_verify(*, tenant: Tenant | int | None = None, system: bool = False) -> VerifyResult:
     """Check the stored chains: *tenant*'s, the system chain (``system=True``), or all."""
     from opsbase.apps.tenants.models import Tenant
 
