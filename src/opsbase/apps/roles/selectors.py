@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Count, QuerySet
@@ -12,10 +12,13 @@ from opsbase.core.exceptions import NotFound
 from .models import Role
 from .policy import policy
 
+if TYPE_CHECKING:
+    from opsbase.apps.tenants.models import Membership
+
 MANAGE_ROLES = "roles.manage_roles"
 
 
-def role_list(*, membership) -> QuerySet[Role]:
+def role_list(*, membership: Membership) -> QuerySet[Role]:
     """Roles the membership may manage, each with ``member_count`` (empty without the right)."""
     queryset = Role.objects.for_tenant(membership.tenant_id).annotate(
         member_count=Count("memberships", distinct=True)
@@ -23,17 +26,17 @@ def role_list(*, membership) -> QuerySet[Role]:
     return policy.scope(membership, MANAGE_ROLES, queryset).order_by("-is_builtin", "name")
 
 
-def role_options(*, membership) -> QuerySet[Role]:
+def role_options(*, membership: Membership) -> QuerySet[Role]:
     """Every role of the membership's tenant, for choosing a member's or invitee's role."""
     return Role.objects.for_tenant(membership.tenant_id).order_by("-is_builtin", "name")
 
 
-def role_builtin(*, membership, kind: str) -> Role | None:
+def role_builtin(*, membership: Membership, kind: str) -> Role | None:
     """The built-in role of *kind* in the membership's tenant."""
     return Role.objects.for_tenant(membership.tenant_id).filter(kind=kind, is_builtin=True).first()
 
 
-def role_get_for(*, membership, pk) -> Role:
+def role_get_for(*, membership: Membership, pk: int | str) -> Role:
     """The role *pk* of the membership's tenant; ``NotFound`` for any other tenant's."""
     role = (
         Role.objects.for_tenant(membership.tenant_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,8 @@ from .policy import policy
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
+    from opsbase.apps.tenants.models import Membership, Tenant
+
 MANAGE_ROLES = "roles.manage_roles"
 
 BUILTIN_ROLES = (
@@ -46,7 +48,7 @@ class BuiltinSync:
     changed: tuple[str, ...] = ()
 
 
-def validated(obj, *, exclude: list[str] | None = None) -> None:
+def validated(obj: models.Model, *, exclude: list[str] | None = None) -> None:
     """``obj.full_clean()`` with Django's error turned into OpsBase's (field -> messages)."""
     try:
         obj.full_clean(exclude=exclude)
@@ -101,7 +103,7 @@ def _name_checked(tenant_id: int, name: str, *, exclude_pk: int | None = None) -
 
 
 @transaction.atomic
-def roles_sync_builtin(*, tenant, reset: bool = False) -> dict[str, BuiltinSync]:
+def roles_sync_builtin(*, tenant: Tenant, reset: bool = False) -> dict[str, BuiltinSync]:
     """Create missing built-in roles of *tenant* and repair existing ones (idempotent).
 
     Name, kind and the built-in flag are always restored, and Admin always holds every
@@ -147,7 +149,7 @@ def roles_sync_builtin(*, tenant, reset: bool = False) -> dict[str, BuiltinSync]
     return result
 
 
-def roles_ensure_defaults(*, tenant, reset: bool = False) -> dict[str, Role]:
+def roles_ensure_defaults(*, tenant: Tenant, reset: bool = False) -> dict[str, Role]:
     """Create or refresh the built-in Admin, Manager and User roles of *tenant* (idempotent)."""
     return {kind: s.role for kind, s in roles_sync_builtin(tenant=tenant, reset=reset).items()}
 
@@ -157,7 +159,7 @@ def roles_ensure_defaults(*, tenant, reset: bool = False) -> dict[str, Role]:
 
 @transaction.atomic
 def role_create(
-    *, membership, name: str, permissions: Iterable[str] = (), description: str = ""
+    *, membership: Membership, name: str, permissions: Iterable[str] = (), description: str = ""
 ) -> Role:
     """A new custom role of the membership's tenant holding *permissions* (known codenames)."""
     policy.require(membership, MANAGE_ROLES)
@@ -179,7 +181,7 @@ def role_create(
 @transaction.atomic
 def role_update(
     *,
-    membership,
+    membership: Membership,
     role: Role,
     name: str | None = None,
     description: str | None = None,
@@ -212,7 +214,7 @@ def role_update(
 
 
 @transaction.atomic
-def role_delete(*, membership, role: Role) -> None:
+def role_delete(*, membership: Membership, role: Role) -> None:
     """Delete a custom role that no member holds and no open invitation offers."""
     from opsbase.apps.tenants.models import Invitation, Membership
 
@@ -253,7 +255,7 @@ def role_delete(*, membership, role: Role) -> None:
 
 
 @transaction.atomic
-def role_create_from_template(*, membership, slug: str, name: str = "") -> Role:
+def role_create_from_template(*, membership: Membership, slug: str, name: str = "") -> Role:
     """A custom role made from the role template *slug* (its installed codenames only)."""
     policy.require(membership, MANAGE_ROLES)
     template = next((t for t in policy.templates() if t["slug"] == slug), None)
