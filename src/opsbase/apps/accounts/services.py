@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -10,6 +12,9 @@ from opsbase.apps.audit.services import audit_event, audit_update, snapshot
 from opsbase.core.exceptions import ValidationError
 
 from .models import User
+
+if TYPE_CHECKING:
+    from opsbase.apps.tenants.models import Membership
 
 
 def _fields_error(exc: DjangoValidationError) -> ValidationError:
@@ -42,7 +47,9 @@ def user_create(*, email: str, password: str, first_name: str = "", last_name: s
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, first_name: str, last_name: str, membership=None) -> User:
+def user_update_profile(
+    *, user: User, first_name: str, last_name: str, membership: Membership | None = None
+) -> User:
     """*user*'s names changed and audited (in *membership*'s tenant when one is active)."""
     before = snapshot(user)
     old = {"first_name": user.first_name, "last_name": user.last_name}
