@@ -35,9 +35,11 @@ from .selectors import (
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
+    from opsbase.apps.accounts.models import User
+
 
 @transaction.atomic
-def tenant_create(*, name: str, owner, slug: str = "") -> tuple[Tenant, Membership]:
+def tenant_create(*, name: str, owner: User, slug: str = "") -> tuple[Tenant, Membership]:
     """A new organization with its built-in roles, and *owner* as its first Admin.
 
     Without an explicit *slug*, one is derived from the name and made unique ("acme-2"), so
@@ -68,7 +70,7 @@ def _free_slug(name: str) -> str:
 # -- members -------------------------------------------------------------------------------------
 
 
-def _locked_target(membership, target: Membership) -> Membership:
+def _locked_target(membership: Membership, target: Membership) -> Membership:
     """*target* re-read under the tenant's lock, after the policy check."""
     policy.require(membership, MANAGE_MEMBERS, target)
     # One lock on the tenant row serialises every change that could remove its last Admin.
@@ -80,7 +82,7 @@ def _locked_target(membership, target: Membership) -> Membership:
     )
 
 
-def _refuse_losing_last_admin(target: Membership, message) -> None:
+def _refuse_losing_last_admin(target: Membership, message: _StrOrPromise) -> None:
     if not (target.is_active and target.role.kind == RoleKind.ADMIN):
         return
     others = (
@@ -93,7 +95,9 @@ def _refuse_losing_last_admin(target: Membership, message) -> None:
         raise ValidationError(message)
 
 
-def _refuse_touching_admins_unless_admin(membership, target: Membership, role=None) -> None:
+def _refuse_touching_admins_unless_admin(
+    membership: Membership, target: Membership, role: Role | None = None
+) -> None:
     """Only an Admin may grant the Admin role or change an Admin's membership."""
     if membership.role.kind == RoleKind.ADMIN:
         return
@@ -103,7 +107,7 @@ def _refuse_touching_admins_unless_admin(membership, target: Membership, role=No
 
 @transaction.atomic
 def membership_add(
-    *, membership, user, role: Role | None = None, role_kind: str | None = None
+    *, membership: Membership, user: User, role: Role | None = None, role_kind: str | None = None
 ) -> Membership:
     """Make an existing *user* a member directly (no invitation), with *role* or the built-in
     role of *role_kind*."""
@@ -131,7 +135,7 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_change_role(*, membership, target: Membership, role: Role) -> Membership:
+def membership_change_role(*, membership: Membership, target: Membership, role: Role) -> Membership:
     """Give *target* another role of the same tenant; the tenant always keeps an active Admin."""
     target = _locked_target(membership, target)
     if role.tenant_id != target.tenant_id:
@@ -158,7 +162,7 @@ def membership_change_role(*, membership, target: Membership, role: Role) -> Mem
 
 
 @transaction.atomic
-def membership_deactivate(*, membership, target: Membership) -> Membership:
+def membership_deactivate(*, membership: Membership, target: Membership) -> Membership:
     """Suspend *target*'s access to the tenant (not one's own, never the last active Admin)."""
     target = _locked_target(membership, target)
     if target.pk == membership.pk:
@@ -182,7 +186,7 @@ def membership_deactivate(*, membership, target: Membership) -> Membership:
 
 
 @transaction.atomic
-def membership_reactivate(*, membership, target: Membership) -> Membership:
+def membership_reactivate(*, membership: Membership, target: Membership) -> Membership:
     """Give a deactivated member their access back, with the role they had."""
     target = _locked_target(membership, target)
     _refuse_touching_admins_unless_admin(membership, target)
@@ -198,7 +202,7 @@ def membership_reactivate(*, membership, target: Membership) -> Membership:
 # -- invitations ---------------------------------------------------------------------------------
 
 
-def _invitation_send(*, invitation: Invitation, link: str, inviter) -> None:
+def _invitation_send(*, invitation: Invitation, link: str, inviter: User) -> None:
     context = {
         "invitation": invitation,
         "tenant": invitation.tenant,
@@ -213,7 +217,9 @@ def _invitation_send(*, invitation: Invitation, link: str, inviter) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, membership, email: str, role: Role, site_url: str) -> Invitation:
+def invitation_create(
+    *, membership: Membership, email: str, role: Role, site_url: str
+) -> Invitation:
     """A single-use invitation e-mailed to *email*; only the token's SHA-256 is stored.
 
     *site_url* is the absolute root of the site (``request.build_absolute_uri("/")``); the
@@ -273,7 +279,7 @@ def invitation_create(*, membership, email: str, role: Role, site_url: str) -> I
 
 
 @transaction.atomic
-def invitation_revoke(*, membership, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, membership: Membership, invitation: Invitation) -> Invitation:
     """Close an open invitation so that its link no longer works."""
     policy.require(membership, MANAGE_INVITATIONS, invitation)
     invitation = (
@@ -293,7 +299,7 @@ def invitation_revoke(*, membership, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, user) -> Membership:
+def invitation_accept(*, token: str, user: User) -> Membership:
     """Make *user* a member with the invited role; each link works once, before it expires."""
     locked = (
         Invitation.objects.unscoped()
