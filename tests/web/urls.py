@@ -38,6 +38,12 @@ def with_messages(request):
     return render(request, "opsbase/base.html")
 
 
+def flash(request):
+    """A message for the next page (as a form's success does), then that page."""
+    messages.success(request, "Saved the pump.")
+    return redirect(request.GET.get("next", "/"))
+
+
 def login_as(request, pk):
     """Sign the browser in as user *pk* (test URLconf only: the browser cannot type forms)."""
     from django.contrib.auth import get_user_model, login
@@ -59,6 +65,7 @@ urlpatterns = [
     path("t/404/", raise_404),
     path("t/500/", raise_500),
     path("t/messages/", with_messages),
+    path("t/flash/", flash),
     path("t/login-as/<int:pk>/", login_as),
     path("t/items/", page, name="webtest_items"),
     path("t/items/<int:pk>/", page, name="webtest_item"),

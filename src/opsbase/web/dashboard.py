@@ -10,7 +10,10 @@ A card shows a few counts with links, for memberships whose role grants its code
     ))
 
 ``counts(membership)`` returns ``[(label, number, url or None), ...]``; apps cache it (the
-tasks app keeps it per tenant version in Redis, so it costs no query until a write).
+tasks app keeps it per tenant version in Redis, so it costs no query until a write). A card
+whose counts change only with its tenant's version (``opsbase.core.cache.tenant_version_bump``
+on every write they depend on) says ``versioned=True``; a dashboard whose cards all do is kept
+whole in the cache (``opsbase.web.page_cache``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class CountsCard:
     icon: str = "circle"
     codename: str | None = None
     order: int = 100
+    versioned: bool = False
 
 
 _cards: dict[str, CountsCard] = {}
@@ -45,14 +49,22 @@ def unregister(key: str) -> None:
     _cards.pop(key, None)
 
 
+def _shown(membership) -> list[CountsCard]:
+    ordered = sorted(_cards.values(), key=lambda c: (c.order, c.key))
+    return [c for c in ordered if not c.codename or membership.role.grants(c.codename)]
+
+
+def cards_versioned(membership) -> bool:
+    """True when every card *membership* sees changes only with its tenant's version."""
+    return all(card.versioned for card in _shown(membership))
+
+
 def cards_for(membership) -> list[dict]:
     """The cards *membership* may see, in order, with their counts."""
     if membership is None:
         return []
     shown = []
-    for card in sorted(_cards.values(), key=lambda c: (c.order, c.key)):
-        if card.codename and not membership.role.grants(card.codename):
-            continue
+    for card in _shown(membership):
         counts = [
             {"label": label, "value": value, "url": url}
             for label, value, url in card.counts(membership)

@@ -11,10 +11,12 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework.exceptions import APIException, NotFound, ParseError
 
 from opsbase.conf import setting
+from opsbase.core.cache import versioned_key
 
 from . import dashboard
 from .context_processors import nav_sections
 from .decorators import membership_required
+from .page_cache import cached_page, page_shell_parts
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +29,20 @@ _BARE_500 = (
 
 @membership_required
 def home(request):
-    """The dashboard of the active membership: its organization, role and modules."""
+    """The dashboard of the active membership: its organization, role and modules; kept whole
+    in the cache per tenant version and shell when all its cards allow it."""
+    membership = request.membership
+    shell = page_shell_parts(request)
+    key = None
+    if shell is not None and dashboard.cards_versioned(membership):
+        key = versioned_key("page:home", membership.tenant_id, *shell)
+    return cached_page(request, key, "opsbase/home.html", lambda: _home_context(request))
+
+
+def _home_context(request) -> dict:
     entries = [e for s in nav_sections(request) for e in s["entries"]]
     quick_links = [e for e in entries if e["item"].url_name != "web:home"]
-    cards = dashboard.cards_for(request.membership)
-    return render(request, "opsbase/home.html", {"quick_links": quick_links, "cards": cards})
+    return {"quick_links": quick_links, "cards": dashboard.cards_for(request.membership)}
 
 
 def _error_context() -> dict:

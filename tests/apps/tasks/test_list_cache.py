@@ -94,15 +94,23 @@ def test_a_cached_answer_equals_the_computed_one(list_cache, settings, admin, us
 def test_the_page_served_from_the_cache_carries_this_requests_csrf_token(
     list_cache, admin, make_task
 ):
+    """Two sessions of one member share the cached page, each with its own working token."""
     make_task(admin, title="Check the pumps")
-    client = session_client(admin)
-    client.get(PAGE)
-    cached = client.get(PAGE)
+    first, second = session_client(admin), session_client(admin)
+    first.get(PAGE)  # cached
+    second.handler.enforce_csrf_checks = True
+
+    cached = second.get(PAGE)
 
     html = cached.content.decode()
-    assert "placeholder" not in html
-    token = cached.context["csrf_token"]
-    assert f'name="csrfmiddlewaretoken" value="{token}"' in html
+    assert "placeholder" not in html and "Check the pumps" in html
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    assert len(tokens) == 1
+    assert tokens != set(re.findall(r'value="([^"]+)"', first.get(PAGE).content.decode()))
+    switched = second.post(
+        "/org/switch/", {"tenant": admin.tenant_id, "csrfmiddlewaretoken": tokens.pop()}
+    )
+    assert switched.status_code == 302  # 403 had the token been another session's
 
 
 def _everyone(world):
@@ -123,11 +131,16 @@ def test_no_member_is_ever_answered_with_another_members_cached_list(
 
     def read(member):
         every = pages[member.pk].get(PAGE)
+        mine = pages[member.pk].get("/tasks/")
         return (
             api[member.pk].get(API).content,
-            _titles_on(pages[member.pk].get("/tasks/")),
+            _titles_on(mine),
             every.status_code,
             _titles_on(every),
+            # The whole pages too (shell included), but for the per-request CSRF token.
+            _without_token(mine),
+            _without_token(every),
+            _without_token(pages[member.pk].get("/")),
         )
 
     settings.OPSBASE_LIST_CACHE = False
@@ -136,6 +149,11 @@ def test_no_member_is_ever_answered_with_another_members_cached_list(
     for first, then in itertools.permutations(members, 2):
         read(first)
         assert read(then) == expected[then.pk], f"{then} after {first}"
+
+
+def _without_token(response) -> str:
+    html = response.content.decode()
+    return re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"', r"\1TOKEN", html)
 
 
 def _titles_on(response) -> list[str]:

@@ -22,6 +22,7 @@ class TasksConfig(AppConfig):
                 codename="tasks.view_task",
                 counts=caching.task_dashboard_counts,
                 order=10,
+                versioned=True,
             )
         )
 

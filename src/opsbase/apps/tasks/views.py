@@ -7,7 +7,6 @@ import csv
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,6 +19,7 @@ from opsbase.apps.roles.policy import policy
 from opsbase.conf import setting
 from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.web.decorators import membership_required, permission_required
+from opsbase.web.page_cache import CSRF_PLACEHOLDER, page_cached, page_render, page_shell_parts
 
 from .caching import task_list_cache_key, task_list_cached, task_list_store
 from .constants import ADD, CHANGE, DELETE, VIEW, VIEW_ALL
@@ -94,32 +94,33 @@ def _filtered(request, *, mine: bool):
     return filterset, task_order(filterset.qs, [_sort(request)])
 
 
-# Stands for the request's CSRF token in a cached list (the token is masked anew per request).
-CSRF_PLACEHOLDER = "opsbase-csrf-token-placeholder-5c1e8d27a9b4"
-
-
 def _list_page(request, *, mine: bool):
-    """The list page. Its content (filters, rows, pager) is rendered once per tenant version,
-    member, permissions and query, and kept in the cache; the shell around it is per request."""
+    """The list page, kept whole in the cache per tenant version, member, permissions, query
+    and shell (``opsbase.web.page_cache``). Its content (filters, rows, pager) is also kept on
+    its own, for the requests whose page is rendered in full (messages to show)."""
     if request.GET.get("format") == "csv":
         return _csv_response(request, mine=mine)
     membership = request.membership
-    key = task_list_cache_key(
-        "page",
-        membership,
-        request.GET,
-        mine,
-        membership.pk,
-        sorted(policy.allowed_codenames(membership)),
+    scope = (mine, membership.pk, sorted(policy.allowed_codenames(membership)))
+    shell = page_shell_parts(request)
+    page_key = (
+        None
+        if shell is None
+        else task_list_cache_key("page", membership, request.GET, *scope, *shell)
     )
+    cached = page_cached(request, page_key)
+    if cached is not None:
+        return cached
+    key = task_list_cache_key("content", membership, request.GET, *scope)
     content = task_list_cached(key)
     if content is None:
         context = {**_list_context(request, mine=mine), "csrf_token": CSRF_PLACEHOLDER}
         content = render_to_string("tasks/_task_list_content.html", context, request)
         task_list_store(key, content)
-    content = mark_safe(content.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
     heading = _("My tasks") if mine else _("All tasks")
-    return render(request, "tasks/task_list.html", {"heading": heading, "content": content})
+    # The content keeps its CSRF placeholder: page_render puts this request's token in.
+    context = {"heading": heading, "content": mark_safe(content)}  # noqa: S308
+    return page_render(request, page_key, "tasks/task_list.html", context)
 
 
 def _list_context(request, *, mine: bool) -> dict:

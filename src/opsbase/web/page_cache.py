@@ -1,0 +1,103 @@
+"""Whole pages kept in the cache: the page's own data and the shell around it, rendered once.
+
+A page is cached under a key made of what it shows: the page's data (its tenant's version,
+``opsbase.core.cache``, plus what the page adds: the query, the caller's scope) and the
+shell's (``page_shell_parts``: the user, the active membership and the user's other
+memberships, all under the *auth version* that every user, membership, role, tenant or token
+write replaces; the path, language, time zone and date). So a write is seen on the very next
+request, and no user, member, role or tenant is ever answered with another's page.
+
+What is per request is never cached: the CSRF token (rendered as a placeholder and put in
+per request) and flash messages (a request with messages pending renders its page in full
+and stores nothing). Pages are cached when ``OPSBASE_LIST_CACHE`` is on, for
+``OPSBASE_LIST_CACHE_TIMEOUT`` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.utils import timezone, translation
+
+import opsbase
+from opsbase.conf import setting
+from opsbase.core.cache import cache_get, cache_set, global_version
+
+logger = logging.getLogger(__name__)
+
+# Stands for the request's CSRF token in a cached page (the token is masked anew per request).
+CSRF_PLACEHOLDER = "opsbase-csrf-token-placeholder-5c1e8d27a9b4"
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode("ascii")
+CONTENT_TYPE = "text/html; charset=utf-8"
+
+
+def page_cache_enabled() -> bool:
+    return bool(setting("LIST_CACHE"))
+
+
+def messages_pending(request) -> bool:
+    """True when the request has flash messages to show (counted, not consumed)."""
+    try:
+        return len(get_messages(request)) > 0
+    except Exception:  # no message storage on this request: nothing to show
+        return False
+
+
+def page_shell_parts(request) -> tuple | None:
+    """What the shell of *request*'s page shows besides the page's own data, as key parts;
+    None when the page must be rendered in full (caching off, messages pending, no active
+    membership, or the cache unreachable)."""
+    membership = getattr(request, "membership", None)
+    if not page_cache_enabled() or membership is None or messages_pending(request):
+        return None
+    try:
+        auth = global_version("auth")
+    except Exception:
+        logger.warning("cache unavailable, rendering the page", exc_info=True)
+        return None
+    return (
+        "shell",
+        opsbase.__version__,
+        auth,
+        request.user.pk,
+        membership.pk,
+        request.get_full_path(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+    )
+
+
+def _with_token(request, body: bytes) -> bytes:
+    return body.replace(_PLACEHOLDER, get_token(request).encode("ascii"))
+
+
+def page_cached(request, key: str | None) -> HttpResponse | None:
+    """The page cached under *key*, with this request's CSRF token; None on a miss."""
+    body = cache_get(key) if key is not None else None
+    if body is None:
+        return None
+    return HttpResponse(_with_token(request, body), content_type=CONTENT_TYPE)
+
+
+def page_render(request, key: str | None, template: str, context: dict) -> HttpResponse:
+    """*template* rendered for *request*; kept under *key* (when given) with the CSRF token
+    left as a placeholder, which this response then carries as its own token."""
+    response = render(request, template, {**context, "csrf_token": CSRF_PLACEHOLDER})
+    body = response.content
+    if key is not None and response.status_code == 200:
+        cache_set(key, body, setting("LIST_CACHE_TIMEOUT"))
+    response.content = _with_token(request, body)
+    return response
+
+
+def cached_page(
+    request, key: str | None, template: str, context: Callable[[], dict]
+) -> HttpResponse:
+    """The page of *key* from the cache, else *template* rendered with ``context()`` and kept."""
+    return page_cached(request, key) or page_render(request, key, template, context())
