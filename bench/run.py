@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import socket
@@ -205,6 +206,15 @@ def prepare(args, scale, log):
     return endpoints, raw, cookie, tenant_tasks, total_tasks
 
 
+# The two references every figure is divided by (bench/views.py), not OpsBase endpoints.
+BASELINES = ("hello", "baseline")
+
+
+def short_label(ep: Endpoint) -> str:
+    """*ep*'s label up to its details: "task create (API)" -> "task create"."""
+    return re.split(r",| \(", ep.label, maxsplit=1)[0]
+
+
 def build_endpoints(task_ids: list[int]) -> list[Endpoint]:
     from django.urls import reverse
 
@@ -389,7 +399,11 @@ def render(endpoints, *, variants=(), args, seconds, scale, tenant_tasks, total_
         )
     api = by["api_list"].result["rps"]
     page = by["page"].result["rps"]
-    worst_p99 = max(ep.result["p99_ms"] for ep in endpoints)
+    # The baselines are references, not OpsBase's endpoints: the target is about the latter.
+    worst = max(
+        (ep for ep in endpoints if ep.key not in BASELINES), key=lambda ep: ep.result["p99_ms"]
+    )
+    worst_p99 = worst.result["p99_ms"]
     all_errors = sum(ep.result["socket_errors"] + ep.result["http_errors"] for ep in endpoints)
     targets = [
         ("Task list API ≥ 3× plain DRF", f"{api / baseline:.2f}×", api >= 3 * baseline),
@@ -400,7 +414,11 @@ def render(endpoints, *, variants=(), args, seconds, scale, tenant_tasks, total_
             (by["api_list"].queries_uncached or 0) <= 3,
         ),
         ("Task list page ≥ 20% of hello-world", f"{page / hello:.1%}", page >= 0.20 * hello),
-        ("p99 < 250 ms on every endpoint", f"{worst_p99:.0f} ms", worst_p99 < 250),
+        (
+            "p99 < 250 ms on every endpoint",
+            f"{worst_p99:,.0f} ms ({short_label(worst)})",
+            worst_p99 < 250,
+        ),
         ("zero errors", str(all_errors), all_errors == 0),
     ]
     lines = [
