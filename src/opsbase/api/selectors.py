@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -14,14 +16,18 @@ from .keys import key_hash
 from .models import ApiToken, ApiTokenStatus
 from .rules import MANAGE_TOKENS
 
+if TYPE_CHECKING:
+    from opsbase.apps.accounts.models import User
+    from opsbase.apps.tenants.models import Membership
 
-def api_token_list(*, membership) -> QuerySet[ApiToken]:
+
+def api_token_list(*, membership: Membership) -> QuerySet[ApiToken]:
     """Tokens of the tenant that *membership* may manage (its own; every one for an Admin)."""
     queryset = ApiToken.objects.for_tenant(membership.tenant_id).select_related("membership__user")
     return policy.scope(membership, MANAGE_TOKENS, queryset)
 
 
-def api_token_list_own(*, membership) -> QuerySet[ApiToken]:
+def api_token_list_own(*, membership: Membership) -> QuerySet[ApiToken]:
     """The tokens of *membership* itself, newest first."""
     return ApiToken.objects.for_tenant(membership.tenant_id).filter(membership=membership)
 
@@ -40,7 +46,7 @@ def api_token_filter_status(queryset: QuerySet[ApiToken], status: str) -> QueryS
     return queryset
 
 
-def api_token_get_for(*, membership, pk) -> ApiToken:
+def api_token_get_for(*, membership: Membership, pk: int | str) -> ApiToken:
     """The token *pk* of the acting membership's tenant; ``NotFound`` for any other."""
     found = (
         ApiToken.objects.for_tenant(membership.tenant_id)
@@ -62,7 +68,8 @@ def api_token_get_by_key(*, raw: str) -> ApiToken | None:
     if not raw:
         return None
     hashed = key_hash(raw)
-    cached = token_cached(hashed)
+    # The cache holds what token_store() put there: ApiToken rows.
+    cached: ApiToken | None = token_cached(hashed)
     if cached is not None:
         return cached
     # Deliberately across tenants: the token is what tells which tenant the caller acts in.
@@ -77,7 +84,7 @@ def api_token_get_by_key(*, raw: str) -> ApiToken | None:
     return token
 
 
-def api_membership_for_sign_in(*, user, tenant_slug: str):
+def api_membership_for_sign_in(*, user: User, tenant_slug: str) -> Membership | None:
     """*user*'s active membership of the active tenant *tenant_slug*, or None."""
     return (
         membership_list_for_user(user=user).filter(tenant__slug=(tenant_slug or "").strip()).first()

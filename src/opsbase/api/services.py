@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -17,6 +18,9 @@ from opsbase.core.exceptions import ValidationError
 from .keys import key_generate, key_hash, key_prefix
 from .models import ApiToken
 from .rules import MANAGE_TOKENS
+
+if TYPE_CHECKING:
+    from opsbase.apps.tenants.models import Membership
 
 # last_used_at is refreshed at most this often, so a busy client does not cost a write
 # per request.
@@ -41,7 +45,7 @@ def _validated(token: ApiToken) -> None:
 
 @transaction.atomic
 def api_token_create(
-    *, membership, name: str, expires_at: dt.datetime | None = None
+    *, membership: Membership, name: str, expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
     """A new token acting as *membership*, and its raw form (shown once, never stored)."""
     policy.require(membership, MANAGE_TOKENS)
@@ -76,7 +80,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, membership, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, membership: Membership, token: ApiToken) -> ApiToken:
     """*token* stops authenticating at once (its owner's, or any of the tenant's for an Admin)."""
     policy.require(membership, MANAGE_TOKENS, token)
     if token.revoked_at is not None:
