@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import secrets
+from collections.abc import Iterable
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import transaction
 
-from .context import current_tenant_id
+from .context import bind, current_tenant_id
 from .exceptions import TenantScopeRequired
 
 
@@ -53,17 +56,56 @@ def _new_version() -> str:
     return secrets.token_hex(8)
 
 
-def tenant_version(tenant) -> str:
-    """The current version of *tenant*'s data (a Tenant or its id), made on first use."""
-    key = tenant_cache_key(VERSION_KEY, tenant)
+# Versions read during one request: each from the cache once (those the request will need,
+# named up front, in one round trip). A write in the request replaces what it bumps, so the
+# writer's own later reads are fresh; another process's write during the request is seen by
+# the next one, as if it had come just after.
+_versions_var: ContextVar[dict[str, str] | None] = ContextVar("opsbase_versions", default=None)
+
+
+def versions_snapshot() -> contextlib.AbstractContextManager[None]:
+    """Within the block, every version is read from the cache at most once."""
+    return bind(_versions_var, {})
+
+
+def versions_prefetch(*, tenants: Iterable[object] = (), names: Iterable[str] = ()) -> None:
+    """Read the versions of *tenants* and *names* in one round trip into the block's snapshot
+    (no-op outside ``versions_snapshot``; a cache that is down is left to the readers)."""
+    seen = _versions_var.get()
+    if seen is None:
+        return
+    keys = [tenant_cache_key(VERSION_KEY, t) for t in tenants]
+    keys += [_global_key(name) for name in names]
+    try:
+        found = cache.get_many([k for k in keys if k not in seen])
+    except Exception:
+        logger.warning("cache unavailable, versions not prefetched", exc_info=True)
+        return
+    seen.update((key, str(value)) for key, value in found.items())
+
+
+def _version(key: str) -> str:
+    seen = _versions_var.get()
+    if seen is not None and key in seen:
+        return seen[key]
     version = cache.get(key)
     if version is None:
         cache.add(key, _new_version(), timeout=None)
         version = cache.get(key)
+    if seen is not None:
+        seen[key] = str(version)
     return str(version)
 
 
+def tenant_version(tenant) -> str:
+    """The current version of *tenant*'s data (a Tenant or its id), made on first use."""
+    return _version(tenant_cache_key(VERSION_KEY, tenant))
+
+
 def _bump(key: str) -> None:
+    seen = _versions_var.get()
+    if seen is not None:
+        seen.pop(key, None)
     try:
         cache.set(key, _new_version(), timeout=None)
     except Exception:
@@ -116,18 +158,17 @@ def cache_set(key: str, value, timeout: int | None) -> None:
 # -- cache-wide versions: the same, for data that is not one tenant's (who may sign in) ------
 
 
+def _global_key(name: str) -> str:
+    return f"opsbase:{name}:version"
+
+
 def global_version(name: str) -> str:
     """The current version of *name* (e.g. ``auth``), made on first use."""
-    key = f"opsbase:{name}:version"
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, _new_version(), timeout=None)
-        version = cache.get(key)
-    return str(version)
+    return _version(_global_key(name))
 
 
 def global_version_bump(name: str) -> None:
     """Make everything cached under *name*'s version unreachable, now and after the commit."""
-    key = f"opsbase:{name}:version"
+    key = _global_key(name)
     _bump(key)
     transaction.on_commit(lambda: _bump(key))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from opsbase.core.cache import versions_prefetch, versions_snapshot
 from opsbase.core.context import tenant_id_var
 
 from .selectors import SESSION_KEY, membership_active_for_user, membership_list_for_user_cached
@@ -20,14 +21,21 @@ class ActiveMembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The cache versions the request reads (auth, its tenant's) come in one round trip.
+        with versions_snapshot():
+            return self._call(request)
+
+    def _call(self, request):
         request.membership = None
         request.tenant = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            tenant_id = request.session.get(SESSION_KEY)
+            versions_prefetch(tenants=[tenant_id] if tenant_id else [], names=["auth"])
             memberships = membership_list_for_user_cached(user=user)
             request.tenant_memberships = memberships
             membership = membership_active_for_user(
-                user=user, tenant_id=request.session.get(SESSION_KEY), memberships=memberships
+                user=user, tenant_id=tenant_id, memberships=memberships
             )
             if membership is not None:
                 request.membership = membership

@@ -1,0 +1,71 @@
+"""Versions read once per request (``versions_snapshot``), in one round trip when prefetched;
+a write in the request is still seen by the request's next read."""
+
+import pytest
+from django.core.cache import cache
+
+from opsbase.core.cache import (
+    global_version,
+    global_version_bump,
+    tenant_cache_key,
+    tenant_version,
+    tenant_version_bump,
+    versions_prefetch,
+    versions_snapshot,
+)
+
+KEY = tenant_cache_key("version", 7)
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_inside_a_snapshot_a_version_is_read_once():
+    with versions_snapshot():
+        first = tenant_version(7)
+        cache.set(KEY, "changed-elsewhere")  # another process's write, mid-request
+        assert tenant_version(7) == first
+    assert tenant_version(7) == "changed-elsewhere"  # the next request sees it
+
+
+def test_outside_a_snapshot_every_read_asks_the_cache():
+    first = tenant_version(7)
+    cache.set(KEY, "changed-elsewhere")
+    assert tenant_version(7) == "changed-elsewhere" != first
+
+
+@pytest.mark.django_db
+def test_a_write_in_the_block_is_seen_by_the_blocks_next_read():
+    with versions_snapshot():
+        before, auth = tenant_version(7), global_version("auth")
+        tenant_version_bump(7)
+        global_version_bump("auth")
+        assert tenant_version(7) == cache.get(KEY) != before
+        assert global_version("auth") != auth
+
+
+def test_prefetched_versions_are_not_read_again():
+    cache.set(KEY, "v1")
+    cache.set("opsbase:auth:version", "a1")
+    with versions_snapshot():
+        versions_prefetch(tenants=[7], names=["auth"])
+        cache.set(KEY, "v2")
+        cache.set("opsbase:auth:version", "a2")
+        assert (tenant_version(7), global_version("auth")) == ("v1", "a1")
+
+
+def test_a_version_missing_from_the_prefetch_is_made_on_first_read():
+    with versions_snapshot():
+        versions_prefetch(tenants=[7], names=["auth"])
+        made = tenant_version(7)
+        assert made == cache.get(KEY)
+
+
+def test_prefetch_outside_a_snapshot_does_nothing():
+    versions_prefetch(tenants=[7])
+    cache.set(KEY, "v2")
+    assert tenant_version(7) == "v2"
