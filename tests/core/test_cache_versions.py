@@ -7,6 +7,8 @@ from django.core.cache import cache
 from opsbase.core.cache import (
     global_version,
     global_version_bump,
+    stamped_get,
+    stamped_set,
     tenant_cache_key,
     tenant_version,
     tenant_version_bump,
@@ -69,3 +71,33 @@ def test_prefetch_outside_a_snapshot_does_nothing():
     versions_prefetch(tenants=[7])
     cache.set(KEY, "v2")
     assert tenant_version(7) == "v2"
+
+
+@pytest.mark.django_db
+def test_a_stamped_entry_is_read_until_its_version_changes():
+    value, version = stamped_get("opsbase:test:entry", "auth")
+    assert value is None
+    stamped_set("opsbase:test:entry", version, ["kept"], 60)
+    assert stamped_get("opsbase:test:entry", "auth") == (["kept"], version)
+
+    global_version_bump("auth")
+
+    assert stamped_get("opsbase:test:entry", "auth")[0] is None
+
+
+def test_a_value_computed_before_a_write_is_stale_at_once():
+    _, version = stamped_get("opsbase:test:entry", "auth")
+    cache.set("opsbase:auth:version", "written-meanwhile")
+    stamped_set("opsbase:test:entry", version, ["stale"], 60)
+
+    assert stamped_get("opsbase:test:entry", "auth")[0] is None
+
+
+def test_a_prefetched_entry_comes_with_the_versions():
+    _, version = stamped_get("opsbase:test:entry", "auth")
+    stamped_set("opsbase:test:entry", version, ["kept"], 60)
+    with versions_snapshot():
+        versions_prefetch(names=["auth"], entries=["opsbase:test:entry"])
+        cache.delete("opsbase:test:entry")
+        assert stamped_get("opsbase:test:entry", "auth")[0] == ["kept"]
+        assert stamped_get("opsbase:test:entry", "auth")[0] is None  # read once

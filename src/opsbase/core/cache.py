@@ -60,40 +60,54 @@ def _new_version() -> str:
 # named up front, in one round trip). A write in the request replaces what it bumps, so the
 # writer's own later reads are fresh; another process's write during the request is seen by
 # the next one, as if it had come just after.
-_versions_var: ContextVar[dict[str, str] | None] = ContextVar("opsbase_versions", default=None)
+
+
+class _Snapshot:
+    def __init__(self) -> None:
+        self.versions: dict[str, str] = {}
+        self.entries: dict[str, object] = {}  # prefetched values, each read once
+
+
+_snapshot_var: ContextVar[_Snapshot | None] = ContextVar("opsbase_versions", default=None)
 
 
 def versions_snapshot() -> contextlib.AbstractContextManager[None]:
     """Within the block, every version is read from the cache at most once."""
-    return bind(_versions_var, {})
+    return bind(_snapshot_var, _Snapshot())
 
 
-def versions_prefetch(*, tenants: Iterable[object] = (), names: Iterable[str] = ()) -> None:
-    """Read the versions of *tenants* and *names* in one round trip into the block's snapshot
-    (no-op outside ``versions_snapshot``; a cache that is down is left to the readers)."""
-    seen = _versions_var.get()
-    if seen is None:
+def versions_prefetch(
+    *, tenants: Iterable[object] = (), names: Iterable[str] = (), entries: Iterable[str] = ()
+) -> None:
+    """Read the versions of *tenants* and *names*, and the ``stamped_get`` *entries*, in one
+    round trip into the block's snapshot (no-op outside ``versions_snapshot``; a cache that
+    is down is left to the readers)."""
+    snapshot = _snapshot_var.get()
+    if snapshot is None:
         return
-    keys = [tenant_cache_key(VERSION_KEY, t) for t in tenants]
-    keys += [_global_key(name) for name in names]
+    versions = [tenant_cache_key(VERSION_KEY, t) for t in tenants]
+    versions += [_global_key(name) for name in names]
+    versions = [k for k in versions if k not in snapshot.versions]
+    entries = list(entries)
     try:
-        found = cache.get_many([k for k in keys if k not in seen])
+        found = cache.get_many([*versions, *entries])
     except Exception:
         logger.warning("cache unavailable, versions not prefetched", exc_info=True)
         return
-    seen.update((key, str(value)) for key, value in found.items())
+    snapshot.versions.update((key, str(found[key])) for key in versions if key in found)
+    snapshot.entries.update((key, found.get(key)) for key in entries)
 
 
 def _version(key: str) -> str:
-    seen = _versions_var.get()
-    if seen is not None and key in seen:
-        return seen[key]
+    snapshot = _snapshot_var.get()
+    if snapshot is not None and key in snapshot.versions:
+        return snapshot.versions[key]
     version = cache.get(key)
     if version is None:
         cache.add(key, _new_version(), timeout=None)
         version = cache.get(key)
-    if seen is not None:
-        seen[key] = str(version)
+    if snapshot is not None:
+        snapshot.versions[key] = str(version)
     return str(version)
 
 
@@ -103,9 +117,9 @@ def tenant_version(tenant) -> str:
 
 
 def _bump(key: str) -> None:
-    seen = _versions_var.get()
-    if seen is not None:
-        seen.pop(key, None)
+    snapshot = _snapshot_var.get()
+    if snapshot is not None:
+        snapshot.versions.pop(key, None)
     try:
         cache.set(key, _new_version(), timeout=None)
     except Exception:
@@ -172,3 +186,36 @@ def global_version_bump(name: str) -> None:
     key = _global_key(name)
     _bump(key)
     transaction.on_commit(lambda: _bump(key))
+
+
+# -- stamped entries: one per key, valid while a cache-wide version stays the same ----------
+#
+# Where a versioned key would cost a round trip for the version first, the value carries the
+# version it was computed under instead, so the entry and the version can be read together
+# (``versions_prefetch(entries=...)``). An entry of an earlier version is a miss.
+
+
+def stamped_get(key: str, name: str) -> tuple[object | None, str | None]:
+    """(value, version): the value kept under *key* while *name*'s version is the current one
+    (else None), and that version, to store a recomputed value with (None when the cache is
+    unreachable: compute without storing)."""
+    snapshot = _snapshot_var.get()
+    if snapshot is not None and key in snapshot.entries:
+        raw = snapshot.entries.pop(key)
+    else:
+        raw = cache_get(key)
+    try:
+        version = global_version(name)
+    except Exception:
+        logger.warning("cache unavailable, computing the answer", exc_info=True)
+        return None, None
+    if isinstance(raw, tuple) and len(raw) == 2 and raw[0] == version:
+        return raw[1], version
+    return None, version
+
+
+def stamped_set(key: str, version: str | None, value, timeout: int | None) -> None:
+    """Keep *value* under *key* for *version* (the one ``stamped_get`` answered before the
+    value was computed: a write meanwhile makes it stale at once)."""
+    if version is not None:
+        cache_set(key, (version, value), timeout)

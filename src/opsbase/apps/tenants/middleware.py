@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from opsbase.apps.accounts.session_cache import (
+    session_user,
+    session_user_cache_key,
+    session_user_id,
+)
 from opsbase.core.cache import versions_prefetch, versions_snapshot
 from opsbase.core.context import tenant_id_var
 
-from .selectors import SESSION_KEY, membership_active_for_user, membership_list_for_user_cached
+from .selectors import (
+    SESSION_KEY,
+    membership_active_for_user,
+    membership_list_cache_key,
+    membership_list_for_user_cached,
+)
 
 
 class ActiveMembershipMiddleware:
@@ -29,9 +39,10 @@ class ActiveMembershipMiddleware:
         request.membership = None
         request.tenant = None
         user = getattr(request, "user", None)
+        if user is not None and hasattr(request, "session"):
+            user = self._session_user(request)
         if user is not None and user.is_authenticated:
             tenant_id = request.session.get(SESSION_KEY)
-            versions_prefetch(tenants=[tenant_id] if tenant_id else [], names=["auth"])
             memberships = membership_list_for_user_cached(user=user)
             request.tenant_memberships = memberships
             membership = membership_active_for_user(
@@ -45,3 +56,19 @@ class ActiveMembershipMiddleware:
             return self.get_response(request)
         finally:
             tenant_id_var.reset(token)
+
+    @staticmethod
+    def _session_user(request):
+        """The session's user, cached (``accounts.session_cache``); what a session request
+        reads from the cache (the auth and tenant versions, the user and the memberships)
+        comes in one round trip."""
+        user_id = session_user_id(request)
+        if user_id is None:
+            return request.user
+        tenant_id = request.session.get(SESSION_KEY)
+        entries = [membership_list_cache_key(user_id)]
+        if (user_key := session_user_cache_key(user_id)) is not None:
+            entries.append(user_key)
+        versions_prefetch(tenants=[tenant_id] if tenant_id else [], names=["auth"], entries=entries)
+        request.user = user = session_user(request)
+        return user

@@ -28,27 +28,27 @@ def membership_list_for_user(*, user) -> QuerySet[Membership]:
     )
 
 
+def membership_list_cache_key(user_id) -> str:
+    return f"opsbase:auth:memberships:{user_id}"
+
+
 def membership_list_for_user_cached(*, user) -> list[Membership]:
-    """``membership_list_for_user`` as a list, kept in the cache under the auth version (which
-    every change to a user, membership, role, tenant or token replaces:
+    """``membership_list_for_user`` as a list, kept in the cache for the current auth version
+    (which every change to a user, membership, role, tenant or token replaces:
     ``opsbase.api.auth_cache``) for ``OPSBASE_AUTH_CACHE_TIMEOUT`` seconds; read from the
     database when that is 0 or the cache is unreachable."""
     from opsbase.conf import setting
-    from opsbase.core.cache import cache_get, cache_set, global_version
+    from opsbase.core.cache import stamped_get, stamped_set
 
     timeout = setting("AUTH_CACHE_TIMEOUT")
-    key = None
-    if timeout:
-        try:
-            key = f"opsbase:auth:{global_version('auth')}:memberships:{user.pk}"
-        except Exception:  # the cache is down: read the database
-            key = None
-    found = cache_get(key) if key else None
-    if found is None:
+    if not timeout:
+        return list(membership_list_for_user(user=user))
+    key = membership_list_cache_key(user.pk)
+    found, version = stamped_get(key, "auth")
+    if not isinstance(found, list):
         # With tenant and role joined, not the user: no password hash goes to the cache.
         found = list(membership_list_for_user(user=user))
-        if key:
-            cache_set(key, found, timeout)
+        stamped_set(key, version, found, timeout)
     return found
 
 
