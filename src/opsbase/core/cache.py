@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 
 from .context import bind, current_tenant_id
@@ -219,3 +221,29 @@ def stamped_set(key: str, version: str | None, value, timeout: int | None) -> No
     value was computed: a write meanwhile makes it stale at once)."""
     if version is not None:
         cache_set(key, (version, value), timeout)
+
+
+# -- the Redis backend, one client per connection pool ----------------------------------------
+
+
+class ReusedRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one ``redis.Redis`` per pool instead of building one (with its
+    hundred-odd response callbacks) for every cache call; the pool and its connections are
+    Django's as before."""
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_opsbase_clients", {})
+        client = clients.get(index)
+        if client is None:
+            client = clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """``django.core.cache.backends.redis.RedisCache`` with ``ReusedRedisCacheClient``:
+    ``CACHES = {"default": {"BACKEND": "opsbase.core.cache.RedisCache", ...}}``."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedRedisCacheClient
