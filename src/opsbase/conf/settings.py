@@ -331,7 +331,8 @@ def cache_config() -> dict[str, Any]:
     if url is None:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "opsbase"}
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, reusing one client per connection pool (about half a get).
+        "BACKEND": "opsbase.core.cache.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": get_str("CACHE_KEY_PREFIX", "opsbase"),
     }
