@@ -134,3 +134,12 @@ def test_cors_is_off_without_configured_origins(world, settings):
     settings.CORS_ALLOWED_ORIGINS = []
     response = Client().get("/api/schema/?format=json", HTTP_ORIGIN="https://app.example.com")
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_people_an_invitation_may_not_have_yet_are_nullable_in_the_schema(schema):
+    """A pending invitation has no `accepted_by` (and an inviter may be gone): the schema must
+    allow null, as the answers do (schemathesis found a 201 that broke the schema)."""
+    invitation = schema["components"]["schemas"]["Invitation"]["properties"]
+
+    assert invitation["accepted_by"].get("nullable") is True
+    assert invitation["invited_by"].get("nullable") is True

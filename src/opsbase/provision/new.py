@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -101,7 +102,7 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
     elif ask:
         python_spec = ask.ask_python(pythons.discover())
     else:
-        python_spec = "current"
+        python_spec = _default_python(deploying=not options.no_deploy)
 
     if options.database is not None:
         database = checks.validate_database(options.database)
@@ -147,6 +148,29 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
     if django_warning:
         result.warnings.append(django_warning)
     return result, password
+
+
+SYSTEM_PYTHONS = (Path("/usr/bin/python3"), Path("/usr/local/bin/python3"))
+
+
+def _default_python(*, deploying: bool) -> str:
+    """The running Python, unless the app's own user (deploy, as root) could not run it: then
+    the system's Python 3.11+ when there is one (else the running one, which preflight names)."""
+    if not deploying or os.geteuid() != 0:
+        return "current"
+    from .deploy import closed_to_service_user
+
+    if closed_to_service_user(Path(sys.executable)) is None:
+        return "current"
+    for candidate in SYSTEM_PYTHONS:
+        if candidate.exists() and closed_to_service_user(candidate) is None:
+            try:
+                interpreter = pythons.resolve(str(candidate))
+            except InputError:
+                continue
+            if interpreter.supported:
+                return str(candidate)
+    return "current"
 
 
 def _resumed_inputs(dest: Path, options: NewOptions) -> Inputs:

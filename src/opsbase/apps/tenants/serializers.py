@@ -42,8 +42,12 @@ class InvitationSerializer(serializers.ModelSerializer):
     role = _TenantRoleField()
     role_name = serializers.CharField(source="role.name", read_only=True)
     status = serializers.CharField(read_only=True)
-    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
-    accepted_by = serializers.EmailField(source="accepted_by.email", read_only=True, default=None)
+    invited_by = serializers.EmailField(
+        source="invited_by.email", read_only=True, default=None, allow_null=True
+    )
+    accepted_by = serializers.EmailField(
+        source="accepted_by.email", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Invitation
