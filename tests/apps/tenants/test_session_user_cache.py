@@ -3,6 +3,7 @@ middleware: no query once cached, and every sign-out rule of Django's still hold
 next request (password changed, account deactivated, session tampered, secret key rotated)."""
 
 import pickle
+import re
 
 import pytest
 from django.contrib.auth import HASH_SESSION_KEY
@@ -31,7 +32,8 @@ def member(world):
 
 
 def _user_queries(queries) -> list[str]:
-    return [q["sql"] for q in queries if 'FROM "accounts_user"' in q["sql"]]
+    # PostgreSQL and SQLite quote names with "", MariaDB with ``.
+    return [q["sql"] for q in queries if re.search(r"FROM [`\"]?accounts_user[`\"]?", q["sql"])]
 
 
 def test_a_repeated_request_does_not_query_the_user(auth_cache, member):
