@@ -8,6 +8,7 @@ out like Debian's, with its nginx.conf, on free loopback ports), passed with --n
 
 from __future__ import annotations
 
+import grp
 import json
 import os
 import pwd
@@ -96,19 +97,22 @@ def deployed():
         "new": new,
     }
     yield info
-    # Whatever a failed test left: gunicorn, nginx, the user, the files.
-    pid = _pid(Path(f"/run/{name}/gunicorn.pid"))
-    if pid:
-        os.kill(pid, signal.SIGTERM)
-    pid = _pid(nginx_dir / "nginx.pid")
-    if pid:
-        os.kill(pid, signal.SIGQUIT)
-    try:
-        pwd.getpwnam(name)
-        subprocess.run(["userdel", name], check=False, capture_output=True)
-    except KeyError:
-        pass
+    # Whatever a failed test left: gunicorn, nginx, the user and its group, the files.
+    for pid_file, sig in (
+        (Path(f"/run/{name}/gunicorn.pid"), signal.SIGTERM),
+        (nginx_dir / "nginx.pid", signal.SIGQUIT),
+    ):
+        pid = _pid(pid_file)
+        if pid:
+            os.kill(pid, sig)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and _pid(pid_file) == pid:
+                time.sleep(0.2)
+    # userdel refuses while a process of the user lives (workers may outlast the master).
+    subprocess.run(["pkill", "-KILL", "-u", name], check=False, capture_output=True)
     time.sleep(0.5)
+    subprocess.run(["userdel", name], check=False, capture_output=True)
+    subprocess.run(["groupdel", name], check=False, capture_output=True)
     shutil.rmtree(top, ignore_errors=True)
     shutil.rmtree(f"/run/{name}", ignore_errors=True)
 
@@ -327,6 +331,8 @@ def test_destroy_removes_the_site_the_process_and_the_user(deployed):
     assert master is not None and _pid(pid_file) is None
     with pytest.raises(KeyError):
         pwd.getpwnam(name)
+    with pytest.raises(KeyError):
+        grp.getgrnam(name)
     # The project stays, owned by the same account as its code again.
     assert (dest / "manage.py").exists()
     assert (dest / "logs").stat().st_uid == (dest / "manage.py").stat().st_uid

@@ -965,6 +965,15 @@ def destroy(plan: DestroyPlan, *, log: CommandLog, say: Say) -> list[str]:
             note(f"deleted the system user {manifest['user']!r}")
         else:
             note(f"could not delete the user {manifest['user']!r}: {result.tail(3)}")
+        # userdel keeps a group that has other members (nginx's user joined it for uploads).
+        groupdel = serve_process.find_program("groupdel") or "groupdel"
+        if serve_process.run(["getent", "group", manifest["user"]], timeout=30).ok:
+            gone = serve_process.run([groupdel, manifest["user"]], timeout=60)
+            note(
+                f"deleted the group {manifest['user']!r}"
+                if gone.ok
+                else f"could not delete the group {manifest['user']!r}: {gone.tail(3)}"
+            )
     manifest_path(p.dest).unlink(missing_ok=True)
     return done
 
