@@ -3,22 +3,12 @@ next page."""
 
 import re
 
-import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from opsbase.apps.roles.constants import RoleKind
 from opsbase.testing.factories import MembershipFactory
 from opsbase.testing.matrix import session_client
-
-
-@pytest.fixture
-def auth_cache(settings):
-    settings.OPSBASE_AUTH_CACHE_TIMEOUT = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _tenants(client) -> list[str]:

@@ -1,8 +1,6 @@
 """The active membership read from the cached membership list: no query once cached, and a
 membership ended, a role changed or a tenant switched off is seen on the very next request."""
 
-import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,14 +10,6 @@ from opsbase.testing.factories import MembershipFactory
 from opsbase.testing.matrix import session_client
 
 PROFILE = "/accounts/profile/"
-
-
-@pytest.fixture
-def auth_cache(settings):
-    settings.OPSBASE_AUTH_CACHE_TIMEOUT = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _membership_queries(queries) -> list[str]:

@@ -19,14 +19,6 @@ PAGE = "/"
 
 
 @pytest.fixture
-def auth_cache(settings):
-    settings.OPSBASE_AUTH_CACHE_TIMEOUT = 60
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
 def member(world):
     return world.members[RoleKind.MANAGER]
 
