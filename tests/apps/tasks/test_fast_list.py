@@ -8,13 +8,19 @@ import re
 
 import pytest
 from django.utils import timezone, translation
+from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIRequestFactory
 
 from opsbase.apps.roles.constants import RoleKind
 from opsbase.apps.tasks.constants import TaskStatus
 from opsbase.apps.tasks.models import Task
 from opsbase.apps.tasks.selectors import task_list, task_list_rows
-from opsbase.apps.tasks.serializers import TaskRowsSerializer, TaskSerializer
+from opsbase.apps.tasks.serializers import (
+    TaskDetailSerializer,
+    TaskRowsSerializer,
+    TaskSerializer,
+)
 from opsbase.apps.tasks.services import task_transition
 from opsbase.testing.api import token_client
 
@@ -90,6 +96,48 @@ def test_rows_equal_the_full_serializer_in_any_time_zone_and_language(
         full = TaskSerializer(task_list(membership=manager), many=True).data
 
     assert [dict(row) for row in full] == fast
+
+
+def _fields_built(serializer, task):
+    """What *serializer*'s declared and model fields give for *task*: DRF's own path."""
+    return serializers.ModelSerializer.to_representation(serializer, task)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris"])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_detail_answer_equals_what_its_fields_give(manager, varied, zone, language):
+    request = APIRequestFactory().get("/")
+    request.membership = manager
+    tasks = task_list(membership=manager).select_related("owner", "assignee__user")
+    with timezone.override(zone), translation.override(language):
+        for task in tasks:
+            serializer = TaskDetailSerializer(task, context={"request": request})
+            assert serializer.data == _fields_built(serializer, task), task.title
+
+
+def test_create_and_update_answer_the_saved_task_as_a_read_shows_it(manager, world):
+    client = token_client(manager)
+    assignee = world.members[RoleKind.USER]
+    created = client.post(
+        "/api/v1/tasks/",
+        {"title": "  Answer check ", "due_date": "2030-01-02", "assignee": assignee.pk},
+        format="json",
+    )
+    assert created.status_code == 201
+    url = f"/api/v1/tasks/{created.json()['id']}/"
+    assert created.json() == client.get(url).json()
+    assert created.json()["title"] == "Answer check"
+    assert created.json()["assignee_email"] == assignee.user.email
+
+    changed = client.patch(url, {"priority": "urgent", "assignee": None}, format="json")
+    assert changed.status_code == 200
+    assert changed.json() == client.get(url).json()
+    assert changed.json()["assignee"] is None
+
+    moved = client.post(f"{url}transition/", {"transition": "complete"}, format="json")
+    assert moved.status_code == 200
+    assert moved.json() == client.get(url).json()
+    assert moved.json()["completed_at"] is not None
 
 
 @pytest.mark.parametrize(

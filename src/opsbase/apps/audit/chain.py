@@ -71,7 +71,10 @@ def event_digest(event: AuditEvent) -> str:
 
 
 def _lock_head(chain: int) -> AuditChainHead:
-    if not AuditChainHead.objects.filter(chain=chain).exists():
+    # A locking read: it sees the latest committed head even under MySQL's snapshot reads.
+    # One round trip for every append but a chain's first.
+    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is None:
         # The first writers of a chain race to create its head. An upsert makes the losers
         # wait for the winner's row and then lock it in turn; a plain INSERT would leave
         # them holding shared locks on MySQL/MariaDB and deadlock on the locking read.
@@ -85,8 +88,8 @@ def _lock_head(chain: int) -> AuditChainHead:
             unique_fields=target,
             update_fields=["updated_at"],
         )
-    # A locking read: it sees the latest committed head even under MySQL's snapshot reads.
-    return AuditChainHead.objects.select_for_update().get(chain=chain)
+        head = AuditChainHead.objects.select_for_update().get(chain=chain)
+    return head
 
 
 def chain_append(events: list[AuditEvent]) -> list[AuditEvent]:

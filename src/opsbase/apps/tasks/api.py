@@ -218,7 +218,8 @@ class TaskViewSet(viewsets.ModelViewSet):
         return self.request.build_absolute_uri("/")
 
     def _answer(self, task, code=status.HTTP_200_OK):
-        task = task_get_for(membership=self.request.membership, pk=task.pk)
+        # The task as the service saved it, not read again: DRF's own create and update
+        # answer the same way. The services keep its owner and assignee's user at hand.
         return Response(
             TaskDetailSerializer(task, context=self.get_serializer_context()).data, status=code
         )
