@@ -1,6 +1,9 @@
 """Who may do what with tasks. Each rule's scope gives both the object check and the list filter."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +12,9 @@ from opsbase.apps.roles.constants import RoleKind
 from opsbase.apps.roles.policy import Predicate, is_membership, owns, register, tenant_wide
 
 from .constants import ADD, CHANGE, CHANGE_STATUS, DELETE, VIEW, VIEW_ALL
+
+if TYPE_CHECKING:
+    from opsbase.apps.tenants.models import Membership
 
 _NOTHING = Q(pk__in=[])
 
@@ -19,10 +25,10 @@ class _RoleGrants(Predicate):
 
     codename: str
 
-    def q(self, membership) -> Q:
+    def q(self, membership: Membership) -> Q:
         return Q() if membership.role.grants(self.codename) else _NOTHING
 
-    def test(self, membership, obj) -> bool:
+    def test(self, membership: Membership, obj: object) -> bool:
         return membership.role.grants(self.codename)
 
 

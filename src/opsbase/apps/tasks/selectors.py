@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
 
 from opsbase.apps.audit.models import AuditEvent
@@ -63,13 +64,13 @@ def _rank(field: str, ranks: dict[Any, int]) -> Case:
     )
 
 
-def task_queryset(*, membership) -> QuerySet[Task]:
+def task_queryset(*, membership: Membership) -> QuerySet[Task]:
     """Tasks of *membership*'s tenant that it may see, with what lists and pages show joined."""
     tasks = Task.objects.for_tenant(membership.tenant_id)
     return policy.scope(membership, VIEW, tasks).select_related("owner", "assignee__user")
 
 
-def task_list(*, membership, mine: bool = False) -> QuerySet[Task]:
+def task_list(*, membership: Membership, mine: bool = False) -> QuerySet[Task]:
     """Tasks *membership* may see (with ``mine``: those it owns or is assigned), newest first."""
     tasks = task_queryset(membership=membership)
     if mine:
@@ -107,14 +108,16 @@ def task_order(tasks: QuerySet[Task], terms: Iterable[str]) -> QuerySet[Task]:
     return tasks.order_by(*order, "-pk")
 
 
-def task_list_rows(tasks: QuerySet[Task]) -> QuerySet:
+def task_list_rows(tasks: QuerySet[Task]) -> QuerySet[Task, dict[str, Any]]:
     """*tasks* as plain dicts of the columns a list shows, with ``owner_email`` and
     ``assignee_email`` joined in the same query (no model instances are built)."""
-    return tasks.values(
+    # django-stubs types values() with expressions as Any: these are dicts of Task rows.
+    rows: QuerySet[Task, dict[str, Any]] = tasks.values(
         *LIST_ROW_COLUMNS,
         owner_email=F("owner__email"),
         assignee_email=F("assignee__user__email"),
     )
+    return rows
 
 
 def task_filter_overdue(tasks: QuerySet[Task], overdue: bool | None) -> QuerySet[Task]:
@@ -125,7 +128,7 @@ def task_filter_overdue(tasks: QuerySet[Task], overdue: bool | None) -> QuerySet
     return tasks.filter(late) if overdue else tasks.exclude(late)
 
 
-def task_counts(*, membership) -> dict[str, int]:
+def task_counts(*, membership: Membership) -> dict[str, int]:
     """How many tasks *membership* may see are open, overdue, and done: one query."""
     late = Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
     tasks = policy.scope(membership, VIEW, Task.objects.for_tenant(membership.tenant_id))
@@ -136,12 +139,12 @@ def task_counts(*, membership) -> dict[str, int]:
     )
 
 
-def task_get_for(*, membership, pk) -> Task:
+def task_get_for(*, membership: Membership, pk: int | str) -> Task:
     """Task *pk* of *membership*'s tenant: ``NotFound`` for any other tenant's (or none),
     ``PermissionDenied`` with the reason when the member may not see it."""
     if not str(pk).isdigit() or len(str(pk)) > 18:
         raise NotFound()
-    found = (
+    found: Task | None = (
         Task.objects.for_tenant(membership.tenant_id)
         .select_related("owner", "assignee__user")
         .filter(pk=int(pk))
@@ -153,7 +156,7 @@ def task_get_for(*, membership, pk) -> Task:
     return found
 
 
-def task_assignee_choices(*, membership) -> QuerySet[Membership]:
+def task_assignee_choices(*, membership: Membership) -> QuerySet[Membership]:
     """Active members of *membership*'s tenant a task can be assigned to, by e-mail."""
     return (
         Membership.objects.for_tenant(membership.tenant_id)
@@ -163,7 +166,7 @@ def task_assignee_choices(*, membership) -> QuerySet[Membership]:
     )
 
 
-def task_history(*, membership, task_id) -> list[dict[str, Any]]:
+def task_history(*, membership: Membership, task_id: int | str) -> list[dict[str, Any]]:
     """The audit trail of a task, oldest first, with values shown as people read them.
 
     Reads the tenant's audit events for the task; callers check that the member may see it.
@@ -173,7 +176,9 @@ def task_history(*, membership, task_id) -> list[dict[str, Any]]:
         .filter(target_type=Task._meta.label_lower, target_id=str(task_id))
         .order_by("created_at", "seq")
     )
-    member_ids, user_ids = set(), set()
+    # Primary keys as the audit trail stored them (JSON values).
+    member_ids: set[Any] = set()
+    user_ids: set[Any] = set()
     for event in events:
         for name, values in (event.changes or {}).items():
             wanted = member_ids if name == "assignee" else user_ids if name == "owner" else None
@@ -188,16 +193,16 @@ def task_history(*, membership, task_id) -> list[dict[str, Any]]:
     users = dict(
         get_user_model()._default_manager.filter(pk__in=user_ids).values_list("pk", "email")
     )
-    labels = {
+    labels: dict[str, Mapping[Any, Any]] = {
         "status": dict(TaskStatus.choices),
         "priority": dict(TaskPriority.choices),
         "assignee": members,
         "owner": users,
     }
     hidden = {"tenant", "created_at"}
-    timeline = []
+    timeline: list[dict[str, Any]] = []
     for event in events:
-        changes = []
+        changes: list[dict[str, Any]] = []
         for name, values in sorted((event.changes or {}).items()):
             if name in hidden or not isinstance(values, dict):
                 continue
@@ -216,12 +221,15 @@ def task_history(*, membership, task_id) -> list[dict[str, Any]]:
 
 def _field_label(name: str) -> str:
     try:
-        return str(Task._meta.get_field(name).verbose_name).capitalize()
+        field = Task._meta.get_field(name)
     except Exception:  # noqa: BLE001 - a transition's own input (e.g. a reason)
         return name.replace("_", " ").capitalize()
+    if isinstance(field, ForeignObjectRel):  # a reverse relation has no verbose name
+        return name.replace("_", " ").capitalize()
+    return str(field.verbose_name).capitalize()
 
 
-def _shown(value: Any, labels: dict) -> Any:
+def _shown(value: Any, labels: Mapping[Any, Any]) -> str | None:
     if value in (None, ""):
         return None
     return str(labels.get(value, value))

@@ -38,7 +38,7 @@ def _full_clean(task: Task) -> None:
         raise ValidationError(extra={"fields": exc.message_dict}) from None
 
 
-def _check_assignee(membership, assignee) -> None:
+def _check_assignee(membership: Membership, assignee: object) -> None:
     """An assignee must be an active member of the acting member's organization."""
     if assignee is None:
         return
@@ -55,7 +55,7 @@ def _check_assignee(membership, assignee) -> None:
 @transaction.atomic
 def task_create(
     *,
-    membership,
+    membership: Membership,
     title: str,
     description: str = "",
     priority: str = TaskPriority.NORMAL,
@@ -86,7 +86,12 @@ def task_create(
 
 @transaction.atomic
 def task_update(
-    *, membership, task: Task, site_url: str = "", notify: bool = True, **changes: Any
+    *,
+    membership: Membership,
+    task: Task,
+    site_url: str = "",
+    notify: bool = True,
+    **changes: Any,
 ) -> Task:
     """Change fields of *task* (and its status, through the workflow) in one transaction.
 
@@ -124,16 +129,17 @@ def task_update(
     return task
 
 
-def _differs(task: Task, name: str, value: Any) -> bool:
+def _differs(task: Task, name: str, value: object) -> bool:
     if name == "assignee":
-        return task.assignee_id != getattr(value, "pk", value)
-    current = getattr(task, name)
+        assignee_id: object = getattr(value, "pk", value)
+        return task.assignee_id != assignee_id
+    current: object = getattr(task, name)
     if isinstance(value, str):
         value = value.strip()
     return current != value
 
 
-def task_change_status(*, membership, task: Task, status: str) -> Task:
+def task_change_status(*, membership: Membership, task: Task, status: str) -> Task:
     """Move *task* to *status* through the workflow transition that leads there."""
     if status not in TaskStatus.values:
         raise ValidationError(
@@ -160,7 +166,7 @@ def task_change_status(*, membership, task: Task, status: str) -> Task:
 
 
 @transaction.atomic
-def task_transition(*, membership, task: Task, transition: str) -> Task:
+def task_transition(*, membership: Membership, task: Task, transition: str) -> Task:
     """Take *transition* (``start``, ``block``, ``complete``, ``cancel``, ``reopen``).
 
     Done sets ``completed_at``; leaving Done clears it. The workflow records the audit event.
@@ -175,7 +181,7 @@ def task_transition(*, membership, task: Task, transition: str) -> Task:
 
 
 @transaction.atomic
-def task_delete(*, membership, task: Task) -> None:
+def task_delete(*, membership: Membership, task: Task) -> None:
     """Delete *task*; its audit history stays readable (audit log, filtered by target)."""
     policy.require(membership, DELETE, task)
     audit_delete(membership=membership, obj=task)
@@ -185,7 +191,7 @@ def task_delete(*, membership, task: Task) -> None:
 # -- notifications ---------------------------------------------------------------------------
 
 
-def _notify_assignment(membership, task: Task, *, site_url: str) -> None:
+def _notify_assignment(membership: Membership, task: Task, *, site_url: str) -> None:
     """Queue the assignment e-mail once the transaction commits (never for a rolled-back one).
 
     Nobody is e-mailed about a task they assigned to themselves.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -13,12 +14,15 @@ from opsbase.core.exceptions import NotFound
 
 from .models import Invitation, Membership, Tenant
 
+if TYPE_CHECKING:
+    from opsbase.apps.accounts.models import User
+
 SESSION_KEY = "opsbase_tenant_id"
 MANAGE_MEMBERS = "tenants.manage_members"
 MANAGE_INVITATIONS = "tenants.manage_invitations"
 
 
-def membership_list_for_user(*, user) -> QuerySet[Membership]:
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """Active memberships of *user* in active tenants, across tenants (for the switcher)."""
     return (
         Membership.objects.unscoped()
@@ -28,11 +32,11 @@ def membership_list_for_user(*, user) -> QuerySet[Membership]:
     )
 
 
-def membership_list_cache_key(user_id) -> str:
+def membership_list_cache_key(user_id: int | str) -> str:
     return f"opsbase:auth:memberships:{user_id}"
 
 
-def membership_list_for_user_cached(*, user) -> list[Membership]:
+def membership_list_for_user_cached(*, user: User) -> list[Membership]:
     """``membership_list_for_user`` as a list, kept in the cache for the current auth version
     (which every change to a user, membership, role, tenant or token replaces:
     ``opsbase.api.auth_cache``) for ``OPSBASE_AUTH_CACHE_TIMEOUT`` seconds; read from the
@@ -53,7 +57,7 @@ def membership_list_for_user_cached(*, user) -> list[Membership]:
 
 
 def membership_active_for_user(
-    *, user, tenant_id: int | None, memberships: list[Membership] | None = None
+    *, user: User, tenant_id: int | None, memberships: list[Membership] | None = None
 ) -> Membership | None:
     """The membership to act with: the chosen tenant's, else the first one, else None.
 
@@ -80,13 +84,13 @@ def tenant_get_by_slug(*, slug: str) -> Tenant | None:
 # -- members -------------------------------------------------------------------------------------
 
 
-def membership_list(*, membership) -> QuerySet[Membership]:
+def membership_list(*, membership: Membership) -> QuerySet[Membership]:
     """Memberships of the tenant the acting membership may manage (active ones first)."""
     queryset = Membership.objects.for_tenant(membership.tenant_id).select_related("user", "role")
     return policy.scope(membership, MANAGE_MEMBERS, queryset).order_by("-is_active", "user__email")
 
 
-def membership_get_for(*, membership, pk) -> Membership:
+def membership_get_for(*, membership: Membership, pk: int | str) -> Membership:
     """The membership *pk* of the acting membership's tenant; ``NotFound`` for any other."""
     found = (
         Membership.objects.for_tenant(membership.tenant_id)
@@ -107,7 +111,7 @@ def invitation_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def invitation_list(*, membership) -> QuerySet[Invitation]:
+def invitation_list(*, membership: Membership) -> QuerySet[Invitation]:
     """Invitations of the tenant (newest first) the acting membership may manage."""
     queryset = Invitation.objects.for_tenant(membership.tenant_id).select_related(
         "role", "invited_by", "accepted_by"
@@ -115,7 +119,7 @@ def invitation_list(*, membership) -> QuerySet[Invitation]:
     return policy.scope(membership, MANAGE_INVITATIONS, queryset).order_by("-created_at", "-pk")
 
 
-def invitation_get_for(*, membership, pk) -> Invitation:
+def invitation_get_for(*, membership: Membership, pk: int | str) -> Invitation:
     """The invitation *pk* of the acting membership's tenant; ``NotFound`` for any other."""
     found = (
         Invitation.objects.for_tenant(membership.tenant_id)
@@ -156,7 +160,7 @@ def invitation_list_pending_for_email(*, email: str) -> QuerySet[Invitation]:
     )
 
 
-def invitation_list_pending_for_user(*, user) -> QuerySet[Invitation]:
+def invitation_list_pending_for_user(*, user: User) -> QuerySet[Invitation]:
     """Open, unexpired invitations addressed to *user*'s e-mail, across tenants."""
     return invitation_list_pending_for_email(email=user.email)
 
@@ -179,7 +183,7 @@ INVITATION_PROBLEMS = {
 }
 
 
-def invitation_problem(*, invitation: Invitation | None, user=None) -> str | None:
+def invitation_problem(*, invitation: Invitation | None, user: User | None = None) -> str | None:
     """Why *invitation* cannot be accepted (by *user*, when given): a key of
     ``INVITATION_PROBLEMS``, or None when it can."""
     if invitation is None:
