@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from opsbase.testing.matrix import build_world
 
@@ -13,9 +14,36 @@ def world(db):
 def auth_cache(settings):
     """The token, session-user and membership caches on (the test settings turn them off),
     starting and ending empty."""
-    from django.core.cache import cache
-
     settings.OPSBASE_AUTH_CACHE_TIMEOUT = 60
     cache.clear()
     yield
     cache.clear()
+
+
+class CacheReads:
+    """Records the cache's read calls (each is one round trip to a networked cache)."""
+
+    def __init__(self, monkeypatch, *, prefix: str = ""):
+        self.calls: list[tuple[str, list[str]]] = []
+        self._depth = 0
+        for name in ("get", "get_many"):
+            original = getattr(cache, name)
+
+            def spy(keys, *args, _name=name, _original=original, **kwargs):
+                names = list(keys) if _name == "get_many" else [keys]
+                # A backend without a native get_many (locmem) calls get() per key inside it.
+                if self._depth == 0 and any(key.startswith(prefix) for key in names):
+                    self.calls.append((_name, names))
+                self._depth += 1
+                try:
+                    return _original(keys, *args, **kwargs)
+                finally:
+                    self._depth -= 1
+
+            monkeypatch.setattr(cache, name, spy)
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """``cache_reads(prefix="")`` starts recording the default cache's reads from then on."""
+    return lambda prefix="": CacheReads(monkeypatch, prefix=prefix)

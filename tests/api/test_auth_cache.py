@@ -99,3 +99,17 @@ def test_last_use_is_still_recorded_once_a_minute_with_the_cache(world, spare_cl
     client.get(ME)
     assert ApiToken.objects.for_tenant(world.home).get(pk=token.pk).last_used_at == first
     assert first is not None and first <= timezone.now()
+
+
+def test_a_cached_token_is_read_with_the_auth_version_in_one_round_trip(
+    world, spare_client, cache_reads
+):
+    _token, client = spare_client
+    reads = cache_reads("opsbase:auth")
+
+    assert client.get(ME).status_code == 200
+
+    assert len(reads.calls) == 1
+    call, keys = reads.calls[0]
+    assert call == "get_many"
+    assert sorted(key.split(":")[2] for key in keys) == ["token", "version"]

@@ -101,3 +101,29 @@ def test_a_prefetched_entry_comes_with_the_versions():
         cache.delete("opsbase:test:entry")
         assert stamped_get("opsbase:test:entry", "auth")[0] == ["kept"]
         assert stamped_get("opsbase:test:entry", "auth")[0] is None  # read once
+
+
+def test_a_stamped_entry_and_its_version_come_in_one_round_trip(cache_reads):
+    _, version = stamped_get("opsbase:test:entry", "auth")  # the version exists from here on
+    stamped_set("opsbase:test:entry", version, ["kept"], 60)
+    reads = cache_reads()
+
+    assert stamped_get("opsbase:test:entry", "auth") == (["kept"], version)
+    with versions_snapshot():
+        assert stamped_get("opsbase:test:entry", "auth") == (["kept"], version)
+        # The snapshot now holds the version: the next entry costs its own read only.
+        assert stamped_get("opsbase:test:other", "auth") == (None, version)
+
+    assert reads.calls == [
+        ("get_many", ["opsbase:auth:version", "opsbase:test:entry"]),
+        ("get_many", ["opsbase:auth:version", "opsbase:test:entry"]),
+        ("get", ["opsbase:test:other"]),
+    ]
+
+
+def test_a_stamped_read_with_the_cache_down_answers_a_miss_without_a_version(monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    assert stamped_get("opsbase:test:entry", "auth") == (None, None)

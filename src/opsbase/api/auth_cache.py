@@ -1,9 +1,10 @@
 """Token lookups kept in the cache, so an API request need not query to know its caller.
 
-A found token is cached with the membership, user, role and tenant authentication checks, under
-the *auth version*: one cache-wide value replaced whenever a token, user, membership, role or
-tenant is saved or deleted (receivers below), so a revoked token, a deactivated account or a
-changed role is seen by the very next request, on every process. The timeout
+A found token is cached with the membership, user, role and tenant authentication checks,
+stamped with the *auth version*: one cache-wide value replaced whenever a token, user,
+membership, role or tenant is saved or deleted (receivers below), so a revoked token, a
+deactivated account or a changed role is seen by the very next request, on every process.
+The entry and the version are read in one round trip (``core.cache.stamped_get``). The timeout
 (``OPSBASE_AUTH_CACHE_TIMEOUT`` seconds, 0 turns the cache off) bounds what a write that
 bypasses the models could leave. The user's password hash is never put in the cache.
 """
@@ -15,7 +16,7 @@ import logging
 from django.core.cache import cache
 
 from opsbase.conf import setting
-from opsbase.core.cache import global_version, global_version_bump
+from opsbase.core.cache import global_version, global_version_bump, stamped_get, stamped_set
 
 logger = logging.getLogger(__name__)
 
@@ -27,30 +28,33 @@ def _timeout() -> int:
 
 
 def _key(hashed: str) -> str:
-    return f"opsbase:auth:{global_version(AUTH_VERSION)}:token:{hashed}"
+    return f"opsbase:auth:token:{hashed}"
 
 
 def token_cached(hashed: str):
     """The cached token of hash *hashed*, or None (not cached, cache off or unreachable)."""
     if not _timeout():
         return None
-    try:
-        return cache.get(_key(hashed))
-    except Exception:
-        logger.warning("cache unavailable, reading the token from the database", exc_info=True)
-        return None
+    token, _version = stamped_get(_key(hashed), AUTH_VERSION)
+    return token
 
 
 def token_store(hashed: str, token) -> None:
-    """Cache *token* (with its membership, user, role and tenant loaded), minus the password."""
+    """Cache *token* (with its membership, user, role and tenant loaded), minus the password.
+
+    Stamped with the auth version this request read before it looked the token up (the
+    request's version snapshot keeps it), so a change committed meanwhile makes it stale."""
     if not _timeout():
+        return
+    try:
+        version = global_version(AUTH_VERSION)
+    except Exception:
+        logger.warning("cache unavailable, token not cached", exc_info=True)
         return
     user = token.membership.user
     password = user.__dict__.pop("password", None)  # deferred: read again if ever needed
     try:
-        cache.set(_key(hashed), token, _timeout())
-    except Exception:
-        logger.warning("cache unavailable, token not cached", exc_info=True)
+        stamped_set(_key(hashed), version, token, _timeout())
     finally:
         if password is not None:
             user.__dict__["password"] = password

@@ -200,20 +200,38 @@ def global_version_bump(name: str) -> None:
 def stamped_get(key: str, name: str) -> tuple[object | None, str | None]:
     """(value, version): the value kept under *key* while *name*'s version is the current one
     (else None), and that version, to store a recomputed value with (None when the cache is
-    unreachable: compute without storing)."""
+    unreachable: compute without storing). One round trip at most: the entry and the version
+    come together unless the block's snapshot already holds them."""
     snapshot = _snapshot_var.get()
+    version_key = _global_key(name)
     if snapshot is not None and key in snapshot.entries:
         raw = snapshot.entries.pop(key)
-    else:
+    elif snapshot is not None and version_key in snapshot.versions:
         raw = cache_get(key)
+    else:
+        try:
+            found = cache.get_many([version_key, key])
+        except Exception:
+            logger.warning("cache unavailable, computing the answer", exc_info=True)
+            return None, None
+        raw = found.get(key)
+        if version_key in found:
+            version = str(found[version_key])
+            if snapshot is not None:
+                snapshot.versions[version_key] = version
+            return _unstamped(raw, version), version
     try:
         version = global_version(name)
     except Exception:
         logger.warning("cache unavailable, computing the answer", exc_info=True)
         return None, None
+    return _unstamped(raw, version), version
+
+
+def _unstamped(raw: object, version: str) -> object | None:
     if isinstance(raw, tuple) and len(raw) == 2 and raw[0] == version:
-        return raw[1], version
-    return None, version
+        return raw[1]
+    return None
 
 
 def stamped_set(key: str, version: str | None, value, timeout: int | None) -> None:
