@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 
 from opsbase.core.rls import rls_row_scope
 
@@ -70,26 +71,56 @@ def event_digest(event: AuditEvent) -> str:
     return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
-def _lock_head(chain: int) -> AuditChainHead:
-    # A locking read: it sees the latest committed head even under MySQL's snapshot reads.
-    # One round trip for every append but a chain's first.
-    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
-    if head is None:
+# The head is read and written with two plain statements: every audited write of the whole
+# system passes here, inside its transaction and holding the chain's lock, so the time the ORM
+# would spend building the queries is time other writers of the tenant wait.
+
+
+def _head_sql(connection) -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    table = quote(AuditChainHead._meta.db_table)
+    columns = {f.name: quote(f.column) for f in AuditChainHead._meta.concrete_fields}
+    pk, chain, seq, last, updated = (
+        columns[name] for name in ("id", "chain", "last_seq", "last_hash", "updated_at")
+    )
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select = f"SELECT {pk}, {seq}, {last} FROM {table} WHERE {chain} = %s{lock}"  # noqa: S608
+    update = f"UPDATE {table} SET {seq} = %s, {last} = %s, {updated} = %s WHERE {pk} = %s"  # noqa: S608
+    return select, update
+
+
+def _lock_head(connection, chain: int) -> tuple[int, int, str]:
+    """(id, last seq, last hash) of *chain*'s head, locked until the transaction ends.
+
+    A locking read: it sees the latest committed head even under MySQL's snapshot reads.
+    """
+    select, _update = _head_sql(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(select, [chain])
+        row = cursor.fetchone()
+    if row is None:
         # The first writers of a chain race to create its head. An upsert makes the losers
         # wait for the winner's row and then lock it in turn; a plain INSERT would leave
         # them holding shared locks on MySQL/MariaDB and deadlock on the locking read.
-        db = AuditChainHead.objects.db
-        target = (
-            ["chain"] if connections[db].features.supports_update_conflicts_with_target else None
-        )
-        AuditChainHead.objects.bulk_create(
+        target = ["chain"] if connection.features.supports_update_conflicts_with_target else None
+        AuditChainHead.objects.using(connection.alias).bulk_create(
             [AuditChainHead(chain=chain)],
             update_conflicts=True,
             unique_fields=target,
             update_fields=["updated_at"],
         )
-        head = AuditChainHead.objects.select_for_update().get(chain=chain)
-    return head
+        with connection.cursor() as cursor:
+            cursor.execute(select, [chain])
+            row = cursor.fetchone()
+    pk, last_seq, last_hash = row
+    return pk, last_seq, last_hash
+
+
+def _move_head(connection, pk: int, last_seq: int, last_hash: str) -> None:
+    _select, update = _head_sql(connection)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(update, [last_seq, last_hash, now, pk])
 
 
 def chain_append(events: list[AuditEvent]) -> list[AuditEvent]:
@@ -99,23 +130,24 @@ def chain_append(events: list[AuditEvent]) -> list[AuditEvent]:
     chain = events[0].chain
     if any(e.chain != chain for e in events):
         raise ValueError("chain_append() takes events of one chain at a time.")
+    db = router.db_for_write(AuditEvent)
+    connection = connections[db]
     # Joins the caller's transaction; the head stays locked until that transaction ends.
     # Written as the chain's own tenant's rows (PostgreSQL row-level security).
-    with transaction.atomic(savepoint=False), rls_row_scope(events[0].tenant_id):
-        head = _lock_head(chain)
-        last_hash = head.last_hash or GENESIS
+    with transaction.atomic(using=db, savepoint=False), rls_row_scope(events[0].tenant_id):
+        head, seq, last_hash = _lock_head(connection, chain)
+        last_hash = last_hash or GENESIS
         for event in events:
-            head.last_seq += 1
-            event.seq = head.last_seq
+            seq += 1
+            event.seq = seq
             event.prev_hash = last_hash
             event.hash = event_digest(event)
             last_hash = event.hash
-        head.last_hash = last_hash
         if len(events) == 1:
-            events[0].save()
+            events[0].save(using=db)
         else:
-            AuditEvent.objects.bulk_create(events)
-        head.save(update_fields=["last_seq", "last_hash", "updated_at"])
+            AuditEvent.objects.using(db).bulk_create(events)
+        _move_head(connection, head, seq, last_hash)
     return events
 
 
