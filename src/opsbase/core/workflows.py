@@ -448,10 +448,13 @@ def transition_apply(
     workflow = sf.workflow
     assert workflow is not None  # noqa: S101
     with transaction.atomic():
-        locked = (
-            model._base_manager.select_for_update()
-            .filter(pk=obj.pk, tenant_id=membership.tenant_id)
-            .first()
+        locked = next(
+            iter(
+                model._base_manager.select_for_update()
+                .filter(pk=obj.pk, tenant_id=membership.tenant_id)
+                .order_by()[:1]
+            ),
+            None,
         )
         if locked is None:
             raise NotFound()

@@ -144,12 +144,14 @@ def task_get_for(*, membership: Membership, pk: int | str) -> Task:
     ``PermissionDenied`` with the reason when the member may not see it."""
     if not str(pk).isdigit() or len(str(pk)) > 18:
         raise NotFound()
-    found: Task | None = (
+    # One row by its key: no ordering to build into the query (``first()`` would add one).
+    rows: list[Task] = list(
         Task.objects.for_tenant(membership.tenant_id)
         .select_related("owner", "assignee__user")
         .filter(pk=int(pk))
-        .first()
+        .order_by()[:1]
     )
+    found = rows[0] if rows else None
     if found is None:
         raise NotFound()
     policy.require(membership, VIEW, found)
