@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+import functools
+
+from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from opsbase.api.serializers import FieldsBuiltOnce
 from opsbase.apps.tenants.models import Membership
 
 from .constants import (
@@ -38,6 +41,10 @@ class TransitionOptionSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+# What an option of ``transitions`` holds, in order (TransitionOption attributes).
+TRANSITION_OPTION_KEYS = tuple(TransitionOptionSerializer._declared_fields)
+
+
 class AssigneeField(serializers.PrimaryKeyRelatedField):
     """A membership id of the caller's organization (active members only)."""
 
@@ -54,7 +61,7 @@ class AssigneeField(serializers.PrimaryKeyRelatedField):
         return task_assignee_choices(membership=membership)
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     title = serializers.CharField(
         min_length=TITLE_MIN_LENGTH,
         max_length=TITLE_MAX_LENGTH,
@@ -124,6 +131,18 @@ _DATE = serializers.DateField()
 _DATETIME = serializers.DateTimeField()
 
 
+_OPEN_STATUSES = frozenset(str(s) for s in OPEN_STATUSES)
+
+
+@functools.lru_cache(maxsize=64)
+def _status_labels(language: str | None) -> dict[str, str]:
+    """The status labels in *language* (the active one, passed so each is cached apart)."""
+    return {
+        str(value): force_str(label, strings_only=True)
+        for value, label in Task._meta.get_field("status").flatchoices
+    }
+
+
 class _TaskFormat:
     """Turns a task row (a ``task_list_rows`` dict) into :class:`TaskSerializer`'s output.
 
@@ -134,12 +153,9 @@ class _TaskFormat:
     def __init__(self) -> None:
         self.date = _DATE.to_representation
         self.datetime = _DATETIME.to_representation
-        self.labels = {
-            value: force_str(label, strings_only=True)
-            for value, label in Task._meta.get_field("status").flatchoices
-        }
+        self.labels = _status_labels(translation.get_language())
         self.today = timezone.localdate()
-        self.open_statuses = frozenset(str(s) for s in OPEN_STATUSES)
+        self.open_statuses = _OPEN_STATUSES
 
     def __call__(self, row) -> dict:
         status, due, owner_id, assignee_id = (
@@ -227,12 +243,11 @@ class TaskDetailSerializer(TaskSerializer):
         membership = getattr(request, "membership", None)
         if membership is None:
             return []
-        # Built once: a serializer's fields are rebuilt on every instantiation (this ran per
-        # key of every option before, a quarter of a task create's time).
-        wanted = set(TransitionOptionSerializer().fields)
+        # The declared names, read off the class: instantiating it would build its fields.
+        keys = TRANSITION_OPTION_KEYS
         return [
-            {k: v for k, v in o.as_dict().items() if k in wanted}
-            for o in transitions_available(membership=membership, obj=task)
+            {key: getattr(option, key) for key in keys}
+            for option in transitions_available(membership=membership, obj=task)
         ]
 
 
