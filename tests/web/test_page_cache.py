@@ -2,6 +2,7 @@
 role and tenant change at once; flash messages and CSRF tokens are never cached."""
 
 import re
+import shutil
 
 import pytest
 from django.core.cache import cache
@@ -10,9 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from opsbase.apps.roles.constants import RoleKind
 from opsbase.apps.tasks.services import task_create
+from opsbase.core.cache import versioned_key
 from opsbase.testing.factories import MembershipFactory
 from opsbase.testing.matrix import session_client
 from opsbase.web import dashboard
+from opsbase.web import page_cache as pages
 
 PAGES = ["/", "/tasks/all/?page_size=50", "/tasks/"]
 
@@ -141,3 +144,104 @@ def test_the_list_cache_off_renders_every_page(page_cache, settings, admin):
     task_create(membership=admin, title="Check the pumps", notify=False)
 
     assert "Check the pumps" in _html(client, "/tasks/")
+
+
+# -- the deployment's release: a deploy never serves pages cached by the previous one ---------
+
+
+@pytest.fixture
+def release(monkeypatch):
+    """Set the release id the page keys see: ``release("r1")``."""
+
+    def use(value: str) -> None:
+        monkeypatch.setattr(pages, "deploy_release", lambda: value)
+
+    return use
+
+
+def _home_key(rf, membership) -> str:
+    request = rf.get("/")
+    request.user, request.membership = membership.user, membership
+    return versioned_key("page:home", membership.tenant_id, *pages.page_shell_parts(request))
+
+
+def test_another_release_gives_another_page_key_and_the_same_release_the_same(
+    page_cache, admin, rf, release
+):
+    release("2026.11.23-a1b2c3")
+    before = _home_key(rf, admin)
+    again = _home_key(rf, admin)
+
+    release("2026.11.24-d4e5f6")
+    after = _home_key(rf, admin)
+
+    assert again == before
+    assert after != before
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_cached_before_a_deploy_is_rendered_anew_after_it(
+    page_cache, admin, release, monkeypatch, path
+):
+    rendered = []
+    render = pages.render
+    monkeypatch.setattr(
+        pages, "render", lambda *args, **kw: rendered.append(args[1]) or render(*args, **kw)
+    )
+    client = session_client(admin)
+    release("r1")
+    _html(client, path)
+    _html(client, path)
+    assert len(rendered) == 1  # cached
+
+    release("r2")
+    _html(client, path)
+    _html(client, path)
+    assert len(rendered) == 2  # rendered once for the new release, then cached
+
+    release("r1")  # the same release (another process of the old deployment) shares its pages
+    _html(client, path)
+    assert len(rendered) == 2
+
+
+def _release_of(templates, *, version="1.0", release=""):
+    return pages.release_id(version, release, [templates])
+
+
+def test_the_release_id_follows_every_template_file_and_the_named_release(tmp_path):
+    templates = tmp_path / "templates"
+    (templates / "orders").mkdir(parents=True)
+    page = templates / "orders" / "list.html"
+    page.write_text("<h1>Orders</h1>")
+    first = _release_of(templates)
+
+    assert _release_of(templates) == first  # nothing changed: the same id
+    page.write_text("<h1>Work orders</h1>")
+    edited = _release_of(templates)
+    (templates / "orders" / "row.html").write_text("<tr></tr>")
+    added = _release_of(templates)
+
+    assert len({first, edited, added}) == 3
+    assert _release_of(templates, release="abc123") != added
+    assert _release_of(templates, version="1.1") != added
+    page.write_text("<h1>Orders</h1>")
+    (templates / "orders" / "row.html").unlink()
+    assert _release_of(templates) == first  # the same files again: the same id
+    elsewhere = shutil.copytree(templates, tmp_path / "another-host" / "templates")
+    assert _release_of(elsewhere) == first  # wherever they are installed
+
+
+def test_the_release_id_is_computed_once_per_process(monkeypatch):
+    calls = []
+    compute = pages.release_id
+    monkeypatch.setattr(pages, "release_id", lambda *args: calls.append(args) or compute(*args))
+    pages.deploy_release.cache_clear()
+    try:
+        first = pages.deploy_release()
+        assert pages.deploy_release() == first
+        assert len(calls) == 1
+        # It covers the library's own templates (the shell, the lists).
+        dirs = [str(d) for d in calls[0][2]]
+        assert any(d.endswith("opsbase/web/templates") for d in dirs)
+    finally:
+        pages.deploy_release.cache_clear()

@@ -2,10 +2,11 @@
 
 A page is cached under a key made of what it shows: the page's data (its tenant's version,
 ``opsbase.core.cache``, plus what the page adds: the query, the caller's scope) and the
-shell's (``page_shell_parts``: the user, the active membership and the user's other
-memberships, all under the *auth version* that every user, membership, role, tenant or token
-write replaces; the path, language, time zone and date). So a write is seen on the very next
-request, and no user, member, role or tenant is ever answered with another's page.
+shell's (``page_shell_parts``: the deployment's release, ``deploy_release``; the user, the
+active membership and the user's other memberships, all under the *auth version* that every
+user, membership, role, tenant or token write replaces; the path, language, time zone and
+date). So a write is seen on the very next request, a deploy on the first request it serves,
+and no user, member, role or tenant is ever answered with another's page.
 
 What is per request is never cached: the CSRF token (rendered as a placeholder and put in
 per request) and flash messages (a request with messages pending renders its page in full
@@ -15,17 +16,22 @@ and stores nothing). Pages are cached when ``OPSBASE_LIST_CACHE`` is on, for
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.autoreload import file_changed
 
 import opsbase
 from opsbase.conf import setting
+from opsbase.conf.env import get_str
 from opsbase.core.cache import cache_get, cache_set, global_version
 
 logger = logging.getLogger(__name__)
@@ -48,6 +54,73 @@ def messages_pending(request) -> bool:
         return False
 
 
+def release_id(
+    version: str, release: str, template_dirs: Iterable[Path | str], static_manifest: str = ""
+) -> str:
+    """A digest of what a deployment renders pages with: the package *version*, the *release*
+    the environment names (empty when none), every file under *template_dirs* (path relative
+    to its directory, and content, in the engines' search order) and the static files'
+    manifest hash (hashed file names appear in pages). Equal on every host and process of one
+    deployment; another template file, or another release, gives another id."""
+    digest = hashlib.sha256()
+    for part in (version, release, static_manifest):
+        digest.update(part.encode("utf-8") + b"\0")
+    for directory in template_dirs:
+        root = Path(directory)
+        digest.update(b"\1")  # where one directory's files end: the order of directories counts
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError as exc:  # unreadable: never rendered either, but keep it in the id
+                digest.update(type(exc).__name__.encode("ascii"))
+            digest.update(b"\0")
+    return digest.hexdigest()[:20]
+
+
+def _template_dirs() -> list[Path]:
+    from django.template import engines
+
+    dirs: list[Path] = []
+    for engine in engines.all():
+        for directory in map(Path, engine.template_dirs):
+            if directory not in dirs and directory.is_dir():
+                dirs.append(directory)
+    return dirs
+
+
+def _static_manifest() -> str:
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    try:
+        return str(getattr(staticfiles_storage, "manifest_hash", "") or "")
+    except Exception:  # a storage that cannot say: pages still change with templates
+        logger.warning("static files manifest unreadable for the release id", exc_info=True)
+        return ""
+
+
+@functools.cache
+def deploy_release() -> str:
+    """This deployment's release id (``release_id``), computed on first use, once per process
+    (some 200 small files: tens of milliseconds, never per request). A deploy restarts the
+    processes, so each computes the new one. ``SENTRY_RELEASE`` counts when set: a name per
+    deploy (the commit) also covers deploys that change only Python code."""
+    return release_id(
+        opsbase.__version__,
+        get_str("SENTRY_RELEASE", ""),
+        _template_dirs(),
+        _static_manifest(),
+    )
+
+
+def _forget_release(sender, file_path, **kwargs) -> None:
+    # runserver reloads templates without restarting: the next page computes the id anew.
+    deploy_release.cache_clear()
+
+
+file_changed.connect(_forget_release, dispatch_uid="opsbase_page_cache_release")
+
+
 def page_shell_parts(request) -> tuple | None:
     """What the shell of *request*'s page shows besides the page's own data, as key parts;
     None when the page must be rendered in full (caching off, messages pending, no active
@@ -62,7 +135,7 @@ def page_shell_parts(request) -> tuple | None:
         return None
     return (
         "shell",
-        opsbase.__version__,
+        deploy_release(),
         auth,
         request.user.pk,
         membership.pk,
