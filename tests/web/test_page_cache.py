@@ -204,6 +204,38 @@ def test_a_page_cached_before_a_deploy_is_rendered_anew_after_it(
     assert len(rendered) == 2
 
 
+@pytest.mark.parametrize("path", ["/tasks/all/?page_size=50", "/tasks/"])
+def test_a_list_content_cached_before_a_deploy_is_rendered_anew_after_it(
+    page_cache, admin, release, monkeypatch, path
+):
+    """A page shown with a flash message is rendered in full around its list content, which
+    is cached on its own: under the release too."""
+    from opsbase.apps.tasks import views
+
+    rendered = []
+    render_to_string = views.render_to_string
+
+    def spy(template, *args, **kwargs):
+        if template == "tasks/_task_list_content.html":
+            rendered.append(template)
+        return render_to_string(template, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render_to_string", spy)
+    client = session_client(admin)
+
+    def with_message():
+        return client.get("/t/flash/", {"next": path}, follow=True).content.decode()
+
+    release("r1")
+    assert "Saved the pump." in with_message()
+    with_message()
+    assert len(rendered) == 1  # the content came from the cache the second time
+
+    release("r2")
+    with_message()
+    assert len(rendered) == 2
+
+
 def _release_of(templates, *, version="1.0", release=""):
     return pages.release_id(version, release, [templates])
 

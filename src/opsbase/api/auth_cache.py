@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import logging
 
-from django.core.cache import cache
-
 from opsbase.conf import setting
 from opsbase.core.cache import global_version, global_version_bump, stamped_get, stamped_set
 

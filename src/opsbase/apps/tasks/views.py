@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opsbase.apps.roles.policy import policy
 from opsbase.conf import setting
 from opsbase.core.exceptions import InvalidTransition, ValidationError
+from opsbase.web import page_cache
 from opsbase.web.decorators import membership_required, permission_required
 from opsbase.web.page_cache import CSRF_PLACEHOLDER, page_cached, page_render, page_shell_parts
 
@@ -111,7 +112,10 @@ def _list_page(request, *, mine: bool):
     cached = page_cached(request, page_key)
     if cached is not None:
         return cached
-    key = task_list_cache_key("content", membership, request.GET, *scope)
+    # The release too: markup cached by the previous deployment is never reused.
+    key = task_list_cache_key(
+        "content", membership, request.GET, *scope, page_cache.deploy_release()
+    )
     content = task_list_cached(key)
     if content is None:
         context = {**_list_context(request, mine=mine), "csrf_token": CSRF_PLACEHOLDER}
