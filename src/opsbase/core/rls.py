@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 POLICY_NAME = "opsbase_tenant_isolation"
 # Stored as the policy's comment: a policy written by another version is written again.
-POLICY_VERSION = "opsbase rls 2"
+POLICY_VERSION = "opsbase rls 3"
 TENANT_SETTING = "opsbase.tenant_id"
 BYPASS_SETTING = "opsbase.bypass_rls"
 
@@ -224,9 +224,16 @@ def _policy_condition(model, connection) -> str:
     # Each setting is read in a scalar sub-select, which PostgreSQL computes once per query
     # (an InitPlan) instead of once per row: with ~3,000 rows a tenant this halved a list
     # query's time (measured with EXPLAIN ANALYZE on the benchmark's data).
+    tenant = f"(SELECT NULLIF(current_setting('{TENANT_SETTING}', true), '')::{db_type})"
+    bypass = f"(SELECT current_setting('{BYPASS_SETTING}', true))"
+    # Written as a CASE, not "a = b OR c = 'on'": the planner estimates that OR at well under
+    # 1% of the rows the query's own tenant filter leaves (it cannot know both name the same
+    # tenant), and for a list ordered and limited to 50 it then joined all of a tenant's
+    # 1,000 tasks before sorting them (4 ms) instead of walking the ordered index (0.5 ms).
+    # A CASE it estimates at one half, which leaves the query's own estimates in charge.
+    # Same rows either way: a NULL comparison (no tenant set) falls through to false.
     return (
-        f"({column} = (SELECT NULLIF(current_setting('{TENANT_SETTING}', true), '')::{db_type}) "
-        f"OR (SELECT current_setting('{BYPASS_SETTING}', true)) = 'on')"
+        f"(CASE WHEN {column} = {tenant} THEN true WHEN {bypass} = 'on' THEN true ELSE false END)"
     )
 
 
