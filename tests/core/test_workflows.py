@@ -3,6 +3,7 @@
 import threading
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection, models, transaction
@@ -571,3 +572,21 @@ def test_a_state_field_without_a_workflow_manager_fails_the_system_check():
 
     assert ids == ["opsbase.E102"]
     assert isinstance(Loose._meta.get_field("status"), models.CharField)
+
+
+def test_a_transitions_effects_come_from_a_callable_or_a_dotted_path():
+    by_callable = Transition(
+        "close", source="open", target="closed", effects=lambda obj, who: {"note": obj}
+    )
+    by_path = Transition(
+        "finish",
+        source="open",
+        target="done",
+        effects="opsbase.apps.tasks.services.task_completion_effects",
+    )
+    done = SimpleNamespace(status="done")  # the workflow passes the row in its new state
+
+    assert by_callable.effects_on("row", None) == {"note": "row"}
+    assert Transition("plain", source="open", target="closed").effects_on("row", None) == {}
+    assert by_path.effects_on(done, None)["completed_at"] is not None
+    assert by_path.effects_on(SimpleNamespace(status="todo"), None) == {"completed_at": None}

@@ -38,7 +38,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core import checks
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, router, transaction
 from django.utils import timezone
@@ -53,6 +53,8 @@ ANY = "*"
 """``source=ANY``: the transition leaves every state except its own target."""
 
 Guard = Callable[[Any, Any], Any]
+# effects(obj, membership) -> {field name: value}: what a move sets besides the state.
+Effects = Callable[[Any, Any], dict[str, Any]]
 
 
 # -- declaring ------------------------------------------------------------------------------
@@ -66,7 +68,9 @@ class Transition:
     given as a dotted path, imported when first used (so ``constants.py`` imports nothing).
     ``required_fields`` must be passed to :func:`transition_apply` with a non-empty value,
     ``optional_fields`` may be; both are recorded with the change, and those that are fields
-    of the model are also saved on the row.
+    of the model are also saved on the row. ``effects(obj, membership)`` (or a dotted path)
+    returns other fields of the row the move sets itself, such as a completion time: saved
+    with the new state and, where they change, recorded in the same audit event.
     """
 
     name: str
@@ -77,6 +81,7 @@ class Transition:
     required_fields: tuple[str, ...] = ()
     optional_fields: tuple[str, ...] = ()
     label: Any = None
+    effects: Effects | str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.source, str) and str(self.source) == ANY:
@@ -107,6 +112,15 @@ class Transition:
             guard = import_string(guard)
         reason = guard(obj, membership)
         return str(reason) if reason else ""
+
+    def effects_on(self, obj, membership) -> dict[str, Any]:
+        """The fields (name: value) the move sets on *obj* besides its state."""
+        effects = self.effects
+        if effects is None:
+            return {}
+        if isinstance(effects, str):
+            effects = import_string(effects)
+        return dict(effects(obj, membership))
 
     @property
     def accepted_fields(self) -> tuple[str, ...]:
@@ -486,6 +500,19 @@ def transition_apply(
         if _concrete_field(locked, "updated_at") is not None:
             update_fields.append("updated_at")
         setattr(locked, sf.attname, declared.target)
+        # The effects see the row in its new state.
+        for name, value in declared.effects_on(locked, membership).items():
+            model_field = _concrete_field(locked, name)
+            if model_field is None:
+                raise ImproperlyConfigured(
+                    f"Transition {declared.name!r} sets {name!r}, which is not a field of "
+                    f"{model._meta.label}."
+                )
+            if getattr(locked, model_field.attname) == value:
+                continue
+            changes[name] = (getattr(locked, model_field.attname), value)
+            setattr(locked, model_field.attname, value)
+            update_fields.append(model_field.attname)
         with _state_write(locked):
             locked.save(update_fields=update_fields)
 

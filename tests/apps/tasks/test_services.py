@@ -138,6 +138,21 @@ def test_done_sets_completed_at_and_reopening_clears_it(world, manager, make_tas
     assert actions == ["create", "task.transition.complete", "task.transition.reopen"]
 
 
+def test_completed_at_is_audited_with_the_status_it_follows(world, manager, make_task):
+    task = make_task(manager)
+
+    task_transition(membership=manager, task=task, transition="start")
+    task_transition(membership=manager, task=task, transition="complete")
+    completed = task.completed_at  # the caller's object follows the saved row
+    task_transition(membership=manager, task=task, transition="reopen")
+
+    start, complete, reopen = [e.changes for e in _events(task.pk, world.home)][1:]
+    assert set(start) == {"status"}  # nothing else moved: nothing else recorded
+    assert set(complete) == {"status", "completed_at"}
+    assert complete["completed_at"]["new"] == completed.isoformat()
+    assert reopen["completed_at"] == {"old": complete["completed_at"]["new"], "new": None}
+
+
 def test_an_unreachable_status_names_the_transitions_possible_now(manager, make_task):
     task = make_task(manager)
     task_transition(membership=manager, task=task, transition="cancel")

@@ -43,6 +43,10 @@ PRIORITY_RANK = {
     TaskPriority.URGENT: 4,
 }
 
+# Every move keeps ``completed_at`` true to the status: set on reaching Done, cleared on
+# leaving it; the workflow saves and audits it with the status.
+COMPLETION = "opsbase.apps.tasks.services.task_completion_effects"
+
 TASK_WORKFLOW = Workflow(
     states=TaskStatus,
     initial=TaskStatus.TODO,
@@ -52,6 +56,7 @@ TASK_WORKFLOW = Workflow(
             source={TaskStatus.TODO, TaskStatus.BLOCKED},
             target=TaskStatus.IN_PROGRESS,
             codename=CHANGE_STATUS,
+            effects=COMPLETION,
             label=_("Start"),
         ),
         Transition(
@@ -59,6 +64,7 @@ TASK_WORKFLOW = Workflow(
             source={TaskStatus.TODO, TaskStatus.IN_PROGRESS},
             target=TaskStatus.BLOCKED,
             codename=CHANGE_STATUS,
+            effects=COMPLETION,
             label=_("Block"),
         ),
         Transition(
@@ -66,6 +72,7 @@ TASK_WORKFLOW = Workflow(
             source=OPEN_STATUSES,
             target=TaskStatus.DONE,
             codename=CHANGE_STATUS,
+            effects=COMPLETION,
             label=_("Complete"),
         ),
         Transition(
@@ -73,6 +80,7 @@ TASK_WORKFLOW = Workflow(
             source=OPEN_STATUSES,
             target=TaskStatus.CANCELLED,
             codename=CHANGE_STATUS,
+            effects=COMPLETION,
             label=_("Cancel"),
         ),
         Transition(
@@ -80,6 +88,7 @@ TASK_WORKFLOW = Workflow(
             source={TaskStatus.DONE, TaskStatus.CANCELLED},
             target=TaskStatus.TODO,
             codename=CHANGE_STATUS,
+            effects=COMPLETION,
             label=_("Reopen"),
         ),
     ],

@@ -169,15 +169,18 @@ def task_change_status(*, membership: Membership, task: Task, status: str) -> Ta
 def task_transition(*, membership: Membership, task: Task, transition: str) -> Task:
     """Take *transition* (``start``, ``block``, ``complete``, ``cancel``, ``reopen``).
 
-    Done sets ``completed_at``; leaving Done clears it. The workflow records the audit event.
+    Done sets ``completed_at``; leaving Done clears it (``task_completion_effects``). The
+    workflow saves both and records them in one audit event.
     """
-    moved = transition_apply(membership=membership, obj=task, transition=transition)
-    completed_at = timezone.now() if moved.status == TaskStatus.DONE else None
-    if moved.completed_at != completed_at:
-        moved.completed_at = completed_at
-        moved.save(update_fields=["completed_at"])
-    task.completed_at = moved.completed_at
+    transition_apply(membership=membership, obj=task, transition=transition)
     return task
+
+
+def task_completion_effects(task: Task, membership: Membership) -> dict[str, Any]:
+    """What a move sets besides the status: when the task was completed (``None`` unless
+    it is now Done). The workflow calls this on the locked row in its new status, before it
+    saves."""
+    return {"completed_at": timezone.now() if task.status == TaskStatus.DONE else None}
 
 
 @transaction.atomic
