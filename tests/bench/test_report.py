@@ -21,7 +21,10 @@ def test_the_note_gives_the_throughput_the_target_needs_and_who_falls_short():
 
     assert "at least 400 requests/s" in note
     assert "20% of this run's hello-world" in note
-    assert "task create 125 req/s (6.2% of hello-world: a mean of 800 ms, p50 780 ms)" in note
+    assert (
+        "Short of that throughput: task create 125 req/s "
+        "(6.2% of hello-world: a mean of 800 ms, p50 780 ms)." in note
+    )
     assert "api_list" not in note and "baseline" not in note
     assert "hello-world view itself" not in note  # its p99 met the target
     assert blank == ""
@@ -32,5 +35,14 @@ def test_a_slow_hello_world_is_named_as_the_machines_noise():
 
     (note, _blank) = _p99_note(endpoints, connections=100, hello=1000)
 
-    assert "Short of it" not in note
+    assert "Short of" not in note
     assert "a p99 of 900 ms" in note
+
+
+def test_an_endpoint_fast_enough_on_average_is_named_for_its_tail():
+    endpoints = [_endpoint("hello", 2000, 45, 60), _endpoint("api_list", 500, 190, 340)]
+
+    (note, _blank) = _p99_note(endpoints, connections=100, hello=2000)
+
+    assert "Short of" not in note
+    assert "over the target at the tail: task api_list (p50 190 ms, p99 340 ms)." in note
