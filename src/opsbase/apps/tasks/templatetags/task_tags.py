@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import template
+from django.db.models import Field
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
@@ -60,7 +63,8 @@ def _url_pattern(name: str) -> str:
 
 def _labels(name: str) -> dict[str, str]:
     """What ``get_<name>_display()`` shows for each value, translated once."""
-    return {value: str(label) for value, label in Task._meta.get_field(name).flatchoices}
+    field = cast("Field[Any, Any]", Task._meta.get_field(name))  # a concrete field
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 @register.simple_tag(takes_context=True)
