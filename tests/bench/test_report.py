@@ -1,10 +1,11 @@
-"""The benchmark report's note on the p99 target (``bench.run._p99_note``)."""
+"""The benchmark report: its note on the p99 target (``bench.run._p99_note``) and the
+comparison of each endpoint with its plain-DRF baseline (``bench.run.versus``)."""
 
-from bench.run import Endpoint, _p99_note
+from bench.run import Endpoint, _p99_note, versus
 
 
-def _endpoint(key: str, rps: float, p50: float, p99: float) -> Endpoint:
-    endpoint = Endpoint(key, f"task {key} (API)", "/", "")
+def _endpoint(key: str, rps: float, p50: float, p99: float, label: str = "") -> Endpoint:
+    endpoint = Endpoint(key, label or f"task {key} (API)", "/", "")
     endpoint.result = {"rps": rps, "p50_ms": p50, "p99_ms": p99}
     return endpoint
 
@@ -46,3 +47,61 @@ def test_an_endpoint_fast_enough_on_average_is_named_for_its_tail():
 
     assert "Short of" not in note
     assert "over the target at the tail: task api_list (p50 190 ms, p99 340 ms)." in note
+
+
+def test_writes_whose_plain_drf_baseline_is_short_too_are_said_to_be_out_of_reach():
+    endpoints = [
+        _endpoint("hello", 1500, 60, 90),
+        _endpoint("baseline_create", 300, 320, 600, "plain DRF task create (baseline)"),
+        _endpoint("create", 150, 650, 1100),
+        _endpoint("update", 450, 210, 260),  # fast enough on average: its baseline is moot
+        _endpoint("baseline_update", 200, 480, 900, "plain DRF task update, PATCH (baseline)"),
+    ]
+
+    (note, _blank) = _p99_note(endpoints, connections=100, hello=1500)
+
+    assert "Short of that throughput: task create 150 req/s" in note
+    assert "fall short of it too: plain DRF task create 300 req/s (20.0% of hello-world)." in note
+    assert "no such write through Django and DRF reaches the target" in note
+    assert "plain DRF task update" not in note
+
+
+def test_a_write_slower_than_a_plain_drf_baseline_that_meets_the_throughput_is_ours_alone():
+    endpoints = [
+        _endpoint("hello", 1500, 60, 90),
+        _endpoint("baseline_create", 500, 190, 240, "plain DRF task create (baseline)"),
+        _endpoint("create", 150, 650, 1100),
+    ]
+
+    (note, _blank) = _p99_note(endpoints, connections=100, hello=1500)
+
+    assert "Short of that throughput: task create 150 req/s" in note
+    assert "fall short of it too" not in note
+    assert "plain DRF" not in note
+
+
+def test_each_endpoint_is_compared_with_the_plain_drf_baseline_of_its_operation():
+    endpoints = [
+        _endpoint("hello", 1500, 60, 90),
+        _endpoint("baseline", 100, 900, 1500),
+        _endpoint("api_list", 480, 200, 300),
+        _endpoint("baseline_create", 300, 320, 600),
+        _endpoint("create", 150, 650, 1100),
+        _endpoint("baseline_update", 80, 1200, 2000),
+        _endpoint("update", 120, 800, 1300),
+        _endpoint("dashboard", 500, 190, 250),
+    ]
+    by = {ep.key: ep for ep in endpoints}
+
+    ratios = {ep.key: versus(ep, by) for ep in endpoints}
+
+    assert ratios == {
+        "hello": "",
+        "baseline": "1.00×",
+        "api_list": "4.80×",
+        "baseline_create": "1.00×",
+        "create": "0.50×",
+        "baseline_update": "1.00×",
+        "update": "1.50×",
+        "dashboard": "",
+    }
