@@ -149,8 +149,18 @@ def _lock_head(connection, chain: int) -> tuple[int, int, str]:
 # statement and the commit only, not for three round trips and the Python between them.
 
 
+_APPEND_ONE_SQL: dict[str, tuple[str, list[Any]]] = {}
+
+
 def _append_one_sql(connection) -> tuple[str, list[Any]]:
-    """The single-statement append and the event fields whose values it takes, in order."""
+    """The single-statement append and the event fields whose values it takes, in order
+    (built once per database alias)."""
+    if connection.alias not in _APPEND_ONE_SQL:
+        _APPEND_ONE_SQL[connection.alias] = _build_append_one_sql(connection)
+    return _APPEND_ONE_SQL[connection.alias]
+
+
+def _build_append_one_sql(connection) -> tuple[str, list[Any]]:
     quote = connection.ops.quote_name
     head = {f.name: quote(f.column) for f in AuditChainHead._meta.concrete_fields}
     linked = ("id", "seq", "prev_hash", "hash")
