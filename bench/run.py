@@ -246,7 +246,6 @@ def build_endpoints(task_ids: list[int]) -> list[Endpoint]:
     from django.urls import reverse
 
     api_list = reverse("api:task-list")
-    ids = task_ids
     return [
         Endpoint("hello", "hello-world view (baseline)", reverse("bench_hello"), ""),
         Endpoint(
@@ -264,8 +263,10 @@ def build_endpoints(task_ids: list[int]) -> list[Endpoint]:
         ),
         _create("baseline_create", "plain DRF task create (baseline)", reverse("bench_create")),
         _create("create", "task create (API)", api_list),
-        _update("baseline_update", "plain DRF task update, PATCH (baseline)", "bench_update", ids),
-        _update("update", "task update (API, PATCH)", "api:task-detail", ids),
+        _update(
+            "baseline_update", "plain DRF task update, PATCH (baseline)", "bench_update", task_ids
+        ),
+        _update("update", "task update (API, PATCH)", "api:task-detail", task_ids),
         Endpoint("dashboard", "dashboard page", reverse("web:home"), "session"),
     ]
 
@@ -307,16 +308,17 @@ def slice_seconds(seconds: int) -> int:
 
 def combine(slices: list[dict]) -> dict:
     """One result from wrk runs of the same endpoint and server taken in turns: requests over
-    time for the throughput, the median slice for p50 and p95, the worst for p99 and max."""
+    time for the throughput, the median of the slices' p50s and p95s, the worst slice's p99
+    and max."""
     requests = sum(r["requests"] for r in slices)
     duration = sum(r["seconds"] for r in slices)
-    middle = sorted(slices, key=lambda r: r["p50_ms"])[len(slices) // 2]
+    middle = len(slices) // 2
     return {
         "requests": requests,
         "seconds": duration,
         "rps": requests / duration,
-        "p50_ms": middle["p50_ms"],
-        "p95_ms": sorted(r["p95_ms"] for r in slices)[len(slices) // 2],
+        "p50_ms": sorted(r["p50_ms"] for r in slices)[middle],
+        "p95_ms": sorted(r["p95_ms"] for r in slices)[middle],
         "p99_ms": max(r["p99_ms"] for r in slices),
         "max_ms": max(r["max_ms"] for r in slices),
         "socket_errors": sum(r["socket_errors"] for r in slices),
@@ -475,17 +477,17 @@ def _baselines_short(slow, endpoints, *, needed: float, hello: float) -> str:
             "What OpsBase adds to such a write (permission checks, the audit trail, the full "
             "answer) costs the difference."
         )
-    elif all(ref.result["rps"] < needed for ref in refs):
-        text += (
-            " At this concurrency the target is out of reach on this machine for a write "
-            "through Django and DRF, whatever OpsBase adds to it: it needs more server "
-            "capacity per connection (cores, workers) than this machine has."
-        )
     else:
         text += (
             " At this concurrency the target is out of reach on this machine for a write "
-            "through Django and DRF, whatever OpsBase adds to it."
+            "through Django and DRF, whatever OpsBase adds to it"
         )
+        if all(ref.result["rps"] < needed for ref in refs):
+            text += (
+                ": it needs more server capacity per connection (cores, workers) than this "
+                "machine has"
+            )
+        text += "."
     return text
 
 
