@@ -15,7 +15,7 @@ help:
 	@echo "make demo          provision ./demo with opsbase new, sample data, serve http://127.0.0.1:8000"
 	@echo "make test          run the whole test suite (SQLite)"
 	@echo "make test-all      the suite on SQLite, PostgreSQL, MariaDB and Django 4.2 (CI)"
-	@echo "make lint          ruff, mypy and the migrations check"
+	@echo "make lint          ruff, mypy, the import-linter layer contracts and the migrations check"
 	@echo "make bench         load benchmark vs hello-world and plain DRF (PostgreSQL, wrk)"
 	@echo "make audit         pip-audit of the installed dependencies (needs the internet)"
 
@@ -67,6 +67,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src tests example $(wildcard bench)
 	$(BIN)/mypy src/opsbase
+	$(BIN)/lint-imports
 	cd example && ../$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(STAMP)

@@ -16,12 +16,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from opsbase.apps.accounts.models import User
-from opsbase.apps.roles.constants import RoleKind
-from opsbase.apps.roles.models import Role
-from opsbase.apps.roles.services import roles_ensure_defaults
-from opsbase.apps.tasks.models import Task
-from opsbase.apps.tenants.models import Membership, Tenant
+from opsbase.kernel.accounts.models import User
+from opsbase.kernel.roles.constants import RoleKind
+from opsbase.kernel.roles.models import Role
+from opsbase.kernel.roles.services import roles_ensure_defaults
+from opsbase.kernel.tenants.models import Membership, Tenant
+from opsbase.modules.tasks.models import Task
 
 from .scale import Scale
 

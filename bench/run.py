@@ -143,9 +143,9 @@ def prepare(args, scale, log):
 
     from bench import generate as gen
     from opsbase.api.services import api_token_create
-    from opsbase.apps.tasks.models import Task
-    from opsbase.apps.tenants.models import Membership, Tenant
-    from opsbase.apps.tenants.selectors import SESSION_KEY
+    from opsbase.kernel.tenants.models import Membership, Tenant
+    from opsbase.kernel.tenants.selectors import SESSION_KEY
+    from opsbase.modules.tasks.models import Task
 
     call_command("migrate", verbosity=0)
     if gen.existing_tasks() == 0:

@@ -11,7 +11,7 @@ from opsbase.conf import build_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 
-globals().update(build_settings(BASE_DIR, "prod", extra_apps=["opsbase.apps.tasks"]))
+globals().update(build_settings(BASE_DIR, "prod", extra_apps=["opsbase.modules.tasks"]))
 
 ROOT_URLCONF = "bench.urls"
 REST_FRAMEWORK = {  # noqa: F821 - defined by build_settings above

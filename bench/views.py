@@ -16,7 +16,7 @@ from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 
-from opsbase.apps.tasks.models import Task
+from opsbase.modules.tasks.models import Task
 
 
 def hello(request):

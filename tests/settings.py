@@ -9,7 +9,9 @@ from opsbase.conf import build_settings
 
 globals().update(
     build_settings(
-        Path(__file__).resolve().parent, "test", extra_apps=["tests.testapp", "opsbase.apps.tasks"]
+        Path(__file__).resolve().parent,
+        "test",
+        extra_apps=["tests.testapp", "opsbase.modules.tasks"],
     )
 )
 ROOT_URLCONF = "tests.urls"

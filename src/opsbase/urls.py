@@ -12,10 +12,10 @@ from opsbase.core.observability import metrics
 
 urlpatterns = [
     path("", include("opsbase.web.urls")),
-    path("accounts/", include("opsbase.apps.accounts.urls")),
-    path("org/", include("opsbase.apps.tenants.urls")),
-    path("org/roles/", include("opsbase.apps.roles.urls")),
-    path("org/audit/", include("opsbase.apps.audit.urls")),
+    path("accounts/", include("opsbase.kernel.accounts.urls")),
+    path("org/", include("opsbase.kernel.tenants.urls")),
+    path("org/roles/", include("opsbase.kernel.roles.urls")),
+    path("org/audit/", include("opsbase.kernel.audit.urls")),
     path("health/", include("opsbase.core.urls")),
     path("metrics", metrics, name="metrics"),
     path("api/", include("opsbase.api.urls")),
@@ -23,8 +23,8 @@ urlpatterns = [
 ]
 
 # Optional modules: their pages exist only in projects that install them.
-if apps.is_installed("opsbase.apps.tasks"):
-    urlpatterns.append(path("tasks/", include("opsbase.apps.tasks.urls")))
+if apps.is_installed("opsbase.modules.tasks"):
+    urlpatterns.append(path("tasks/", include("opsbase.modules.tasks.urls")))
 
 handler400 = "opsbase.web.views.bad_request"
 handler403 = "opsbase.web.views.permission_denied"

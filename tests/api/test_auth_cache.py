@@ -9,7 +9,7 @@ from django.utils import timezone
 from opsbase.api.auth_cache import token_cached
 from opsbase.api.keys import key_hash
 from opsbase.api.services import api_token_revoke
-from opsbase.apps.roles.constants import RoleKind
+from opsbase.kernel.roles.constants import RoleKind
 
 from .conftest import error_of
 from .test_authentication import with_header

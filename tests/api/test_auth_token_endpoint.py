@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from opsbase.api.keys import key_hash
 from opsbase.api.models import ApiToken
-from opsbase.apps.audit.models import AuditEvent
+from opsbase.kernel.audit.models import AuditEvent
 from opsbase.testing.factories import PASSWORD, MembershipFactory
 
 from .conftest import error_of

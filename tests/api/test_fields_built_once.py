@@ -4,7 +4,7 @@ instance, and the same fields DRF itself would build."""
 from rest_framework import serializers
 
 from opsbase.api.serializers import FieldsBuiltOnce
-from opsbase.apps.tasks.serializers import TaskDetailSerializer, TaskSerializer
+from opsbase.modules.tasks.serializers import TaskDetailSerializer, TaskSerializer
 
 
 def _plain_fields(serializer_class):

@@ -4,8 +4,8 @@ import pytest
 
 from opsbase.api.models import ApiToken
 from opsbase.api.rules import MANAGE_TOKENS
-from opsbase.apps.roles.policy import policy
-from opsbase.apps.roles.services import role_create, roles_ensure_defaults
+from opsbase.kernel.policy import policy
+from opsbase.kernel.roles.services import role_create, roles_ensure_defaults
 from opsbase.testing.api import token_for
 from opsbase.testing.factories import MembershipFactory
 

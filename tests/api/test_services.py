@@ -9,9 +9,9 @@ from opsbase.api.keys import key_hash
 from opsbase.api.models import ApiToken
 from opsbase.api.selectors import api_token_get_by_key, api_token_list
 from opsbase.api.services import api_token_create, api_token_mark_used, api_token_revoke
-from opsbase.apps.audit.models import AuditEvent
-from opsbase.apps.roles.services import role_create
 from opsbase.core.exceptions import NotFound, PermissionDenied, ValidationError
+from opsbase.kernel.audit.models import AuditEvent
+from opsbase.kernel.roles.services import role_create
 from opsbase.testing.factories import MembershipFactory
 
 

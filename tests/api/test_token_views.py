@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from opsbase.api.keys import key_hash
 from opsbase.api.models import ApiToken
-from opsbase.apps.audit.models import AuditEvent
-from opsbase.apps.roles.services import role_create
+from opsbase.kernel.audit.models import AuditEvent
+from opsbase.kernel.roles.services import role_create
 from opsbase.testing.api import token_for
 from opsbase.testing.factories import MembershipFactory
 from opsbase.testing.matrix import AccessMatrix, session_client

@@ -8,10 +8,10 @@ transaction, no audit trail. A baseline that did less (or more) would make the r
 import pytest
 from django.urls import reverse
 
-from opsbase.apps.audit.models import AuditEvent
-from opsbase.apps.roles.constants import RoleKind
-from opsbase.apps.tasks.models import Task
-from opsbase.apps.tasks.services import task_create
+from opsbase.kernel.audit.models import AuditEvent
+from opsbase.kernel.roles.constants import RoleKind
+from opsbase.modules.tasks.models import Task
+from opsbase.modules.tasks.services import task_create
 from opsbase.testing.api import token_client
 
 

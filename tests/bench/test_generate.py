@@ -9,9 +9,9 @@ from bench.generate import existing_tasks, generate
 from bench.scale import Scale
 from django.db import connection
 
-from opsbase.apps.roles.constants import RoleKind
-from opsbase.apps.tasks.models import Task
-from opsbase.apps.tenants.models import Membership, Tenant
+from opsbase.kernel.roles.constants import RoleKind
+from opsbase.kernel.tenants.models import Membership, Tenant
+from opsbase.modules.tasks.models import Task
 
 pytestmark = [
     pytest.mark.postgres,

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from opsbase.apps.roles.constants import RoleKind
+from opsbase.kernel.roles.constants import RoleKind
 
 pytestmark = pytest.mark.browser
 

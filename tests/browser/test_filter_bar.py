@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
-from opsbase.apps.roles.constants import RoleKind
+from opsbase.kernel.roles.constants import RoleKind
 
 pytestmark = pytest.mark.browser
 
@@ -126,11 +126,11 @@ def check_layout(form, *, max_rows: int) -> list[list[str]]:
 
 
 @pytest.mark.skipif(
-    not apps.is_installed("opsbase.apps.tasks"),
-    reason="opsbase.apps.tasks is not in the test settings' INSTALLED_APPS",
+    not apps.is_installed("opsbase.modules.tasks"),
+    reason="opsbase.modules.tasks is not in the test settings' INSTALLED_APPS",
 )
 def test_the_task_filters_fit_on_three_rows_at_1280_px(page, world, sign_in, screenshot):
-    from opsbase.apps.tasks.services import task_create
+    from opsbase.modules.tasks.services import task_create
 
     manager = world.members[RoleKind.MANAGER]
     task_create(membership=manager, title="Check the pumps", notify=False)

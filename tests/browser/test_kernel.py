@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from opsbase.apps.roles.constants import RoleKind
+from opsbase.kernel.roles.constants import RoleKind
 from opsbase.testing.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.browser

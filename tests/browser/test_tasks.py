@@ -12,26 +12,26 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from opsbase.apps.roles.constants import RoleKind
+from opsbase.kernel.roles.constants import RoleKind
 from opsbase.testing.factories import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not apps.is_installed("opsbase.apps.tasks"),
-        reason="opsbase.apps.tasks is not in the test settings' INSTALLED_APPS",
+        not apps.is_installed("opsbase.modules.tasks"),
+        reason="opsbase.modules.tasks is not in the test settings' INSTALLED_APPS",
     ),
 ]
 
 
 def add_task(membership, title: str, **fields):
-    from opsbase.apps.tasks.services import task_create
+    from opsbase.modules.tasks.services import task_create
 
     return task_create(membership=membership, title=title, notify=False, **fields)
 
 
 def move_task(membership, task, transition: str):
-    from opsbase.apps.tasks.services import task_transition
+    from opsbase.modules.tasks.services import task_transition
 
     return task_transition(membership=membership, task=task, transition=transition)
 

@@ -202,8 +202,8 @@ def test_the_database_password_is_only_in_the_env_files(pg_project):
 def test_the_superuser_is_admin_of_a_first_tenant_named_after_the_app(pg_project):
     password = json.loads(pg_project["second"].stdout)["superuser"]["password"]
     code = (
-        "from opsbase.apps.accounts.models import User; "
-        "from opsbase.apps.tenants.models import Membership, Tenant; "
+        "from opsbase.kernel.accounts.models import User; "
+        "from opsbase.kernel.tenants.models import Membership, Tenant; "
         "u = User.objects.get(email='admin@example.com'); "
         "t = Tenant.objects.get(); "
         "m = Membership.objects.for_tenant(t).select_related('tenant', 'role').get(user=u); "
@@ -378,7 +378,7 @@ def test_the_sqlite_project_has_the_layout_and_private_env_files(sqlite_project)
 def test_the_typed_superuser_password_works_and_was_not_logged(sqlite_project):
     dest, password = sqlite_project["dest"], sqlite_project["password"]
     code = (
-        "from opsbase.apps.accounts.models import User; "
+        "from opsbase.kernel.accounts.models import User; "
         "u = User.objects.get(email='owner@shop.example.test'); "
         "print(u.check_password(" + repr(password) + "))"
     )

@@ -14,8 +14,6 @@ from django.db import connection
 from django.test import Client
 
 import opsbase.core.celery  # noqa: F401 - the configured Celery app (eager in tests)
-from opsbase.apps.roles.models import Role
-from opsbase.apps.tenants.models import Invitation, Membership
 from opsbase.core.context import tenant_context
 from opsbase.core.rls import (
     POLICY_NAME,
@@ -26,6 +24,8 @@ from opsbase.core.rls import (
     rls_tenant,
     tenant_models,
 )
+from opsbase.kernel.roles.models import Role
+from opsbase.kernel.tenants.models import Invitation, Membership
 from opsbase.testing.api import token_client
 from opsbase.testing.factories import UserFactory
 from opsbase.testing.matrix import build_world, session_client
@@ -130,8 +130,8 @@ def test_the_policy_leaves_the_planners_row_estimates_to_the_querys_own_filter(w
     """Among many tenants, an "a = b OR c = 'on'" policy made the planner expect a handful of
     a tenant's rows, so an ordered, limited list joined every row before sorting; the policy's
     own selectivity must not shrink the estimate of the query's tenant filter."""
-    from opsbase.apps.tasks.models import Task
-    from opsbase.apps.tenants.models import Tenant
+    from opsbase.kernel.tenants.models import Tenant
+    from opsbase.modules.tasks.models import Task
 
     with rls_bypass():
         others = Tenant.objects.bulk_create(

@@ -3,10 +3,10 @@
 import pytest
 from django.apps import apps
 
-from opsbase.apps.roles.models import Role
-from opsbase.apps.tenants.models import Membership, Tenant
 from opsbase.core.exceptions import TenantScopeRequired
 from opsbase.core.models import TenantManager, TenantOwnedModel
+from opsbase.kernel.roles.models import Role
+from opsbase.kernel.tenants.models import Membership, Tenant
 
 
 def tenant_owned_models():

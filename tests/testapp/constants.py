@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.core.workflows import Transition, Workflow
+from opsbase.kernel.workflows import Transition, Workflow
 
 
 class TicketStatus(models.TextChoices):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from opsbase.core.models import TenantOwnedModel, WorkflowManager
-from opsbase.core.workflows import StateField
+from opsbase.kernel.workflows import StateField
 
 from .constants import TICKET_WORKFLOW
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.apps.roles.constants import RoleKind
-from opsbase.apps.roles.policy import owns, register, tenant_wide
+from opsbase.kernel.policy import owns, register, tenant_wide
+from opsbase.kernel.roles.constants import RoleKind
 
 register(
     codename="testapp.work_ticket",

@@ -1,6 +1,6 @@
 import pytest
 
-from opsbase.apps.roles.policy import Rule, policy
+from opsbase.kernel.policy import Rule, policy
 from opsbase.web import navigation
 
 ADMIN_ONLY = "webtest.admin_only"

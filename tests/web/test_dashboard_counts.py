@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from opsbase.apps.roles.constants import RoleKind
-from opsbase.apps.tasks.services import task_create, task_transition
+from opsbase.kernel.roles.constants import RoleKind
+from opsbase.modules.tasks.services import task_create, task_transition
 from opsbase.testing.matrix import session_client
 
 REDIS = {

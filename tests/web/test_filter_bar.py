@@ -7,7 +7,7 @@ import django
 import pytest
 from django.apps import apps
 
-from opsbase.apps.roles.constants import RoleKind
+from opsbase.kernel.roles.constants import RoleKind
 from opsbase.testing.matrix import session_client
 
 
@@ -47,7 +47,7 @@ def admin_page(world):
     return get
 
 
-@pytest.mark.skipif(not apps.is_installed("opsbase.apps.tasks"), reason="tasks not installed")
+@pytest.mark.skipif(not apps.is_installed("opsbase.modules.tasks"), reason="tasks not installed")
 @pytest.mark.parametrize(
     ("path", "clear"), [("/tasks/", "/tasks/"), ("/tasks/all/", "/tasks/all/")]
 )
@@ -82,7 +82,7 @@ def test_the_task_filter_bar_keeps_its_fields_ids_and_labels(admin_page, path, c
     assert f'href="{clear}" data-testid="task-filter-clear">Clear<' in form
 
 
-@pytest.mark.skipif(not apps.is_installed("opsbase.apps.tasks"), reason="tasks not installed")
+@pytest.mark.skipif(not apps.is_installed("opsbase.modules.tasks"), reason="tasks not installed")
 @pytest.mark.skipif(
     django.VERSION < (5, 0),
     reason="Django 5.0 marks invalid fields with aria-invalid and aria-describedby; 4.2 does not",

@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from opsbase.apps.roles.constants import RoleKind
-from opsbase.apps.tasks.services import task_create
 from opsbase.core.cache import versioned_key
+from opsbase.kernel.roles.constants import RoleKind
+from opsbase.modules.tasks.services import task_create
 from opsbase.testing.factories import MembershipFactory
 from opsbase.testing.matrix import session_client
 from opsbase.web import dashboard
@@ -210,7 +210,7 @@ def test_a_list_content_cached_before_a_deploy_is_rendered_anew_after_it(
 ):
     """A page shown with a flash message is rendered in full around its list content, which
     is cached on its own: under the release too."""
-    from opsbase.apps.tasks import views
+    from opsbase.modules.tasks import views
 
     rendered = []
     render_to_string = views.render_to_string

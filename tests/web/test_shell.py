@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from opsbase.apps.roles.constants import RoleKind
+from opsbase.kernel.roles.constants import RoleKind
 from opsbase.testing.factories import MembershipFactory, UserFactory
 from opsbase.testing.matrix import session_client
 from opsbase.web import navigation

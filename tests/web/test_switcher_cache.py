@@ -6,7 +6,7 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from opsbase.apps.roles.constants import RoleKind
+from opsbase.kernel.roles.constants import RoleKind
 from opsbase.testing.factories import MembershipFactory
 from opsbase.testing.matrix import session_client
 

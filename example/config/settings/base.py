@@ -7,4 +7,4 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 # OpsBase modules this site runs, besides the kernel.
-MODULE_APPS = ["opsbase.apps.tasks"]
+MODULE_APPS = ["opsbase.modules.tasks"]

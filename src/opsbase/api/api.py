@@ -11,8 +11,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from opsbase.apps.roles.api import PolicyViewSetMixin
-from opsbase.apps.roles.policy import policy
+from opsbase.api.viewsets import PolicyViewSetMixin
+from opsbase.kernel.policy import policy
 
 from .errors import ApiError
 from .filters import ApiTokenFilter

@@ -8,7 +8,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        from opsbase.apps.audit.masking import mask_fields
+        from opsbase.kernel.audit.masking import mask_fields
 
         from . import auth_cache, rules, schema  # noqa: F401  (policy rules; OpenAPI extensions)
 

@@ -73,8 +73,8 @@ def connect() -> None:
     from django.contrib.auth import get_user_model
     from django.db.models.signals import post_delete, post_save
 
-    from opsbase.apps.roles.models import Role
-    from opsbase.apps.tenants.models import Membership, Tenant
+    from opsbase.kernel.roles.models import Role
+    from opsbase.kernel.tenants.models import Membership, Tenant
 
     from .models import ApiToken
 

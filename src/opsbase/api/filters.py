@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.apps.tenants.models import Membership
+from opsbase.kernel.tenants.models import Membership
 
 from .models import ApiToken, ApiTokenStatus
 from .selectors import api_token_filter_status

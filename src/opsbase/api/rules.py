@@ -6,8 +6,8 @@ their own tokens, and only an Admin may also revoke another member's (e.g. one t
 
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.apps.roles.constants import RoleKind
-from opsbase.apps.roles.policy import is_membership, kinds, register
+from opsbase.kernel.policy import is_membership, kinds, register
+from opsbase.kernel.roles.constants import RoleKind
 
 MANAGE_TOKENS = "api.manage_tokens"
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from opsbase.apps.roles.policy import policy
-from opsbase.apps.tenants.selectors import membership_list_for_user
 from opsbase.core.exceptions import NotFound
+from opsbase.kernel.policy import policy
+from opsbase.kernel.tenants.selectors import membership_list_for_user
 
 from .auth_cache import token_cached, token_store
 from .keys import key_hash
@@ -17,8 +17,8 @@ from .models import ApiToken, ApiTokenStatus
 from .rules import MANAGE_TOKENS
 
 if TYPE_CHECKING:
-    from opsbase.apps.accounts.models import User
-    from opsbase.apps.tenants.models import Membership
+    from opsbase.kernel.accounts.models import User
+    from opsbase.kernel.tenants.models import Membership
 
 
 def api_token_list(*, membership: Membership) -> QuerySet[ApiToken]:

@@ -11,16 +11,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.apps.audit.services import audit_event, audit_update, snapshot
-from opsbase.apps.roles.policy import policy
 from opsbase.core.exceptions import ValidationError
+from opsbase.kernel.audit.services import audit_event, audit_update, snapshot
+from opsbase.kernel.policy import policy
 
 from .keys import key_generate, key_hash, key_prefix
 from .models import ApiToken
 from .rules import MANAGE_TOKENS
 
 if TYPE_CHECKING:
-    from opsbase.apps.tenants.models import Membership
+    from opsbase.kernel.tenants.models import Membership
 
 # last_used_at is refreshed at most this often, so a busy client does not cost a write
 # per request.

@@ -18,13 +18,13 @@ v1: list[URLPattern | URLResolver] = [
     path("auth/token/", AuthTokenView.as_view(), name="auth_token"),
     path("me/", MeView.as_view(), name="me"),
     path("", include(router.urls)),
-    path("", include("opsbase.apps.tenants.api_urls")),
-    path("", include("opsbase.apps.roles.api_urls")),
-    path("", include("opsbase.apps.audit.api_urls")),
+    path("", include("opsbase.kernel.tenants.api_urls")),
+    path("", include("opsbase.kernel.roles.api_urls")),
+    path("", include("opsbase.kernel.audit.api_urls")),
 ]
 # Optional modules: their endpoints exist only in projects that install them.
-if apps.is_installed("opsbase.apps.tasks"):
-    v1.append(path("", include("opsbase.apps.tasks.api_urls")))
+if apps.is_installed("opsbase.modules.tasks"):
+    v1.append(path("", include("opsbase.modules.tasks.api_urls")))
 
 urlpatterns = [
     path("v1/", include(v1)),

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from opsbase.apps.roles.forms import form_add_errors
-from opsbase.apps.roles.policy import policy
 from opsbase.core.exceptions import ValidationError
+from opsbase.kernel.policy import policy
 from opsbase.web.decorators import membership_required, permission_required
+from opsbase.web.forms import form_add_errors
 
 from .forms import ApiTokenForm
 from .rules import MANAGE_TOKENS

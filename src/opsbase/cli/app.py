@@ -170,6 +170,7 @@ def new(
     user: UserOpt = None,
 ) -> None:
     """Provision a new production-ready Django project that uses OpsBase."""
+    from opsbase.cli import prompts
     from opsbase.provision.new import NewOptions, provision
 
     options = NewOptions(
@@ -202,7 +203,7 @@ def new(
             user=user,
         ),
     )
-    code = provision(options, out=out, err=err)
+    code = provision(options, out=out, err=err, asker=prompts if options.interactive else None)
     raise typer.Exit(code)
 
 

@@ -10,10 +10,10 @@ from datetime import timedelta
 OPSBASE_KERNEL_APPS = [
     "opsbase.core",
     "opsbase.web",
-    "opsbase.apps.tenants",
-    "opsbase.apps.accounts",
-    "opsbase.apps.roles",
-    "opsbase.apps.audit",
+    "opsbase.kernel.tenants",
+    "opsbase.kernel.accounts",
+    "opsbase.kernel.roles",
+    "opsbase.kernel.audit",
     "opsbase.api",
 ]
 

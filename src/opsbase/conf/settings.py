@@ -81,7 +81,7 @@ def build_settings(
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
-        "opsbase.apps.tenants.middleware.ActiveMembershipMiddleware",
+        "opsbase.kernel.tenants.middleware.ActiveMembershipMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
         "opsbase.web.middleware.OpsBaseErrorMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -202,7 +202,7 @@ def build_settings(
         # Every app has a "status"; name each enum after its model so none collide.
         "ENUM_NAME_OVERRIDES": {
             "ApiTokenStatusEnum": "opsbase.api.models.ApiTokenStatus",
-            "TaskStatusEnum": "opsbase.apps.tasks.constants.TaskStatus",
+            "TaskStatusEnum": "opsbase.modules.tasks.constants.TaskStatus",
         },
     }
     s["CORS_ALLOWED_ORIGINS"] = get_list("CORS_ALLOWED_ORIGINS")

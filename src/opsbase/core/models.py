@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from .exceptions import TenantScopeRequired
 
 if TYPE_CHECKING:
-    from opsbase.apps.tenants.models import Tenant
+    from opsbase.kernel.tenants.models import Tenant
 
 
 def _rls_guard(queryset: TenantQuerySet) -> contextlib.AbstractContextManager[None]:
@@ -194,7 +194,7 @@ class TenantOwnedModel(TimeStampedModel):
 
 
 # -- workflows ------------------------------------------------------------------------------
-# The declarations and the one write path live in ``opsbase.core.workflows``; these are the
+# The declarations and the one write path live in ``opsbase.kernel.workflows``; these are the
 # pieces the database needs.
 
 
@@ -215,7 +215,7 @@ class WorkflowQuerySet(TenantQuerySet):
             name = self.model.__name__
             raise InvalidTransition(
                 f"{name}.{refused[0]} changes only through its workflow "
-                f"(opsbase.core.workflows.transition_apply); QuerySet.update() cannot set it.",
+                f"(opsbase.kernel.workflows.transition_apply); QuerySet.update() cannot set it.",
                 extra={"fields": refused},
             )
         return super().update(**kwargs)

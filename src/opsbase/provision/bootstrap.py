@@ -16,10 +16,10 @@ from django.utils.text import slugify
 @transaction.atomic
 def superuser_ensure() -> None:
     """The superuser exists with the given password and is Admin of the first tenant."""
-    from opsbase.apps.roles.constants import RoleKind
-    from opsbase.apps.roles.services import roles_ensure_defaults
-    from opsbase.apps.tenants.models import Membership, Tenant
-    from opsbase.apps.tenants.services import tenant_create
+    from opsbase.kernel.roles.constants import RoleKind
+    from opsbase.kernel.roles.services import roles_ensure_defaults
+    from opsbase.kernel.tenants.models import Membership, Tenant
+    from opsbase.kernel.tenants.services import tenant_create
 
     email = os.environ["OPSBASE_SUPERUSER_EMAIL"]
     password = os.environ["OPSBASE_SUPERUSER_PASSWORD"]

@@ -16,19 +16,6 @@ from urllib.parse import urlsplit
 
 from .errors import InputError
 
-# Optional modules a project may enable; the kernel apps are always on.
-KNOWN_MODULES = (
-    "tasks",
-    "leads",
-    "billing",
-    "marketing",
-    "notifications",
-    "analytics",
-    "workorders",
-    "quality",
-    "assets",
-    "inventory",
-)
 DJANGO_DEFAULT = "5.2"
 # Last day of upstream support of each Django feature release OpsBase accepts.
 DJANGO_SUPPORT_ENDS = {
@@ -200,9 +187,12 @@ def validate_database(database: str) -> str:
 
 
 def available_modules() -> tuple[str, ...]:
-    """The optional modules this OpsBase ships (an app folder with an AppConfig)."""
-    apps_dir = Path(__file__).resolve().parents[1] / "apps"
-    return tuple(m for m in KNOWN_MODULES if (apps_dir / m / "apps.py").exists())
+    """The optional modules this OpsBase ships: each folder of ``opsbase/modules`` with an
+    AppConfig (the kernel apps are always on), by name."""
+    modules_dir = Path(__file__).resolve().parents[1] / "modules"
+    return tuple(
+        sorted(child.name for child in modules_dir.iterdir() if (child / "apps.py").is_file())
+    )
 
 
 def default_modules() -> tuple[str, ...]:

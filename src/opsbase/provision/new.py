@@ -211,11 +211,10 @@ def _resumed_inputs(dest: Path, options: NewOptions) -> Inputs:
 def provision(
     options: NewOptions, *, out: Console, err: Console, asker: ModuleType | None = None
 ) -> int:
-    """Run `opsbase new`; the process exit code."""
+    """Run `opsbase new`; the process exit code. *asker* asks the questions of an
+    interactive run (the command line hands its prompts in: provision never imports it)."""
     if options.interactive and asker is None:
-        from opsbase.cli import prompts as asker_module
-
-        asker = asker_module
+        raise ValueError("an interactive provisioning needs an asker")
     try:
         inputs, password = collect(options, asker)
         journal = resume_or_new(inputs)

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from packaging.version import InvalidVersion, Version
 
 import opsbase
+from opsbase.provision import inputs
 
 TEMPLATE_DIR = Path(opsbase.__file__).resolve().parent / "project_template"
 STORE_VARIABLE = "OPSBASE_TEMPLATE_STORE"
@@ -63,7 +64,7 @@ class ProjectSpec:
     public_url: str  # e.g. "https://shop.example.com"
     django_version: str = "5.2"  # "5.2" (the LTS series) or an exact pin like "4.2.11"
     database: str = "sqlite"  # "sqlite" or "postgres"
-    modules: tuple[str, ...] = ("tasks",)  # opsbase modules to enable (apps under opsbase.apps)
+    modules: tuple[str, ...] = ("tasks",)  # opsbase modules to enable (apps under opsbase.modules)
     superuser_email: str = "admin@example.com"
     python_version: str = "3.11"  # for pyproject's python constraint
     opsbase_source: Path | None = None  # path dependency from a source checkout, else a pin
@@ -127,7 +128,7 @@ def validate_spec(spec: ProjectSpec) -> None:
         raise ScaffoldError(
             f"the database {spec.database!r} is not supported", "use sqlite or postgres"
         )
-    available = available_modules()
+    available = inputs.available_modules()
     unknown = [m for m in spec.modules if m not in available]
     if unknown:
         raise ScaffoldError(
@@ -150,19 +151,6 @@ def validate_spec(spec: ProjectSpec) -> None:
             f"{spec.opsbase_source} is not an OpsBase source checkout (no pyproject.toml)",
             "pass the checkout's root directory, or none to depend on the released package",
         )
-
-
-def available_modules() -> set[str]:
-    """Optional OpsBase modules (apps under opsbase.apps beyond the kernel) installed here."""
-    from opsbase.conf import defaults
-
-    apps_dir = TEMPLATE_DIR.parent / "apps"
-    kernel = {app.rsplit(".", 1)[-1] for app in defaults.OPSBASE_KERNEL_APPS}
-    return {
-        child.name
-        for child in apps_dir.iterdir()
-        if (child / "apps.py").is_file() and child.name not in kernel
-    }
 
 
 def _answers(spec: ProjectSpec) -> dict[str, Any]:

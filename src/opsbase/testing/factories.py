@@ -5,10 +5,10 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
-from opsbase.apps.roles.constants import RoleKind
-from opsbase.apps.roles.models import Role
-from opsbase.apps.roles.services import roles_ensure_defaults
-from opsbase.apps.tenants.models import Membership, Tenant
+from opsbase.kernel.roles.constants import RoleKind
+from opsbase.kernel.roles.models import Role
+from opsbase.kernel.roles.services import roles_ensure_defaults
+from opsbase.kernel.tenants.models import Membership, Tenant
 
 PASSWORD = "correct horse battery staple"
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.test import Client
 
-from opsbase.apps.roles.constants import RoleKind
+from opsbase.kernel.roles.constants import RoleKind
 
 from .factories import MembershipFactory, TenantFactory, UserFactory
 

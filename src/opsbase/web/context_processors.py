@@ -23,7 +23,7 @@ def tenant_memberships(request) -> list:
         user = getattr(request, "user", None)
         cached = []
         if user is not None and user.is_authenticated:
-            from opsbase.apps.tenants.selectors import membership_list_for_user_cached
+            from opsbase.kernel.tenants.selectors import membership_list_for_user_cached
 
             cached = membership_list_for_user_cached(user=user)
         request.tenant_memberships = cached

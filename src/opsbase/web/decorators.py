@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
-from opsbase.apps.roles.policy import policy
+from opsbase.kernel.policy import policy
 
 
 def membership_required(view):

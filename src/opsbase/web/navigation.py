@@ -67,7 +67,7 @@ def _section_rank(section: str) -> tuple[int, str]:
 
 def items_for(membership) -> list[dict]:
     """Entries visible to *membership*, each with its resolved URL, grouped by section order."""
-    from opsbase.apps.roles.policy import policy
+    from opsbase.kernel.policy import policy
 
     visible = []
     ordered = sorted(

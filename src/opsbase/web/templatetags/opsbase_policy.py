@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django import template
 
-from opsbase.apps.roles.policy import policy
+from opsbase.kernel.policy import policy
 
 register = template.Library()
 

@@ -1,0 +1,259 @@
+"""The one policy API: "may this membership do this (to this object)?".
+
+Each app declares its rules in its ``permissions.py``::
+
+    policy.register(Rule(
+        codename="tasks.change_task",
+        label=_("Edit tasks"),
+        scope=tenant_wide | owns("owner"),
+        denial=_("Only the owner or a Manager can edit this task."),
+        default_kinds={RoleKind.MANAGER, RoleKind.USER},
+    ))
+
+A rule's *scope* is a predicate that yields both an object check (``test``) and a queryset
+filter (``q``) from one definition, so a list and a single object always agree. Views, the
+API, templates (``{% can %}``) and services all ask through :data:`policy`; services make
+the authoritative check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from opsbase.core.exceptions import NotFound, PermissionDenied
+from opsbase.kernel.roles.constants import TENANT_WIDE_KINDS, RoleKind
+
+
+class Predicate:
+    """A condition on (membership, object) that can also be written as a ``Q`` filter."""
+
+    def q(self, membership) -> Q:
+        raise NotImplementedError
+
+    def test(self, membership, obj) -> bool:
+        raise NotImplementedError
+
+    def __or__(self, other: Predicate) -> Predicate:
+        return _Or(self, other)
+
+    def __and__(self, other: Predicate) -> Predicate:
+        return _And(self, other)
+
+
+@dataclass(frozen=True)
+class _Or(Predicate):
+    left: Predicate
+    right: Predicate
+
+    def q(self, membership) -> Q:
+        left, right = self.left.q(membership), self.right.q(membership)
+        if not left or not right:
+            # An empty Q keeps every row, but Django's ``Q() | x`` is just ``x``.
+            return Q()
+        return left | right
+
+    def test(self, membership, obj) -> bool:
+        return self.left.test(membership, obj) or self.right.test(membership, obj)
+
+
+@dataclass(frozen=True)
+class _And(Predicate):
+    left: Predicate
+    right: Predicate
+
+    def q(self, membership) -> Q:
+        return self.left.q(membership) & self.right.q(membership)
+
+    def test(self, membership, obj) -> bool:
+        return self.left.test(membership, obj) and self.right.test(membership, obj)
+
+
+_NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class _Kinds(Predicate):
+    kinds: frozenset[str]
+
+    def q(self, membership) -> Q:
+        return Q() if membership.role.kind in self.kinds else _NOTHING
+
+    def test(self, membership, obj) -> bool:
+        return membership.role.kind in self.kinds
+
+
+@dataclass(frozen=True)
+class _FieldIsUser(Predicate):
+    """``obj.<field>`` is the membership's user (``field`` is a foreign key to the user)."""
+
+    field: str
+
+    def q(self, membership) -> Q:
+        return Q(**{f"{self.field}_id": membership.user_id})
+
+    def test(self, membership, obj) -> bool:
+        return getattr(obj, f"{self.field}_id") == membership.user_id
+
+
+@dataclass(frozen=True)
+class _FieldIsMembership(Predicate):
+    field: str
+
+    def q(self, membership) -> Q:
+        return Q(**{f"{self.field}_id": membership.pk})
+
+    def test(self, membership, obj) -> bool:
+        return getattr(obj, f"{self.field}_id") == membership.pk
+
+
+@dataclass(frozen=True)
+class _Anything(Predicate):
+    def q(self, membership) -> Q:
+        return Q()
+
+    def test(self, membership, obj) -> bool:
+        return True
+
+
+anything: Predicate = _Anything()
+tenant_wide: Predicate = _Kinds(frozenset(TENANT_WIDE_KINDS))
+
+
+def kinds(*names: str) -> Predicate:
+    """The membership's built-in role kind is one of *names*."""
+    return _Kinds(frozenset(names))
+
+
+def owns(field: str) -> Predicate:
+    """The object's *field* (a foreign key to the user model) is the acting user."""
+    return _FieldIsUser(field)
+
+
+def is_membership(field: str) -> Predicate:
+    """The object's *field* (a foreign key to Membership) is the acting membership."""
+    return _FieldIsMembership(field)
+
+
+@dataclass(frozen=True)
+class Rule:
+    codename: str
+    label: Any
+    denial: Any
+    scope: Predicate = anything
+    default_kinds: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if "." not in self.codename:
+            raise ValueError(f"Codename {self.codename!r} must read '<app>.<action>'.")
+        object.__setattr__(self, "default_kinds", frozenset(self.default_kinds))
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+    not_found: bool = False
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+class Policy:
+    def __init__(self) -> None:
+        self._rules: dict[str, Rule] = {}
+        self._templates: dict[str, dict[str, Any]] = {}
+
+    # -- declaring ---------------------------------------------------------------------------
+    def register(self, rule: Rule) -> Rule:
+        existing = self._rules.get(rule.codename)
+        if existing is not None and existing != rule:
+            raise ValueError(f"Rule {rule.codename!r} is registered twice with different terms.")
+        self._rules[rule.codename] = rule
+        return rule
+
+    def register_template(
+        self, slug: str, *, name: Any, description: Any, permissions: Iterable[str]
+    ) -> None:
+        """A role template: a suggested custom role that tenant Admins can create in one step."""
+        self._templates[slug] = {
+            "slug": slug,
+            "name": name,
+            "description": description,
+            "permissions": tuple(permissions),
+        }
+
+    def rule(self, codename: str) -> Rule:
+        try:
+            return self._rules[codename]
+        except KeyError:
+            raise LookupError(f"No policy rule is registered for {codename!r}.") from None
+
+    def rules(self) -> list[Rule]:
+        return sorted(self._rules.values(), key=lambda r: r.codename)
+
+    def codenames(self) -> list[str]:
+        return sorted(self._rules)
+
+    def templates(self) -> list[dict[str, Any]]:
+        """Role templates, with codenames of apps that are not installed left out."""
+        return [
+            {**t, "permissions": [c for c in t["permissions"] if c in self._rules]}
+            for t in self._templates.values()
+        ]
+
+    def default_permissions(self, kind: str) -> list[str]:
+        """The codenames a built-in role of *kind* gets from the defaults command."""
+        if kind == RoleKind.ADMIN:
+            return self.codenames()
+        return sorted(c for c, r in self._rules.items() if kind in r.default_kinds)
+
+    # -- asking ------------------------------------------------------------------------------
+    def decide(self, membership, codename: str, obj=None) -> Decision:
+        rule = self.rule(codename)
+        if membership is None or not membership.is_active:
+            return Decision(False, str(_("You are not a member of this organization.")))
+        if (
+            obj is not None
+            and getattr(obj, "tenant_id", membership.tenant_id) != membership.tenant_id
+        ):
+            # Another tenant's object does not exist for this membership.
+            return Decision(False, str(_("Not found.")), not_found=True)
+        if not membership.role.grants(codename):
+            return Decision(False, str(rule.denial))
+        if obj is not None and not rule.scope.test(membership, obj):
+            return Decision(False, str(rule.denial))
+        return Decision(True)
+
+    def can(self, membership, codename: str, obj=None) -> bool:
+        return self.decide(membership, codename, obj).allowed
+
+    def require(self, membership, codename: str, obj=None) -> None:
+        """Raise ``PermissionDenied`` (with the reason) or ``NotFound`` unless allowed."""
+        decision = self.decide(membership, codename, obj)
+        if decision.not_found:
+            raise NotFound()
+        if not decision.allowed:
+            raise PermissionDenied(decision.reason, extra={"codename": codename})
+
+    def scope(self, membership, codename: str, queryset: QuerySet) -> QuerySet:
+        """*queryset* narrowed to the rows *membership* may act on with *codename*."""
+        queryset = queryset.filter(tenant_id=membership.tenant_id)
+        if not membership.is_active or not membership.role.grants(codename):
+            return queryset.none()
+        return queryset.filter(self.rule(codename).scope.q(membership))
+
+    def allowed_codenames(self, membership) -> set[str]:
+        return {c for c in self._rules if membership.role.grants(c)}
+
+
+policy = Policy()
+
+
+def register(**kwargs: Any) -> Rule:
+    """Shorthand for ``policy.register(Rule(...))``."""
+    return policy.register(Rule(**kwargs))

@@ -1,0 +1,1 @@
+"""Business modules built on the module kit, one Django app each."""

@@ -1,0 +1,95 @@
+"""Choices of a task and its workflow: the states and every allowed move between them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opsbase.kernel.workflows import Transition, Workflow
+
+VIEW = "tasks.view_task"
+VIEW_ALL = "tasks.view_all_tasks"
+ADD = "tasks.add_task"
+CHANGE = "tasks.change_task"
+CHANGE_STATUS = "tasks.change_task_status"
+DELETE = "tasks.delete_task"
+
+TITLE_MIN_LENGTH = 3
+TITLE_MAX_LENGTH = 200
+
+
+class TaskStatus(models.TextChoices):
+    TODO = "todo", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    BLOCKED = "blocked", _("Blocked")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# States in which a task still needs work (the "overdue" filter looks only at these).
+OPEN_STATUSES = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+
+
+class TaskPriority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+# Sorting by priority follows this rank, not the alphabet.
+PRIORITY_RANK = {
+    TaskPriority.LOW: 1,
+    TaskPriority.NORMAL: 2,
+    TaskPriority.HIGH: 3,
+    TaskPriority.URGENT: 4,
+}
+
+# Every move keeps ``completed_at`` true to the status: set on reaching Done, cleared on
+# leaving it; the workflow saves and audits it with the status.
+COMPLETION = "opsbase.modules.tasks.services.task_completion_effects"
+
+TASK_WORKFLOW = Workflow(
+    states=TaskStatus,
+    initial=TaskStatus.TODO,
+    transitions=[
+        Transition(
+            "start",
+            source={TaskStatus.TODO, TaskStatus.BLOCKED},
+            target=TaskStatus.IN_PROGRESS,
+            codename=CHANGE_STATUS,
+            effects=COMPLETION,
+            label=_("Start"),
+        ),
+        Transition(
+            "block",
+            source={TaskStatus.TODO, TaskStatus.IN_PROGRESS},
+            target=TaskStatus.BLOCKED,
+            codename=CHANGE_STATUS,
+            effects=COMPLETION,
+            label=_("Block"),
+        ),
+        Transition(
+            "complete",
+            source=OPEN_STATUSES,
+            target=TaskStatus.DONE,
+            codename=CHANGE_STATUS,
+            effects=COMPLETION,
+            label=_("Complete"),
+        ),
+        Transition(
+            "cancel",
+            source=OPEN_STATUSES,
+            target=TaskStatus.CANCELLED,
+            codename=CHANGE_STATUS,
+            effects=COMPLETION,
+            label=_("Cancel"),
+        ),
+        Transition(
+            "reopen",
+            source={TaskStatus.DONE, TaskStatus.CANCELLED},
+            target=TaskStatus.TODO,
+            codename=CHANGE_STATUS,
+            effects=COMPLETION,
+            label=_("Reopen"),
+        ),
+    ],
+)

@@ -1,0 +1,117 @@
+"""The session's user read from the cache (``accounts.session_cache``) by the membership
+middleware: no query once cached, and every sign-out rule of Django's still holds on the very
+next request (password changed, account deactivated, session tampered, secret key rotated)."""
+
+import pickle
+import re
+
+import pytest
+from django.contrib.auth import HASH_SESSION_KEY
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from opsbase.kernel.accounts.session_cache import session_user_cache_key
+from opsbase.kernel.roles.constants import RoleKind
+from opsbase.testing.matrix import session_client
+
+PAGE = "/"
+
+
+@pytest.fixture
+def member(world):
+    return world.members[RoleKind.MANAGER]
+
+
+def _user_queries(queries) -> list[str]:
+    # PostgreSQL and SQLite quote names with "", MariaDB with ``.
+    return [q["sql"] for q in queries if re.search(r"FROM [`\"]?accounts_user[`\"]?", q["sql"])]
+
+
+def test_a_repeated_request_does_not_query_the_user(auth_cache, member):
+    client = session_client(member)
+    client.get(PAGE)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(PAGE)
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user == member.user
+    assert _user_queries(queries) == []
+
+
+def test_the_cached_user_carries_no_password_hash(auth_cache, member):
+    session_client(member).get(PAGE)
+
+    stamp_and_entry = cache.get(session_user_cache_key(str(member.user.pk)))
+
+    assert stamp_and_entry is not None
+    assert member.user.password.encode() not in pickle.dumps(stamp_and_entry)
+
+
+def test_saving_the_cached_user_keeps_its_password(auth_cache, member):
+    users = type(member.user).objects
+    before = users.get(pk=member.user.pk).password
+    client = session_client(member)
+    client.get(PAGE)
+    user = client.get(PAGE).wsgi_request.user
+    assert "password" in user.get_deferred_fields()  # the cached one
+
+    user.first_name = "Grace"
+    user.save()
+
+    saved = users.get(pk=member.user.pk)
+    assert (saved.first_name, saved.password) == ("Grace", before)
+
+
+def test_a_password_change_signs_the_other_sessions_out_on_the_next_request(auth_cache, member):
+    client = session_client(member)
+    client.get(PAGE)
+
+    member.user.set_password("a-new-long-passphrase")
+    member.user.save()
+
+    assert client.get(PAGE).status_code == 302
+    assert not client.get(PAGE).wsgi_request.user.is_authenticated
+
+
+def test_a_deactivated_account_is_signed_out_on_the_next_request(auth_cache, member):
+    client = session_client(member)
+    client.get(PAGE)
+
+    member.user.is_active = False
+    member.user.save()
+
+    assert not client.get(PAGE).wsgi_request.user.is_authenticated
+
+
+def test_a_session_with_another_hash_is_not_answered_from_the_cache(auth_cache, member):
+    client = session_client(member)
+    client.get(PAGE)
+    session = client.session
+    session[HASH_SESSION_KEY] = "0" * 64
+    session.save()
+
+    assert not client.get(PAGE).wsgi_request.user.is_authenticated
+
+
+def test_a_rotated_secret_key_is_not_answered_with_the_old_ones_hashes(
+    auth_cache, settings, member
+):
+    client = session_client(member)
+    client.get(PAGE)
+
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+
+    assert not client.get(PAGE).wsgi_request.user.is_authenticated
+
+
+def test_with_the_auth_cache_off_the_user_is_read_each_time(settings, member):
+    settings.OPSBASE_AUTH_CACHE_TIMEOUT = 0
+    client = session_client(member)
+    client.get(PAGE)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(PAGE)
+
+    assert len(_user_queries(queries)) == 1
