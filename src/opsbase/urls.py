@@ -3,12 +3,12 @@
 A project includes it at its root: ``path("", include("opsbase.urls"))``.
 """
 
-from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
 from opsbase.conf import setting
 from opsbase.core.observability import metrics
+from opsbase.kernel.modules import module_page_urls
 
 urlpatterns = [
     path("", include("opsbase.web.urls")),
@@ -20,11 +20,9 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("api/", include("opsbase.api.urls")),
     path(setting("ADMIN_URL"), admin.site.urls),
+    # Each installed module's pages, under its URL prefix (ModuleConfig).
+    *module_page_urls(),
 ]
-
-# Optional modules: their pages exist only in projects that install them.
-if apps.is_installed("opsbase.modules.tasks"):
-    urlpatterns.append(path("tasks/", include("opsbase.modules.tasks.urls")))
 
 handler400 = "opsbase.web.views.bad_request"
 handler403 = "opsbase.web.views.permission_denied"

@@ -1,9 +1,10 @@
 """``/api/``: the versioned API (``v1/``), its schema and docs, and the API tokens pages."""
 
-from django.apps import apps
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
+
+from opsbase.kernel.modules import module_api_urls
 
 from . import views
 from .api import ApiTokenViewSet, AuthTokenView, MeView
@@ -21,10 +22,9 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("opsbase.kernel.tenants.api_urls")),
     path("", include("opsbase.kernel.roles.api_urls")),
     path("", include("opsbase.kernel.audit.api_urls")),
+    # Each installed module's routes (ModuleConfig).
+    *module_api_urls(),
 ]
-# Optional modules: their endpoints exist only in projects that install them.
-if apps.is_installed("opsbase.modules.tasks"):
-    v1.append(path("", include("opsbase.modules.tasks.api_urls")))
 
 urlpatterns = [
     path("v1/", include(v1)),

@@ -10,6 +10,7 @@ required, and a missing or malformed one stops start-up with one line naming it.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -38,6 +39,36 @@ THIRD_PARTY_APPS = [
     "axes",
     "django_prometheus",
 ]
+
+
+class AppsEnumNames(Mapping[str, str]):
+    """drf-spectacular's ``ENUM_NAME_OVERRIDES``: *base*, plus the ``api_enum_names`` every
+    installed app declares (``opsbase.kernel.modules.ModuleConfig``), read when the schema is
+    built, since settings are made before the apps are loaded."""
+
+    def __init__(self, base: Mapping[str, str]) -> None:
+        self.base = dict(base)
+
+    def _names(self) -> dict[str, str]:
+        from django.apps import apps
+
+        names = dict(self.base)
+        if apps.ready:
+            for config in apps.get_app_configs():
+                names.update(getattr(config, "api_enum_names", {}))
+        return names
+
+    def __getitem__(self, key: str) -> str:
+        return self._names()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> AppsEnumNames:
+        return self
 
 
 def build_settings(
@@ -199,11 +230,11 @@ def build_settings(
         "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
         "REDOC_DIST": "SIDECAR",
         "COMPONENT_SPLIT_REQUEST": True,
-        # Every app has a "status"; name each enum after its model so none collide.
-        "ENUM_NAME_OVERRIDES": {
-            "ApiTokenStatusEnum": "opsbase.api.models.ApiTokenStatus",
-            "TaskStatusEnum": "opsbase.modules.tasks.constants.TaskStatus",
-        },
+        # Every app has a "status"; name each enum after its model so none collide. Modules
+        # name theirs in ModuleConfig.api_enum_names, read when the schema is built.
+        "ENUM_NAME_OVERRIDES": AppsEnumNames(
+            {"ApiTokenStatusEnum": "opsbase.api.models.ApiTokenStatus"}
+        ),
     }
     s["CORS_ALLOWED_ORIGINS"] = get_list("CORS_ALLOWED_ORIGINS")
     s["CORS_URLS_REGEX"] = r"^/api/.*$"

@@ -167,6 +167,7 @@ class Policy:
     def __init__(self) -> None:
         self._rules: dict[str, Rule] = {}
         self._templates: dict[str, dict[str, Any]] = {}
+        self._template_grants: dict[str, list[str]] = {}
 
     # -- declaring ---------------------------------------------------------------------------
     def register(self, rule: Rule) -> Rule:
@@ -187,6 +188,12 @@ class Policy:
             "permissions": tuple(permissions),
         }
 
+    def template_grant(self, slug: str, codenames: Iterable[str]) -> None:
+        """Add *codenames* to the role template *slug* (a module grants its own codenames to
+        the templates the kernel declares, from its ``ModuleConfig.role_templates``)."""
+        granted = self._template_grants.setdefault(slug, [])
+        granted.extend(c for c in codenames if c not in granted)
+
     def rule(self, codename: str) -> Rule:
         try:
             return self._rules[codename]
@@ -200,11 +207,25 @@ class Policy:
         return sorted(self._rules)
 
     def templates(self) -> list[dict[str, Any]]:
-        """Role templates, with codenames of apps that are not installed left out."""
+        """Role templates with what the kernel and the installed modules grant them (codenames
+        no rule is registered for are left out)."""
         return [
-            {**t, "permissions": [c for c in t["permissions"] if c in self._rules]}
+            {
+                **t,
+                "permissions": [
+                    c
+                    for c in dict.fromkeys(
+                        [*t["permissions"], *self._template_grants.get(t["slug"], ())]
+                    )
+                    if c in self._rules
+                ],
+            }
             for t in self._templates.values()
         ]
+
+    def template_grants_unknown(self) -> list[str]:
+        """Template slugs a module grants codenames to that no template is registered for."""
+        return sorted(set(self._template_grants) - set(self._templates))
 
     def default_permissions(self, kind: str) -> list[str]:
         """The codenames a built-in role of *kind* gets from the defaults command."""

@@ -1,12 +1,56 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opsbase.kernel.modules import ModuleConfig
+from opsbase.web.navigation import NavItem
 
-class TasksConfig(AppConfig):
+from .constants import ADD, CHANGE, CHANGE_STATUS, DELETE, VIEW, VIEW_ALL
+
+
+class TasksConfig(ModuleConfig):
     name = "opsbase.modules.tasks"
     label = "tasks"
     verbose_name = _("Tasks")
-    default_auto_field = "django.db.models.BigAutoField"
+    url_prefix = "tasks/"
+    navigation = (
+        NavItem(
+            label=_("My tasks"),
+            url_name="tasks:task_list",
+            icon="check2-square",
+            codename=VIEW,
+            order=10,
+        ),
+        NavItem(
+            label=_("All tasks"),
+            url_name="tasks:task_all",
+            icon="list-check",
+            codename=VIEW_ALL,
+            order=11,
+        ),
+    )
+    role_templates = {
+        "qc-inspector": (VIEW, ADD, CHANGE),
+        "technician": (VIEW, CHANGE, CHANGE_STATUS),
+        "production-manager": (VIEW, VIEW_ALL, ADD, CHANGE, CHANGE_STATUS, DELETE),
+    }
+    search_fields = {"task": ("title", "description")}
+    api_enum_names = {"TaskStatusEnum": "opsbase.modules.tasks.constants.TaskStatus"}
+
+    def dashboard_cards(self):
+        from opsbase.web.dashboard import CountsCard
+
+        from .caching import task_dashboard_counts
+
+        return (
+            CountsCard(
+                key="tasks",
+                title=_("Tasks"),
+                icon="check2-square",
+                codename=VIEW,
+                counts=task_dashboard_counts,
+                order=10,
+                versioned=True,
+            ),
+        )
 
     def demo_seed(self, *, tenant) -> None:
         from .demo import demo_tasks_seed
@@ -14,38 +58,7 @@ class TasksConfig(AppConfig):
         demo_tasks_seed(tenant=tenant)
 
     def ready(self) -> None:
-        from opsbase.web import dashboard, navigation
-
-        from . import caching, permissions, signals  # noqa: F401
+        super().ready()
+        from . import signals
 
         signals.connect()
-        dashboard.register(
-            dashboard.CountsCard(
-                key="tasks",
-                title=_("Tasks"),
-                icon="check2-square",
-                codename="tasks.view_task",
-                counts=caching.task_dashboard_counts,
-                order=10,
-                versioned=True,
-            )
-        )
-
-        navigation.register(
-            navigation.NavItem(
-                label=_("My tasks"),
-                url_name="tasks:task_list",
-                icon="check2-square",
-                codename="tasks.view_task",
-                order=10,
-            )
-        )
-        navigation.register(
-            navigation.NavItem(
-                label=_("All tasks"),
-                url_name="tasks:task_all",
-                icon="list-check",
-                codename="tasks.view_all_tasks",
-                order=11,
-            )
-        )
