@@ -1,66 +1,81 @@
-"""``make bench``: load OpsBase's endpoints with wrk and report ratios measured in one run.
+"""``make bench``: load OpsBase and a plain Django + DRF project with wrk and report ratios
+measured in one run.
 
 Steps: create (or reuse) the PostgreSQL database ``opsbase_bench``, migrate, generate the data
-(1,000 tenants, 10,000 users, 1,000,000 tasks; ``--quick`` for a tenth), start gunicorn with
-the prod settings, then for every endpoint a warm-up and a timed wrk run at 100 connections.
-Every figure is divided by the hello-world view's and, for the task list, create and update,
-by the plain-DRF baseline's of the same operation, all served by the same gunicorn in the same
-run. The report goes to stdout and to
-``docs/performance.md``.
+(1,000 tenants, 10,000 users, 1,000,000 tasks; ``--quick`` for a tenth), generate the plain
+project (``bench/plain.py``) with its own database holding a copy of that data, then:
+
+1. caches on: OpsBase (prod settings, row-level security in effect) and the plain project
+   take turns on each endpoint; then the mixed scenario on OpsBase (``bench/mixed.py``);
+2. computed in full: caches off, OpsBase with row-level security on and off and the plain
+   project take turns on hello-world, the task list API and the task list page.
+
+Timeouts, socket errors and answers other than 2xx are errors (``bench/wrk.py``). The report
+(``bench/report.py``) goes to stdout and to ``docs/performance.md`` (quick runs: to
+``bench/.logs/performance-quick.md``).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
+import http.client
 import os
 import platform
-import re
+import random
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import plain
+from . import wrk as wrk_run
+from .report import Endpoint, Run, render
+from .wrk import Request, request_file
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 REPORT = ROOT / "docs" / "performance.md"
+QUICK_REPORT = BENCH / ".logs" / "performance-quick.md"
 HOST = "127.0.0.1"
-
-
-@dataclass
-class Endpoint:
-    key: str
-    label: str
-    path: str
-    auth: str  # "token", "session" or ""
-    method: str = "GET"
-    body: str = ""
-    paths: list[str] = field(default_factory=list)
-    queries: int | None = None
-    queries_uncached: int | None = None
-    result: dict = field(default_factory=dict)
+# The mixed scenario's members: every member of this many organizations (the measured one
+# first), ten each with the generated data: an Admin, a Manager and eight Users.
+MIXED_TENANTS = 20
+WARM_UP_SECONDS = 2
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a tenth of the data, 5 s runs")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the data, one turn")
     parser.add_argument("--duration", type=int, default=None, help="seconds per endpoint")
+    parser.add_argument("--rounds", type=int, default=None, help="turns per endpoint")
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument(
+        "--timeout", type=int, default=5, help="seconds after which a request is an error"
+    )
+    parser.add_argument(
         "--admin-url",
         default=os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-        help="a PostgreSQL superuser connection used to create the database",
+        help="a PostgreSQL superuser connection used to create the databases",
     )
     parser.add_argument("--database", default="opsbase_bench")
     parser.add_argument("--regenerate", action="store_true", help="drop and refill the data")
-    parser.add_argument("--no-report", action="store_true", help="do not write the docs page")
+    parser.add_argument("--no-report", action="store_true", help="write no report file")
+    parser.add_argument("--report", type=Path, default=None, help="where to write the report")
     return parser.parse_args(argv)
+
+
+def slice_seconds(seconds: int, rounds: int, timeout: int) -> int:
+    """The length of one turn: the endpoint's seconds shared by the turns, but long enough
+    that a request sent at its start can time out within it (and be counted)."""
+    return max(seconds // max(rounds, 1), timeout + 2)
 
 
 def free_port() -> int:
@@ -84,7 +99,7 @@ def environment(args) -> dict[str, str]:
     }
 
 
-def ensure_database(args, scale, log) -> bool:
+def ensure_database(args, log) -> bool:
     """Create the database when missing (or when ``--regenerate``); True when it is new."""
     import psycopg
 
@@ -130,21 +145,51 @@ def ensure_app_role(args) -> str:
     return f"{scheme}://{APP_ROLE}:{APP_PASSWORD}@{host}/{args.database}"
 
 
-def prepare(args, scale, log):
-    """Migrate, fill, and return the credentials and ids the load run needs."""
+# The writes: every request a new task, or another of the tenant's tasks edited in turn.
+CREATE_BODY = '{"title": "Bench task {n}", "priority": "normal"}'
+UPDATE_BODY = '{"priority": "high", "description": "edited {n}"}'
+JSON = ("Content-Type", "application/json")
+
+
+def send(client, request: Request):
+    """*request* through Django's test client (``{n}`` as 0), as wrk would send it."""
+    headers = dict(request.headers)
+    kwargs: dict = {"secure": True, "headers": {k: v for k, v in headers.items() if k != JSON[0]}}
+    data = request.body.replace("{n}", "0") if request.body else None
+    if data:
+        kwargs["content_type"] = headers.get(JSON[0], JSON[1])
+    return getattr(client, request.method.lower())(request.path, data, **kwargs)
+
+
+@dataclass
+class Prepared:
+    endpoints: list[Endpoint]
+    mixed: Endpoint
+    mixed_queues: list[list[Request]]
+    mixed_plan: dict
+    task_ids: list[int]
+    tenant_tasks: int
+    total_tasks: int
+    tables: dict[str, str] = field(default_factory=dict)
+
+
+def prepare(args, scale, log) -> Prepared:
+    """Migrate, fill, and build the requests of the load runs (checked to answer 2xx)."""
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
+    from django.urls import reverse
 
     from bench import generate as gen
-    from opsbase.api.services import api_token_create
+    from bench import mixed
+    from opsbase.api.models import ApiToken
+    from opsbase.kernel.accounts.models import User
+    from opsbase.kernel.roles.models import Role
     from opsbase.kernel.tenants.models import Membership, Tenant
-    from opsbase.kernel.tenants.selectors import SESSION_KEY
     from opsbase.modules.tasks.models import Task
 
     call_command("migrate", verbosity=0)
@@ -155,45 +200,65 @@ def prepare(args, scale, log):
     call_command("collectstatic", interactive=False, verbosity=0)
 
     tenant = Tenant.objects.get(slug="bench")
-    # Writes of earlier runs would grow the bench tenant past its 1,000 tasks.
-    Task.objects.for_tenant(tenant).filter(title__startswith="Bench task ").delete()
+    # Writes of earlier runs would grow the tenants past their generated tasks; their tokens
+    # would pile up.
+    Task.objects.unscoped().filter(title__startswith="Bench task ").delete()
+    ApiToken.objects.unscoped().filter(name__startswith="bench ").delete()
+    stamp = f"bench {dt.datetime.now(dt.UTC):%H%M%S}"
     admin = (
         Membership.objects.for_tenant(tenant)
         .select_related("user", "role")
         .get(user__email="u0@t0.bench")
     )
-    _token, raw = api_token_create(membership=admin, name=f"bench {dt.datetime.now(dt.UTC):%H%M%S}")
-    client = Client()
-    client.force_login(admin.user)
-    session = client.session
-    session[SESSION_KEY] = tenant.pk
-    session.save()
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    (member,) = mixed.sign_in([admin], name=stamp)
     task_ids = list(
         Task.objects.for_tenant(tenant).order_by("pk").values_list("pk", flat=True)[:500]
     )
-    tenant_tasks = Task.objects.for_tenant(tenant).count()
-    total_tasks = gen.existing_tasks()
-
-    endpoints = build_endpoints(task_ids)
-    headers = {"token": {"HTTP_AUTHORIZATION": f"Token {raw}"}, "session": {}, "": {}}
+    api_list = reverse("api:task-list")
+    token, session = member.headers["token"], member.headers["session"]
+    endpoints = [
+        Endpoint("hello", "hello-world view", [Request("hello", "GET", reverse("bench_hello"))]),
+        Endpoint(
+            "api_list",
+            "task list API, 50 rows",
+            [Request("api_list", "GET", f"{api_list}?page_size=50", "", token)],
+        ),
+        Endpoint(
+            "page",
+            "task list page, 50 rows",
+            [Request("page", "GET", f"{reverse('tasks:task_all')}?page_size=50", "", session)],
+        ),
+        Endpoint(
+            "create",
+            "task create (API)",
+            [Request("create", "POST", api_list, CREATE_BODY, (*token, JSON))],
+        ),
+        Endpoint(
+            "update",
+            "task update (API, PATCH)",
+            [
+                Request(
+                    "update",
+                    "PATCH",
+                    reverse("api:task-detail", args=[pk]),
+                    UPDATE_BODY,
+                    (*token, JSON),
+                )
+                for pk in task_ids
+            ],
+        ),
+        Endpoint("dashboard", "dashboard page", [Request("dashboard", "GET", "/", "", session)]),
+    ]
     for ep in endpoints:
+        request = ep.requests[0]
         http = Client(HTTP_HOST=HOST)
-        if ep.auth == "session":
-            http.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-        call = getattr(http, ep.method.lower())
-        path = ep.paths[0] if ep.paths else ep.path
-        data = ep.body.replace("{n}", "0") if ep.body else None
-        kwargs = {"secure": True, **headers[ep.auth]}
-        if data:
-            kwargs["content_type"] = "application/json"
-        call(path, data, **kwargs)  # warm caches (token last-used stamp, templates)
+        send(http, request)  # warm caches (token last-used stamp, templates)
         with CaptureQueriesContext(connection) as queries:
-            response = call(path, data, **kwargs)
-        if response.status_code >= 400:
+            response = send(http, request)
+        if not 200 <= response.status_code < 300:
             raise SystemExit(
-                f"bench: {ep.method} {path} answered {response.status_code} before the load "
-                f"run: {response.content[:300]!r}"
+                f"bench: {request.method} {request.path} answered {response.status_code} "
+                f"before the load run: {response.content[:300]!r}"
             )
         ep.queries = len(queries)
         # The same request computed in full (list and token caches off): the query budget.
@@ -201,165 +266,241 @@ def prepare(args, scale, log):
             override_settings(OPSBASE_LIST_CACHE=False, OPSBASE_AUTH_CACHE_TIMEOUT=0),
             CaptureQueriesContext(connection) as queries,
         ):
-            call(path, data, **kwargs)
+            send(http, request)
         ep.queries_uncached = len(queries)
-    Task.objects.for_tenant(tenant).filter(title__startswith="Bench task ").delete()
-    return endpoints, raw, cookie, tenant_tasks, total_tasks
+
+    log(f"mixed scenario: signing in the members of {MIXED_TENANTS} organizations")
+    tenants = [tenant.pk] + list(
+        Tenant.objects.exclude(pk=tenant.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: MIXED_TENANTS - 1]
+    )
+    memberships = (
+        Membership.objects.unscoped()
+        .filter(tenant_id__in=tenants, is_active=True)
+        .select_related("user", "role", "tenant")
+        .order_by("tenant_id", "pk")
+    )
+    members = mixed.sign_in(list(memberships), name=stamp)
+    rng = random.Random(4)  # noqa: S311 - a reproducible mix, not a secret
+    plan = mixed.plan(members, rng=rng, queue_lengths=(400, 2000, 1))
+    # One request of each kind sent here: the load run would only count its failures. The
+    # transition is the spare third queue's, never sent by wrk.
+    for label in ("api_list", "page", "create", "update"):
+        request = next(r for r in plan.slots if r.label == label)
+        response = send(Client(HTTP_HOST=HOST), request)
+        if not 200 <= response.status_code < 300:
+            raise SystemExit(
+                f"bench: the mixed scenario's {request.method} {request.path} answered "
+                f"{response.status_code}: {response.content[:300]!r}"
+            )
+    for request in plan.queues[2]:
+        response = send(Client(HTTP_HOST=HOST), request)
+        if response.status_code != 200:
+            raise SystemExit(
+                f"bench: the mixed scenario's transition {request.path} {request.body} "
+                f"answered {response.status_code}: {response.content[:300]!r}"
+            )
+    mixed_endpoint = Endpoint(
+        "mixed",
+        f"mixed: {mixed.WRITE_SHARE:.0%} writes, varied filters, sorts and pages",
+        plan.slots,
+        order="random",
+    )
+    Task.objects.unscoped().filter(title__startswith="Bench task ").delete()
+    return Prepared(
+        endpoints=endpoints,
+        mixed=mixed_endpoint,
+        mixed_queues=plan.queues[:2],
+        mixed_plan={"members": plan.members, "tenants": plan.tenants, "kinds": plan.kinds},
+        task_ids=task_ids,
+        tenant_tasks=Task.objects.for_tenant(tenant).count(),
+        total_tasks=gen.existing_tasks(),
+        tables={
+            "tenant": Tenant._meta.db_table,
+            "user": User._meta.db_table,
+            "membership": Membership._meta.db_table,
+            "role": Role._meta.db_table,
+            "task": Task._meta.db_table,
+        },
+    )
 
 
-# The references figures are divided by (bench/views.py), not OpsBase endpoints.
-BASELINES = ("hello", "baseline", "baseline_create", "baseline_update")
-# Each OpsBase endpoint compared with a plain-DRF baseline, and that baseline.
-VERSUS = {"api_list": "baseline", "create": "baseline_create", "update": "baseline_update"}
-
-
-def versus(ep: Endpoint, by: dict[str, Endpoint]) -> str:
-    """*ep*'s requests/s over its plain-DRF baseline's ("1.00×" for a baseline itself)."""
-    key = VERSUS.get(ep.key, ep.key if ep.key in BASELINES and ep.key != "hello" else None)
-    if key is None or key not in by:
-        return ""
-    return f"{ep.result['rps'] / by[key].result['rps']:.2f}×"
-
-
-def short_label(ep: Endpoint) -> str:
-    """*ep*'s label up to its details: "task create (API)" -> "task create"."""
-    return re.split(r",| \(", ep.label, maxsplit=1)[0]
-
-
-# The writes: every request a new task, or another of the tenant's tasks edited in turn.
-CREATE_BODY = '{"title": "Bench task {n}", "priority": "normal"}'
-UPDATE_BODY = '{"priority": "high", "description": "edited {n}"}'
-
-
-def _create(key: str, label: str, path: str) -> Endpoint:
-    return Endpoint(key, label, path, "token", method="POST", body=CREATE_BODY)
-
-
-def _update(key: str, label: str, url_name: str, task_ids: list[int]) -> Endpoint:
-    from django.urls import reverse
-
-    paths = [reverse(url_name, args=[pk]) for pk in task_ids]
-    return Endpoint(key, label, paths[0], "token", method="PATCH", body=UPDATE_BODY, paths=paths)
-
-
-def build_endpoints(task_ids: list[int]) -> list[Endpoint]:
-    from django.urls import reverse
-
-    api_list = reverse("api:task-list")
+def plain_endpoints(token: str, task_ids: list[int]) -> list[Endpoint]:
+    auth = (("Authorization", f"Token {token}"),)
     return [
-        Endpoint("hello", "hello-world view (baseline)", reverse("bench_hello"), ""),
+        Endpoint("plain_hello", "hello-world view", [Request("hello", "GET", "/hello/")]),
         Endpoint(
-            "baseline",
-            "plain DRF task list, 50 rows (baseline)",
-            reverse("bench_baseline"),
-            "token",
+            "plain_list",
+            "task list, 50 rows",
+            [Request("list", "GET", "/api/tasks/", "", auth)],
         ),
-        Endpoint("api_list", "task list API, 50 rows", f"{api_list}?page_size=50", "token"),
         Endpoint(
-            "page",
-            "task list page, 50 rows",
-            f"{reverse('tasks:task_all')}?page_size=50",
-            "session",
+            "plain_create",
+            "task create",
+            [Request("create", "POST", "/api/tasks/", CREATE_BODY, (*auth, JSON))],
         ),
-        _create("baseline_create", "plain DRF task create (baseline)", reverse("bench_create")),
-        _create("create", "task create (API)", api_list),
-        _update(
-            "baseline_update", "plain DRF task update, PATCH (baseline)", "bench_update", task_ids
+        Endpoint(
+            "plain_update",
+            "task update (PATCH)",
+            [
+                Request("update", "PATCH", f"/api/tasks/{pk}/", UPDATE_BODY, (*auth, JSON))
+                for pk in task_ids
+            ],
         ),
-        _update("update", "task update (API, PATCH)", "api:task-detail", task_ids),
-        Endpoint("dashboard", "dashboard page", reverse("web:home"), "session"),
     ]
 
 
-def wrk(ep: Endpoint, *, port: int, seconds: int, connections: int, token: str, cookie: str):
-    env = {**os.environ, "BENCH_METHOD": ep.method}
-    if ep.body:
-        env["BENCH_BODY"] = ep.body
-    if ep.paths:
-        env["BENCH_PATHS"] = ";".join(ep.paths)
-    if ep.auth == "token":
-        env["BENCH_AUTH"] = f"Token {token}"
-    elif ep.auth == "session":
-        env["BENCH_COOKIE"] = cookie
-    cmd = [
-        "wrk",
-        f"-t{min(4, connections)}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(BENCH / "load.lua"),
-        f"http://{HOST}:{port}{ep.path}",
-    ]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
-    line = next(ln for ln in out.splitlines() if ln.startswith("BENCH "))
-    return json.loads(line.removeprefix("BENCH "))
+@dataclass
+class Server:
+    key: str
+    app: str  # the WSGI module
+    cwd: Path
+    env: dict[str, str]
+    hello: str  # the path drained on between turns
+    port: int = 0
+    process: subprocess.Popen | None = None
 
 
-# The servers measured side by side take this many turns per endpoint.
-SIDE_BY_SIDE_ROUNDS = 3
-
-
-def slice_seconds(seconds: int) -> int:
-    """The length of one turn, so that a server's turns add up to about *seconds*."""
-    return max(2, seconds // SIDE_BY_SIDE_ROUNDS)
-
-
-def combine(slices: list[dict]) -> dict:
-    """One result from wrk runs of the same endpoint and server taken in turns: requests over
-    time for the throughput, the median of the slices' p50s and p95s, the worst slice's p99
-    and max."""
-    requests = sum(r["requests"] for r in slices)
-    duration = sum(r["seconds"] for r in slices)
-    middle = len(slices) // 2
-    return {
-        "requests": requests,
-        "seconds": duration,
-        "rps": requests / duration,
-        "p50_ms": sorted(r["p50_ms"] for r in slices)[middle],
-        "p95_ms": sorted(r["p95_ms"] for r in slices)[middle],
-        "p99_ms": max(r["p99_ms"] for r in slices),
-        "max_ms": max(r["max_ms"] for r in slices),
-        "socket_errors": sum(r["socket_errors"] for r in slices),
-        "http_errors": sum(r["http_errors"] for r in slices),
-        "non_2xx_3xx": sum(r["non_2xx_3xx"] for r in slices),
-        "sample_error": next((r["sample_error"] for r in slices if r["sample_error"]), ""),
-    }
-
-
-def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
+def start(server: Server, workers: int) -> None:
+    server.port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    proc = subprocess.Popen(  # noqa: S603
+    server.process = subprocess.Popen(
         [
             str(gunicorn),
-            "bench.wsgi",
+            server.app,
             f"--workers={workers}",
-            f"--bind={HOST}:{port}",
+            f"--bind={HOST}:{server.port}",
             "--worker-class=sync",
             "--backlog=2048",
             "--log-level=warning",
         ],
-        cwd=ROOT,
-        env={**os.environ, **env},
+        cwd=server.cwd,
+        env=server.env,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return proc
+            with socket.create_connection((HOST, server.port), timeout=0.5):
+                return
         except OSError:
-            if proc.poll() is not None:
-                raise SystemExit("bench: gunicorn exited at start-up") from None
+            if server.process.poll() is not None:
+                raise SystemExit(f"bench: the {server.key} gunicorn exited at start-up") from None
             time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("bench: gunicorn did not answer within 30 s")
+    stop([server])
+    raise SystemExit(f"bench: the {server.key} gunicorn did not answer within 30 s")
 
 
-def machine() -> dict[str, str]:
+def stop(servers: list[Server]) -> None:
+    for server in servers:
+        if server.process is not None and server.process.poll() is None:
+            server.process.terminate()
+    for server in servers:
+        if server.process is not None:
+            try:
+                server.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+                server.process.wait()
+        server.process = None
+
+
+def http_send(server: Server, request: Request, timeout: float = 60) -> tuple[int, bytes]:
+    """*request* to *server* over HTTP, as wrk sends it."""
+    conn = http.client.HTTPConnection(HOST, server.port, timeout=timeout)
+    try:
+        body = request.body.replace("{n}", "0").encode() if request.body else None
+        headers = {"Host": HOST, "X-Forwarded-Proto": "https", **dict(request.headers)}
+        conn.request(request.method, request.path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def drain(server: Server) -> None:
+    """Wait until *server* has finished what wrk left unanswered: its hello-world answers
+    at once (requests abandoned at the end of a turn still occupy the workers)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            http_send(server, Request("drain", "GET", server.hello), timeout=120)
+        except OSError:
+            time.sleep(0.5)
+            continue
+        if time.monotonic() - started < 0.5:
+            return
+
+
+class Load:
+    """wrk runs against running servers, with the run's settings."""
+
+    def __init__(self, args, work: Path, log):
+        self.args, self.work, self.log = args, work, log
+        self.rounds = args.rounds or (1 if args.quick else 3)
+        seconds = args.duration or (5 if args.quick else 15)
+        self.slice = slice_seconds(seconds, self.rounds, args.timeout)
+
+    def file(self, server: Server, ep: Endpoint, queue=(), name: str = "") -> Path:
+        path = self.work / f"{server.key}-{name or ep.key}.txt"
+        path.write_text(request_file(ep.requests, order=ep.order, queue=queue))
+        return path
+
+    def wrk(self, server: Server, path: Path, seconds: int, seed: int = 1) -> dict:
+        result = wrk_run.run(
+            f"http://{HOST}:{server.port}",
+            path,
+            seconds=seconds,
+            connections=self.args.connections,
+            timeout=self.args.timeout,
+            seed=seed,
+        )
+        drain(server)
+        return result
+
+    def check(self, server: Server, ep: Endpoint) -> None:
+        status, body = http_send(server, ep.requests[0])
+        if not 200 <= status < 300:
+            raise SystemExit(
+                f"bench: {server.key} answered {ep.requests[0].path} with {status}: {body[:300]!r}"
+            )
+
+    def turns(self, group: dict[str, tuple[Server, Endpoint]]) -> None:
+        """The endpoints of *group* (one per server) measured in turns."""
+        label = next(iter(group.values()))[1].label
+        self.log(
+            f"{label}: warm-up, then {self.rounds} × {self.slice} s on "
+            + ", ".join(group)
+            + (" in turn" if len(group) > 1 else "")
+        )
+        files = {key: self.file(server, ep) for key, (server, ep) in group.items()}
+        for key, (server, ep) in group.items():
+            self.check(server, ep)
+            self.wrk(server, files[key], WARM_UP_SECONDS)
+        runs: dict[str, list[dict]] = {key: [] for key in group}
+        order = list(group)
+        for turn in range(self.rounds):
+            for key in order if turn % 2 == 0 else reversed(order):
+                server, _ep = group[key]
+                runs[key].append(self.wrk(server, files[key], self.slice))
+        for key, (_server, ep) in group.items():
+            ep.result = wrk_run.combine(runs[key])
+            self.log(f"  {key}: {summary(ep.result)}")
+
+
+def summary(r: dict) -> str:
+    return (
+        f"{r['rps']:,.0f} req/s  p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f} ms  "
+        f"p99 {r['p99_ms']:.1f} ms  errors {r['errors']}"
+        + (f"  first error: {r['sample_error']}" if r["sample_error"] else "")
+    )
+
+
+def machine(args) -> dict[str, str]:
     import django
+    import psycopg
     import rest_framework
-    from django.db import connection
 
     cpu = "unknown"
     cpuinfo = Path("/proc/cpuinfo")
@@ -373,10 +514,10 @@ def machine() -> dict[str, str]:
     if meminfo.exists():
         kib = int(meminfo.read_text().split()[1])
         memory = f"{kib / 1024 / 1024:.0f} GiB"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)  # noqa: S607
+    with psycopg.connect(args.admin_url) as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]
+    version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    words = (version.stdout or version.stderr).split()
     return {
         "CPU": f"{os.cpu_count()} × {cpu}",
         "Memory": memory,
@@ -385,273 +526,21 @@ def machine() -> dict[str, str]:
         "Django": django.get_version(),
         "DRF": rest_framework.VERSION,
         "PostgreSQL": pg,
-        "wrk": (wrk_version.stdout or wrk_version.stderr).split()[1]
-        if (wrk_version.stdout or wrk_version.stderr)
-        else "?",
+        "wrk": words[1] if len(words) > 1 else "?",
     }
 
 
-def _queries(ep: Endpoint) -> str:
-    if ep.queries_uncached is None or ep.queries_uncached == ep.queries:
-        return str(ep.queries)
-    return f"{ep.queries} ({ep.queries_uncached} computed)"
-
-
-def _variant_lines(variants, baseline: float) -> list[str]:
-    lines = []
-    api_share = {}
-    for title, eps in variants:
-        hello = eps[0].result["rps"]
-        lines += [
-            f"### {title.capitalize()}",
-            "",
-            "| Endpoint | Requests/s | vs hello-world | vs plain DRF | p50 ms | p99 ms | Errors "
-            "| Queries |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for ep in eps:
-            r = ep.result
-            vs_baseline = f"{r['rps'] / baseline:.2f}×" if ep.key.endswith("api_list") else ""
-            lines.append(
-                f"| {ep.label} | {r['rps']:,.0f} | {r['rps'] / hello:.1%} | {vs_baseline} "
-                f"| {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
-                f"| {r['socket_errors'] + r['http_errors']} | {ep.queries} |"
-            )
-            if ep.key.endswith("api_list"):
-                api_share[title] = r["rps"] / hello
-        lines.append("")
-    if len(api_share) == 2:
-        (on_title, on), (off_title, off) = api_share.items()
-        cost = 1 - on / off
-        if cost >= RLS_NOISE:
-            verdict = f"Row-level security costs the computed task list API {cost:.1%}"
-        elif cost > -RLS_NOISE:
-            verdict = (
-                "Row-level security made no difference beyond this machine's noise (±"
-                f"{RLS_NOISE:.0%}) to the computed task list API"
-            )
-        else:
-            verdict = (
-                f"The computed task list API ran {-cost:.1%} faster with row-level security "
-                "than without in this run: the two servers differ that much on this machine "
-                "even when taking turns, so the policy's cost is below what the run can resolve"
-            )
-        lines += [
-            f"{verdict} ({on:.1%} of hello-world's throughput with it, {off:.1%} without).",
-            "",
-        ]
-    return lines
-
-
-P99_TARGET_MS = 250
-# Ratios of the two side-by-side servers differ by this much with nothing changed.
-RLS_NOISE = 0.05
-
-
-def _baselines_short(slow, endpoints, *, needed: float, hello: float) -> str:
-    """Sentences on the plain-DRF baselines of the *slow* endpoints: whether they miss the
-    p99 target too (then no write through Django and DRF meets it here) or meet it."""
-    by = {ep.key: ep for ep in endpoints}
-    refs = [by[VERSUS[ep.key]] for ep in slow if VERSUS.get(ep.key) in by]
-    if not refs:
-        return ""
-
-    def figures(ref) -> str:
-        r = ref.result
-        return (
-            f"{short_label(ref)} {r['rps']:,.0f} req/s ({r['rps'] / hello:.1%} of "
-            f"hello-world), p99 {r['p99_ms']:,.0f} ms"
-        )
-
-    missing = [ref for ref in refs if ref.result["p99_ms"] >= P99_TARGET_MS]
-    meeting = [ref for ref in refs if ref.result["p99_ms"] < P99_TARGET_MS]
-    text = ""
-    if missing:
-        text += (
-            " Their plain-DRF baselines, which save the task with no permission checks and no "
-            "audit trail, miss the target too: " + "; ".join(map(figures, missing)) + "."
-        )
-    if meeting:
-        text += (
-            " Plain DRF meets it here: " + "; ".join(map(figures, meeting)) + ". "
-            "What OpsBase adds to such a write (permission checks, the audit trail, the full "
-            "answer) costs the difference."
-        )
-    else:
-        text += (
-            " At this concurrency the target is out of reach on this machine for a write "
-            "through Django and DRF, whatever OpsBase adds to it"
-        )
-        if all(ref.result["rps"] < needed for ref in refs):
-            text += (
-                ": it needs more server capacity per connection (cores, workers) than this "
-                "machine has"
-            )
-        text += "."
-    return text
-
-
-def _p99_note(endpoints, *, connections: int, hello: float) -> list[str]:
-    """What the p99 target asks of throughput, and which endpoints fall short of it."""
-    # wrk keeps *connections* requests in flight: each waits behind the others, so the mean
-    # latency is connections / throughput (Little's law) and the p99 is above that mean.
-    needed = connections / (P99_TARGET_MS / 1000)
-    over = [ep for ep in endpoints if ep.key not in BASELINES]
-    over = [ep for ep in over if ep.result["p99_ms"] >= P99_TARGET_MS]
-    slow = [ep for ep in over if ep.result["rps"] < needed]
-    spread = [ep for ep in over if ep.result["rps"] >= needed]
-    lines = [
-        f"**What the p99 target asks.** wrk keeps {connections} requests in flight, so each "
-        "waits behind the others: the mean latency is the connections divided by the "
-        "throughput (Little's law), and the p99 lies above the mean. A p99 under "
-        f"{P99_TARGET_MS} ms therefore needs at least {needed:,.0f} requests/s from an "
-        f"endpoint, {needed / hello:.0%} of this run's hello-world view.",
-    ]
-    if slow:
-        lines[-1] += (
-            " Short of that throughput: "
-            + "; ".join(
-                f"{short_label(ep)} {ep.result['rps']:,.0f} req/s "
-                f"({ep.result['rps'] / hello:.1%} of hello-world: a mean of "
-                f"{connections / ep.result['rps'] * 1000:,.0f} ms, p50 "
-                f"{ep.result['p50_ms']:,.0f} ms)"
-                for ep in slow
-            )
-            + "."
-        )
-        lines[-1] += _baselines_short(slow, endpoints, needed=needed, hello=hello)
-    if spread:
-        lines[-1] += (
-            " Fast enough on average, over the target at the tail: "
-            + "; ".join(
-                f"{short_label(ep)} (p50 {ep.result['p50_ms']:,.0f} ms, "
-                f"p99 {ep.result['p99_ms']:,.0f} ms)"
-                for ep in spread
-            )
-            + "."
-        )
-    hello_p99 = next(ep.result["p99_ms"] for ep in endpoints if ep.key == "hello")
-    if hello_p99 >= P99_TARGET_MS:
-        lines[-1] += (
-            f" The hello-world view itself had a p99 of {hello_p99:,.0f} ms in this run: "
-            "the machine's own pauses (steal time, other processes) reach every endpoint."
-        )
-    return [*lines, ""]
-
-
-def render(endpoints, *, variants=(), args, seconds, scale, tenant_tasks, total_tasks, info) -> str:
-    by = {ep.key: ep for ep in endpoints}
-    hello = by["hello"].result["rps"]
-    baseline = by["baseline"].result["rps"]
-    rows = []
-    for ep in endpoints:
-        r = ep.result
-        vs_baseline = versus(ep, by)
-        errors = r["socket_errors"] + r["http_errors"]
-        rows.append(
-            f"| {ep.label} | {r['rps']:,.0f} | {r['rps'] / hello:.1%} | {vs_baseline} "
-            f"| {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {errors} "
-            f"| {_queries(ep)} |"
-        )
-    api = by["api_list"].result["rps"]
-    page = by["page"].result["rps"]
-    # The baselines are references, not OpsBase's endpoints: the target is about the latter.
-    worst = max(
-        (ep for ep in endpoints if ep.key not in BASELINES), key=lambda ep: ep.result["p99_ms"]
-    )
-    worst_p99 = worst.result["p99_ms"]
-    all_errors = sum(ep.result["socket_errors"] + ep.result["http_errors"] for ep in endpoints)
-    targets = [
-        ("Task list API ≥ 3× plain DRF", f"{api / baseline:.2f}×", api >= 3 * baseline),
-        ("Task list API ≥ 25% of hello-world", f"{api / hello:.1%}", api >= 0.25 * hello),
-        (
-            "Task list API ≤ 3 queries (computed in full)",
-            str(by["api_list"].queries_uncached),
-            (by["api_list"].queries_uncached or 0) <= 3,
-        ),
-        ("Task list page ≥ 20% of hello-world", f"{page / hello:.1%}", page >= 0.20 * hello),
-        (
-            f"p99 < {P99_TARGET_MS} ms on every endpoint",
-            f"{worst_p99:,.0f} ms ({short_label(worst)})",
-            worst_p99 < P99_TARGET_MS,
-        ),
-        ("zero errors", str(all_errors), all_errors == 0),
-    ]
-    lines_p99 = _p99_note(endpoints, connections=args.connections, hello=hello)
-    lines = [
-        "# Performance",
-        "",
-        "Figures from `make bench` (`python -m bench.run`), written by the benchmark itself.",
-        "Every ratio is taken within one run: the hello-world view and the plain-DRF baselines",
-        "are served by the same gunicorn as the endpoints measured. The baselines are what a",
-        "plain DRF project would write with the same token authentication: the task list with",
-        "ModelSerializer + `select_related` + page-number pagination, and the task create and",
-        "update with ModelSerializer, generic views and one transaction, but no permission",
-        "checks and no audit trail (the model's signals still invalidate the list cache).",
-        "*vs plain DRF* divides an endpoint by the baseline of the same operation.",
-        "",
-        "The app connects as an ordinary PostgreSQL role (not a superuser, no BYPASSRLS), as a",
-        "deployment does, so row-level security is in effect. Prod settings include the caches",
-        "(Redis): task lists are cached per tenant version, visibility scope and query, and token",
-        "lookups until a token, user, membership, role or tenant changes. The load repeats one",
-        "request, so the lists below are answered from the cache after the first request; the",
-        "writes invalidate it. *Queries* is the count of a repeated request, and in brackets of",
-        "the same request computed in full (caches off). The second part measures the computed",
-        "path on its own servers: caches off, with and without row-level security.",
-        "",
-        f"Run on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
-        f"{' (quick mode)' if args.quick else ''}: gunicorn {args.workers} sync workers, "
-        f"prod settings, wrk {args.connections} connections, {seconds} s per endpoint after "
-        f"a warm-up; {scale.tenants:,} tenants, {scale.users:,} users, {total_tasks:,} tasks; "
-        f"the measured tenant has {tenant_tasks:,} tasks.",
-        "",
-        "| Endpoint | Requests/s | vs hello-world | vs plain DRF | p50 ms | p95 ms | p99 ms "
-        "| Errors | Queries |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        *rows,
-        "",
-        "## Targets",
-        "",
-        "| Target | Measured | Met |",
-        "|---|---:|:---:|",
-        *(f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in targets),
-        "",
-        *lines_p99,
-        "## Computed in full (caches off)",
-        "",
-        "Same run, two more gunicorns running side by side (same workers and load), the list",
-        "and token caches switched off: every request authenticates against the database and",
-        "builds its answer. The two take turns on each endpoint, "
-        f"{SIDE_BY_SIDE_ROUNDS} × {slice_seconds(seconds)} s each,",
-        "so the machine's drift over minutes reaches both alike: requests/s are over all turns,",
-        "p50 the median turn's, p99 the worst turn's. *vs plain DRF* divides by the baseline",
-        "of the first table.",
-        "",
-        *_variant_lines(variants, baseline),
-        "## Machine",
-        "",
-        *(f"- {k}: {v}" for k, v in info.items()),
-        "",
-        "## Reproduce",
-        "",
-        "```",
-        "make bench          # full data set (first run generates it, a few minutes)",
-        "make bench-quick    # a tenth of the data, shorter runs",
-        "```",
-        "",
-        "The benchmark needs PostgreSQL (a superuser connection, `--admin-url`), Redis and",
-        "`wrk` (`apt-get install wrk`). It is not part of `make test`.",
-        "",
-    ]
-    return "\n".join(lines)
+def _interrupted(signum, _frame):
+    # An ordinary exit, so that the servers started are stopped on the way out.
+    raise SystemExit(128 + signum)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupted)
     from bench.scale import Scale
 
     scale = Scale(100, 1_000, 100_000) if args.quick else Scale()
-    seconds = args.duration or (5 if args.quick else 15)
 
     def log(message: str) -> None:
         print(message, flush=True)
@@ -662,109 +551,141 @@ def main(argv=None) -> int:
     os.environ.update(env)
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     (BENCH / ".logs").mkdir(exist_ok=True)
-    if ensure_database(args, scale, log):
+    if ensure_database(args, log):
         log(f"created database {args.database}")
-    endpoints, token, cookie, tenant_tasks, total_tasks = prepare(args, scale, log)
-    info = machine()
+    prepared = prepare(args, scale, log)
+    info = machine(args)
 
-    app_env = {**env, "DATABASE_URL": ensure_app_role(args)}
-    by = {ep.key: ep for ep in endpoints}
+    log("plain Django + DRF project: generating it and its database")
+    base = args.admin_url.rsplit("/", 1)[0]
+    plain_db = f"{args.database}_plain"
+    target = plain.make_project()
+    plain_env = plain.environment(target, f"{base}/{plain_db}", secrets.token_urlsafe(50))
+    plain.manage(target, plain_env, "makemigrations", "tasks", "--verbosity=0")
+    if plain.ensure_database(
+        admin_url=args.admin_url,
+        name=plain_db,
+        source_url=f"{base}/{args.database}",
+        tables=prepared.tables,
+        target=target,
+        env=plain_env,
+        log=log,
+    ):
+        log(f"  copied the data into {plain_db}")
+    plain_token = plain.token_for(target, plain_env, "u0@t0.bench")
+    plain_eps = plain_endpoints(plain_token, prepared.task_ids)
+    counts = plain.count_queries(target, plain_env, [ep.requests[0] for ep in plain_eps])
+    for ep, count in zip(plain_eps, counts, strict=True):
+        ep.queries = count
+    plain.forget_writes(f"{base}/{plain_db}")
+
+    app_env = {**os.environ, **env, "DATABASE_URL": ensure_app_role(args)}
     # Served with the caches off: what a request costs when computed in full, with row-level
     # security in effect (the app role) and without it (a superuser, the policy switched off).
     uncached = {"OPSBASE_LIST_CACHE": "false", "OPSBASE_AUTH_CACHE_TIMEOUT": "0"}
-    variant_servers = [
-        ("rls_on", "caches off, row-level security on", {**app_env, **uncached}),
-        (
-            "rls_off",
-            "caches off, row-level security off",
-            {**env, **uncached, "OPSBASE_POSTGRES_RLS": "false"},
-        ),
-    ]
-    variants: list[tuple[str, list[Endpoint]]] = []
+    hello = prepared.endpoints[0].requests[0].path
 
-    opts = {"connections": args.connections, "token": token, "cookie": cookie}
+    def opsbase(key: str, server_env: dict[str, str]) -> Server:
+        return Server(key, "bench.wsgi", ROOT, server_env, hello)
 
-    def log_result(r: dict) -> None:
-        log(
-            f"  {r['rps']:,.0f} req/s  p50 {r['p50_ms']:.1f} ms  "
-            f"p99 {r['p99_ms']:.1f} ms  errors {r['socket_errors'] + r['http_errors']}"
-            + (f"  first error: {r['sample_error']}" if r["sample_error"] else "")
-        )
+    def plain_server() -> Server:
+        return Server("plain", f"{plain.PROJECT}.wsgi", target, plain_env, "/hello/")
 
-    def measure(server_env, eps: list[Endpoint]) -> None:
-        port = free_port()
-        server = start_gunicorn(server_env, port, args.workers)
-        try:
-            for ep in eps:
-                log(f"{ep.label}: warm-up, then {seconds} s at {args.connections} connections")
-                wrk(ep, seconds=2, port=port, **opts)
-                ep.result = wrk(ep, seconds=seconds, port=port, **opts)
-                log_result(ep.result)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-
-    def measure_side_by_side(servers: dict[str, dict], eps: dict[str, list[Endpoint]]) -> None:
-        # Both servers run at once and take turns, slice by slice, so that the machine's
-        # drift over minutes (steal time, other processes) reaches them alike.
-        ports = {key: free_port() for key in servers}
-        running = [start_gunicorn(servers[key], ports[key], args.workers) for key in servers]
-        rounds, piece = SIDE_BY_SIDE_ROUNDS, slice_seconds(seconds)
-        try:
-            for i in range(len(next(iter(eps.values())))):
-                slices: dict[str, list[dict]] = {key: [] for key in servers}
-                label = next(iter(eps.values()))[i].label
-                log(f"{label}: warm-up, then {rounds} × {piece} s on each server in turn")
-                for key in servers:
-                    wrk(eps[key][i], seconds=2, port=ports[key], **opts)
-                for turn in range(rounds):
-                    order = list(servers) if turn % 2 == 0 else list(reversed(servers))
-                    for key in order:
-                        slices[key].append(wrk(eps[key][i], seconds=piece, port=ports[key], **opts))
-                for key in servers:
-                    eps[key][i].result = combine(slices[key])
-                    log(f"  {key}:")
-                    log_result(eps[key][i].result)
-        finally:
-            for server in running:
-                server.terminate()
-            for server in running:
-                server.wait(timeout=30)
-
+    work = Path(tempfile.mkdtemp(prefix="opsbase-bench-"))
+    load = Load(args, work, log)
+    by = {ep.key: ep for ep in [*prepared.endpoints, *plain_eps]}
     load_before = os.getloadavg()[0]
-    log("server: prod settings, app role (row-level security in effect), caches on")
-    measure(app_env, endpoints)
-    log("servers side by side: " + "; ".join(title for _key, title, _env in variant_servers))
-    variant_eps = {
-        key: [
-            Endpoint(f"{key}_{ep.key}", ep.label, ep.path, ep.auth, queries=ep.queries_uncached)
-            for ep in (by["hello"], by["api_list"], by["page"])
+    servers: list[Server] = []
+    try:
+        log("caches on: OpsBase (prod settings, row-level security in effect) and plain DRF")
+        ops, flat = opsbase("opsbase", app_env), plain_server()
+        servers = [ops, flat]
+        for server in servers:
+            start(server, args.workers)
+        pairs = [
+            ("hello", "plain_hello"),
+            ("api_list", "plain_list"),
+            ("page", None),
+            ("create", "plain_create"),
+            ("update", "plain_update"),
+            ("dashboard", None),
         ]
-        for key, _title, _env in variant_servers
-    }
-    measure_side_by_side({key: env for key, _title, env in variant_servers}, variant_eps)
-    variants.extend((title, variant_eps[key]) for key, title, _env in variant_servers)
+        for mine, theirs in pairs:
+            group = {"opsbase": (ops, by[mine])}
+            if theirs:
+                group["plain"] = (flat, by[theirs])
+            load.turns(group)
+
+        mixed = prepared.mixed
+        mixed_seconds = load.slice * load.rounds
+        log(f"{mixed.label}: warm-up, then {mixed_seconds} s on opsbase")
+        warm, measured = prepared.mixed_queues
+        load.wrk(ops, load.file(ops, mixed, warm, "mixed-warm"), WARM_UP_SECONDS, seed=1)
+        mixed.result = load.wrk(ops, load.file(ops, mixed, measured), mixed_seconds, seed=2)
+        log(f"  {summary(mixed.result)}")
+        stop(servers)
+
+        log("computed in full (caches off): row-level security on, off, and plain DRF")
+        on = opsbase("rls_on", {**app_env, **uncached})
+        off = opsbase("rls_off", {**os.environ, **env, **uncached, "OPSBASE_POSTGRES_RLS": "false"})
+        flat = plain_server()
+        servers = [on, off, flat]
+        for server in servers:
+            start(server, args.workers)
+        variants = {key: [] for key in ("rls_on", "rls_off")}
+        plain_computed: list[Endpoint] = []
+        for mine, theirs in (("hello", "plain_hello"), ("api_list", "plain_list"), ("page", None)):
+            group = {}
+            for server in (on, off):
+                ep = Endpoint(
+                    mine, by[mine].label, by[mine].requests, queries=by[mine].queries_uncached
+                )
+                variants[server.key].append(ep)
+                group[server.key] = (server, ep)
+            if theirs:
+                ep = Endpoint(theirs, by[theirs].label, by[theirs].requests)
+                plain_computed.append(ep)
+                group["plain"] = (flat, ep)
+            load.turns(group)
+    finally:
+        stop(servers)
+        shutil.rmtree(work, ignore_errors=True)
 
     info["Load average (1 min) before / after the load runs"] = (
         f"{load_before:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; other "
-        "processes on the machine (test runs) take CPU from the server and wrk alike, so "
+        "processes on the machine (test runs) take CPU from the servers and wrk alike, so "
         "figures of separate servers vary more than ratios within one"
     )
-    report = render(
-        endpoints,
-        variants=variants,
-        args=args,
-        seconds=seconds,
-        scale=scale,
-        tenant_tasks=tenant_tasks,
-        total_tasks=total_tasks,
+    run = Run(
+        endpoints=prepared.endpoints,
+        plain=plain_eps,
+        mixed=prepared.mixed,
+        mixed_plan=prepared.mixed_plan,
+        variants=[
+            ("caches off, row-level security on", variants["rls_on"]),
+            ("caches off, row-level security off", variants["rls_off"]),
+        ],
+        plain_computed=plain_computed,
+        connections=args.connections,
+        workers=args.workers,
+        rounds=load.rounds,
+        slice_seconds=load.slice,
+        timeout=args.timeout,
+        quick=args.quick,
+        when=f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        data=(
+            f"{scale.tenants:,} tenants, {scale.users:,} users, {prepared.total_tasks:,} "
+            f"tasks; the measured tenant has {prepared.tenant_tasks:,} tasks."
+        ),
         info=info,
     )
+    report = render(run)
     print()
     print(report)
     if not args.no_report:
-        REPORT.write_text(report)
-        log(f"written to {REPORT.relative_to(ROOT)}")
+        path = args.report or (QUICK_REPORT if args.quick else REPORT)
+        path.write_text(report)
+        log(f"written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return 0
 
 

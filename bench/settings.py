@@ -1,4 +1,4 @@
-"""The benchmark's site: the library's *prod* settings plus the two baseline endpoints.
+"""The benchmark's site: the library's *prod* settings plus a hello-world view.
 
 ``bench.run`` sets the environment (SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS) so
 what is measured is the configuration a deployment runs, with one exception stated here:

@@ -1,160 +1,267 @@
-"""The benchmark report: its note on the p99 target (``bench.run._p99_note``), the
-comparison of each endpoint with its plain-DRF baseline (``bench.run.versus``) and the
-results of servers measured in turns (``bench.run.combine``)."""
+"""The benchmark report (``bench.report``): the targets marked met or not from ratios of the
+same run, errors and timeouts shown where they happened, and the notes on the p99 target,
+the plain-DRF baselines and row-level security."""
 
-from bench.run import Endpoint, _p99_note, combine, versus
+from bench.report import (
+    Endpoint,
+    Run,
+    errors_cell,
+    latency,
+    p99_note,
+    render,
+    rls_note,
+    targets,
+    versus,
+)
+from bench.wrk import result
 
 
-def _endpoint(key: str, rps: float, p50: float, p99: float, label: str = "") -> Endpoint:
-    endpoint = Endpoint(key, label or f"task {key} (API)", "/", "")
-    endpoint.result = {"rps": rps, "p50_ms": p50, "p99_ms": p99}
+def _result(rps: float, p50: float = 50, p99: float = 90, *, p95=None, **raw) -> dict:
+    """A 10 s turn of *rps* 2xx answers a second (plus what *raw* adds: errors)."""
+    requests = int(rps * 10) + raw.pop("not_2xx", 0)
+    return result(
+        {
+            "requests": requests,
+            "seconds": 10,
+            "p50_ms": p50,
+            "p95_ms": p95 if p95 is not None else (p50 + p99) / 2,
+            "p99_ms": p99,
+            "max_ms": p99 + 10,
+            "timeout_s": 5,
+            "not_2xx": requests - int(rps * 10),
+            **raw,
+        }
+    )
+
+
+def _endpoint(key: str, rps: float, p50: float = 50, p99: float = 90, **kw) -> Endpoint:
+    label = kw.pop("label", f"task {key} (API)")
+    endpoint = Endpoint(key, label, [], queries=kw.pop("queries", None))
+    endpoint.queries_uncached = kw.pop("queries_uncached", None)
+    endpoint.result = _result(rps, p50, p99, **kw)
     return endpoint
 
 
-def test_the_note_gives_the_throughput_the_target_needs_and_who_falls_short():
+def _run(**changes) -> Run:
+    """A run whose every target is met, but for *changes*."""
+    fields = {
+        "endpoints": [
+            _endpoint("hello", 2000, 40, 60),
+            _endpoint("api_list", 900, 100, 120, queries=0, queries_uncached=3),
+            _endpoint("page", 500, 150, 200),
+            _endpoint("create", 450, 200, 240),
+            _endpoint("update", 450, 200, 240),
+        ],
+        "plain": [
+            _endpoint("plain_hello", 3000, 30, 50),
+            _endpoint("plain_list", 280, 300, 400, label="task list, 50 rows"),
+            _endpoint("plain_create", 500, 180, 230, label="task create"),
+            _endpoint("plain_update", 500, 180, 230, label="task update (PATCH)"),
+        ],
+        "mixed": _endpoint("mixed", 400, 150, 450, p95=300),
+        "mixed_plan": {"members": 200, "tenants": 20, "kinds": {"admin": 20, "user": 160}},
+        "variants": [
+            (
+                "caches off, row-level security on",
+                [
+                    _endpoint("hello", 2000),
+                    _endpoint("api_list", 320),
+                    _endpoint("page", 210),
+                ],
+            ),
+            (
+                "caches off, row-level security off",
+                [_endpoint("hello", 2000), _endpoint("api_list", 330), _endpoint("page", 215)],
+            ),
+        ],
+        "plain_computed": [_endpoint("plain_hello", 3000), _endpoint("plain_list", 280)],
+        "connections": 100,
+        "workers": 4,
+        "rounds": 3,
+        "slice_seconds": 5,
+        "timeout": 5,
+        "quick": False,
+        "when": "2026-12-05 12:00 UTC",
+        "data": "100 tenants.",
+        "info": {"CPU": "2 × test"},
+    }
+    fields.update(changes)
+    return Run(**fields)
+
+
+def _met(run: Run) -> dict[str, tuple[str, bool]]:
+    return {name: (value, ok) for name, value, ok in targets(run)}
+
+
+def test_every_target_is_met_in_a_good_run():
+    met = _met(_run())
+
+    assert all(ok for _value, ok in met.values()), met
+    assert met["Computed task list API ≥ 15% of hello-world (caches off, row-level security on)"][
+        0
+    ] == ("16.0%")
+    assert met["Computed task list page ≥ 10% of hello-world (caches off, row-level security on)"][
+        0
+    ] == ("10.5%")
+    assert met["Mixed scenario p95 < 500 ms (caches on)"][0] == "300.0 ms"
+
+
+def test_the_computed_targets_divide_by_the_hello_world_of_the_same_server():
+    slow_hello = [_endpoint("hello", 4000), _endpoint("api_list", 320), _endpoint("page", 210)]
+    run = _run(variants=[("caches off, row-level security on", slow_hello)])
+
+    met = _met(run)
+
+    api = met["Computed task list API ≥ 15% of hello-world (caches off, row-level security on)"]
+    page = met["Computed task list page ≥ 10% of hello-world (caches off, row-level security on)"]
+    assert api == ("8.0%", False)
+    assert page == ("5.2%", False)
+
+
+def test_a_mixed_run_with_timeouts_misses_its_targets_even_with_a_fast_median():
+    mixed = _endpoint("mixed", 400, 150, 450, p95=300, late=60, stalled=40)
+
+    met = _met(_run(mixed=mixed))
+
+    assert met["Mixed scenario: zero errors"] == ("100", False)
+    # 100 of 4,040 requests timed out: under 5%, so the p95 stands, the p99 does not.
+    assert met["Mixed scenario p95 < 500 ms (caches on)"] == ("300.0 ms", True)
+    assert latency(mixed.result, 99) == "≥ 5,000"
+    assert met["Zero errors in every run (timeouts and non-2xx answers counted)"] == (
+        "100",
+        False,
+    )
+
+
+def test_a_mixed_run_whose_timeouts_exceed_five_percent_has_no_p95_under_the_target():
+    mixed = _endpoint("mixed", 100, 150, 450, p95=300, stalled=300)
+
+    met = _met(_run(mixed=mixed))
+
+    assert met["Mixed scenario p95 < 500 ms (caches on)"] == ("≥ 5,000 ms", False)
+
+
+def test_an_endpoint_that_answered_nothing_shows_an_error_not_a_clean_zero():
+    page = _endpoint("page", 0, 0, 0, stalled=100)
+    run = _run(variants=[("caches off, row-level security on", [_endpoint("hello", 2000), page])])
+
+    text = render(run)
+
+    assert errors_cell(page.result) == "**101** (100 timeouts, no 2xx answer at all)"
+    assert "| task page (API) | 0 | 0.0% |  | ≥ 5,000 | ≥ 5,000 | ≥ 5,000 | **101**" in text
+    assert _met(run)["Zero errors in every run (timeouts and non-2xx answers counted)"][1] is False
+
+
+def test_redirects_count_as_errors_in_the_table():
+    page = _endpoint("page", 0, 5, 9, not_2xx=3000)
+
+    assert errors_cell(page.result) == "**3,001** (3,000 not 2xx, no 2xx answer at all)"
+
+
+def test_each_endpoint_is_compared_with_the_plain_projects_endpoint_of_its_operation():
+    run = _run()
+    by = {ep.key: ep for ep in [*run.endpoints, *run.plain]}
+
+    ratios = {ep.key: versus(ep, by) for ep in run.endpoints}
+
+    assert ratios == {
+        "hello": "",
+        "api_list": "3.21×",
+        "page": "",
+        "create": "0.90×",
+        "update": "0.90×",
+    }
+
+
+def test_each_project_is_divided_by_its_own_hello_world():
+    text = render(_run())
+
+    # OpsBase's list: 900 of its 2,000; the plain list: 280 of its 3,000.
+    assert "| task api_list (API) | 900 | 45.0% | 3.21× |" in text
+    assert "| task list, 50 rows | 280 | 9.3% |  |" in text
+
+
+def test_the_p99_note_gives_the_throughput_the_target_needs_and_who_falls_short():
     endpoints = [
         _endpoint("hello", 2000, 45, 60),
-        _endpoint("baseline", 100, 900, 1500),  # a reference, never reported as short
         _endpoint("create", 125, 780, 1100),
         _endpoint("api_list", 900, 105, 120),
     ]
+    plain = [_endpoint("plain_hello", 2500), _endpoint("plain_list", 100, 900, 1500)]
 
-    (note, blank) = _p99_note(endpoints, connections=100, hello=2000)
+    (note, blank) = p99_note(endpoints, plain, connections=100)
 
     assert "at least 400 requests/s" in note
-    assert "20% of this run's hello-world" in note
+    assert "20.0% of this run's hello-world" in note
     assert (
         "Short of that throughput: task create 125 req/s "
-        "(6.2% of hello-world: a mean of 800 ms, p50 780 ms)." in note
+        "(6.2% of hello-world: a mean of 800 ms, p50 780.0 ms)." in note
     )
-    assert "api_list" not in note and "baseline" not in note
+    assert "api_list" not in note and "plain" not in note
     assert "hello-world view itself" not in note  # its p99 met the target
     assert blank == ""
+
+
+def test_writes_whose_plain_baseline_misses_the_target_too_are_out_of_reach():
+    endpoints = [
+        _endpoint("hello", 1500, 60, 90),
+        _endpoint("create", 150, 650, 1100),
+        _endpoint("update", 450, 210, 260),  # fast enough on average: its baseline is moot
+    ]
+    plain = [
+        _endpoint("plain_hello", 3000),
+        _endpoint("plain_create", 300, 320, 600, label="task create"),
+        _endpoint("plain_update", 200, 480, 900, label="task update (PATCH)"),
+    ]
+
+    (note, _blank) = p99_note(endpoints, plain, connections=100)
+
+    assert (
+        "miss the target too: task create 300 req/s (10.0% of its hello-world), "
+        "p99 600.0 ms." in note
+    )
+    assert "out of reach on this machine for a write through Django and DRF" in note
+    assert "more server capacity per connection" in note
+    assert note.index("miss the target too") < note.index("over the target at the tail")
+    assert "task update (PATCH)" not in note
+
+
+def test_a_write_slower_than_a_plain_baseline_that_meets_the_target_is_ours_alone():
+    endpoints = [_endpoint("hello", 1500, 60, 90), _endpoint("create", 150, 650, 1100)]
+    plain = [_endpoint("plain_hello", 3000), _endpoint("plain_create", 500, 190, 240)]
+
+    (note, _blank) = p99_note(endpoints, plain, connections=100)
+
+    assert "miss the target too" not in note and "out of reach" not in note
+    assert "Plain DRF meets it here: task plain_create 500 req/s" in note
 
 
 def test_a_slow_hello_world_is_named_as_the_machines_noise():
     endpoints = [_endpoint("hello", 1000, 90, 900), _endpoint("create", 500, 190, 240)]
 
-    (note, _blank) = _p99_note(endpoints, connections=100, hello=1000)
+    (note, _blank) = p99_note(endpoints, [], connections=100)
 
     assert "Short of" not in note
     assert "a p99 of 900 ms" in note
 
 
-def test_an_endpoint_fast_enough_on_average_is_named_for_its_tail():
-    endpoints = [_endpoint("hello", 2000, 45, 60), _endpoint("api_list", 500, 190, 340)]
+def test_row_level_securitys_cost_is_said_beyond_the_noise_only():
+    def variants(on: float, off: float):
+        return [
+            ("on", [_endpoint("hello", 1000), _endpoint("api_list", on)]),
+            ("off", [_endpoint("hello", 1000), _endpoint("api_list", off)]),
+        ]
 
-    (note, _blank) = _p99_note(endpoints, connections=100, hello=2000)
-
-    assert "Short of" not in note
-    assert "over the target at the tail: task api_list (p50 190 ms, p99 340 ms)." in note
-
-
-def test_writes_whose_plain_drf_baseline_misses_the_target_too_are_said_to_be_out_of_reach():
-    endpoints = [
-        _endpoint("hello", 1500, 60, 90),
-        _endpoint("baseline_create", 300, 320, 600, "plain DRF task create (baseline)"),
-        _endpoint("create", 150, 650, 1100),
-        _endpoint("update", 450, 210, 260),  # fast enough on average: its baseline is moot
-        _endpoint("page", 420, 220, 300),
-        _endpoint("baseline_update", 200, 480, 900, "plain DRF task update, PATCH (baseline)"),
-    ]
-
-    (note, _blank) = _p99_note(endpoints, connections=100, hello=1500)
-
-    assert "Short of that throughput: task create 150 req/s" in note
-    assert (
-        "miss the target too: plain DRF task create 300 req/s (20.0% of hello-world), "
-        "p99 600 ms." in note
-    )
-    assert "out of reach on this machine for a write through Django and DRF" in note
-    assert "more server capacity per connection" in note  # the baseline lacks throughput
-    # Said right after the shortfall it explains, before the endpoints slow only at the tail.
-    assert note.index("miss the target too") < note.index("over the target at the tail")
-    assert "plain DRF task update" not in note
+    assert "costs the computed task list API 20.0%" in rls_note(variants(80, 100))[0]
+    assert "no difference beyond this machine's noise" in rls_note(variants(98, 100))[0]
+    assert "faster with row-level security" in rls_note(variants(120, 100))[0]
 
 
-def _create_note(hello: tuple, baseline: tuple, create: tuple) -> str:
-    """The p99 note of a run of hello-world, a plain-DRF create and ours, each given as
-    (requests/s, p50, p99)."""
-    endpoints = [
-        _endpoint("hello", *hello),
-        _endpoint("baseline_create", *baseline, "plain DRF task create (baseline)"),
-        _endpoint("create", *create),
-    ]
-    return _p99_note(endpoints, connections=100, hello=hello[0])[0]
+def test_the_report_says_how_it_measures():
+    text = render(_run())
 
-
-def test_a_baseline_fast_enough_on_average_but_over_at_the_tail_still_misses_the_target():
-    note = _create_note((2500, 40, 60), (430, 220, 340), (310, 315, 440))
-
-    assert "miss the target too: plain DRF task create 430 req/s" in note
-    assert "out of reach on this machine for a write through Django and DRF" in note
-    assert "more server capacity" not in note  # its throughput sufficed; its tail did not
-
-
-def test_a_write_slower_than_a_plain_drf_baseline_that_meets_the_target_is_ours_alone():
-    note = _create_note((1500, 60, 90), (500, 190, 240), (150, 650, 1100))
-
-    assert "Short of that throughput: task create 150 req/s" in note
-    assert "miss the target too" not in note and "out of reach" not in note
-    assert "Plain DRF meets it here: plain DRF task create 500 req/s" in note
-    assert "What OpsBase adds to such a write" in note
-
-
-def test_each_endpoint_is_compared_with_the_plain_drf_baseline_of_its_operation():
-    endpoints = [
-        _endpoint("hello", 1500, 60, 90),
-        _endpoint("baseline", 100, 900, 1500),
-        _endpoint("api_list", 480, 200, 300),
-        _endpoint("baseline_create", 300, 320, 600),
-        _endpoint("create", 150, 650, 1100),
-        _endpoint("baseline_update", 80, 1200, 2000),
-        _endpoint("update", 120, 800, 1300),
-        _endpoint("dashboard", 500, 190, 250),
-    ]
-    by = {ep.key: ep for ep in endpoints}
-
-    ratios = {ep.key: versus(ep, by) for ep in endpoints}
-
-    assert ratios == {
-        "hello": "",
-        "baseline": "1.00×",
-        "api_list": "4.80×",
-        "baseline_create": "1.00×",
-        "create": "0.50×",
-        "baseline_update": "1.00×",
-        "update": "1.50×",
-        "dashboard": "",
-    }
-
-
-def _slice(requests, seconds, p50, p95, p99, *, errors=0, sample=""):
-    return {
-        "requests": requests,
-        "seconds": seconds,
-        "rps": requests / seconds,
-        "p50_ms": p50,
-        "p95_ms": p95,
-        "p99_ms": p99,
-        "max_ms": p99 + 10,
-        "socket_errors": 0,
-        "http_errors": errors,
-        "non_2xx_3xx": errors,
-        "sample_error": sample,
-    }
-
-
-def test_turns_combine_into_one_result_over_all_requests_with_the_worst_tail():
-    turns = [
-        _slice(500, 5.0, 200, 260, 300),
-        _slice(400, 5.0, 250, 300, 900, errors=2, sample="503 busy"),
-        _slice(600, 5.0, 150, 200, 250),
-    ]
-
-    result = combine(turns)
-
-    assert (result["requests"], result["seconds"], result["rps"]) == (1500, 15.0, 100.0)
-    assert (result["p50_ms"], result["p95_ms"]) == (200, 260)  # the median turn's
-    assert (result["p99_ms"], result["max_ms"]) == (900, 910)  # the worst turn's
-    assert (result["http_errors"], result["sample_error"]) == (2, "503 busy")
+    assert "## How it is measured" in text
+    assert "django-admin startproject" in text
+    assert "not answered within 5 s are errors" in text
+    assert "## Mixed scenario (caches on)" in text
+    assert "### The plain Django + DRF project" in text
