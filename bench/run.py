@@ -643,7 +643,9 @@ def main(argv=None) -> int:
                 variants[server.key].append(ep)
                 group[server.key] = (server, ep)
             if theirs:
-                ep = Endpoint(theirs, by[theirs].label, by[theirs].requests)
+                ep = Endpoint(
+                    theirs, by[theirs].label, by[theirs].requests, queries=by[theirs].queries
+                )
                 plain_computed.append(ep)
                 group["plain"] = (flat, ep)
             load.turns(group)
