@@ -15,3 +15,7 @@ globals().update(
     )
 )
 ROOT_URLCONF = "tests.urls"
+# The suite is one process, so its local-memory cache is shared by every request it makes:
+# the cache keeps the versions, as Redis does in production. Tests of the per-process mode
+# (versions in the database) turn this off; tests/core/test_cache_workers.py runs it for real.
+OPSBASE_CACHE_SHARED = True

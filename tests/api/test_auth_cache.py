@@ -113,3 +113,30 @@ def test_a_cached_token_is_read_with_the_auth_version_in_one_round_trip(
     call, keys = reads.calls[0]
     assert call == "get_many"
     assert sorted(key.split(":")[2] for key in keys) == ["token", "version"]
+
+
+def test_with_a_per_process_cache_a_cached_request_reads_its_versions_in_one_query(
+    world, spare_client, settings, django_assert_num_queries
+):
+    # Versions in the database (a new project's local-memory cache): the auth version and
+    # the token's tenant's, together, whatever the request then reads from the cache.
+    settings.OPSBASE_CACHE_SHARED = False
+    settings.OPSBASE_LIST_CACHE = True
+    _token, client = spare_client
+    assert client.get(TASKS).status_code == 200  # cached under the database's versions
+    with django_assert_num_queries(1):
+        assert client.get(TASKS).status_code == 200
+
+
+def test_with_a_per_process_cache_a_revoked_token_is_refused_on_the_next_request(
+    world, spare_client, settings
+):
+    settings.OPSBASE_CACHE_SHARED = False
+    token, client = spare_client
+    assert client.get(ME).status_code == 200
+    api_token_revoke(membership=world.members[RoleKind.ADMIN], token=token)
+
+    response = client.get(ME)
+
+    assert response.status_code == 401
+    assert error_of(response)["code"] == "token_revoked"

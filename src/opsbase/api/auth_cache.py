@@ -33,7 +33,9 @@ def token_cached(hashed: str):
     """The cached token of hash *hashed*, or None (not cached, cache off or unreachable)."""
     if not _timeout():
         return None
-    token, _version = stamped_get(_key(hashed), AUTH_VERSION)
+    token, _version = stamped_get(
+        _key(hashed), AUTH_VERSION, tenant_of=lambda token: getattr(token, "tenant_id", None)
+    )
     return token
 
 

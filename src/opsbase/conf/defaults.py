@@ -87,3 +87,10 @@ OPSBASE_LIST_CACHE_TIMEOUT = 300
 # API tokens found by a request are cached this many seconds (0: off) with what authentication
 # checks; any change to a token, user, membership, role or tenant forgets them all at once.
 OPSBASE_AUTH_CACHE_TIMEOUT = 60
+
+# Whether every process reads the same default cache (None: judged from the backend: Redis,
+# Memcached and the database cache are shared; local memory is one per process). With a
+# per-process cache the versions that invalidate cached answers live in the database instead
+# (one query per request), so a write, a revoked token or a deactivated member is seen by
+# every process's next request.
+OPSBASE_CACHE_SHARED = None

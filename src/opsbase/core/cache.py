@@ -6,13 +6,14 @@ import contextlib
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
-from django.db import transaction
+from django.core.signals import setting_changed
+from django.db import DatabaseError, transaction
 
 from .context import bind, current_tenant_id
 from .exceptions import TenantScopeRequired
@@ -49,17 +50,58 @@ tenant_cache = TenantCache()
 # keyed by the tenant's current version, so a write makes every earlier answer unreachable at
 # once, on every process, without listing or deleting keys. A version is a random token, not
 # a counter: a version evicted from the cache and made again can never equal an old one.
+#
+# Where the versions live depends on the cache. A shared cache (Redis, Memcached, the
+# database cache: ``cache_shared``) keeps them itself: one round trip reads a version with
+# the entries it stamps. A per-process cache (local memory, the default of a new project)
+# cannot: another process would never see a bump. Its versions are rows of the database
+# (``CacheVersion``), read in one query per request and bumped when the write commits, so
+# every process's next request sees the write.
 
 VERSION_KEY = "version"
 logger = logging.getLogger(__name__)
+
+# Backends every process of a deployment reads alike (by class name; django-redis too).
+_SHARED_BACKENDS = frozenset({"RedisCache", "PyMemcacheCache", "PyLibMCCache", "DatabaseCache"})
+_shared: bool | None = None
+
+
+def cache_shared() -> bool:
+    """True when every process reads the same default cache, so versions can live in it;
+    ``OPSBASE_CACHE_SHARED`` says so explicitly (None: judged from the backend, and only
+    Redis, Memcached and the database cache count)."""
+    global _shared
+    if _shared is None:
+        from django.conf import settings
+
+        from opsbase.conf import setting
+
+        configured = setting("CACHE_SHARED")
+        if configured is not None:
+            _shared = bool(configured)
+        else:
+            backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
+            _shared = backend.rsplit(".", 1)[-1] in _SHARED_BACKENDS or backend.startswith(
+                "django_redis."
+            )
+    return _shared
+
+
+def _forget_shared(setting: str, **kwargs) -> None:
+    global _shared
+    if setting in ("CACHES", "OPSBASE_CACHE_SHARED"):
+        _shared = None
+
+
+setting_changed.connect(_forget_shared, dispatch_uid="opsbase_cache_shared")
 
 
 def _new_version() -> str:
     return secrets.token_hex(8)
 
 
-# Versions read during one request: each from the cache once (those the request will need,
-# named up front, in one round trip). A write in the request replaces what it bumps, so the
+# Versions read during one request: each once (those the request will need, named up front,
+# in one round trip or one query). A write in the request replaces what it bumps, so the
 # writer's own later reads are fresh; another process's write during the request is seen by
 # the next one, as if it had come just after.
 
@@ -74,16 +116,17 @@ _snapshot_var: ContextVar[_Snapshot | None] = ContextVar("opsbase_versions", def
 
 
 def versions_snapshot() -> contextlib.AbstractContextManager[None]:
-    """Within the block, every version is read from the cache at most once."""
+    """Within the block, every version is read at most once."""
     return bind(_snapshot_var, _Snapshot())
 
 
 def versions_prefetch(
     *, tenants: Iterable[object] = (), names: Iterable[str] = (), entries: Iterable[str] = ()
 ) -> None:
-    """Read the versions of *tenants* and *names*, and the ``stamped_get`` *entries*, in one
-    round trip into the block's snapshot (no-op outside ``versions_snapshot``; a cache that
-    is down is left to the readers)."""
+    """Read the versions of *tenants* and *names*, and the ``stamped_get`` *entries*, into the
+    block's snapshot: in one round trip to a shared cache, else one query (and local reads of
+    the entries). No-op outside ``versions_snapshot``; a cache that is down is left to the
+    readers."""
     snapshot = _snapshot_var.get()
     if snapshot is None:
         return
@@ -91,23 +134,39 @@ def versions_prefetch(
     versions += [_global_key(name) for name in names]
     versions = [k for k in versions if k not in snapshot.versions]
     entries = list(entries)
-    try:
-        found = cache.get_many([*versions, *entries])
-    except Exception:
-        logger.warning("cache unavailable, versions not prefetched", exc_info=True)
+    if not cache_shared():
+        if versions:
+            snapshot.versions.update(_db_versions(versions))
+        if entries:
+            found = _get_many(entries)
+            snapshot.entries.update((key, found.get(key)) for key in entries)
+        return
+    found = _get_many([*versions, *entries])
+    if found is None:
         return
     snapshot.versions.update((key, str(found[key])) for key in versions if key in found)
     snapshot.entries.update((key, found.get(key)) for key in entries)
+
+
+def _get_many(keys: list[str]) -> dict | None:
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("cache unavailable, versions not prefetched", exc_info=True)
+        return None
 
 
 def _version(key: str) -> str:
     snapshot = _snapshot_var.get()
     if snapshot is not None and key in snapshot.versions:
         return snapshot.versions[key]
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, _new_version(), timeout=None)
+    if not cache_shared():
+        version = _db_versions([key])[key]
+    else:
         version = cache.get(key)
+        if version is None:
+            cache.add(key, _new_version(), timeout=None)
+            version = cache.get(key)
     if snapshot is not None:
         snapshot.versions[key] = str(version)
     return str(version)
@@ -129,15 +188,87 @@ def _bump(key: str) -> None:
         logger.exception("Could not invalidate the cache key %s", key)
 
 
-def tenant_version_bump(tenant) -> None:
-    """Make every answer cached for *tenant* unreachable: now, and again after the commit.
+def _version_bump(key: str) -> None:
+    if cache_shared():
+        # Now, so that the writer's own next read (even inside its transaction) is fresh;
+        # after the commit, so that a reader that cached the pre-commit rows meanwhile is
+        # also superseded.
+        _bump(key)
+        transaction.on_commit(lambda: _bump(key))
+        return
+    snapshot = _snapshot_var.get()
+    if snapshot is not None:
+        # The rest of this request reads with a version of its own (nothing cached under
+        # it), the commit included: its later answers are computed afresh.
+        snapshot.versions[key] = "w" + _new_version()
+    _on_commit_once(key, lambda: _db_version_store(key))
 
-    Now, so that the writer's own next read (even inside its transaction) is fresh; after the
-    commit, so that a reader that cached the pre-commit rows meanwhile is also superseded.
-    """
-    key = tenant_cache_key(VERSION_KEY, tenant)
-    _bump(key)
-    transaction.on_commit(lambda: _bump(key))
+
+def tenant_version_bump(tenant) -> None:
+    """Make every answer cached for *tenant* unreachable, for every process from the commit of
+    the write on, and for the writer's own reads at once."""
+    _version_bump(tenant_cache_key(VERSION_KEY, tenant))
+
+
+# -- versions kept in the database (a per-process cache) --------------------------------------
+
+
+def _db_versions(keys: list[str]) -> dict[str, str]:
+    """The stored versions of *keys* in one query; those never made are made (first use).
+
+    A key written in the current transaction and not yet committed gets a version of its
+    own instead: the writer's answers must neither come from before its write nor be kept
+    for anyone else."""
+    from .models import CacheVersion
+
+    pending = set(_pending_bumps())
+    own = {key: "w" + _new_version() for key in keys if key in pending}
+    keys = [key for key in keys if key not in own]
+    if not keys:
+        return own
+    found = own | dict(CacheVersion.objects.filter(name__in=keys).values_list("name", "version"))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        CacheVersion.objects.bulk_create(
+            [CacheVersion(name=key, version=_new_version()) for key in missing],
+            ignore_conflicts=True,  # another process made it meanwhile: theirs is read back
+        )
+        found.update(CacheVersion.objects.filter(name__in=missing).values_list("name", "version"))
+    return found
+
+
+def _db_version_store(key: str) -> None:
+    from .models import CacheVersion
+
+    version = _new_version()
+    if not CacheVersion.objects.filter(name=key).update(version=version):
+        CacheVersion.objects.bulk_create(
+            [CacheVersion(name=key, version=version)], ignore_conflicts=True
+        )
+
+
+_PENDING_MARK = "opsbase_version_key"
+
+
+def _pending_bumps():
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return ()
+    return (getattr(entry[1], _PENDING_MARK, None) for entry in connection.run_on_commit)
+
+
+def _bump_pending(key: str) -> bool:
+    return key in _pending_bumps()
+
+
+def _on_commit_once(key: str, callback) -> None:
+    """``on_commit(callback)``, once per transaction for *key* (a thousand saves of one
+    tenant's rows bump its version once). A callback that a rolled-back savepoint dropped is
+    no longer found, so a later write registers its own."""
+    if _bump_pending(key):
+        return
+    setattr(callback, _PENDING_MARK, key)
+    transaction.on_commit(callback)
 
 
 def versioned_key(kind: str, tenant, *parts: object) -> str | None:
@@ -146,11 +277,13 @@ def versioned_key(kind: str, tenant, *parts: object) -> str | None:
     unreachable: the caller then computes the answer without caching it."""
     try:
         version = tenant_version(tenant)
-    except TenantScopeRequired:
+    except (TenantScopeRequired, DatabaseError):
         raise
     except Exception:
         logger.warning("cache unavailable, computing the answer", exc_info=True)
         return None
+    if version.startswith("w"):
+        return None  # the writer's own version (``_version_bump``): nothing to share
     digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
     return tenant_cache_key(f"{kind}:{version}:{digest}", tenant)
 
@@ -184,10 +317,8 @@ def global_version(name: str) -> str:
 
 
 def global_version_bump(name: str) -> None:
-    """Make everything cached under *name*'s version unreachable, now and after the commit."""
-    key = _global_key(name)
-    _bump(key)
-    transaction.on_commit(lambda: _bump(key))
+    """Make everything cached under *name*'s version unreachable (as ``tenant_version_bump``)."""
+    _version_bump(_global_key(name))
 
 
 # -- stamped entries: one per key, valid while a cache-wide version stays the same ----------
@@ -197,13 +328,24 @@ def global_version_bump(name: str) -> None:
 # (``versions_prefetch(entries=...)``). An entry of an earlier version is a miss.
 
 
-def stamped_get(key: str, name: str) -> tuple[object | None, str | None]:
+def stamped_get(
+    key: str, name: str, *, tenant_of: Callable[[object], object] | None = None
+) -> tuple[object | None, str | None]:
     """(value, version): the value kept under *key* while *name*'s version is the current one
     (else None), and that version, to store a recomputed value with (None when the cache is
     unreachable: compute without storing). One round trip at most: the entry and the version
-    come together unless the block's snapshot already holds them."""
+    come together unless the block's snapshot already holds them. With versions in the
+    database, *tenant_of* (the value's tenant, e.g. a token's) has that tenant's version read
+    in the same query, for the request's later versioned reads."""
     snapshot = _snapshot_var.get()
     version_key = _global_key(name)
+    if not cache_shared():
+        raw = snapshot.entries.pop(key) if snapshot and key in snapshot.entries else cache_get(key)
+        if snapshot is not None and version_key not in snapshot.versions:
+            tenant = tenant_of(raw[1]) if tenant_of and _is_stamped(raw) else None
+            versions_prefetch(names=[name], tenants=[tenant] if tenant is not None else [])
+        version = global_version(name)
+        return _unstamped(raw, version), version
     if snapshot is not None and key in snapshot.entries:
         raw = snapshot.entries.pop(key)
     elif snapshot is not None and version_key in snapshot.versions:
@@ -228,16 +370,20 @@ def stamped_get(key: str, name: str) -> tuple[object | None, str | None]:
     return _unstamped(raw, version), version
 
 
+def _is_stamped(raw: object) -> bool:
+    return isinstance(raw, tuple) and len(raw) == 2
+
+
 def _unstamped(raw: object, version: str) -> object | None:
-    if isinstance(raw, tuple) and len(raw) == 2 and raw[0] == version:
-        return raw[1]
+    if _is_stamped(raw) and raw[0] == version:  # type: ignore[index]
+        return raw[1]  # type: ignore[index]
     return None
 
 
 def stamped_set(key: str, version: str | None, value, timeout: int | None) -> None:
     """Keep *value* under *key* for *version* (the one ``stamped_get`` answered before the
     value was computed: a write meanwhile makes it stale at once)."""
-    if version is not None:
+    if version is not None and not version.startswith("w"):
         cache_set(key, (version, value), timeout)
 
 

@@ -273,3 +273,19 @@ class StateChange(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id} {self.from_state} -> {self.to_state}"
+
+
+class CacheVersion(models.Model):
+    """The current version of a cached family of answers (``opsbase.core.cache``), kept here
+    when the cache is per process: every process reads the same row, so one process's write
+    makes every process's earlier answers unreachable."""
+
+    name = models.CharField(_("name"), max_length=100, primary_key=True)
+    version = models.CharField(_("version"), max_length=40)
+
+    class Meta:
+        verbose_name = _("cache version")
+        verbose_name_plural = _("cache versions")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.version}"
