@@ -31,6 +31,8 @@ VARIABLES = (
     "DJANGO_ENV",
     "DJANGO_SETTINGS_MODULE",
     "OPSBASE_ADMIN_URL",
+    "OPSBASE_TRUSTED_PROXIES",
+    "OPSBASE_PROXY_COUNT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; a deployment never has it
 )
 
@@ -171,3 +173,22 @@ def test_collected_static_files_are_readable_by_nginx_while_uploads_stay_private
     assert modes == {"0o644"}
     assert folders == {"0o755"}
     assert build_settings(tmp_path, "dev")["FILE_UPLOAD_PERMISSIONS"] == 0o640
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_no_proxy_is_trusted_unless_the_environment_says_so(clean_env, monkeypatch, environment):
+    monkeypatch.setenv("SECRET_KEY", "k" * 30 + "abcdefghijklmnopqrstuvwxyz")
+    monkeypatch.setenv("ALLOWED_HOSTS", "ops.example.com")
+    monkeypatch.setenv("DATABASE_URL", "postgres://app:pw@db.internal:5432/app")
+    s = build_settings(clean_env, environment)
+    assert (s["OPSBASE_TRUSTED_PROXIES"], s["REST_FRAMEWORK"]["NUM_PROXIES"]) == (0, 0)
+    assert s["AXES_CLIENT_IP_CALLABLE"] == "opsbase.core.middleware.client_ip"
+
+    monkeypatch.setenv("OPSBASE_TRUSTED_PROXIES", "1")
+    s = build_settings(clean_env, environment)
+    assert (s["OPSBASE_TRUSTED_PROXIES"], s["REST_FRAMEWORK"]["NUM_PROXIES"]) == (1, 1)
+
+
+def test_the_former_proxy_count_variable_is_still_read(clean_env, monkeypatch):
+    monkeypatch.setenv("OPSBASE_PROXY_COUNT", "2")
+    assert build_settings(clean_env, "dev")["OPSBASE_TRUSTED_PROXIES"] == 2

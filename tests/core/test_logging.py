@@ -72,8 +72,8 @@ def test_the_client_address_comes_from_the_trusted_proxy(rf, settings):
     from opsbase.core.middleware import client_ip
 
     request = rf.get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
-    settings.OPSBASE_PROXY_COUNT = 1
+    settings.OPSBASE_TRUSTED_PROXIES = 1
     assert client_ip(request) == "203.0.113.9"  # a client cannot forge what nginx appended
-    settings.OPSBASE_PROXY_COUNT = 0
+    settings.OPSBASE_TRUSTED_PROXIES = 0
     assert client_ip(request) is None
     assert client_ip(rf.get("/", REMOTE_ADDR="198.51.100.4")) == "198.51.100.4"

@@ -44,6 +44,18 @@ def test_each_request_is_logged_with_its_duration_and_query_count(world, caplog)
     assert line["request_id"] == "trace-me-0001"
 
 
+@pytest.mark.parametrize(("trusted", "logged"), [(0, "127.0.0.1"), (1, "203.0.113.8")])
+def test_the_request_line_names_the_client_address_the_lockout_sees(
+    db, caplog, settings, trusted, logged
+):
+    settings.OPSBASE_TRUSTED_PROXIES = trusted
+    with caplog.at_level(logging.INFO, logger="opsbase.request"):
+        Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8").get("/health/live")
+
+    (record,) = [r for r in caplog.records if r.name == "opsbase.request"]
+    assert record.client_ip == logged
+
+
 def test_a_request_that_fails_is_logged_as_500(world, caplog, settings):
     settings.ROOT_URLCONF = "tests.api.urls"
     client = token_client(world.members["user"])

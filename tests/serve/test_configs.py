@@ -101,6 +101,15 @@ def test_https_site_redirects_plain_http_and_sends_hsts(config):
     assert "log_format" not in text
 
 
+@pytest.mark.parametrize("tls", ["none", "self-signed"])
+def test_the_client_address_nginx_forwards_is_its_own_never_the_clients(config, tls):
+    text = render_nginx_site(NginxSite(config, tls=tls))
+
+    # Replaced, not appended to: with one trusted hop the app reads exactly this address.
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in text
+    assert "$proxy_add_x_forwarded_for" not in text
+
+
 def test_plain_http_site_sends_no_hsts(config):
     text = render_nginx_site(NginxSite(config))
 

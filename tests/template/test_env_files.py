@@ -52,6 +52,9 @@ def test_hosts_origins_debug_and_database_come_from_the_inputs(tmp_path):
     assert env["prod"]["CSRF_TRUSTED_ORIGINS"] == "https://shop.example.com"
     assert {name: env[name]["DATABASE_URL"] for name in env} == urls
     assert "SECURE_SSL_REDIRECT" not in env["prod"]
+    # Behind the generated nginx in prod only; elsewhere X-Forwarded-For is not trusted.
+    assert env["prod"]["OPSBASE_TRUSTED_PROXIES"] == "1"
+    assert "OPSBASE_TRUSTED_PROXIES" not in env["dev"]
 
 
 def test_a_plain_http_public_url_turns_the_https_redirect_off_in_prod(tmp_path):

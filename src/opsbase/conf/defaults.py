@@ -33,9 +33,17 @@ OPSBASE_PAGE_SIZES = [10, 25, 50, 100]
 # Where the Django admin lives; `opsbase new` writes a random path into each project.
 OPSBASE_ADMIN_URL = "admin/"
 
-# How many reverse proxies (nginx, a load balancer) stand in front of the app and append to
-# X-Forwarded-For. 0 trusts only REMOTE_ADDR; deployed settings read OPSBASE_PROXY_COUNT (1).
-OPSBASE_PROXY_COUNT = 0
+# How many reverse proxies (nginx, a load balancer) stand in front of the app, each setting
+# or appending to X-Forwarded-For. 0 (the default) trusts only REMOTE_ADDR and ignores the
+# header; a project served behind the nginx that ``opsbase new`` configures sets 1 (in
+# .env.prod). Read by ``opsbase.core.middleware.client_ip``: the lockout, the throttles, the
+# audit and the logs all see that one address.
+OPSBASE_TRUSTED_PROXIES = 0
+
+# Failed sign-ins from one client address (to any accounts) within the lockout window that
+# lock the address out, on top of the per-account-and-address limit
+# (``OPSBASE_LOGIN_FAILURE_LIMIT``).
+OPSBASE_LOGIN_ADDRESS_FAILURE_LIMIT = 50
 
 # The name shown in the navbar brand and page titles.
 OPSBASE_SITE_NAME = "OpsBase"

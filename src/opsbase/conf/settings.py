@@ -172,10 +172,27 @@ def build_settings(
     s["LOGIN_REDIRECT_URL"] = "web:home"
     s["LOGOUT_REDIRECT_URL"] = "accounts:login"
 
-    # Failed logins: lock the (account, address) pair out for a while.
+    # How many proxy hops are trusted: the one client address (opsbase.core.middleware.
+    # client_ip) of the lockout, the throttles, the audit and the logs. OPSBASE_PROXY_COUNT
+    # is its former name, still read.
+    trusted_proxies = get_int(
+        "OPSBASE_TRUSTED_PROXIES",
+        get_int("OPSBASE_PROXY_COUNT", defaults.OPSBASE_TRUSTED_PROXIES),
+    )
+    s["OPSBASE_TRUSTED_PROXIES"] = trusted_proxies
+
+    # Failed logins: lock the (account, address) pair out for a while, and an address that
+    # fails on many accounts (OPSBASE_LOGIN_ADDRESS_FAILURE_LIMIT); both counted in the
+    # database, so every process and the web form and the API token endpoint share them.
     s["AXES_FAILURE_LIMIT"] = get_int("OPSBASE_LOGIN_FAILURE_LIMIT", 5)
+    s["OPSBASE_LOGIN_ADDRESS_FAILURE_LIMIT"] = get_int(
+        "OPSBASE_LOGIN_ADDRESS_FAILURE_LIMIT", defaults.OPSBASE_LOGIN_ADDRESS_FAILURE_LIMIT
+    )
     s["AXES_COOLOFF_TIME"] = timedelta(minutes=get_int("OPSBASE_LOGIN_LOCKOUT_MINUTES", 15))
     s["AXES_LOCKOUT_PARAMETERS"] = [["username", "ip_address"]]
+    s["AXES_CLIENT_IP_CALLABLE"] = "opsbase.core.middleware.client_ip"
+    # The account as one key whatever its letter case or surrounding spaces.
+    s["AXES_USERNAME_CALLABLE"] = "opsbase.kernel.accounts.lockout.sign_in_identity"
     # The key under which axes finds the account in credentials. Its default is the user
     # model's USERNAME_FIELD ("email"), but authenticate() and the failed-login signal carry
     # it as "username": with the default, failures were counted without the account and the
@@ -184,11 +201,7 @@ def build_settings(
     s["AXES_RESET_ON_SUCCESS"] = True
     s["AXES_LOCKOUT_TEMPLATE"] = "accounts/locked_out.html"
     s["AXES_VERBOSE"] = False
-    s["AXES_HANDLER"] = (
-        "axes.handlers.database.AxesDatabaseHandler"
-        if environment != "test"
-        else "axes.handlers.cache.AxesCacheHandler"
-    )
+    s["AXES_HANDLER"] = "opsbase.kernel.accounts.lockout.LockoutHandler"
 
     s["LANGUAGE_CODE"] = get_str("LANGUAGE_CODE", "en-us")
     s["TIME_ZONE"] = get_str("TIME_ZONE", "UTC")
@@ -218,7 +231,7 @@ def build_settings(
     s["CRISPY_TEMPLATE_PACK"] = "bootstrap5"
     s["MESSAGE_STORAGE"] = "django.contrib.messages.storage.session.SessionStorage"
 
-    s["REST_FRAMEWORK"] = rest_framework_config(environment)
+    s["REST_FRAMEWORK"] = rest_framework_config(environment, trusted_proxies=trusted_proxies)
     s["SPECTACULAR_SETTINGS"] = {
         "TITLE": "OpsBase API",
         "DESCRIPTION": "Tenant-scoped REST API of an OpsBase application. "
@@ -408,8 +421,10 @@ def email_config(*, required: bool = False) -> dict[str, Any]:
     return config
 
 
-def rest_framework_config(environment: str) -> dict[str, Any]:
+def rest_framework_config(environment: str, *, trusted_proxies: int = 0) -> dict[str, Any]:
     return {
+        # OpsBase's throttles ask client_ip(); a project's own DRF throttles count alike.
+        "NUM_PROXIES": trusted_proxies,
         "DEFAULT_AUTHENTICATION_CLASSES": [
             "opsbase.api.authentication.ApiTokenAuthentication",
             "opsbase.api.authentication.SessionMembershipAuthentication",
@@ -444,7 +459,6 @@ def rest_framework_config(environment: str) -> dict[str, Any]:
 def _deployed_security() -> dict[str, Any]:
     return {
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
-        "OPSBASE_PROXY_COUNT": get_int("OPSBASE_PROXY_COUNT", 1),
         "SECURE_SSL_REDIRECT": get_bool("SECURE_SSL_REDIRECT", True),
         # Load balancers and monitors probe health over plain HTTP on the private side.
         "SECURE_REDIRECT_EXEMPT": [r"^health/"],

@@ -11,17 +11,26 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 
 
 def client_ip(request) -> str | None:
-    """The client's address: ``REMOTE_ADDR``, or behind N trusted proxies (``OPSBASE_PROXY_COUNT``)
-    the address the outermost of them saw, counted from the right of ``X-Forwarded-For``."""
+    """The client's address, for the lockout, the throttles, the audit and the logs alike.
+
+    ``REMOTE_ADDR``, unless ``OPSBASE_TRUSTED_PROXIES`` (N) proxies stand in front: then the
+    address the outermost of them saw, the N-th entry of ``X-Forwarded-For`` from the right
+    (each trusted proxy appends the address it was reached from; the generated nginx config
+    replaces whatever the client sent). A header with fewer entries than trusted proxies did
+    not come through them, so nothing in it counts. Without a trusted proxy the header is
+    ignored: a client cannot choose its own address."""
     from opsbase.conf import setting
 
-    proxies = setting("PROXY_COUNT")
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = int(setting("TRUSTED_PROXIES") or 0)
+    if proxies <= 0:
+        return remote
     forwarded = [
         p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
     ]
-    if proxies and len(forwarded) >= proxies:
+    if len(forwarded) >= proxies:
         return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    return remote
 
 
 class RequestIdMiddleware:

@@ -22,6 +22,8 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .context import current_client
+
 request_logger = logging.getLogger("opsbase.request")
 db_logger = logging.getLogger("opsbase.db")
 
@@ -86,6 +88,7 @@ class RequestLogMiddleware:
                 extra={
                     "method": request.method,
                     "path": request.path,
+                    "client_ip": current_client().get("ip"),
                     "status": status,
                     "duration_ms": round(duration * 1000, 1),
                     "db_queries": stats[0],

@@ -233,6 +233,10 @@ def write_env_files(
             "CSRF_TRUSTED_ORIGINS": origin,
             "DATABASE_URL": database_urls[env],
         }
+        if env == "prod":
+            # Served behind the nginx opsbase configures, which sets X-Forwarded-For to the
+            # address it was reached from: one trusted hop gives the client's address.
+            values["OPSBASE_TRUSTED_PROXIES"] = "1"
         if env == "prod" and origin.startswith("http://"):
             # No TLS on the public URL: redirecting to HTTPS would lock everyone out.
             values["SECURE_SSL_REDIRECT"] = "false"
