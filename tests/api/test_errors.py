@@ -64,6 +64,28 @@ def test_a_body_that_is_not_json_is_a_parse_error(client):
     assert error_of(response)["code"] == "parse_error"
 
 
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_a_body_nested_50000_levels_deep_is_a_parse_error_not_a_crash(world, as_member, opening):
+    body = opening * 50_000
+    client = as_member(world.members["admin"])
+
+    for path in ("/api/v1/tasks/", "/api/v1/auth/token/"):
+        response = client.post(path, body, content_type="application/json")
+
+        assert response.status_code == 400, path
+        assert error_of(response)["code"] == "parse_error"
+
+
+def test_json_is_read_as_before(world, as_member):
+    client = as_member(world.members["admin"])
+    body = '{"title": "Caf\\u00e9 \u00fcber", "priority": "high", "due_date": null}'
+
+    response = client.post("/api/v1/tasks/", body.encode(), content_type="application/json")
+
+    assert response.status_code == 201
+    assert response.json()["title"] == "Café über"
+
+
 def test_405_method_not_allowed(world, as_member):
     response = as_member(world.members["user"]).delete("/api/v1/me/")
 

@@ -129,7 +129,7 @@ def test_creating_returns_the_secret_once(world, user_api):
     assert response.status_code == 201
     body = response.json()
     assert body["token"].startswith(body["prefix"]) and body["status"] == "active"
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     shown_later = user_api.get(f"{URL}{body['id']}/").json()
     assert "token" not in shown_later and shown_later["name"] == "Exporter"
 

@@ -149,3 +149,39 @@ def test_templates_hold_no_javascript_urls():
     ]
 
     assert templates and offenders == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/tasks/", "/tasks/?format=csv", "/org/audit/export/", "/api/v1/me/"]
+)
+def test_signed_in_answers_are_kept_by_no_shared_cache(world, path):
+    client = session_client(world.members["admin"])
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_token_answers_are_kept_by_no_shared_cache(world):
+    from opsbase.testing.api import token_client
+
+    response = token_client(world.members["user"]).get("/api/v1/tasks/")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_an_answer_that_sets_its_own_caching_is_made_private(world):
+    client = session_client(world.members["admin"])
+
+    response = client.get("/api/tokens/new/")  # never_cache
+
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
+def test_anonymous_public_answers_are_left_as_they_were(db, path):
+    response = Client().get(path)
+
+    assert "private" not in response.get("Cache-Control", "")

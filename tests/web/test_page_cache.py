@@ -277,3 +277,29 @@ def test_the_release_id_is_computed_once_per_process(monkeypatch):
         assert any(d.endswith("opsbase/web/templates") for d in dirs)
     finally:
         pages.deploy_release.cache_clear()
+
+
+OLD_PLACEHOLDER = "opsbase-csrf-token-placeholder-5c1e8d27a9b4"
+
+
+@pytest.mark.parametrize("path", ["/tasks/all/?page_size=50", "/tasks/"])
+def test_a_title_holding_a_placeholder_never_shows_the_viewers_csrf_token(
+    page_cache, world, admin, path
+):
+    # The placeholder that pages were cached with used to be a constant in the source.
+    task_create(membership=admin, title=f"Look {OLD_PLACEHOLDER} here")
+    client = session_client(admin)
+    _html(client, path)  # cached
+
+    page = _html(client, path)
+
+    token = re.search(r'csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert f"Look {OLD_PLACEHOLDER} here" in page
+    assert f"Look {token} here" not in page
+
+
+def test_the_placeholder_is_unknowable_without_the_secret_key(settings):
+    first = pages.csrf_placeholder()
+    settings.SECRET_KEY = "another-" + "x" * 50
+    assert pages.csrf_placeholder() != first
+    assert OLD_PLACEHOLDER not in (first, pages.csrf_placeholder())

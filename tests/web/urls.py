@@ -1,14 +1,26 @@
 """Test-only routes around the library's URLconf: pages that raise, or show messages."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import include, path
 
 from opsbase.core.exceptions import PermissionDenied
+
+
+class _SettingsForm(forms.Form):
+    settings = forms.JSONField()
+
+
+def json_form(request):
+    form = _SettingsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return HttpResponse("saved")
+    return HttpResponse(str(form.errors), status=400 if request.method == "POST" else 200)
 
 
 def raise_400(request):
@@ -60,6 +72,7 @@ def page(request, pk=None):
 
 urlpatterns = [
     path("t/400/", raise_400),
+    path("t/json-form/", json_form),
     path("t/403/", raise_403),
     path("t/403-policy/", raise_opsbase_403),
     path("t/404/", raise_404),

@@ -113,6 +113,8 @@ def build_settings(
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "opsbase.kernel.tenants.middleware.ActiveMembershipMiddleware",
+        # Signed-in answers (pages, CSV, JSON) kept by no shared cache or browser history.
+        "opsbase.core.security.PrivateCacheMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
         "opsbase.web.middleware.OpsBaseErrorMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -430,6 +432,11 @@ def rest_framework_config(environment: str, *, trusted_proxies: int = 0) -> dict
             "opsbase.api.authentication.SessionMembershipAuthentication",
         ],
         "DEFAULT_PERMISSION_CLASSES": ["opsbase.api.permissions.HasActiveMembership"],
+        "DEFAULT_PARSER_CLASSES": [
+            "opsbase.api.parsers.JSONParser",
+            "rest_framework.parsers.FormParser",
+            "rest_framework.parsers.MultiPartParser",
+        ],
         "DEFAULT_RENDERER_CLASSES": [
             "opsbase.api.renderers.JSONRenderer",
             "rest_framework.renderers.BrowsableAPIRenderer",

@@ -9,10 +9,15 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from celery.signals import task_postrun, task_prerun
+        from django.apps import apps
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from . import checks, observability, rls, security  # noqa: F401 - register checks
+        from .validation import guard_single_line_fields
+
+        # Every app's models are loaded before any ready(): one place guards them all.
+        guard_single_line_fields(apps.get_models())
 
         connection_created.connect(rls.install_execute_wrapper, dispatch_uid="opsbase_rls")
         connection_created.connect(

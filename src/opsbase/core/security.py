@@ -2,12 +2,14 @@
 
 Django's ``SecurityMiddleware`` covers HSTS, ``X-Content-Type-Options``, ``Referrer-Policy``
 and ``Cross-Origin-Opener-Policy``; ``XFrameOptionsMiddleware`` covers ``X-Frame-Options``;
-django-csp covers ``Content-Security-Policy``. What is left, ``Permissions-Policy``, is here.
+django-csp covers ``Content-Security-Policy``. What is left, ``Permissions-Policy``, is here,
+with ``Cache-Control`` for signed-in answers.
 """
 
 from __future__ import annotations
 
 from django.core import checks
+from django.utils.cache import patch_cache_control
 
 
 def permissions_policy_header(policy: dict[str, list[str]]) -> str:
@@ -33,6 +35,33 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a signed-in caller (a session,
+    or an API token's membership) that says nothing of caching: no shared cache, proxy or
+    browser history keeps one person's pages, CSV exports or JSON. An answer that sets its
+    own ``Cache-Control`` keeps it, made ``private``. Answers to anonymous callers (the
+    sign-in page, the API schema, static files) are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _signed_in(request):
+            if response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True)
+            else:
+                response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _signed_in(request) -> bool:
+    if getattr(request, "membership", None) is not None:
+        return True  # a session's active membership, or the API token's
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 @checks.register(checks.Tags.security, deploy=True)

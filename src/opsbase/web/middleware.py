@@ -1,10 +1,14 @@
-"""Map OpsBase errors raised in HTML views to the themed 403 and 404 pages."""
+"""Map OpsBase errors raised in HTML views to the themed 400, 403 and 404 pages."""
 
 from __future__ import annotations
 
+import logging
+
 from opsbase.core.exceptions import NotFound, PermissionDenied
 
-from .views import page_not_found, permission_denied
+from .views import bad_request, page_not_found, permission_denied
+
+logger = logging.getLogger(__name__)
 
 
 class OpsBaseErrorMiddleware:
@@ -19,4 +23,10 @@ class OpsBaseErrorMiddleware:
             return permission_denied(request, exception)
         if isinstance(exception, NotFound):
             return page_not_found(request, exception)
+        if isinstance(exception, RecursionError) and request.method in ("POST", "PUT", "PATCH"):
+            # Input nested past Python's stack (a JSON form field of 50,000 "["): the standard
+            # library's parsers recurse. The sender's error, not the server's; logged all
+            # the same, in case it was not the input.
+            logger.warning("input nested too deeply: %s %s", request.method, request.path)
+            return bad_request(request, exception)
         return None

@@ -8,21 +8,24 @@ user, membership, role, tenant or token write replaces; the path, language, time
 date). So a write is seen on the very next request, a deploy on the first request it serves,
 and no user, member, role or tenant is ever answered with another's page.
 
-What is per request is never cached: the CSRF token (rendered as a placeholder and put in
-per request) and flash messages (a request with messages pending renders its page in full
-and stores nothing). Pages are cached when ``OPSBASE_LIST_CACHE`` is on, for
-``OPSBASE_LIST_CACHE_TIMEOUT`` seconds.
+What is per request is never cached: the CSRF token (rendered as a placeholder that no one
+outside can know, ``csrf_placeholder``, and put in per request) and flash messages (a
+request with messages pending renders its page in full and stores nothing). Pages are
+cached when ``OPSBASE_LIST_CACHE`` is on, for ``OPSBASE_LIST_CACHE_TIMEOUT`` seconds.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -36,9 +39,6 @@ from opsbase.core.cache import cache_get, cache_set, global_version
 
 logger = logging.getLogger(__name__)
 
-# Stands for the request's CSRF token in a cached page (the token is masked anew per request).
-CSRF_PLACEHOLDER = "opsbase-csrf-token-placeholder-5c1e8d27a9b4"
-_PLACEHOLDER = CSRF_PLACEHOLDER.encode("ascii")
 CONTENT_TYPE = "text/html; charset=utf-8"
 
 
@@ -113,9 +113,34 @@ def deploy_release() -> str:
     )
 
 
+@functools.cache
+def csrf_placeholder() -> str:
+    """What stands for the request's CSRF token in a cached page (the token is masked anew
+    per request, so each answer puts its own in). Derived from ``SECRET_KEY`` and the
+    release: equal on every process of a deployment (a page cached by one is answered by
+    another), and unknowable without the key. It never reaches a client, so no one can type
+    it into a title or a comment that a cached page would then show with the viewer's token.
+    """
+    mac = hmac.new(
+        str(settings.SECRET_KEY).encode("utf-8"),
+        b"opsbase.page_cache.csrf:" + deploy_release().encode("ascii"),
+        hashlib.sha256,
+    )
+    return f"csrf-{mac.hexdigest()[:40]}"
+
+
 def _forget_release(sender, file_path, **kwargs) -> None:
     # runserver reloads templates without restarting: the next page computes the id anew.
     deploy_release.cache_clear()
+    csrf_placeholder.cache_clear()
+
+
+def _forget_secret(setting: str, **kwargs) -> None:
+    if setting == "SECRET_KEY":
+        csrf_placeholder.cache_clear()
+
+
+setting_changed.connect(_forget_secret, dispatch_uid="opsbase_page_cache_csrf")
 
 
 file_changed.connect(_forget_release, dispatch_uid="opsbase_page_cache_release")
@@ -147,7 +172,7 @@ def page_shell_parts(request) -> tuple | None:
 
 
 def _with_token(request, body: bytes) -> bytes:
-    return body.replace(_PLACEHOLDER, get_token(request).encode("ascii"))
+    return body.replace(csrf_placeholder().encode("ascii"), get_token(request).encode("ascii"))
 
 
 def page_cached(request, key: str | None) -> HttpResponse | None:
@@ -161,7 +186,7 @@ def page_cached(request, key: str | None) -> HttpResponse | None:
 def page_render(request, key: str | None, template: str, context: dict) -> HttpResponse:
     """*template* rendered for *request*; kept under *key* (when given) with the CSRF token
     left as a placeholder, which this response then carries as its own token."""
-    response = render(request, template, {**context, "csrf_token": CSRF_PLACEHOLDER})
+    response = render(request, template, {**context, "csrf_token": csrf_placeholder()})
     body = response.content
     if key is not None and response.status_code == 200:
         cache_set(key, body, setting("LIST_CACHE_TIMEOUT"))

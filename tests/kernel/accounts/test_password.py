@@ -51,7 +51,7 @@ def test_password_change_keeps_the_user_signed_in_and_the_new_password_works(
 ):
     recorded = []
     monkeypatch.setattr(
-        "opsbase.kernel.accounts.services.audit_event", lambda **kw: recorded.append(kw)
+        "opsbase.kernel.accounts.services.audit_account_event", lambda **kw: recorded.append(kw)
     )
     client.force_login(user)
 

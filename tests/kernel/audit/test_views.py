@@ -191,6 +191,15 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(admin_client, world):
     assert rows[0]["target"] == "'=HYPERLINK(1)"
 
 
+@pytest.mark.parametrize("start", ["|", "=", "+", "-", "@", "\t"])
+def test_every_formula_start_is_escaped_in_the_audit_csv(admin_client, world, start):
+    audit_event(tenant=world.home, actor=None, action="x", target_label=f"{start}cmd|' /C calc'!A0")
+
+    rows = read_csv(admin_client.get(reverse("audit:event_export"), {"action": "x"}))
+
+    assert rows[0]["target"] == f"'{start}cmd|' /C calc'!A0"
+
+
 def test_the_detail_page_shows_the_changes_with_secrets_masked(admin_client, events):
     response = admin_client.get(reverse("audit:event_detail", args=[events["valve"].pk]))
 

@@ -317,6 +317,15 @@ def test_csv_export_holds_the_filtered_list_and_defuses_formulas(user, make_task
     assert [r[1] for r in rows[1:]] == ['\'=HYPERLINK("http://evil.test")']
 
 
+def test_the_task_csv_escapes_a_leading_pipe_as_the_audit_csv_does(user, make_task):
+    make_task(user, title="|cmd' /C calc'!A0")
+
+    response = session_client(user).get("/tasks/?format=csv")
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][1] == "'|cmd' /C calc'!A0"
+
+
 def test_a_deleted_tasks_history_stays_readable_by_admins(world, admin, manager, make_task):
     task = make_task(manager, title="Short-lived task")
     task_id = task.pk

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from opsbase.core.exceptions import ValidationError
-from opsbase.kernel.audit.services import audit_event, audit_update, snapshot
+from opsbase.kernel.audit.services import audit_account_event, audit_event, audit_update, snapshot
 
 from .models import User
 
@@ -87,5 +87,6 @@ def user_set_password(*, user: User, password: str, action: str = "user.password
     """*user*'s new password saved (validated by the calling form) and the change audited."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_event(tenant=None, actor=user, action=action, target=user, target_label=user.email)
+    # On the system chain and each of the member's organizations' (their Admins see it).
+    audit_account_event(user=user, actor=user, action=action)
     return user

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from opsbase.kernel.tenants.models import Membership, Tenant
 
 __all__ = [
+    "audit_account_event",
     "audit_bulk_create",
     "audit_bulk_delete",
     "audit_bulk_update",
@@ -308,6 +309,38 @@ def audit_event(
         changes=recorded,
     )
     return _append([event])[0]
+
+
+def audit_account_event(
+    *,
+    user: User,
+    action: str,
+    actor: User | int | None = None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> list[AuditEvent]:
+    """Record a security event of *user*'s account (a password changed or reset, a sign-in
+    lockout) on the system chain and on the chain of every organization *user* is an active
+    member of, so each organization's Admins see it in their own audit log."""
+    from opsbase.kernel.tenants.selectors import membership_list_for_user
+
+    tenant_ids = dict.fromkeys(m.tenant_id for m in membership_list_for_user(user=user))
+    recorded = {
+        str(name): {"old": _public(name, old, None), "new": _public(name, new, None)}
+        for name, (old, new) in (changes or {}).items()
+    }
+    events = [
+        _build(
+            tenant=tenant_id,
+            actor=actor,
+            action=action,
+            target_type=user._meta.label_lower,
+            target_id=user.pk,
+            target_label=user.email,
+            changes=recorded,
+        )
+        for tenant_id in (None, *tenant_ids)
+    ]
+    return _append(events)
 
 
 def audit_bulk_create(

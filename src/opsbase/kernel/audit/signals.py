@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -13,7 +14,7 @@ from opsbase.kernel.tenants.selectors import (
 )
 
 from .models import AuditAction
-from .services import audit_event
+from .services import audit_account_event, audit_event
 
 
 def _session_tenant_id(request) -> int | None:
@@ -85,3 +86,19 @@ def audit_login_failed(sender, credentials=None, request=None, **kwargs) -> None
             target_id=user.pk if user is not None else "",
             target_label=username,
         )
+
+
+@receiver(user_locked_out, dispatch_uid="opsbase_audit_locked_out")
+def audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    """A sign-in lockout, on the account's organizations' chains (and the system chain);
+    an unknown account's on the system chain only."""
+    user_model = get_user_model()
+    user = None
+    if username:
+        user = user_model._default_manager.filter(
+            **{f"{user_model.USERNAME_FIELD}__iexact": username}
+        ).first()
+    if user is None:
+        audit_event(tenant=None, actor=None, action="user.locked_out", target_label=username or "")
+        return
+    audit_account_event(user=user, action="user.locked_out")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.core.paginator import Paginator
@@ -11,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from opsbase.conf import setting
+from opsbase.web.csv import csv_lines
 from opsbase.web.decorators import membership_required, permission_required
 
 from .filters import AuditEventFilter
@@ -86,47 +86,29 @@ def event_export(request):
     return _csv_response(request)
 
 
-class _Echo:
-    """A file-like object whose ``write`` returns the line, for streaming ``csv.writer``."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv_rows(events):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+def _csv_values(events):
     for event in events.iterator(chunk_size=1000):
-        yield writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    event.created_at.isoformat(),
-                    event.seq,
-                    event.actor_label,
-                    event.action,
-                    event.target_type,
-                    event.target_id,
-                    event.target_label,
-                    json.dumps(event.changes, sort_keys=True, ensure_ascii=False),
-                    event.request_id,
-                    event.ip,
-                    event.user_agent,
-                )
-            ]
+        yield (
+            event.created_at.isoformat(),
+            event.seq,
+            event.actor_label,
+            event.action,
+            event.target_type,
+            event.target_id,
+            event.target_label,
+            json.dumps(event.changes, sort_keys=True, ensure_ascii=False),
+            event.request_id,
+            event.ip,
+            event.user_agent,
         )
 
 
 def _csv_response(request):
     _filterset, events = _filtered(request)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(CSV_COLUMNS, _csv_values(events)), content_type="text/csv; charset=utf-8"
+    )
     filename = f"audit-{request.membership.tenant.slug}-{stamp}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

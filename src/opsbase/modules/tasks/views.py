@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
@@ -19,9 +17,15 @@ from opsbase.conf import setting
 from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.kernel.policy import policy
 from opsbase.web import page_cache
+from opsbase.web.csv import csv_lines
 from opsbase.web.decorators import membership_required, permission_required
 from opsbase.web.forms import form_add_errors
-from opsbase.web.page_cache import CSRF_PLACEHOLDER, page_cached, page_render, page_shell_parts
+from opsbase.web.page_cache import (
+    csrf_placeholder,
+    page_cached,
+    page_render,
+    page_shell_parts,
+)
 
 from .caching import task_list_cache_key, task_list_cached, task_list_store
 from .constants import ADD, CHANGE, DELETE, VIEW, VIEW_ALL
@@ -119,7 +123,7 @@ def _list_page(request, *, mine: bool):
     )
     content = task_list_cached(key)
     if content is None:
-        context = {**_list_context(request, mine=mine), "csrf_token": CSRF_PLACEHOLDER}
+        context = {**_list_context(request, mine=mine), "csrf_token": csrf_placeholder()}
         content = render_to_string("tasks/_task_list_content.html", context, request)
         task_list_store(key, content)
     heading = _("My tasks") if mine else _("All tasks")
@@ -162,25 +166,10 @@ def task_list_all(request):
     return _list_page(request, mine=False)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_cell(value) -> str:
-    """*value* as CSV text that spreadsheets show rather than run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r", "|"):
-        return "'" + text
-    return text
-
-
-def _csv_rows(tasks):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+def _csv_values(tasks):
     for task in tasks.iterator(chunk_size=500):
         assignee = task.assignee.user.email if task.assignee_id else ""
-        values = (
+        yield (
             task.pk,
             task.title,
             task.get_status_display(),
@@ -192,13 +181,14 @@ def _csv_rows(tasks):
             task.completed_at.isoformat() if task.completed_at else "",
             task.description,
         )
-        yield writer.writerow([csv_cell(v) for v in values])
 
 
 def _csv_response(request, *, mine: bool):
     _filterset, tasks = _filtered(request, mine=mine)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(_csv_rows(tasks), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(CSV_COLUMNS, _csv_values(tasks)), content_type="text/csv; charset=utf-8"
+    )
     which = "my-tasks" if mine else "tasks"
     filename = f"{which}-{request.membership.tenant.slug}-{stamp}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
