@@ -138,8 +138,9 @@ def versions_prefetch(
         if versions:
             snapshot.versions.update(_db_versions(versions))
         if entries:
-            found = _get_many(entries)
-            snapshot.entries.update((key, found.get(key)) for key in entries)
+            local = _get_many(entries)
+            if local is not None:
+                snapshot.entries.update((key, local.get(key)) for key in entries)
         return
     found = _get_many([*versions, *entries])
     if found is None:
@@ -342,7 +343,7 @@ def stamped_get(
     if not cache_shared():
         raw = snapshot.entries.pop(key) if snapshot and key in snapshot.entries else cache_get(key)
         if snapshot is not None and version_key not in snapshot.versions:
-            tenant = tenant_of(raw[1]) if tenant_of and _is_stamped(raw) else None
+            tenant = tenant_of(raw[1]) if tenant_of and _is_stamped(raw) else None  # type: ignore[index]
             versions_prefetch(names=[name], tenants=[tenant] if tenant is not None else [])
         version = global_version(name)
         return _unstamped(raw, version), version
