@@ -405,7 +405,10 @@ def method(run: Run) -> list[str]:
         "endpoint repeats one request, so its list is answered from the cache after the "
         "first request; the writes invalidate it. *Queries* is the count of a repeated "
         "request and, in brackets, of the same request computed in full (caches off). The "
-        "plain project has no cache: its list is computed every time.",
+        "plain project has no cache: its list is computed every time. Without Redis (the "
+        "local-memory cache of a new project, one per worker) the versions that make cached "
+        "answers stale live in the database instead: a cached request then costs one query "
+        "(its versions) and is as fresh on every worker; not measured here.",
         "- **Mixed scenario.** Caches on, the same connections spread over many members "
         "(Admins, Managers and Users) of several organizations, each with a token and a "
         "session of its own. Every request is picked at random (seeded per wrk thread) from "
