@@ -33,6 +33,7 @@ VARIABLES = (
     "OPSBASE_ADMIN_URL",
     "OPSBASE_TRUSTED_PROXIES",
     "OPSBASE_PROXY_COUNT",
+    "OPSBASE_CACHE_SHARED",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; a deployment never has it
 )
 
@@ -192,3 +193,9 @@ def test_no_proxy_is_trusted_unless_the_environment_says_so(clean_env, monkeypat
 def test_the_former_proxy_count_variable_is_still_read(clean_env, monkeypatch):
     monkeypatch.setenv("OPSBASE_PROXY_COUNT", "2")
     assert build_settings(clean_env, "dev")["OPSBASE_TRUSTED_PROXIES"] == 2
+
+
+def test_whether_the_cache_is_shared_is_judged_unless_the_environment_says(clean_env, monkeypatch):
+    assert "OPSBASE_CACHE_SHARED" not in build_settings(clean_env, "dev")
+    monkeypatch.setenv("OPSBASE_CACHE_SHARED", "false")
+    assert build_settings(clean_env, "dev")["OPSBASE_CACHE_SHARED"] is False

@@ -105,7 +105,16 @@ class Server:
 
         wait_until(live, what="gunicorn to answer")
 
-    def call(self, method: str, path: str, token: str | None = None, data=None):
+    def call(
+        self,
+        method: str,
+        path: str,
+        token: str | None = None,
+        data=None,
+        *,
+        cookies=None,
+        form=None,
+    ):
         """(number, status, JSON body) of one request; *number* (its ``X-Probe`` header) names
         it in the access log, leaving the URL (part of cache keys) as asked."""
         with self._lock:
@@ -114,15 +123,27 @@ class Server:
         headers = {"Accept": "application/json", "Host": HOST, "X-Probe": str(number)}
         if token:
             headers["Authorization"] = f"Token {token}"
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         body = None
         if data is not None:
             headers["Content-Type"] = "application/json"
             body = json.dumps(data).encode()
+        if form is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://{HOST}:{self.port}/"
+            body = urllib.parse.urlencode(form).encode()
         sender = http.client.HTTPConnection(HOST, self.port, timeout=30)
         try:
             sender.request(method, path, body=body, headers=headers)
             answer = sender.getresponse()
             status, text = answer.status, answer.read().decode("utf-8", "replace")
+            self.cookies = {
+                key.strip(): rest.split(";", 1)[0]
+                for name, value in answer.getheaders()
+                if name.lower() == "set-cookie"
+                for key, _, rest in [value.partition("=")]
+            }
         finally:
             sender.close()
         try:
@@ -146,13 +167,18 @@ class Server:
         wait_until(lambda: len(read()) == len(wanted), timeout=10, what="the access log")
         return read()
 
-    def on_every_worker(self, method: str, path: str, token: str, *, rounds: int = 60):
+    def on_every_worker(
+        self, method: str, path: str, token: str | None, *, rounds: int = 60, cookies=None
+    ):
         """Send the request (3 at a time) until every worker served at least 3 of them;
         returns [(pid, status, body)] of all of them."""
         answers: list[tuple[int, int, object]] = []
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             while len(answers) < rounds * 3:
-                batch = [pool.submit(self.call, method, path, token) for _ in range(WORKERS)]
+                batch = [
+                    pool.submit(self.call, method, path, token, cookies=cookies)
+                    for _ in range(WORKERS)
+                ]
                 answers += [future.result() for future in batch]
                 served = self.workers_of(number for number, _, _ in answers)
                 counts: dict[str, int] = {}
@@ -186,15 +212,16 @@ def server(tmp_path_factory, django_db_blocker):
         "OPSBASE_API_LOGIN_RATE": "1000/minute",
     }
     env.pop("REDIS_URL", None)  # a new project's settings: each worker caches on its own
-    done = subprocess.run(
-        [sys.executable, "manage.py", "demo", "--password", password],
-        cwd=EXAMPLE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    for command in (["demo", "--password", password], ["collectstatic", "--noinput"]):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=EXAMPLE,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
     running = Server(root, env)
     running.password = password
     yield running
@@ -291,3 +318,32 @@ def test_an_edited_task_is_in_every_workers_next_list(server):
         for _, _, body in after
     }
     assert titles == {title}
+
+
+def test_a_deactivated_members_session_is_refused_by_every_worker_at_once(server):
+    admin = sign_in(server, "admin@acme.test")
+    server.call("GET", "/accounts/login/")
+    cookies = dict(server.cookies)
+    server.call(
+        "POST",
+        "/accounts/login/",
+        cookies=cookies,
+        form={
+            "username": "manager@acme.test",
+            "password": server.password,
+            "csrfmiddlewaretoken": cookies["__Host-csrftoken"],  # prod's cookie names
+        },
+    )
+    cookies.update(server.cookies)
+    assert "__Host-sessionid" in cookies
+    warm = server.on_every_worker("GET", "/api/v1/me/", None, cookies=cookies)
+    assert statuses(warm) == {200: len(warm)}
+    target = _membership_of(server, admin, "manager@acme.test")
+
+    _, status, body = server.call(
+        "PATCH", f"/api/v1/memberships/{target['id']}/", admin, {"is_active": False}
+    )
+    assert status == 200, body
+
+    after = server.on_every_worker("GET", "/api/v1/me/", None, cookies=cookies)
+    assert statuses(after) == {403: len(after)}

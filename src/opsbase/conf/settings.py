@@ -302,6 +302,9 @@ def build_settings(
     s["OPSBASE_LIST_CACHE_TIMEOUT"] = get_int(
         "OPSBASE_LIST_CACHE_TIMEOUT", defaults.OPSBASE_LIST_CACHE_TIMEOUT
     )
+    if get_str("OPSBASE_CACHE_SHARED"):
+        # Judged from the cache backend when unset (opsbase.core.cache.cache_shared).
+        s["OPSBASE_CACHE_SHARED"] = get_bool("OPSBASE_CACHE_SHARED")
     s["OPSBASE_AUTH_CACHE_TIMEOUT"] = get_int(
         "OPSBASE_AUTH_CACHE_TIMEOUT",
         defaults.OPSBASE_AUTH_CACHE_TIMEOUT if environment != "test" else 0,
