@@ -181,3 +181,21 @@ def test_the_lockout_the_throttles_and_the_audit_see_the_same_address(rf, world,
     api_sign_in(world.members["user"].user.email, forwarded="203.0.113.40")
     event = AuditEvent.objects.for_tenant(world.home).get(action="api_token.create")
     assert event.ip == "203.0.113.40"
+
+
+def test_without_a_shared_cache_the_sign_in_limit_is_counted_for_every_process(world, settings):
+    settings.OPSBASE_CACHE_SHARED = False  # local memory: one cache per gunicorn worker
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "auth_token": "3/minute",
+        },
+    }
+    email = world.members["admin"].user.email
+    statuses = []
+    for _ in range(6):
+        statuses.append(api_sign_in(email).status_code)
+        cache.clear()  # as if the next request were served by another worker
+
+    assert statuses == [201, 201, 201, 429, 429, 429]

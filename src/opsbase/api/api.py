@@ -29,7 +29,7 @@ from .serializers import (
     MeSerializer,
 )
 from .services import api_token_create, api_token_revoke, expiry_after_days
-from .throttling import ScopedRateThrottle
+from .throttling import SignInRateThrottle
 
 # One answer for a wrong password, an unknown account, an unknown organization and an
 # organization the account is not an active member of: none of them may be told apart.
@@ -45,7 +45,7 @@ class AuthTokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SignInRateThrottle]
     throttle_scope = "auth_token"
 
     @extend_schema(

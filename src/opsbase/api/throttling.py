@@ -11,6 +11,7 @@ from __future__ import annotations
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from opsbase.core.cache import counting_cache
 from opsbase.core.middleware import client_ip
 
 
@@ -36,3 +37,13 @@ class UserRateThrottle(_RatesFromSettings, throttling.UserRateThrottle):  # type
 
 class ScopedRateThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):  # type: ignore[override]
     """Per view ``throttle_scope`` (e.g. ``auth_token``), per user or client address."""
+
+
+class SignInRateThrottle(ScopedRateThrottle):
+    """The sign-in endpoint's limit (``auth_token``), per client address, counted where every
+    process sees it: without a shared cache (Redis) each gunicorn worker would allow the
+    rate on its own."""
+
+    @property
+    def cache(self):
+        return counting_cache()

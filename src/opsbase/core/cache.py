@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.core.signals import setting_changed
@@ -386,6 +387,30 @@ def stamped_set(key: str, version: str | None, value, timeout: int | None) -> No
     value was computed: a write meanwhile makes it stale at once)."""
     if version is not None and not version.startswith("w"):
         cache_set(key, (version, value), timeout)
+
+
+# -- counters every process shares ---------------------------------------------------------
+
+
+_database_cache: BaseCache | None = None
+
+
+def counting_cache() -> BaseCache:
+    """Where counters that every process must share are kept (the sign-in throttle): the
+    default cache when it is shared, else Django's database cache on ``SharedCacheEntry``'s
+    table (a few queries per use: for rare requests only, never for every one)."""
+    global _database_cache
+    if cache_shared():
+        return cache
+    if _database_cache is None:
+        from django.core.cache.backends.db import DatabaseCache
+
+        from .models import SharedCacheEntry
+
+        _database_cache = DatabaseCache(
+            SharedCacheEntry._meta.db_table, {"OPTIONS": {"MAX_ENTRIES": 10_000}}
+        )
+    return _database_cache
 
 
 # -- the Redis backend, one client per connection pool ----------------------------------------

@@ -289,3 +289,21 @@ class CacheVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.version}"
+
+
+class SharedCacheEntry(models.Model):
+    """The table of ``opsbase.core.cache.counting_cache``: Django's database cache, for the
+    few counters every process must share (the sign-in throttle) when the cache is per
+    process. Its columns are those Django's ``createcachetable`` makes."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "opsbase_shared_cache"
+        verbose_name = _("shared cache entry")
+        verbose_name_plural = _("shared cache entries")
+
+    def __str__(self) -> str:
+        return self.cache_key
