@@ -248,3 +248,29 @@ def test_a_python_the_apps_user_cannot_run_is_refused_before_anything_is_written
     assert f"{closed} is closed to other users" in result.stderr
     assert "--python /usr/bin/python3" in result.stderr
     assert list(workdir.iterdir()) == []
+
+
+def test_chosen_modules_bring_the_modules_they_build_on(monkeypatch):
+    """`--modules workorders` also installs what work orders need, each before its user."""
+    import opsbase.modules
+    from opsbase.provision.inputs import with_dependencies
+
+    declared = {"workorders": ("drillbits", "inventory"), "drillbits": ("inventory",)}
+    monkeypatch.setattr(opsbase.modules, "module_dependencies", lambda m: declared.get(m, ()))
+    assert with_dependencies(("tasks", "workorders")) == (
+        "tasks",
+        "inventory",
+        "drillbits",
+        "workorders",
+    )
+
+
+def test_modules_that_need_each_other_in_a_circle_are_refused(monkeypatch):
+    import opsbase.modules
+    from opsbase.provision.errors import InputError
+    from opsbase.provision.inputs import with_dependencies
+
+    declared = {"a": ("b",), "b": ("a",)}
+    monkeypatch.setattr(opsbase.modules, "module_dependencies", lambda m: declared.get(m, ()))
+    with pytest.raises(InputError, match="a -> b -> a"):
+        with_dependencies(("a",))

@@ -211,7 +211,30 @@ def validate_modules(modules: str | list[str] | tuple[str, ...] | None) -> tuple
                 f"module {module!r} is not available",
                 "choose among: " + (", ".join(available) or "none yet (pass --modules '')"),
             )
-    return chosen
+    return with_dependencies(chosen)
+
+
+def with_dependencies(chosen: tuple[str, ...]) -> tuple[str, ...]:
+    """*chosen* modules with the modules they build on, each after what it needs."""
+    from opsbase.modules import module_dependencies
+
+    ordered: list[str] = []
+
+    def add(module: str, path: tuple[str, ...]) -> None:
+        if module in ordered:
+            return
+        if module in path:
+            raise InputError(
+                f"the modules {' -> '.join((*path, module))} depend on each other in a circle",
+                "report this: a module's dependencies must not loop",
+            )
+        for needed in module_dependencies(module):
+            add(needed, (*path, module))
+        ordered.append(module)
+
+    for module in chosen:
+        add(module, ())
+    return tuple(ordered)
 
 
 def validate_django(version: str) -> tuple[str, str | None]:

@@ -17,7 +17,6 @@ modules can use it with their package.
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 from pathlib import Path
 
@@ -26,25 +25,7 @@ from importlinter.application import output
 from importlinter.domain import fields
 from importlinter.domain.contract import Contract, ContractCheck
 
-
-def declared_dependencies(apps_py: Path) -> tuple[str, ...]:
-    """The ``dependencies = (...)`` a module's ``apps.py`` declares on its config class."""
-    tree = ast.parse(apps_py.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            for statement in node.body:
-                targets = (
-                    [statement.target]
-                    if isinstance(statement, ast.AnnAssign)
-                    else statement.targets
-                    if isinstance(statement, ast.Assign)
-                    else []
-                )
-                names = [t.id for t in targets if isinstance(t, ast.Name)]
-                value = getattr(statement, "value", None)
-                if "dependencies" in names and value is not None:
-                    return tuple(str(item) for item in ast.literal_eval(value))
-    return ()
+from opsbase.modules import declared_dependencies
 
 
 class ModuleDependencies(Contract):
