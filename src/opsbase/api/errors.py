@@ -91,6 +91,10 @@ def _as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, opsbase.ValidationError):
         fields = exc.extra.get("fields") or {"__all__": [exc.message]}
         return FieldsError(_fields_of(fields), message=exc.message)
+    if isinstance(exc, opsbase.Conflict):
+        return ApiError(
+            exc.message, code="conflict", status_code=status.HTTP_409_CONFLICT, details=exc.extra
+        )
     if isinstance(exc, opsbase.InvalidTransition):
         return ApiError(
             exc.message,

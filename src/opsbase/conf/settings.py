@@ -358,7 +358,7 @@ def database_config(base_dir: Path, *, required: bool = False) -> dict[str, Any]
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": base_dir / "db.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": sqlite_options(),
         }
     if url.startswith("mariadb://"):
         url = "mysql://" + url.removeprefix("mariadb://")
@@ -367,12 +367,27 @@ def database_config(base_dir: Path, *, required: bool = False) -> dict[str, Any]
     except ValueError as exc:
         raise ConfigError("DATABASE_URL", f"cannot be parsed: {exc}") from None
     config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).update(sqlite_options())
     if config["ENGINE"] == "django.db.backends.mysql":
         config.setdefault("OPTIONS", {}).update(
             {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
         )
         config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
     return cast("dict[str, Any]", config)  # dj_database_url's TypedDict is a plain dict
+
+
+def sqlite_options() -> dict[str, Any]:
+    """SQLite's connection options: wait up to 20 s for a lock, and (Django 5.1+) begin every
+    transaction as the writer it will be. A deferred transaction that read first is refused
+    at once ("database is locked") when it then writes while another one does; an immediate
+    one queues for the lock instead (``opsbase.core.writes`` retries what is still refused)."""
+    import django
+
+    options: dict[str, Any] = {"timeout": 20}
+    if django.VERSION >= (5, 1):
+        options["transaction_mode"] = "IMMEDIATE"
+    return options
 
 
 def cache_config() -> dict[str, Any]:

@@ -29,6 +29,12 @@ class NotFound(OpsBaseError):
     default_message = "Not found."
 
 
+class Conflict(OpsBaseError):
+    """The request cannot be done as the record is now (still in use, changed meanwhile)."""
+
+    default_message = "This cannot be done as the record is now."
+
+
 class InvalidTransition(OpsBaseError):
     default_message = "This change of state is not allowed."
 

@@ -46,6 +46,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from opsbase.core.exceptions import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 
 ANY = "*"
@@ -450,91 +451,90 @@ def transition_apply(
 ):
     """Move *obj* along *transition* for *membership*, or raise and change nothing.
 
-    In one transaction: lock the row, re-check the state after the lock (a concurrent move
-    makes this one fail), check the permission, the guard and the transition's fields, save
-    the new state, close the time-in-state stay and record the audit event. Returns the
-    freshly saved row; *obj*'s state (and saved fields) are updated to match.
+    In one transaction, in the lock order of every write (``opsbase.core.writes``): lock the
+    row and read it afresh (gone or another tenant's: ``NotFound``), re-check the state after
+    the lock (a concurrent move makes this one fail), check the permission, the guard and the
+    transition's fields, save the new state, close the time-in-state stay and record the
+    audit event (the chain head is locked last). On SQLite a busy database is retried
+    briefly. Returns the freshly saved row; *obj*'s state (and saved fields) are updated to
+    match.
     """
     _require_same_tenant(membership, obj)
-    model = type(obj)
-    sf = state_field_of(model, state_field)
-    workflow = sf.workflow
-    assert workflow is not None  # noqa: S101
-    with transaction.atomic():
-        locked = next(
-            iter(
-                model._base_manager.select_for_update()
-                .filter(pk=obj.pk, tenant_id=membership.tenant_id)
-                .order_by()[:1]
-            ),
-            None,
-        )
-        if locked is None:
-            raise NotFound()
-        declared = workflow.transition(transition)
-        before = _state_of(locked, sf)
-        if declared is None or not declared.leaves(before):
-            raise _not_from_here(membership, locked, sf, transition)
-        reason, is_permission = _refusal(membership, locked, declared)
-        if reason and is_permission:
-            raise PermissionDenied(
-                reason, extra={"codename": declared.codename, "transition": declared.name}
-            )
-        if reason:
-            raise InvalidTransition(
-                reason, extra={"transition": declared.name, "state": before, "allowed": []}
-            )
-        cleaned = _clean_values(locked, declared, values)
-
-        changes: dict[str, tuple[Any, Any]] = {sf.name: (before, declared.target)}
-        update_fields = [sf.attname]
-        for name, value in cleaned.items():
-            model_field = _concrete_field(locked, name)
-            if model_field is None:
-                changes[name] = (None, value)
-                continue
-            changes[name] = (getattr(locked, model_field.attname), value)
-            setattr(locked, model_field.attname, value)
-            update_fields.append(model_field.attname)
-        if _concrete_field(locked, "updated_at") is not None:
-            update_fields.append("updated_at")
-        setattr(locked, sf.attname, declared.target)
-        # The effects see the row in its new state.
-        for name, value in declared.effects_on(locked, membership).items():
-            model_field = _concrete_field(locked, name)
-            if model_field is None:
-                raise ImproperlyConfigured(
-                    f"Transition {declared.name!r} sets {name!r}, which is not a field of "
-                    f"{model._meta.label}."
-                )
-            if getattr(locked, model_field.attname) == value:
-                continue
-            changes[name] = (getattr(locked, model_field.attname), value)
-            setattr(locked, model_field.attname, value)
-            update_fields.append(model_field.attname)
-        with _state_write(locked):
-            locked.save(update_fields=update_fields)
-
-        _record_stay(
-            obj=locked,
-            sf=sf,
-            transition=declared,
-            from_state=before,
-            actor=membership.user,
-            data=cleaned,
-        )
-        from opsbase.kernel.audit import services as audit
-
-        audit.audit_event(
-            tenant=membership.tenant,
-            actor=membership.user,
-            action=f"{model._meta.model_name}.transition.{declared.name}",
-            target=locked,
-            changes=changes,
-        )
+    sf = state_field_of(type(obj), state_field)
+    locked, update_fields = _transition_locked(membership, obj, sf, transition, values)
     for attname in update_fields:
         setattr(obj, attname, getattr(locked, attname))
     return locked
+
+
+@atomic_write
+def _transition_locked(membership, obj, sf: StateField, transition: str, values: dict[str, Any]):
+    model = type(obj)
+    workflow = sf.workflow
+    assert workflow is not None  # noqa: S101
+    locked = row_lock(model, pk=obj.pk, tenant_id=membership.tenant_id)
+    declared = workflow.transition(transition)
+    before = _state_of(locked, sf)
+    if declared is None or not declared.leaves(before):
+        raise _not_from_here(membership, locked, sf, transition)
+    reason, is_permission = _refusal(membership, locked, declared)
+    if reason and is_permission:
+        raise PermissionDenied(
+            reason, extra={"codename": declared.codename, "transition": declared.name}
+        )
+    if reason:
+        raise InvalidTransition(
+            reason, extra={"transition": declared.name, "state": before, "allowed": []}
+        )
+    cleaned = _clean_values(locked, declared, values)
+
+    changes: dict[str, tuple[Any, Any]] = {sf.name: (before, declared.target)}
+    update_fields = [sf.attname]
+    for name, value in cleaned.items():
+        model_field = _concrete_field(locked, name)
+        if model_field is None:
+            changes[name] = (None, value)
+            continue
+        changes[name] = (getattr(locked, model_field.attname), value)
+        setattr(locked, model_field.attname, value)
+        update_fields.append(model_field.attname)
+    if _concrete_field(locked, "updated_at") is not None:
+        update_fields.append("updated_at")
+    setattr(locked, sf.attname, declared.target)
+    # The effects see the row in its new state.
+    for name, value in declared.effects_on(locked, membership).items():
+        model_field = _concrete_field(locked, name)
+        if model_field is None:
+            raise ImproperlyConfigured(
+                f"Transition {declared.name!r} sets {name!r}, which is not a field of "
+                f"{model._meta.label}."
+            )
+        if getattr(locked, model_field.attname) == value:
+            continue
+        changes[name] = (getattr(locked, model_field.attname), value)
+        setattr(locked, model_field.attname, value)
+        update_fields.append(model_field.attname)
+    with _state_write(locked):
+        locked.save(update_fields=update_fields)
+
+    _record_stay(
+        obj=locked,
+        sf=sf,
+        transition=declared,
+        from_state=before,
+        actor=membership.user,
+        data=cleaned,
+    )
+    from opsbase.kernel.audit import services as audit
+
+    audit.audit_event(
+        tenant=membership.tenant,
+        actor=membership.user,
+        action=f"{model._meta.model_name}.transition.{declared.name}",
+        target=locked,
+        changes=changes,
+    )
+    return locked, update_fields
 
 
 def _concrete_field(obj, name: str):

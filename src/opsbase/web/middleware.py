@@ -1,12 +1,15 @@
-"""Map OpsBase errors raised in HTML views to the themed 400, 403 and 404 pages."""
+"""Map errors raised in views to their themed answers: 400, 403, 404 and 409 for OpsBase's
+(and input nested too deeply), and 503 with ``Retry-After`` for a busy SQLite database (pages
+and the API alike)."""
 
 from __future__ import annotations
 
 import logging
 
-from opsbase.core.exceptions import NotFound, PermissionDenied
+from opsbase.core.exceptions import Conflict, NotFound, PermissionDenied
+from opsbase.core.writes import is_database_busy
 
-from .views import bad_request, page_not_found, permission_denied
+from .views import bad_request, conflict, database_busy, page_not_found, permission_denied
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +26,10 @@ class OpsBaseErrorMiddleware:
             return permission_denied(request, exception)
         if isinstance(exception, NotFound):
             return page_not_found(request, exception)
+        if isinstance(exception, Conflict):
+            return conflict(request, exception)
+        if is_database_busy(exception):
+            return database_busy(request, exception)
         if isinstance(exception, RecursionError) and request.method in ("POST", "PUT", "PATCH"):
             # Input nested past Python's stack (a JSON form field of 50,000 "["): the standard
             # library's parsers recurse. The sender's error, not the server's; logged all

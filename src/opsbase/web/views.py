@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import APIException, NotFound, ParseError
 
 from opsbase.conf import setting
 from opsbase.core.cache import versioned_key
+from opsbase.core.writes import BUSY_RETRY_AFTER, is_database_busy
 
 from . import dashboard
 from .context_processors import nav_sections
@@ -79,8 +82,44 @@ def page_not_found(request, exception=None):
     return render(request, "opsbase/errors/404.html", _error_context(), status=404)
 
 
+def conflict(request, exception=None):
+    """409: the record cannot take this change as it is now, with the reason."""
+    reason = getattr(exception, "message", None) or ""
+    context = {**_error_context(), "reason": reason}
+    return render(request, "opsbase/errors/409.html", context, status=409)
+
+
+def database_busy(request, exception=None):
+    """503 with ``Retry-After``: SQLite stayed busy through the write's retries
+    (``opsbase.core.writes``). Nothing was written; the same request may simply be sent again.
+    One answer for pages and the API (in the API's error shape)."""
+    from opsbase.api.errors import ApiError, is_api_request, json_error_response
+
+    if is_api_request(request):
+        response = json_error_response(
+            ApiError(
+                _("The database is busy; nothing was changed. Try again in a moment."),
+                code="database_busy",
+                status_code=503,
+                details={"retry_after": BUSY_RETRY_AFTER},
+            )
+        )
+    else:
+        response = render(request, "opsbase/errors/503.html", _error_context(), status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
 def server_error(request):
-    """500 page rendered without the request: whatever broke must not break this too."""
+    """500 page rendered without the request: whatever broke must not break this too.
+
+    A busy SQLite database that a middleware met (a session saved after the view) is no
+    server error: it is answered as the view's own would be (``database_busy``)."""
+    if is_database_busy(sys.exc_info()[1] or Exception()):
+        try:
+            return database_busy(request)
+        except Exception:
+            logger.exception("The busy answer failed; answering with the 500 page.")
     try:
         if api := _api_error(request, APIException):
             return api

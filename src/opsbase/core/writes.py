@@ -1,0 +1,89 @@
+"""Writes that hold under concurrency: one lock order, fresh rows, a busy SQLite retried.
+
+Every write of a record (the kit's service helpers, the workflow's transitions) takes its
+locks in one order: the record's row first (:func:`row_lock`), then whatever else the write
+touches, the audit chain head last (it is locked when the event is appended, at the end).
+Two writers of one record queue on its row and never hold the chain head while they wait for
+a row, so they cannot deadlock; and the row each reads under its lock is the one the previous
+writer committed, so the "before" of its audit event is the previous event's "after".
+
+SQLite has no row locks: a writer takes the whole database, and a transaction that read first
+and writes later can be refused at once ("database is locked") when another one writes.
+:func:`atomic_write` retries such a transaction briefly; what is still refused is answered
+503 with ``Retry-After`` (:func:`is_database_busy`, used by the web error middleware for pages
+and the API alike).
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from django.db import OperationalError, transaction
+from django.db.models import Model
+
+from .exceptions import NotFound
+
+P = ParamSpec("P")
+R = TypeVar("R")
+M = TypeVar("M", bound=Model)
+
+# Seconds slept before each new attempt of a transaction SQLite refused (with some jitter,
+# so that the writers that collided do not collide again).
+BUSY_DELAYS = (0.02, 0.05, 0.1, 0.2, 0.4)
+# An attempt that waited longer than this (SQLite's own busy timeout) is not tried again:
+# the database is busy for real, and the caller is better told so (503) than kept waiting.
+BUSY_PATIENCE = 1.0
+# What the 503 answer's Retry-After says, in seconds.
+BUSY_RETRY_AFTER = 1
+
+_BUSY_MESSAGES = ("database is locked", "database table is locked")
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """True when *exc* is SQLite refusing a write because another one holds the database."""
+    return isinstance(exc, OperationalError) and any(m in str(exc) for m in _BUSY_MESSAGES)
+
+
+def atomic_write(func: Callable[P, R]) -> Callable[P, R]:
+    """``transaction.atomic`` for a service's write; on SQLite the outermost transaction is
+    run again, a few times and briefly, when the database was busy. Nothing of a refused
+    attempt remains (its on-commit callbacks are dropped with it)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        connection = transaction.get_connection()
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        for delay in (*BUSY_DELAYS, None):
+            started = time.monotonic()
+            try:
+                with transaction.atomic():
+                    return func(*args, **kwargs)
+            except OperationalError as exc:
+                waited = time.monotonic() - started
+                if delay is None or not is_database_busy(exc) or waited > BUSY_PATIENCE:
+                    raise
+            time.sleep(delay * (1 + random.random()))  # noqa: S311 - jitter, not security
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    return wrapper
+
+
+def row_lock(model: type[M], *, pk: Any, tenant_id: int, using: str | None = None) -> M:
+    """Row *pk* of *tenant_id*, read afresh and locked until the transaction ends.
+
+    ``NotFound`` when it is gone (deleted meanwhile) or is another tenant's. Call it inside
+    the write's transaction, before anything else is locked (see the module's lock order).
+    """
+    if isinstance(pk, str) and not pk.isdigit():
+        raise NotFound()
+    manager = model._base_manager.db_manager(using)
+    rows = list(manager.select_for_update().filter(pk=pk, tenant_id=tenant_id).order_by()[:1])
+    if not rows:
+        raise NotFound()
+    return rows[0]
