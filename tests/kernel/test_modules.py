@@ -23,7 +23,7 @@ from opsbase.modules.tasks.models import Task
 SRC = Path(opsbase.__file__).resolve().parent
 MODULE_LABELS = sorted(p.name for p in (SRC / "modules").iterdir() if (p / "apps.py").is_file())
 # Everything that is not a business module: it may name none of them.
-KERNEL_SIDE = ["core", "kernel", "web", "api", "conf", "testing", "urls.py"]
+KERNEL_SIDE = ["core", "kernel", "kit", "web", "api", "conf", "testing", "urls.py"]
 
 
 def _code_strings(path: Path) -> list[tuple[int, str]]:

@@ -15,6 +15,8 @@ OPSBASE_KERNEL_APPS = [
     "opsbase.kernel.roles",
     "opsbase.kernel.audit",
     "opsbase.api",
+    # The module kit: its pages' templates and the cache invalidation of tenant-owned models.
+    "opsbase.kit",
 ]
 
 # Invitations: how long an e-mailed link stays valid.

@@ -49,14 +49,18 @@ def is_database_busy(exc: BaseException) -> bool:
 
 
 def atomic_write(func: Callable[P, R]) -> Callable[P, R]:
-    """``transaction.atomic`` for a service's write; on SQLite the outermost transaction is
-    run again, a few times and briefly, when the database was busy. Nothing of a refused
-    attempt remains (its on-commit callbacks are dropped with it)."""
+    """``transaction.atomic`` for a service's write. Called inside another write's
+    transaction it is part of it (no savepoint of its own: all or nothing with the caller,
+    whose own block undoes it on an error). Outermost on SQLite, the transaction is run again,
+    a few times and briefly, when the database was busy; nothing of a refused attempt remains
+    (its on-commit callbacks are dropped with it)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         connection = transaction.get_connection()
-        if connection.vendor != "sqlite" or connection.in_atomic_block:
+        if connection.in_atomic_block:
+            return func(*args, **kwargs)
+        if connection.vendor != "sqlite":
             with transaction.atomic():
                 return func(*args, **kwargs)
         for delay in (*BUSY_DELAYS, None):

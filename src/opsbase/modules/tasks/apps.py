@@ -56,9 +56,3 @@ class TasksConfig(ModuleConfig):
         from .demo import demo_tasks_seed
 
         demo_tasks_seed(tenant=tenant)
-
-    def ready(self) -> None:
-        super().ready()
-        from . import signals
-
-        signals.connect()

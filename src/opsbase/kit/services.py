@@ -1,0 +1,211 @@
+"""The mechanics of every write of a record: a module's service states only its business rule.
+
+::
+
+    @atomic_write
+    def lead_update(*, membership, lead, **changes) -> Lead:
+        return record_update(
+            membership=membership, obj=lead, codename=CHANGE, changes=changes,
+            check=lambda row, changed: _owner_is_a_member(membership, row),
+            after_commit=lambda row, changed: _notify(row) if "owner" in changed else None,
+        )
+
+Each helper, in one transaction (``opsbase.core.writes.atomic_write``: joined when the module's
+service already holds one; on SQLite a busy database is retried briefly):
+
+* takes the record's row lock first and reads the row again (``row_lock``): a record deleted
+  meanwhile, or another tenant's, is ``NotFound`` (404), never a failed save (500);
+* checks the policy on that fresh row (ownership may have changed since the caller read it);
+* works on the fresh row, so the "before" of its audit event is what the previous write left:
+  parallel edits give a history where each event's old values are the previous one's new;
+* validates (``full_clean``, relations excepted: the module checks those in ``check``),
+  saves only what changed, and appends the audit event last, so the chain head is always the
+  last lock taken (one lock order for every write: no deadlock between writers);
+* queues ``after_commit(row, changed)`` (notifications) for after the commit, in the record's
+  tenant context; a failing effect is logged, never turned into an error of the saved write.
+
+Strings are stripped of surrounding whitespace. The caller's object is refreshed with the
+saved row (its related objects stay at hand where they did not change).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+
+from opsbase.core.context import tenant_context
+from opsbase.core.exceptions import Conflict
+from opsbase.core.validation import validated
+from opsbase.core.writes import atomic_write, row_lock
+from opsbase.kernel.audit.services import audit_create, audit_delete, audit_update, snapshot
+from opsbase.kernel.policy import policy
+from opsbase.kernel.tenants.models import Membership
+
+logger = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=models.Model)
+Check = Callable[[M, frozenset[str]], None]
+Effect = Callable[[M, frozenset[str]], None]
+
+__all__ = ["record_create", "record_delete", "record_update"]
+
+
+def _concrete(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _clean_exclusions(model: type[models.Model]) -> list[str]:
+    """Fields ``full_clean`` leaves to the service: the tenant and the other relations (their
+    rows are the module's to check, against the member's tenant, without a query each) and
+    workflow states (only a transition moves them)."""
+    return [
+        f.name
+        for f in _concrete(model)
+        if f.is_relation or getattr(f, "workflow", None) is not None
+    ]
+
+
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _differs(row: models.Model, field: models.Field[Any, Any], value: Any) -> bool:
+    if field.is_relation:
+        return bool(getattr(row, field.attname) != getattr(value, "pk", value))
+    return bool(getattr(row, field.attname) != value)
+
+
+def _set(row: models.Model, field: models.Field[Any, Any], value: Any) -> None:
+    if field.is_relation and not isinstance(value, models.Model):
+        setattr(row, field.attname, value)  # an id (or None)
+    else:
+        setattr(row, field.name, value)
+
+
+def _refresh(obj: M, row: M, changes: Mapping[str, Any]) -> None:
+    """*obj* as the saved *row*; related objects given as the changes stay cached on it."""
+    for field in _concrete(type(row)):
+        value = changes.get(field.name)
+        if field.is_relation and isinstance(value, models.Model):
+            setattr(obj, field.name, value)
+        else:
+            setattr(obj, field.attname, getattr(row, field.attname))
+
+
+def _after_commit(effect: Effect[M] | None, row: M, changed: frozenset[str]) -> None:
+    if effect is None:
+        return
+    tenant_id = getattr(row, "tenant_id", None)
+    label = f"{row._meta.label_lower} #{row.pk}"
+
+    def run() -> None:
+        try:
+            # A background job queued here carries the record's tenant in its headers.
+            with tenant_context(tenant_id):
+                effect(row, changed)
+        except Exception:
+            # The write is committed: a broker or mail server outage must not turn the answer
+            # into a 500 (nor hide that the effect was lost).
+            logger.exception("After-commit effect of %s failed", label)
+
+    transaction.on_commit(run)
+
+
+@atomic_write
+def record_create(
+    *,
+    membership: Membership,
+    obj: M,
+    codename: str,
+    check: Check[M] | None = None,
+    after_commit: Effect[M] | None = None,
+) -> M:
+    """Save the new *obj* in *membership*'s tenant, checked, validated and audited."""
+    obj.tenant_id = membership.tenant_id  # type: ignore[attr-defined]  # a TenantOwnedModel
+    policy.require(membership, codename, obj)
+    fields = _concrete(type(obj))
+    for field in fields:
+        if not field.is_relation:
+            setattr(obj, field.attname, _stripped(getattr(obj, field.attname)))
+    changed = frozenset(f.name for f in fields)
+    if check is not None:
+        check(obj, changed)
+    validated(obj, exclude=_clean_exclusions(type(obj)))
+    obj.save()
+    audit_create(membership=membership, obj=obj)
+    _after_commit(after_commit, obj, changed)
+    return obj
+
+
+@atomic_write
+def record_update(
+    *,
+    membership: Membership,
+    obj: M,
+    codename: str,
+    changes: Mapping[str, Any],
+    check: Check[M] | None = None,
+    after_commit: Effect[M] | None = None,
+) -> M:
+    """Apply *changes* (field name: value; relations as objects or ids) to *obj*'s row under
+    its lock; save and audit only the fields whose values differ. Returns *obj*, refreshed."""
+    model = type(obj)
+    by_name = {f.name: f for f in _concrete(model)}
+    unknown = sorted(set(changes) - set(by_name))
+    if unknown:
+        raise TypeError(f"record_update() cannot change {', '.join(unknown)} of {model.__name__}.")
+    row = row_lock(model, pk=obj.pk, tenant_id=membership.tenant_id)
+    policy.require(membership, codename, row)
+    wanted = {name: _stripped(value) for name, value in changes.items()}
+    edits = {name: v for name, v in wanted.items() if _differs(row, by_name[name], v)}
+    if edits:
+        before = snapshot(row)
+        for name, value in edits.items():
+            _set(row, by_name[name], value)
+        changed = frozenset(edits)
+        if check is not None:
+            check(row, changed)
+        validated(row, exclude=_clean_exclusions(model))
+        update_fields = [by_name[name].attname for name in edits]
+        if "updated_at" in by_name:
+            update_fields.append("updated_at")
+        row.save(update_fields=update_fields)
+        audit_update(membership=membership, obj=row, before=before)
+        _after_commit(after_commit, row, changed)
+    _refresh(obj, row, edits)
+    return obj
+
+
+@atomic_write
+def record_delete(
+    *,
+    membership: Membership,
+    obj: M,
+    codename: str,
+    after_commit: Effect[M] | None = None,
+) -> None:
+    """Delete *obj*'s row (and what cascades from it) under its lock; audited. A record still
+    used by others (a protecting relation) is a ``Conflict`` (409) naming them."""
+    model = type(obj)
+    row = row_lock(model, pk=obj.pk, tenant_id=membership.tenant_id)
+    policy.require(membership, codename, row)
+    pk = row.pk
+    try:
+        row.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        users = sorted({str(o._meta.verbose_name_plural) for o in exc.args[1]})
+        raise Conflict(
+            _("“%(record)s” is still used by %(users)s; it cannot be deleted.")
+            % {"record": row, "users": ", ".join(users)},
+            extra={"used_by": users},
+        ) from None
+    # Audited after the delete, so that the chain head is the last lock taken (the cascade
+    # locks other rows); the event needs the id Django clears on delete.
+    row.pk = pk
+    audit_delete(membership=membership, obj=row)
+    _after_commit(after_commit, row, frozenset())

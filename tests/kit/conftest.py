@@ -1,0 +1,28 @@
+import pytest
+
+from opsbase.kernel.roles.constants import RoleKind
+from tests.testapp.models import Ticket
+
+WORK = "testapp.work_ticket"
+
+
+@pytest.fixture
+def admin(world):
+    return world.members[RoleKind.ADMIN]
+
+
+@pytest.fixture
+def user(world):
+    return world.members[RoleKind.USER]
+
+
+@pytest.fixture
+def make_ticket():
+    """``make_ticket(owner_membership, title=...)``: a ticket saved directly (no service)."""
+
+    def make(owner, title="Check the pumps", **fields):
+        return Ticket.objects.create(
+            tenant_id=owner.tenant_id, owner=owner.user, title=title, **fields
+        )
+
+    return make
