@@ -20,6 +20,7 @@ import functools
 import random
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import OperationalError, transaction
@@ -48,34 +49,50 @@ def is_database_busy(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and any(m in str(exc) for m in _BUSY_MESSAGES)
 
 
+# True while a write opened by ``atomic_write`` runs: a write it calls is part of it.
+_writing: ContextVar[bool] = ContextVar("opsbase_writing", default=False)
+
+
 def atomic_write(func: Callable[P, R]) -> Callable[P, R]:
-    """``transaction.atomic`` for a service's write. Called inside another write's
-    transaction it is part of it (no savepoint of its own: all or nothing with the caller,
-    whose own block undoes it on an error). Outermost on SQLite, the transaction is run again,
-    a few times and briefly, when the database was busy; nothing of a refused attempt remains
-    (its on-commit callbacks are dropped with it)."""
+    """``transaction.atomic`` for a service's write.
+
+    Called by another ``atomic_write`` (a module's service calling the kit's helpers) it is
+    part of that write: no savepoint of its own, all or nothing with it. Called inside any
+    other transaction it takes a savepoint, so a caller that catches its error keeps the
+    rest of its transaction. Outermost on SQLite, the transaction is run again, a few times
+    and briefly, when the database was busy; nothing of a refused attempt remains (its
+    on-commit callbacks are dropped with it).
+    """
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         connection = transaction.get_connection()
-        if connection.in_atomic_block:
+        if connection.in_atomic_block and _writing.get():
             return func(*args, **kwargs)
-        if connection.vendor != "sqlite":
-            with transaction.atomic():
-                return func(*args, **kwargs)
-        for delay in (*BUSY_DELAYS, None):
-            started = time.monotonic()
-            try:
+        token = _writing.set(True)
+        try:
+            if connection.in_atomic_block or connection.vendor != "sqlite":
                 with transaction.atomic():
                     return func(*args, **kwargs)
-            except OperationalError as exc:
-                waited = time.monotonic() - started
-                if delay is None or not is_database_busy(exc) or waited > BUSY_PATIENCE:
-                    raise
-            time.sleep(delay * (1 + random.random()))  # noqa: S311 - jitter, not security
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+            return _retried(func, *args, **kwargs)
+        finally:
+            _writing.reset(token)
 
     return wrapper
+
+
+def _retried(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    for delay in (*BUSY_DELAYS, None):
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except OperationalError as exc:
+            waited = time.monotonic() - started
+            if delay is None or not is_database_busy(exc) or waited > BUSY_PATIENCE:
+                raise
+        time.sleep(delay * (1 + random.random()))  # noqa: S311 - jitter, not security
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
 def row_lock(model: type[M], *, pk: Any, tenant_id: int, using: str | None = None) -> M:

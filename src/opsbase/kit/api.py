@@ -1,0 +1,445 @@
+"""The API of an entity: ``TenantModelViewSet``, and a serializer whose output is the row spec.
+
+::
+
+    class TaskSerializer(RecordSerializer):      # input rules only; the output is TASK_ROWS
+        title = serializers.CharField(min_length=3, max_length=200)
+        ...
+        class Meta:
+            model = Task
+            rows = TASK_ROWS
+
+    class TaskViewSet(TenantModelViewSet):
+        entity = TASKS
+        serializer_class = TaskSerializer
+        example = {...}                          # a record as the API answers it (OpenAPI)
+
+gives ``/tasks/`` (list, create) and ``/tasks/{id}/`` (retrieve, update, partial update,
+destroy), plus ``/tasks/{id}/transition/`` when the model has a workflow, each documented
+with examples:
+
+* reads through the entity's selectors: the tenant's records the role may see; any other
+  tenant's is 404, one the member may not see 403 with the rule's reason;
+* ``?<filter>=`` (the entity's django-filter set; an invalid value is a 400 naming it),
+  ``?search=`` (the module's declared search fields), ``?ordering=`` over the row spec's sort
+  keys, ``?page=&page_size=``;
+* the list reads plain rows (``RowSpec.rows``) and answers them through ``RowSpec.api_row``:
+  the same JSON as the serializer field by field, without a model instance per record; with
+  ``OPSBASE_LIST_CACHE`` the rendered JSON is kept per tenant version, visibility scope,
+  query, host and media type (``opsbase.kit.caching``);
+* writes through the entity's services only (policy, row lock, audit: ``opsbase.kit.services``);
+  the answer is the record as saved, in the detail's shape (with the workflow moves possible
+  now).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, ClassVar
+
+from django.utils.text import capfirst
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import filters, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from opsbase.api.renderers import JSONRenderer, RenderedJSON
+from opsbase.api.schema import ErrorSerializer
+from opsbase.api.serializers import FieldsBuiltOnce
+from opsbase.kernel.modules import search_fields_for
+from opsbase.kernel.policy import policy
+from opsbase.kernel.tenants.models import Membership
+
+from .caching import cache_read, cache_store, list_cache_key
+from .entity import Entity
+from .rows import RowFormat, RowSpec
+from .selectors import member_choices
+
+
+class MemberField(serializers.PrimaryKeyRelatedField):
+    """A membership id of the caller's organization (active members only)."""
+
+    default_error_messages = {
+        "does_not_exist": "Choose a member of this organization.",
+        "incorrect_type": "Give the member's id (a number).",
+    }
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return Membership.objects.unscoped().none()
+        return member_choices(membership=membership)
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    # A field called "label", which DRF allows; the stubs see Field.label's type.
+    label = serializers.CharField()  # type: ignore[assignment]
+    target = serializers.CharField()
+    target_label = serializers.CharField()
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+# What an option of ``transitions`` holds, in order (TransitionOption attributes).
+TRANSITION_OPTION_KEYS = tuple(TransitionOptionSerializer._declared_fields)
+
+
+class RecordSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+    """A serializer that declares the input fields of its model; its output is the row
+    spec's (``Meta.rows``): the spec's read-only fields are added for every API key the
+    class does not declare, and ``to_representation`` answers ``RowSpec.api_row`` of the
+    instance (the same values, without building a field per key)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        meta = getattr(cls, "Meta", None)
+        spec: RowSpec | None = getattr(meta, "rows", None)
+        if meta is None or spec is None:
+            return
+        for name, field in spec.api_fields().items():
+            cls._declared_fields.setdefault(name, field)
+        if "fields" not in vars(meta):
+            meta.fields = [*spec.api_keys(), *getattr(meta, "extra_fields", ())]
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        spec: RowSpec = self.Meta.rows
+        return spec.api_row(spec.row_of(instance), RowFormat(spec))
+
+
+class DetailSerializerMixin(serializers.Serializer):
+    """Adds ``transitions``: the workflow moves from the record's state now, each allowed or
+    with the reason it is not."""
+
+    transitions = serializers.SerializerMethodField(
+        help_text="The moves possible now, allowed or with the reason they are not."
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["transitions"] = self.get_transitions(instance)
+        return data
+
+    @extend_schema_field(TransitionOptionSerializer(many=True))
+    def get_transitions(self, obj: Any) -> list[dict[str, Any]]:
+        from opsbase.kernel.workflows import transitions_available
+
+        request = self.context.get("request")
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return []
+        return [
+            {key: getattr(option, key) for key in TRANSITION_OPTION_KEYS}
+            for option in transitions_available(membership=membership, obj=obj)
+        ]
+
+
+class RowSpecOrdering(filters.OrderingFilter):
+    """``?ordering=`` over the row spec's sort keys; ranked keys (priority) sort by rank."""
+
+    def get_valid_fields(self, queryset: Any, view: Any, context: Any = None) -> list:
+        return [(key, key) for key in view.entity.rows.sort_keys()]
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        ordering = self.get_ordering(request, queryset, view)
+        return view.entity.rows.order(queryset, ordering) if ordering else queryset
+
+
+class RecordSearch(filters.SearchFilter):
+    """``?search=`` over the fields the module declares (``ModuleConfig.search_fields``)."""
+
+    def get_search_fields(self, view: Any, request: Any) -> Any:
+        return search_fields_for(view.entity.model)
+
+
+def _bad_request(*examples: OpenApiExample) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, examples=list(examples))
+
+
+def _error_example(name: str, code: str, message: str, **more: Any) -> OpenApiExample:
+    return OpenApiExample(
+        name,
+        status_codes=["400"],
+        response_only=True,
+        value={"error": {"code": code, "message": message, **more}},
+    )
+
+
+class TenantModelViewSet(viewsets.ModelViewSet):
+    """The records of one entity of the caller's organization (see the module docstring)."""
+
+    entity: ClassVar[Entity]
+    #: A record as the API answers it, and a new one as a client sends it (OpenAPI examples).
+    example: ClassVar[dict[str, Any] | None] = None
+    create_example: ClassVar[dict[str, Any] | None] = None
+    #: An invalid input as the API refuses it: ``{"field": ["message"], ...}``.
+    invalid_example: ClassVar[dict[str, list[str]] | None] = None
+    #: Summaries and descriptions per action, where the kit's are not the module's words.
+    docs: ClassVar[dict[str, dict[str, str]]] = {}
+
+    filter_backends: ClassVar[list[Any]] = [DjangoFilterBackend, RecordSearch, RowSpecOrdering]  # type: ignore[misc]
+    lookup_value_regex = r"\d+"
+    detail_serializer_class: ClassVar[type[serializers.Serializer]]
+    transition_serializer_class: ClassVar[type[serializers.Serializer] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        entity: Entity | None = getattr(cls, "entity", None)
+        if entity is None:
+            return
+        view: Any = cls  # DRF reads these attributes its stubs do not declare
+        view.filterset_class = entity.filterset
+        view.ordering = [entity.rows.default_sort]
+        view.ordering_fields = entity.rows.sort_keys()
+        base: Any = cls.serializer_class
+        model = entity.model.__name__
+        if entity.state_field:
+            cls.detail_serializer_class = type(
+                f"{model}DetailSerializer",
+                (DetailSerializerMixin, base),
+                {
+                    "__module__": cls.__module__,
+                    "Meta": type(
+                        "Meta", (base.Meta,), {"fields": [*base.Meta.fields, "transitions"]}
+                    ),
+                },
+            )
+            cls.transition_serializer_class = _transition_serializer(entity, cls.__module__)
+        else:
+            cls.detail_serializer_class = base
+        _document(cls, entity)
+
+    @classmethod
+    def get_extra_actions(cls) -> list[Any]:
+        actions = super().get_extra_actions()
+        if getattr(cls, "transition_serializer_class", None) is None:
+            actions = [a for a in actions if a.__name__ != "transition"]
+        return actions
+
+    # -- reading ---------------------------------------------------------------------------
+    def get_serializer_class(self) -> Any:
+        if self.action == "list":
+            return self.serializer_class
+        if self.action == "transition":
+            return self.transition_serializer_class
+        return self.detail_serializer_class
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        codenames = self.entity.codenames
+        if self.action == "list":
+            policy.require(request.membership, codenames.view)
+        elif self.action == "create":
+            policy.require(request.membership, codenames.add or codenames.view)
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return self.entity.model._default_manager.unscoped().none()  # type: ignore[attr-defined]
+        return self.entity.records(self.request.membership)  # type: ignore[attr-defined]
+
+    def get_object(self) -> Any:
+        return self.entity.record(self.request.membership, self.kwargs["pk"])  # type: ignore[attr-defined]
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        key = self._list_cache_key(request)
+        cached = cache_read(key)
+        if cached is not None:
+            return Response(RenderedJSON(cached))
+        rows = self.entity.rows.rows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        data = self.entity.rows.api_rows(page if page is not None else rows)
+        response = self.get_paginated_response(data) if page is not None else Response(data)
+        if key is not None and response.status_code == status.HTTP_200_OK:
+            rendered = RenderedJSON(request.accepted_renderer.render(response.data))
+            cache_store(key, bytes(rendered))
+            return Response(rendered)
+        return response
+
+    def _list_cache_key(self, request: Any) -> str | None:
+        renderer = getattr(request, "accepted_renderer", None)
+        media_type = getattr(request, "accepted_media_type", "")
+        if not isinstance(renderer, JSONRenderer) or ";" in media_type:
+            return None  # the browsable API, or JSON with parameters (indent): not cached
+        # Pagination links are absolute: they carry the scheme and host asked for.
+        return list_cache_key(
+            f"{self.entity.model._meta.label_lower}:api",
+            request.membership,
+            request.query_params,
+            request.scheme,
+            request.get_host(),
+            codename=self.entity.codenames.view,
+        )
+
+    # -- writing ---------------------------------------------------------------------------
+    def get_serializer_class_for_input(self) -> Any:
+        return self.serializer_class
+
+    def _answer(self, obj: Any, code: int = status.HTTP_200_OK) -> Response:
+        # The record as the service saved it, not read again (DRF's own create and update
+        # answer the same way); the services keep its related objects at hand.
+        serializer = self.detail_serializer_class(obj, context=self.get_serializer_context())
+        return Response(serializer.data, status=code)
+
+    def _input(self, instance: Any = None, *, partial: bool = False) -> dict[str, Any]:
+        serializer = self.get_serializer_class_for_input()(
+            instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def create(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        data = self._input()
+        if self.entity.state_field:
+            data.pop(self.entity.state_field, None)  # validated: a new record starts initial
+        obj = self.entity.do_create(request, request.membership, data)
+        return self._answer(obj, status.HTTP_201_CREATED)
+
+    def update(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        obj = self.get_object()
+        data = self._input(obj, partial=kwargs.pop("partial", False))
+        return self._answer(self.entity.do_update(request, request.membership, obj, data))
+
+    def partial_update(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        self.entity.do_delete(request, request.membership, self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Any, pk: Any = None) -> Response:
+        """Move the record along one workflow transition; 400 ``invalid_transition`` names
+        those possible now."""
+        obj = self.get_object()
+        assert self.transition_serializer_class is not None  # noqa: S101 - routed only then
+        serializer = self.transition_serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        name = serializer.validated_data["transition"]
+        return self._answer(self.entity.do_transition(request, request.membership, obj, name))
+
+
+def _transition_serializer(entity: Entity, module: str) -> type[serializers.Serializer]:
+    from opsbase.kernel.workflows import workflow_of
+
+    workflow = workflow_of(entity.model)
+    names = [t.name for t in workflow.transitions]
+    field = serializers.ChoiceField(
+        choices=[(t.name, t.label) for t in workflow.transitions],
+        help_text=", ".join(names[:-1]) + (f" or {names[-1]}." if len(names) > 1 else "."),
+    )
+    return type(
+        f"{entity.model.__name__}TransitionSerializer",
+        (serializers.Serializer,),
+        {"transition": field, "__module__": module},
+    )
+
+
+def _document(view: type[TenantModelViewSet], entity: Entity) -> None:
+    """OpenAPI summaries, parameters and examples of *view*'s actions, in the kit's words
+    unless the view's ``docs`` give the module's."""
+    name, plural = entity.verbose_name, entity.verbose_name_plural
+    keys = entity.rows.sort_keys()
+    default = entity.rows.default_sort
+    bad = []
+    invalid = view.invalid_example or {"__all__": ["This field is required."]}
+    bad.append(
+        _error_example(
+            "Invalid input",
+            "validation_error",
+            "Please correct the errors below.",
+            fields=invalid,
+        )
+    )
+    if entity.state_field:
+        from opsbase.kernel.workflows import workflow_of
+
+        workflow = workflow_of(entity.model)
+        first = workflow.transitions[0]
+        start = workflow.label_of(next(iter(workflow.initial)))
+        bad.append(
+            _error_example(
+                "Invalid transition",
+                "invalid_transition",
+                f"“{first.name}” is not possible while it is {start}. Possible now: …",
+                details={"state": next(iter(workflow.initial)), "allowed": []},
+                request_id="4f1c0a9e2b7d4c55",
+            )
+        )
+    words = {
+        "list": (f"List {plural}", f"The {plural} you may see. Filters combine with AND."),
+        "create": (f"Create: {name}", "You create it in your organization; answers it."),
+        "retrieve": (f"One {name}", ""),
+        "update": (f"Replace: {name}", ""),
+        "partial_update": (f"Change: {name}", "Send only the fields to change."),
+        "destroy": (f"Delete: {name}", "Its audit history stays."),
+        "transition": (f"Move: {name}", "Take one workflow transition."),
+    }
+
+    def schema(action_name: str, **more: Any) -> Any:
+        summary, description = words[action_name]
+        given = view.docs.get(action_name, {})
+        return extend_schema(
+            summary=given.get("summary", capfirst(summary)),
+            description=given.get("description", description),
+            **more,
+        )
+
+    record = [OpenApiExample(capfirst(name), value=view.example, response_only=True)]
+    detail = view.detail_serializer_class
+    schemas = {
+        "list": schema(
+            "list",
+            parameters=[
+                OpenApiParameter(
+                    "ordering",
+                    OpenApiTypes.STR,
+                    description="Sort keys, comma-separated, `-` for descending: "
+                    + ", ".join(keys)
+                    + f". Default `{default}`.",
+                )
+            ],
+            examples=record if view.example else [],
+        ),
+        "create": schema(
+            "create",
+            examples=[OpenApiExample(f"New {name}", value=view.create_example, request_only=True)]
+            if view.create_example
+            else [],
+            responses={201: detail, 400: _bad_request(*bad)},
+        ),
+        "retrieve": schema("retrieve"),
+        "update": schema("update", responses={200: detail, 400: _bad_request(*bad)}),
+        "partial_update": schema(
+            "partial_update", responses={200: detail, 400: _bad_request(*bad)}
+        ),
+        "destroy": schema("destroy"),
+    }
+    if view.transition_serializer_class is not None:
+        transition_field: Any = view.transition_serializer_class().fields["transition"]
+        first_name = next(iter(transition_field.choices))
+        schemas["transition"] = schema(
+            "transition",
+            request=view.transition_serializer_class,
+            responses={200: detail, 400: _bad_request(*bad)},
+            examples=[
+                OpenApiExample("A move", value={"transition": first_name}, request_only=True)
+            ],
+        )
+    extend_schema_view(**schemas)(view)
+
+
+def example_copy(example: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """*example* with *changes* (for examples of the same record in another state)."""
+    data = copy.deepcopy(example)
+    data.update(changes)
+    return data

@@ -1,0 +1,816 @@
+"""Row specifications: an entity's shape, written once, read by every list of it.
+
+A module declares the columns of its records once::
+
+    TASK_ROWS = RowSpec(
+        Task,
+        columns=[
+            Number("id", table=False),
+            Text("title", link=True),
+            State("status", badges=STATUS_BADGES, label_key="status_label"),
+            Choice("priority", badges=PRIORITY_BADGES),
+            Date("due_date", table_label=_("Due"), flag="is_overdue"),
+            Computed("is_overdue", lambda row, fmt: ..., label=_("Overdue")),
+            Person("assignee", email_key="assignee_email", empty=_("Unassigned")),
+            DateTime("created_at", table=False),
+        ],
+        sorts={"created_at": "created_at", "priority": Rank("priority", PRIORITY_RANK)},
+        default_sort="-created_at",
+    )
+
+and the kit reads it everywhere a list of them appears:
+
+* the selector: ``spec.rows(queryset)`` reads exactly the columns' values (``values()``: plain
+  dicts, joined people included, no model instances) and ``spec.order(queryset, terms)``
+  sorts by the public sort keys (computed ranks such as priority; empty values last; the
+  primary key breaks ties so pages never repeat or skip a row);
+* the API: ``spec.api_row(row, fmt)`` is the JSON of one record (the serializer's own output,
+  ``opsbase.kit.api``), ``spec.api_fields()`` documents it;
+* the HTML table: ``spec.table_rows(rows, fmt)`` builds the ``<tr>`` of a page in one pass,
+  what is the same on every row worked out once (``kit/_table.html`` and the detail page);
+* the CSV: ``spec.csv_header()`` and ``spec.csv_values(row, fmt)`` (``opsbase.kit.csv_export``),
+  and ``column.parse_csv()`` reads an exported file back (``opsbase.kit.csv_import``).
+
+A row is a dict keyed by the ORM paths the columns read (``"assignee__user__email"``);
+``spec.row_of(obj)`` makes the same dict from a model instance, so a record just saved is
+answered exactly as a list shows it. Formats: dates and date-times (the API's own formats;
+pages show ``Y-m-d`` and ``Y-m-d H:i`` in the active time zone), choices by their label
+(with a badge class per value), people by name (e-mail when they have none; the API and
+the CSV give the e-mail), a workflow state with the moves the member may make.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
+from django.utils.encoding import force_str
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+_PK = 987654321  # a stand-in id: URLs are reversed once an answer, then filled per row
+_INSTANCE = "_instance"  # a row made from a model instance keeps it under this key
+
+
+def _path_attrs(path: str) -> list[str]:
+    return path.split("__")
+
+
+def _walk(obj: Any, path: str) -> Any:
+    """The value at the ORM *path* of *obj* (``assignee__user__email``), None past a None."""
+    for attr in _path_attrs(path):
+        if obj is None:
+            return None
+        obj = getattr(obj, attr)
+    return obj
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_labels(model: type[models.Model], name: str, language: str | None) -> dict[str, str]:
+    """What ``get_<name>_display()`` shows for each value, in *language* (cached per one)."""
+    field = model._meta.get_field(name)
+    return {
+        str(value): force_str(label, strings_only=True)
+        for value, label in getattr(field, "flatchoices", ())
+    }
+
+
+class RowFormat:
+    """What is the same for every row of one answer, worked out once: today's date, the
+    formatters, labels in the active language, URL patterns, the member and the CSRF field."""
+
+    def __init__(self, spec: RowSpec, *, membership: Any = None, csrf_token: str = "") -> None:
+        self.spec = spec
+        self.membership = membership
+        self.csrf_token = csrf_token
+        self.today = timezone.localdate()
+        self.language = translation.get_language()
+        # The API's formats, as its serializers' date and date-time fields give them.
+        self.date = serializers.DateField().to_representation
+        self.datetime = serializers.DateTimeField().to_representation
+        self._urls: dict[str, str] = {}
+
+    def labels(self, name: str) -> dict[str, str]:
+        return _choice_labels(self.spec.model, name, self.language)
+
+    def url(self, page: str, pk: Any) -> str:
+        """The URL of the record *pk*'s *page* (``detail``, ``transition``)."""
+        pattern = self._urls.get(page)
+        if pattern is None:
+            pattern = reverse(self.spec.url_name(page), args=[_PK]).replace(str(_PK), "{pk}")
+            self._urls[page] = pattern
+        return pattern.format(pk=pk)
+
+    @functools.cached_property
+    def csrf_input(self) -> str:
+        token = self.csrf_token
+        if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's "no token" marker
+            return ""
+        return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+# -- columns ----------------------------------------------------------------------------------
+
+
+class Column:
+    """One value of a record as every list shows it. *name* is its key in the API and its
+    header in the CSV; *source* the ORM path it reads (the name by default)."""
+
+    def __init__(
+        self,
+        name: str,
+        label: _StrOrPromise | None = None,
+        *,
+        source: str | None = None,
+        table_label: _StrOrPromise | None = None,
+        api: bool = True,
+        csv: bool = True,
+        table: bool = True,
+        detail: bool = True,
+        testid: str | None = None,
+        td_class: str = "",
+        hide_empty: bool = False,
+    ) -> None:
+        self.name = name
+        self.source = source or name
+        self._label = label
+        self._table_label = table_label
+        self.api, self.csv, self.table, self.detail = api, csv, table, detail
+        self.testid = testid or name
+        self.td_class = td_class
+        self.hide_empty = hide_empty
+        self.spec: RowSpec | None = None
+
+    def bind(self, spec: RowSpec) -> None:
+        self.spec = spec
+
+    @property
+    def model(self) -> type[models.Model]:
+        assert self.spec is not None, f"column {self.name!r} is not part of a RowSpec"  # noqa: S101
+        return self.spec.model
+
+    def model_field(self) -> models.Field[Any, Any] | None:
+        try:
+            field = self.model._meta.get_field(self.source.split("__")[0])
+        except Exception:  # noqa: BLE001 - a computed column: no field of its own
+            return None
+        return field if isinstance(field, models.Field) else None
+
+    @property
+    def label(self) -> str:
+        if self._label is not None:
+            return str(self._label)
+        field = self.model_field()
+        return capfirst(str(field.verbose_name)) if field is not None else capfirst(self.name)
+
+    @property
+    def table_label(self) -> str:
+        return str(self._table_label) if self._table_label is not None else self.label
+
+    # What it reads.
+    def select(self) -> list[str]:
+        return [self.source]
+
+    def value(self, row: Mapping[str, Any]) -> Any:
+        return row[self.source]
+
+    def is_empty(self, row: Mapping[str, Any]) -> bool:
+        return self.value(row) in (None, "")
+
+    # The API.
+    def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
+        return [(self.name, self.value(row))]
+
+    def api_fields(self) -> dict[str, serializers.Field]:
+        return {self.name: serializers.CharField(read_only=True, **self._source())}
+
+    def _dotted(self) -> str:
+        return ".".join(_path_attrs(self.source))
+
+    def _source(self, dotted: str | None = None) -> dict[str, Any]:
+        """``source=`` for a serializer field of this column (DRF refuses the field's name)."""
+        dotted = dotted or self._dotted()
+        return {} if dotted == self.name else {"source": dotted}
+
+    # The CSV.
+    def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
+        value = self.value(row)
+        return "" if value is None else str(value)
+
+    def parse_csv(self, text: str, context: ImportContext) -> Any:
+        """The value a form accepts for what ``csv_text`` wrote (import of an export)."""
+        return text.strip()
+
+    # The page.
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        value = self.value(row)
+        if value in (None, ""):
+            return _muted("—")
+        return conditional_escape(value)
+
+
+def _muted(text: Any) -> SafeString:
+    return format_html('<span class="text-body-secondary">{}</span>', text)
+
+
+class Number(Column):
+    def api_fields(self) -> dict[str, serializers.Field]:
+        return {self.name: serializers.IntegerField(read_only=True, **self._source())}
+
+    def parse_csv(self, text: str, context: ImportContext) -> Any:
+        return text.strip()
+
+
+class Text(Column):
+    """Text; with ``link=True`` the page shows it as the link to the record."""
+
+    def __init__(self, name: str, label: _StrOrPromise | None = None, **kwargs: Any) -> None:
+        self.link = kwargs.pop("link", False)
+        super().__init__(name, label, **kwargs)
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        if not self.link:
+            return super().cell(row, fmt)
+        prefix = fmt.spec.prefix
+        return format_html(
+            '<a href="{}" data-testid="{}-link">{}</a>',
+            fmt.url("detail", row["id"]),
+            prefix,
+            self.value(row),
+        )
+
+
+class LongText(Column):
+    """Text of several lines: a block of its own on the detail page, never a table column."""
+
+    def __init__(self, name: str, label: _StrOrPromise | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("table", False)
+        super().__init__(name, label, **kwargs)
+
+
+class Date(Column):
+    """A date; ``flag`` names a computed column whose truth adds a badge (``Overdue``)."""
+
+    def __init__(self, name: str, label: _StrOrPromise | None = None, **kwargs: Any) -> None:
+        self.flag = kwargs.pop("flag", None)
+        kwargs.setdefault("td_class", "text-nowrap")
+        super().__init__(name, label, **kwargs)
+
+    def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
+        value = self.value(row)
+        return [(self.name, fmt.date(value) if value is not None else None)]
+
+    def api_fields(self) -> dict[str, serializers.Field]:
+        return {self.name: serializers.DateField(read_only=True, allow_null=True, **self._source())}
+
+    def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
+        value = self.value(row)
+        return value.isoformat() if value is not None else ""
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        value = self.value(row)
+        shown = date_format(value, "Y-m-d") if value is not None else _muted("—")
+        if self.flag is None:
+            return conditional_escape(shown)
+        flag = fmt.spec.column(self.flag)
+        if not flag.value_for(row, fmt):
+            return conditional_escape(shown)
+        return format_html(
+            '{}<span class="badge text-bg-danger ms-1" data-testid="{}-{}">{}</span>',
+            shown,
+            fmt.spec.prefix,
+            flag.testid.removeprefix("is_"),
+            flag.label,
+        )
+
+
+class DateTime(Column):
+    """A moment: the API's ISO format; pages show it in the active time zone."""
+
+    def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
+        value = self.value(row)
+        return [(self.name, fmt.datetime(value) if value is not None else None)]
+
+    def api_fields(self) -> dict[str, serializers.Field]:
+        return {
+            self.name: serializers.DateTimeField(read_only=True, allow_null=True, **self._source())
+        }
+
+    def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
+        value = self.value(row)
+        return value.isoformat() if value is not None else ""
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        value = self.value(row)
+        if value is None:
+            return _muted("—")
+        return conditional_escape(date_format(timezone.localtime(value), "Y-m-d H:i"))
+
+
+class Choice(Column):
+    """One of a field's choices: its value in the API (with ``label_key``, its label too),
+    its label in the CSV and on pages, in a badge when *badges* maps values to classes."""
+
+    def __init__(self, name: str, label: _StrOrPromise | None = None, **kwargs: Any) -> None:
+        self.badges: Mapping[str, str] | None = kwargs.pop("badges", None)
+        self.label_key: str | None = kwargs.pop("label_key", None)
+        super().__init__(name, label, **kwargs)
+
+    def value(self, row: Mapping[str, Any]) -> Any:
+        value = row[self.source]
+        return str(value) if value is not None else None
+
+    def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
+        value = self.value(row)
+        items = [(self.name, value)]
+        if self.label_key:
+            items.append((self.label_key, fmt.labels(self.source).get(value, value)))
+        return items
+
+    def api_fields(self) -> dict[str, serializers.Field]:
+        field = self.model_field()
+        choices = getattr(field, "choices", None) or ()
+        fields: dict[str, serializers.Field] = {
+            self.name: serializers.ChoiceField(choices=choices, read_only=True)
+        }
+        if self.label_key:
+            fields[self.label_key] = serializers.CharField(
+                source=f"get_{self.source}_display", read_only=True
+            )
+        return fields
+
+    def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
+        value = self.value(row)
+        return fmt.labels(self.source).get(value, value or "")
+
+    def parse_csv(self, text: str, context: ImportContext) -> Any:
+        wanted = text.strip().casefold()
+        for value, label in context.labels(self.model, self.source).items():
+            if wanted in (value.casefold(), label.casefold()):
+                return value
+        return text.strip()  # the form says it is not one of the choices
+
+    def badge(self, value: str | None) -> str:
+        return (self.badges or {}).get(value or "", "text-bg-secondary")
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        value = self.value(row)
+        label = fmt.labels(self.source).get(value or "", value)
+        if self.badges is None:
+            return conditional_escape(label)
+        return format_html('<span class="badge {}">{}</span>', self.badge(value), label)
+
+
+class State(Choice):
+    """A workflow state: its badge and, on pages, the moves the member may make there, each a
+    button of one form posted to the record's ``transition`` page (htmx swaps the block)."""
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat, error: str = "") -> SafeString:
+        from opsbase.kernel.workflows import transitions_available
+
+        spec = fmt.spec
+        pk, value = row["id"], self.value(row)
+        prefix = f"{spec.prefix}-{self.testid}"
+        membership = fmt.membership
+        form: Any = ""
+        if membership is not None and membership.tenant_id == row["tenant_id"]:
+            obj = spec.instance(row)
+            options = transitions_available(membership=membership, obj=obj, state_field=self.source)
+            moves = [o for o in options if o.allowed]
+            if moves:
+                url = fmt.url("transition", pk)
+                move_to = _("Move to %(target)s")
+                buttons = format_html_join(
+                    "\n",
+                    '<button type="submit" name="transition" value="{}" '
+                    'class="btn btn-outline-secondary btn-sm py-0" data-testid="transition-{}" '
+                    'title="{}">{}</button>',
+                    (
+                        (m.name, m.name, move_to % {"target": m.target_label}, m.label)
+                        for m in moves
+                    ),
+                )
+                form = format_html(
+                    '<form method="post" action="{}" class="d-inline-flex flex-wrap gap-1" '
+                    'hx-post="{}" hx-target="#{}-{}" hx-swap="outerHTML" '
+                    'aria-label="{}">{}{}</form>',
+                    url,
+                    url,
+                    prefix,
+                    pk,
+                    _("Change the %(field)s of %(record)s")
+                    % {"field": self.label.lower(), "record": spec.record_label(row)},
+                    fmt.csrf_input,
+                    buttons,
+                )
+        alert = (
+            format_html(
+                '<div class="w-100 small text-danger" role="alert" data-testid="{}-error">{}</div>',
+                prefix,
+                error,
+            )
+            if error
+            else ""
+        )
+        return format_html(
+            '<div id="{}-{}" class="d-flex flex-wrap align-items-center gap-1" '
+            'data-testid="{}" data-{}="{}">'
+            '<span class="badge {}" data-testid="{}-badge">{}</span>{}{}</div>',
+            prefix,
+            pk,
+            prefix,
+            self.testid,
+            value,
+            self.badge(value),
+            prefix,
+            fmt.labels(self.source).get(value or "", value),
+            form,
+            alert,
+        )
+
+
+class Person(Column):
+    """A person (a foreign key to the user model, or to a membership): shown by name on pages
+    (e-mail when they gave none), by e-mail in the CSV. In the API either the id with the
+    e-mail under *email_key* (``api_style="id"``), or ``{"id", "email"}`` (``"object"``)."""
+
+    def __init__(self, name: str, label: _StrOrPromise | None = None, **kwargs: Any) -> None:
+        self.api_style: str = kwargs.pop("api_style", "id")
+        self.email_key: str | None = kwargs.pop("email_key", None)
+        self.empty: _StrOrPromise | None = kwargs.pop("empty", None)
+        super().__init__(name, label, **kwargs)
+
+    @functools.cached_property
+    def is_membership(self) -> bool:
+        field = self.model_field()
+        related = getattr(field, "related_model", None)
+        return related is not None and related is not get_user_model()
+
+    @property
+    def user_path(self) -> str:
+        return f"{self.source}__user__" if self.is_membership else f"{self.source}__"
+
+    def select(self) -> list[str]:
+        user = self.user_path
+        return [f"{self.source}_id", f"{user}email", f"{user}first_name", f"{user}last_name"]
+
+    def value(self, row: Mapping[str, Any]) -> Any:
+        return row[f"{self.source}_id"]
+
+    def email(self, row: Mapping[str, Any]) -> str | None:
+        return row[f"{self.user_path}email"] if self.value(row) is not None else None
+
+    def name_of(self, row: Mapping[str, Any]) -> str | None:
+        if self.value(row) is None:
+            return None
+        user = self.user_path
+        full = f"{row[f'{user}first_name'] or ''} {row[f'{user}last_name'] or ''}".strip()
+        return full or row[f"{user}email"]
+
+    def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
+        pk, email = self.value(row), self.email(row)
+        if self.api_style == "object":
+            return [(self.name, {"id": pk, "email": email} if pk is not None else None)]
+        items = [(self.name, pk)]
+        if self.email_key:
+            items.append((self.email_key, email))
+        return items
+
+    def api_fields(self) -> dict[str, serializers.Field]:
+        dotted = ".".join(_path_attrs(self.user_path.rstrip("_")))
+        if self.api_style == "object":
+            return {self.name: PersonSerializer(read_only=True, allow_null=True, **self._source())}
+        fields: dict[str, serializers.Field] = {
+            self.name: serializers.IntegerField(
+                read_only=True, allow_null=True, **self._source(f"{self._dotted()}_id")
+            )
+        }
+        if self.email_key:
+            fields[self.email_key] = serializers.EmailField(
+                read_only=True, allow_null=True, **self._source(f"{dotted}.email")
+            )
+        return fields
+
+    def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
+        return self.email(row) or ""
+
+    def parse_csv(self, text: str, context: ImportContext) -> Any:
+        email = text.strip()
+        if not email:
+            return None
+        return context.person(self, email)
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        name = self.name_of(row)
+        if name is None:
+            return _muted(self.empty) if self.empty is not None else conditional_escape("—")
+        return conditional_escape(name)
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+
+
+class Computed(Column):
+    """A value worked out from the row (``is_overdue``): *compute(row, fmt)*; in the API by
+    default, not in the CSV nor on pages (another column may show it as a flag). *field* is
+    the serializer field documenting it; its source, the model's property of that name."""
+
+    def __init__(
+        self,
+        name: str,
+        compute: Callable[[Mapping[str, Any], RowFormat], Any],
+        label: _StrOrPromise | None = None,
+        *,
+        field: serializers.Field | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("csv", False)
+        kwargs.setdefault("table", False)
+        kwargs.setdefault("detail", False)
+        super().__init__(name, label, **kwargs)
+        self.compute = compute
+        self.field = field or serializers.BooleanField(read_only=True)
+
+    def select(self) -> list[str]:
+        return []
+
+    def value_for(self, row: Mapping[str, Any], fmt: RowFormat) -> Any:
+        return self.compute(row, fmt)
+
+    def value(self, row: Mapping[str, Any]) -> Any:
+        raise TypeError(f"{self.name} is computed: use value_for(row, fmt)")
+
+    def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
+        return [(self.name, self.compute(row, fmt))]
+
+    def api_fields(self) -> dict[str, serializers.Field]:
+        import copy
+
+        field = copy.deepcopy(self.field)
+        return {self.name: field}
+
+    def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
+        return str(self.compute(row, fmt))
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        return conditional_escape(self.compute(row, fmt))
+
+
+# -- sorting ----------------------------------------------------------------------------------
+
+
+class Rank:
+    """A sort key computed in SQL: each value of *field* ranked (by *ranks*, else in the order
+    of the field's choices), annotated only when a list sorts by it."""
+
+    def __init__(self, field: str, ranks: Mapping[Any, int] | None = None) -> None:
+        self.field = field
+        self.ranks = ranks
+
+    def expression(self, model: type[models.Model]) -> Case:
+        ranks = self.ranks
+        if ranks is None:
+            choices = getattr(model._meta.get_field(self.field), "choices", None) or ()
+            ranks = {value: rank for rank, (value, _label) in enumerate(choices, start=1)}
+        return Case(
+            *(When(**{self.field: str(value)}, then=Value(rank)) for value, rank in ranks.items()),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+
+
+# -- the specification -----------------------------------------------------------------------
+
+
+class ImportContext:
+    """What reading a CSV file back needs beyond the text: the importing member (people are
+    found among its tenant's members) and the labels of every language."""
+
+    def __init__(self, membership: Any) -> None:
+        self.membership = membership
+        self._people: dict[tuple[str, str], Any] = {}
+
+    def labels(self, model: type[models.Model], name: str) -> dict[str, str]:
+        return _choice_labels(model, name, translation.get_language())
+
+    def person(self, column: Person, email: str) -> Any:
+        """The id of the member (or user) of the tenant with *email*, else the e-mail itself
+        (which the form refuses as not one of its choices)."""
+        key = (column.name, email.casefold())
+        if key not in self._people:
+            from opsbase.kernel.tenants.models import Membership
+
+            members = Membership.objects.for_tenant(self.membership.tenant_id).filter(
+                user__email__iexact=email
+            )
+            found = members.values_list("pk" if column.is_membership else "user_id", flat=True)
+            self._people[key] = next(iter(found), email)
+        return self._people[key]
+
+
+class RowSpec:
+    """The columns, sort keys and URLs of one model's records (see the module docstring)."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        columns: Sequence[Column],
+        sorts: Mapping[str, str | Rank] | None = None,
+        default_sort: str = "-created_at",
+        title: str | None = None,
+        urls: Mapping[str, str] | None = None,
+    ) -> None:
+        self.model = model
+        self.columns = list(columns)
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"RowSpec of {model.__name__}: a column name is given twice.")
+        for column in self.columns:
+            column.bind(self)
+        self.sorts: dict[str, str | Rank] = dict(sorts or {})
+        self.default_sort = default_sort
+        links = [c.name for c in self.columns if isinstance(c, Text) and c.link]
+        self.title = title or (links[0] if links else None)
+        self._urls = dict(urls or {})
+        self.prefix = model._meta.model_name or ""
+
+    def __repr__(self) -> str:
+        return f"<RowSpec of {self.model.__name__}: {', '.join(c.name for c in self.columns)}>"
+
+    def column(self, name: str) -> Any:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"RowSpec of {self.model.__name__} has no column {name!r}.")
+
+    def url_name(self, page: str) -> str:
+        """The URL name of a record's *page*: as given, else ``<app>:<model>_<page>``."""
+        meta = self.model._meta
+        return self._urls.get(page) or f"{meta.app_label}:{meta.model_name}_{page}"
+
+    def record_label(self, row: Mapping[str, Any]) -> str:
+        if _INSTANCE in row:
+            return str(row[_INSTANCE])
+        return str(row[self.title]) if self.title else f"#{row['id']}"
+
+    # -- reading ------------------------------------------------------------------------------
+    @functools.cached_property
+    def select(self) -> list[str]:
+        """The ORM paths a row holds: the columns', plus the id and the tenant."""
+        paths = ["id", "tenant_id"]
+        for column in self.columns:
+            paths.extend(p for p in column.select() if p not in paths)
+        return paths
+
+    def rows(self, queryset: QuerySet[Any]) -> QuerySet[Any, dict[str, Any]]:
+        """*queryset* as plain dicts of the columns' values (one query, people joined)."""
+        return queryset.values(*self.select)
+
+    def row_of(self, obj: models.Model) -> dict[str, Any]:
+        """*obj* as ``rows()`` reads it (its related objects at hand: no query if joined)."""
+        row = {path: _walk(obj, path) for path in self.select}
+        for column in self.columns:
+            if isinstance(column, Choice) and row.get(column.source) is not None:
+                row[column.source] = str(row[column.source])
+        row[_INSTANCE] = obj
+        return row
+
+    def instance(self, row: Mapping[str, Any]) -> Any:
+        """A model instance of *row* (for the policy and the workflow): the one it was made
+        from, else one built from its own fields (others load on first use)."""
+        if _INSTANCE in row:
+            return row[_INSTANCE]
+        # from_db() takes the values in the order of the model's fields.
+        names = [f.attname for f in self.model._meta.concrete_fields if f.attname in row]
+        return self.model.from_db(None, names, [row[name] for name in names])
+
+    # -- ordering -----------------------------------------------------------------------------
+    def sort_keys(self) -> list[str]:
+        return list(self.sorts)
+
+    def valid_sort(self, term: str) -> bool:
+        return term.strip().lstrip("-") in self.sorts
+
+    def order(self, queryset: QuerySet[Any], terms: Iterable[str]) -> QuerySet[Any]:
+        """*queryset* ordered by public sort keys (``-`` for descending; unknown keys skipped,
+        the default sort when none is left). Empty values come last either way, and the
+        primary key breaks ties."""
+        order: list[Any] = []
+        ranks: dict[str, Case] = {}
+        for term in terms:
+            term = term.strip()
+            key = term.lstrip("-")
+            target = self.sorts.get(key)
+            if target is None:
+                continue
+            if isinstance(target, Rank):
+                path = f"{key}_rank"
+                ranks[path] = target.expression(self.model)
+                nullable = False
+            else:
+                path = target
+                nullable = self._nullable(path)
+            expression = F(path)
+            # NULLS LAST only where needed: otherwise PostgreSQL can walk the tenant index.
+            nulls_last = True if nullable else None
+            descending = term.startswith("-")
+            order.append(
+                expression.desc(nulls_last=nulls_last)
+                if descending
+                else expression.asc(nulls_last=nulls_last)
+            )
+        if not order:
+            return self.order(queryset, [self.default_sort]) if self.default_sort else queryset
+        if ranks:
+            queryset = queryset.annotate(**ranks)
+        return queryset.order_by(*order, "-pk")
+
+    def _nullable(self, path: str) -> bool:
+        try:
+            field = self.model._meta.get_field(path.split("__")[0])
+        except Exception:  # noqa: BLE001 - an annotation
+            return False
+        return bool(getattr(field, "null", False))
+
+    # -- the API ------------------------------------------------------------------------------
+    def api_row(self, row: Mapping[str, Any], fmt: RowFormat) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for column in self.columns:
+            if column.api:
+                data.update(column.api_items(row, fmt))
+        return data
+
+    def api_rows(self, rows: Iterable[Mapping[str, Any]], **format_args: Any) -> list[dict]:
+        fmt = RowFormat(self, **format_args)
+        return [self.api_row(row, fmt) for row in rows]
+
+    def api_keys(self) -> list[str]:
+        keys: list[str] = []
+        for column in self.columns:
+            if column.api:
+                keys.extend(column.api_fields())
+        return keys
+
+    def api_fields(self) -> dict[str, serializers.Field]:
+        """Read-only serializer fields documenting (and, field by field, giving) the API's
+        output of a record: what ``api_row`` answers fast."""
+        fields: dict[str, serializers.Field] = {}
+        for column in self.columns:
+            if column.api:
+                fields.update(column.api_fields())
+        return fields
+
+    # -- the CSV ------------------------------------------------------------------------------
+    def csv_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.csv]
+
+    def csv_header(self) -> list[str]:
+        return [c.name for c in self.csv_columns()]
+
+    def csv_values(self, row: Mapping[str, Any], fmt: RowFormat) -> list[str]:
+        return [c.csv_text(row, fmt) for c in self.csv_columns()]
+
+    # -- pages --------------------------------------------------------------------------------
+    def table_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.table]
+
+    def detail_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.detail and not isinstance(c, LongText)]
+
+    def long_texts(self) -> list[Column]:
+        return [c for c in self.columns if isinstance(c, LongText) and c.detail]
+
+    def table_row(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        cells = format_html_join(
+            "",
+            "<td{}>{}</td>",
+            (
+                (format_html(' class="{}"', c.td_class) if c.td_class else "", c.cell(row, fmt))
+                for c in self.table_columns()
+            ),
+        )
+        prefix = self.prefix
+        return format_html(
+            '<tr data-{}-id="{}" data-testid="{}-row">{}</tr>', prefix, row["id"], prefix, cells
+        )
+
+    def table_rows(self, rows: Iterable[Mapping[str, Any]], fmt: RowFormat) -> SafeString:
+        """The ``<tr>`` of every row, built in one pass (what is the same on every row is in
+        *fmt*, worked out once)."""
+        return mark_safe("\n".join(self.table_row(row, fmt) for row in rows))  # noqa: S308
