@@ -4,7 +4,10 @@ instance, and the same fields DRF itself would build."""
 from rest_framework import serializers
 
 from opsbase.api.serializers import FieldsBuiltOnce
-from opsbase.modules.tasks.serializers import TaskDetailSerializer, TaskSerializer
+from opsbase.modules.tasks.api import TaskViewSet
+from opsbase.modules.tasks.serializers import TaskSerializer
+
+TaskDetailSerializer = TaskViewSet.detail_serializer_class
 
 
 def _plain_fields(serializer_class):

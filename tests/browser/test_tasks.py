@@ -77,7 +77,7 @@ def test_a_manager_signs_in_creates_edits_and_deletes_a_task(page, world):
     expect(page.get_by_test_id("task-title")).to_have_text("Check the pumps")
     expect(page.get_by_test_id("task-priority")).to_have_text("High")
     expect(page.get_by_test_id("task-due")).to_contain_text(due.isoformat())
-    expect(page.get_by_test_id("task-assignee")).to_have_text(colleague.user.email)
+    expect(page.get_by_test_id("task-assignee")).to_have_text(colleague.user.get_full_name())
     expect(page.get_by_test_id("task-status-badge")).to_have_text("To do")
     expect(page.get_by_test_id("task-description")).to_contain_text("before the inspection")
 

@@ -210,13 +210,13 @@ def test_a_list_content_cached_before_a_deploy_is_rendered_anew_after_it(
 ):
     """A page shown with a flash message is rendered in full around its list content, which
     is cached on its own: under the release too."""
-    from opsbase.modules.tasks import views
+    from opsbase.kit import views
 
     rendered = []
     render_to_string = views.render_to_string
 
     def spy(template, *args, **kwargs):
-        if template == "tasks/_task_list_content.html":
+        if template == "kit/_list_content.html":
             rendered.append(template)
         return render_to_string(template, *args, **kwargs)
 

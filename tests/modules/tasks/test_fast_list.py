@@ -1,6 +1,7 @@
 # ruff: noqa: E501 - PER_ROW_TEMPLATE keeps the template lines as they were
-"""The task list API reads plain rows (``task_list_rows`` + ``TaskRowsSerializer``): its JSON
-must stay exactly what the full ``TaskSerializer`` gives for the same tasks."""
+"""The task list API reads plain rows (``TASK_ROWS.rows`` + ``TASK_ROWS.api_rows``): its JSON
+must stay exactly what the full ``TaskSerializer`` gives for the same tasks, field by field;
+and the page's one-pass rows what per-task templates render."""
 
 import datetime as dt
 import json
@@ -13,14 +14,12 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
 
 from opsbase.kernel.roles.constants import RoleKind
-from opsbase.modules.tasks.constants import TaskStatus
+from opsbase.kit.rows import RowFormat
+from opsbase.modules.tasks.api import TaskViewSet
+from opsbase.modules.tasks.constants import PRIORITY_BADGES, STATUS_BADGES, TaskStatus
 from opsbase.modules.tasks.models import Task
-from opsbase.modules.tasks.selectors import task_list, task_list_rows
-from opsbase.modules.tasks.serializers import (
-    TaskDetailSerializer,
-    TaskRowsSerializer,
-    TaskSerializer,
-)
+from opsbase.modules.tasks.selectors import TASK_ROWS, task_list
+from opsbase.modules.tasks.serializers import TaskSerializer
 from opsbase.modules.tasks.services import task_transition
 from opsbase.testing.api import token_client
 
@@ -63,8 +62,11 @@ def varied(world, manager, make_task):
 
 
 def _full(membership, request=None):
+    """The tasks as DRF's serializer gives them field by field (its declared and model
+    fields, not the row spec's fast path)."""
     tasks = task_list(membership=membership)
-    data = TaskSerializer(tasks, many=True, context={"request": request}).data
+    serializer = TaskSerializer(context={"request": request})
+    data = [serializers.ModelSerializer.to_representation(serializer, t) for t in tasks]
     return json.loads(JSONRenderer().render(data))
 
 
@@ -92,10 +94,10 @@ def test_rows_equal_the_full_serializer_in_any_time_zone_and_language(
     manager, varied, zone, language
 ):
     with timezone.override(zone), translation.override(language):
-        fast = TaskRowsSerializer(task_list_rows(task_list(membership=manager))).data
-        full = TaskSerializer(task_list(membership=manager), many=True).data
+        fast = TASK_ROWS.api_rows(TASK_ROWS.rows(task_list(membership=manager)))
+        full = _full(manager)
 
-    assert [dict(row) for row in full] == fast
+    assert full == json.loads(JSONRenderer().render(fast))
 
 
 def _fields_built(serializer, task):
@@ -111,7 +113,7 @@ def test_the_detail_answer_equals_what_its_fields_give(manager, varied, zone, la
     tasks = task_list(membership=manager).select_related("owner", "assignee__user")
     with timezone.override(zone), translation.override(language):
         for task in tasks:
-            serializer = TaskDetailSerializer(task, context={"request": request})
+            serializer = TaskViewSet.detail_serializer_class(task, context={"request": request})
             assert serializer.data == _fields_built(serializer, task), task.title
 
 
@@ -163,29 +165,46 @@ def test_filtered_and_sorted_pages_match_too(manager, varied, query):
     assert rows == [by_id[pk] for pk in ids]
 
 
-# The list's rows as they were rendered per task with the template language before task_rows.
-PER_ROW_TEMPLATE = """{% load i18n task_tags %}{% for task in tasks %}
+# The list's rows rendered per task with the template language: what the one-pass builder
+# (``RowSpec.table_rows``) must give. People show by name.
+PER_ROW_TEMPLATE = """{% load i18n %}{% for task, status_badge, priority_badge, moves in tasks %}
 <tr data-task-id="{{ task.pk }}" data-testid="task-row">
   <td><a href="{{ task.get_absolute_url }}" data-testid="task-link">{{ task.title }}</a></td>
-  <td>{% include "tasks/_status.html" with task=task error="" %}</td>
-  <td><span class="badge {{ task.priority|priority_badge }}">{{ task.get_priority_display }}</span></td>
+  <td><div id="task-status-{{ task.pk }}" class="d-flex flex-wrap align-items-center gap-1" data-testid="task-status" data-status="{{ task.status }}">
+  <span class="badge {{ status_badge }}" data-testid="task-status-badge">{{ task.get_status_display }}</span>
+  {% if moves %}
+  <form method="post" action="{% url 'tasks:task_transition' task.pk %}" class="d-inline-flex flex-wrap gap-1"
+        hx-post="{% url 'tasks:task_transition' task.pk %}" hx-target="#task-status-{{ task.pk }}" hx-swap="outerHTML"
+        aria-label="{% blocktranslate with title=task.title %}Change the status of {{ title }}{% endblocktranslate %}">
+    {% csrf_token %}
+    {% for move in moves %}
+    <button type="submit" name="transition" value="{{ move.name }}" class="btn btn-outline-secondary btn-sm py-0"
+            data-testid="transition-{{ move.name }}" title="{% blocktranslate with target=move.target_label %}Move to {{ target }}{% endblocktranslate %}">{{ move.label }}</button>
+    {% endfor %}
+  </form>
+  {% endif %}
+  </div></td>
+  <td><span class="badge {{ priority_badge }}">{{ task.get_priority_display }}</span></td>
   <td class="text-nowrap">
     {% if task.due_date %}{{ task.due_date|date:"Y-m-d" }}{% else %}<span class="text-body-secondary">—</span>{% endif %}
     {% if task.is_overdue %}<span class="badge text-bg-danger ms-1" data-testid="task-overdue">{% translate "Overdue" %}</span>{% endif %}
   </td>
-  <td>{% if task.assignee %}{{ task.assignee.user.email }}{% else %}<span class="text-body-secondary">{% translate "Unassigned" %}</span>{% endif %}</td>
-  <td class="text-body-secondary">{{ task.owner.email|default:"—" }}</td>
+  <td>{% if task.assignee %}{{ task.assignee.user.get_full_name|default:task.assignee.user.email }}{% else %}<span class="text-body-secondary">{% translate "Unassigned" %}</span>{% endif %}</td>
+  <td class="text-body-secondary">{% if task.owner %}{{ task.owner.get_full_name|default:task.owner.email }}{% else %}—{% endif %}</td>
 </tr>{% endfor %}"""
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("kind", [RoleKind.MANAGER, RoleKind.USER])
-def test_the_page_rows_render_as_the_per_row_templates_did(
+def test_the_page_rows_render_as_the_per_row_templates_do(
     world, manager, make_task, varied, kind, language
 ):
+    from django.middleware.csrf import get_token
     from django.template import RequestContext, Template
     from django.test import RequestFactory
     from django.test.html import parse_html
+
+    from opsbase.kernel.workflows import transitions_available
 
     member = world.members[kind]
     make_task(member, title='<b>"Quoted" & bold</b>')
@@ -193,11 +212,18 @@ def test_the_page_rows_render_as_the_per_row_templates_did(
     request.membership = member
     request.user = member.user
     tasks = list(task_list(membership=member))
-    context = RequestContext(request, {"tasks": tasks})
+
+    def moves(task):
+        options = transitions_available(membership=member, obj=task)
+        return [o for o in options if o.allowed]
+
+    per_task = [(t, STATUS_BADGES[t.status], PRIORITY_BADGES[t.priority], moves(t)) for t in tasks]
+    context = RequestContext(request, {"tasks": per_task})
 
     with translation.override(language):
         old = Template(PER_ROW_TEMPLATE).render(context)
-        new = Template("{% load task_tags %}{% task_rows tasks %}").render(context)
+        fmt = RowFormat(TASK_ROWS, membership=member, csrf_token=get_token(request))
+        new = TASK_ROWS.table_rows(TASK_ROWS.rows(task_list(membership=member)), fmt)
 
     # Each render masks the CSRF token afresh; any masked token is as good.
     def same_token(html):

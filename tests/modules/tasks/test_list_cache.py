@@ -7,7 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from opsbase.kernel.roles.constants import RoleKind
-from opsbase.modules.tasks.caching import task_list_cache_key
+from opsbase.kit.caching import list_cache_key
+from opsbase.modules.tasks.constants import VIEW
 from opsbase.modules.tasks.models import Task
 from opsbase.modules.tasks.services import task_delete, task_transition, task_update
 from opsbase.testing.api import token_client
@@ -111,6 +112,11 @@ def test_the_page_served_from_the_cache_carries_this_requests_csrf_token(
         "/org/switch/", {"tenant": admin.tenant_id, "csrfmiddlewaretoken": tokens.pop()}
     )
     assert switched.status_code == 302  # 403 had the token been another session's
+
+
+def task_list_cache_key(kind, membership, query):
+    """The key the tasks API's cached list answer has (kit caching, the tasks' view rule)."""
+    return list_cache_key(f"tasks.task:{kind}", membership, query, codename=VIEW)
 
 
 def _everyone(world):

@@ -292,7 +292,7 @@ def test_the_page_size_choice_pages_the_list(user, make_task):
 
     response = session_client(user).get("/tasks/?page_size=10&page=2")
 
-    assert len(response.context["tasks"]) == 2
+    assert len(response.context["rows"]) == 2
     assert response.context["page"].paginator.num_pages == 2
 
 

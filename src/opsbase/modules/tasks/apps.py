@@ -38,7 +38,7 @@ class TasksConfig(ModuleConfig):
     def dashboard_cards(self):
         from opsbase.web.dashboard import CountsCard
 
-        from .caching import task_dashboard_counts
+        from .views import task_dashboard_counts
 
         return (
             CountsCard(

@@ -43,6 +43,21 @@ PRIORITY_RANK = {
     TaskPriority.URGENT: 4,
 }
 
+# Badge classes of each value on pages.
+STATUS_BADGES = {
+    TaskStatus.TODO: "text-bg-secondary",
+    TaskStatus.IN_PROGRESS: "text-bg-primary",
+    TaskStatus.BLOCKED: "text-bg-warning",
+    TaskStatus.DONE: "text-bg-success",
+    TaskStatus.CANCELLED: "text-bg-dark",
+}
+PRIORITY_BADGES = {
+    TaskPriority.LOW: "text-bg-light border",
+    TaskPriority.NORMAL: "text-bg-info",
+    TaskPriority.HIGH: "text-bg-warning",
+    TaskPriority.URGENT: "text-bg-danger",
+}
+
 # Every move keeps ``completed_at`` true to the status: set on reaching Done, cleared on
 # leaving it; the workflow saves and audits it with the status.
 COMPLETION = "opsbase.modules.tasks.services.task_completion_effects"

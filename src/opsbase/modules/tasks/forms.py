@@ -8,13 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.workflows import transitions_available
+from opsbase.kit.forms import MemberChoiceField
+from opsbase.kit.selectors import member_choices
 
 from .constants import TITLE_MAX_LENGTH, TITLE_MIN_LENGTH, TaskPriority, TaskStatus
-from .filters import MemberChoiceField
 from .models import TITLE_TOO_SHORT
-from .selectors import task_assignee_choices
-
-FOREIGN_MEMBER = _("Choose a member of this organization.")
 
 
 class TaskForm(forms.Form):
@@ -35,44 +33,41 @@ class TaskForm(forms.Form):
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     assignee = MemberChoiceField(
-        label=_("Assignee"),
-        queryset=None,
-        required=False,
-        empty_label=_("Nobody"),
-        error_messages={"invalid_choice": FOREIGN_MEMBER},
+        label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody")
     )
 
-    def __init__(self, *args, membership, task=None, **kwargs) -> None:
-        if task is not None:
+    def __init__(self, *args, membership, instance=None, **kwargs) -> None:
+        if instance is not None:
             kwargs.setdefault(
                 "initial",
-                {
-                    "title": task.title,
-                    "description": task.description,
-                    "status": task.status,
-                    "priority": task.priority,
-                    "due_date": task.due_date,
-                    "assignee": task.assignee_id,
+                {name: getattr(instance, name) for name in ("title", "description", "status")}
+                | {
+                    "priority": instance.priority,
+                    "due_date": instance.due_date,
+                    "assignee": instance.assignee_id,
                 },
             )
         super().__init__(*args, **kwargs)
         assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
-        assignee.queryset = task_assignee_choices(membership=membership)
-        if task is None:
+        assignee.queryset = member_choices(membership=membership)
+        if instance is None:
             # A new task starts as To do; its status changes afterwards.
             del self.fields["status"]
         else:
             reachable = {
                 o.target
-                for o in transitions_available(membership=membership, obj=task)
+                for o in transitions_available(membership=membership, obj=instance)
                 if o.allowed
             }
             cast(forms.ChoiceField, self.fields["status"]).choices = [
                 (value, label)
                 for value, label in TaskStatus.choices
-                if value == task.status or value in reachable
+                if value == instance.status or value in reachable
             ]
             self.fields["status"].help_text = _("Only the statuses reachable from here.")
+
+    def clean_status(self) -> str | None:
+        return self.cleaned_data.get("status") or None  # none sent: the status stays
 
     def clean_description(self) -> str:
         return self.cleaned_data["description"].strip()

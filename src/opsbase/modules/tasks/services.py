@@ -1,26 +1,24 @@
-"""Writes of tasks: each checks the policy, changes data in one transaction and is audited."""
+"""Writes of tasks: their business rules; the kit's helpers do the rest (policy on the locked
+row, validation, audit, on-commit e-mail)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, cast
+from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Field
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbase.core.context import tenant_context
 from opsbase.core.exceptions import InvalidTransition, ValidationError
-from opsbase.kernel.audit.services import audit_create, audit_delete, audit_update, snapshot
+from opsbase.core.writes import atomic_write
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply, transitions_available
+from opsbase.kit.services import record_create, record_delete, record_update
 
 from .constants import ADD, CHANGE, CHANGE_STATUS, DELETE, TASK_WORKFLOW, TaskPriority, TaskStatus
 from .models import Task
@@ -30,19 +28,12 @@ logger = logging.getLogger(__name__)
 EDITABLE_FIELDS = ("title", "description", "priority", "due_date", "assignee")
 
 
-def _full_clean(task: Task) -> None:
-    try:
-        # Tenant and owner are set by the service, and the assignee is checked by it.
-        task.full_clean(exclude=["tenant", "owner", "assignee", "status"])
-    except DjangoValidationError as exc:
-        raise ValidationError(extra={"fields": exc.message_dict}) from None
-
-
-def _check_assignee(membership: Membership, assignee: object) -> None:
+def _check_assignee(membership: Membership, task: Task, changed: frozenset[str]) -> None:
     """An assignee must be an active member of the acting member's organization."""
-    if assignee is None:
+    assignee = task.assignee
+    if "assignee" not in changed or assignee is None:
         return
-    if not isinstance(assignee, Membership) or assignee.tenant_id != membership.tenant_id:
+    if assignee.tenant_id != membership.tenant_id:
         raise ValidationError(
             extra={"fields": {"assignee": [_("Choose a member of this organization.")]}}
         )
@@ -52,7 +43,27 @@ def _check_assignee(membership: Membership, assignee: object) -> None:
         )
 
 
-@transaction.atomic
+def _notify(membership: Membership, site_url: str, notify: bool) -> Any:
+    """The after-commit effect that e-mails a new assignee (not one who assigned themself)."""
+
+    def effect(task: Task, changed: frozenset[str]) -> None:
+        assignee = task.assignee
+        if "assignee" not in changed or assignee is None or assignee.user_id == membership.user_id:
+            return
+        from .tasks import task_assigned_notify
+
+        try:
+            task_assigned_notify.delay(task.pk, assignee.pk, site_url)
+        except Exception:
+            # The task is saved; say which e-mail a broker outage lost.
+            logger.exception(
+                "Assignment e-mail for task %s not queued (broker unreachable?)", task.pk
+            )
+
+    return effect if notify else None
+
+
+@atomic_write
 def task_create(
     *,
     membership: Membership,
@@ -65,26 +76,24 @@ def task_create(
     notify: bool = True,
 ) -> Task:
     """A new task owned by *membership*'s user, in To do; e-mails the assignee after commit."""
-    policy.require(membership, ADD)
-    _check_assignee(membership, assignee)
     task = Task(
-        tenant_id=membership.tenant_id,
         owner=membership.user,
-        title=(title or "").strip(),
-        description=(description or "").strip(),
+        title=title or "",
+        description=description or "",
         priority=priority or TaskPriority.NORMAL,
         due_date=due_date,
         assignee=assignee,
     )
-    _full_clean(task)
-    task.save()
-    audit_create(membership=membership, obj=task)
-    if notify:
-        _notify_assignment(membership, task, site_url=site_url)
-    return task
+    return record_create(
+        membership=membership,
+        obj=task,
+        codename=ADD,
+        check=lambda row, changed: _check_assignee(membership, row, changed),
+        after_commit=_notify(membership, site_url, notify),
+    )
 
 
-@transaction.atomic
+@atomic_write
 def task_update(
     *,
     membership: Membership,
@@ -103,40 +112,21 @@ def task_update(
     if unknown:
         raise TypeError(f"task_update() cannot change {', '.join(unknown)}.")
     status = changes.pop("status", None)
-    if changes or status is None:
-        policy.require(membership, CHANGE, task)
+    if changes:
+        record_update(
+            membership=membership,
+            obj=task,
+            codename=CHANGE,
+            changes=changes,
+            check=lambda row, changed: _check_assignee(membership, row, changed),
+            after_commit=_notify(membership, site_url, notify),
+        )
     else:
         # A status alone, even the current one, is the status permission's business.
-        policy.require(membership, CHANGE_STATUS, task)
-    edits = {name: value for name, value in changes.items() if _differs(task, name, value)}
-    if edits:
-        before = snapshot(task)
-        if "assignee" in edits:
-            _check_assignee(membership, edits["assignee"])
-        for name, value in edits.items():
-            if isinstance(value, str):
-                value = value.strip()
-            setattr(task, name, value)
-        _full_clean(task)
-        # The edits name concrete fields of Task (never reverse relations).
-        fields = [cast("Field[Any, Any]", Task._meta.get_field(name)).attname for name in edits]
-        task.save(update_fields=[*fields, "updated_at"])
-        audit_update(membership=membership, obj=task, before=before)
-        if "assignee" in edits and notify:
-            _notify_assignment(membership, task, site_url=site_url)
+        policy.require(membership, CHANGE if status is None else CHANGE_STATUS, task)
     if status is not None and str(status) != task.status:
-        task = task_change_status(membership=membership, task=task, status=str(status))
+        task_change_status(membership=membership, task=task, status=str(status))
     return task
-
-
-def _differs(task: Task, name: str, value: object) -> bool:
-    if name == "assignee":
-        assignee_id: object = getattr(value, "pk", value)
-        return task.assignee_id != assignee_id
-    current: object = getattr(task, name)
-    if isinstance(value, str):
-        value = value.strip()
-    return current != value
 
 
 def task_change_status(*, membership: Membership, task: Task, status: str) -> Task:
@@ -165,12 +155,11 @@ def task_change_status(*, membership: Membership, task: Task, status: str) -> Ta
     return task_transition(membership=membership, task=task, transition=leading[0].name)
 
 
-@transaction.atomic
 def task_transition(*, membership: Membership, task: Task, transition: str) -> Task:
     """Take *transition* (``start``, ``block``, ``complete``, ``cancel``, ``reopen``).
 
     Done sets ``completed_at``; leaving Done clears it (``task_completion_effects``). The
-    workflow saves both and records them in one audit event.
+    workflow saves both and records them in one audit event; *task* follows the saved row.
     """
     transition_apply(membership=membership, obj=task, transition=transition)
     return task
@@ -183,41 +172,9 @@ def task_completion_effects(task: Task, membership: Membership) -> dict[str, Any
     return {"completed_at": timezone.now() if task.status == TaskStatus.DONE else None}
 
 
-@transaction.atomic
 def task_delete(*, membership: Membership, task: Task) -> None:
     """Delete *task*; its audit history stays readable (audit log, filtered by target)."""
-    policy.require(membership, DELETE, task)
-    audit_delete(membership=membership, obj=task)
-    task.delete()
-
-
-# -- notifications ---------------------------------------------------------------------------
-
-
-def _notify_assignment(membership: Membership, task: Task, *, site_url: str) -> None:
-    """Queue the assignment e-mail once the transaction commits (never for a rolled-back one).
-
-    Nobody is e-mailed about a task they assigned to themselves.
-    """
-    assignee = task.assignee
-    if assignee is None or assignee.user_id == membership.user_id:
-        return
-    from .tasks import task_assigned_notify
-
-    tenant_id, task_id, assignee_id = task.tenant_id, task.pk, assignee.pk
-
-    def queue() -> None:
-        # The kernel copies the bound tenant into the Celery task's headers.
-        with tenant_context(tenant_id):
-            try:
-                task_assigned_notify.delay(task_id, assignee_id, site_url)
-            except Exception:
-                # The task is saved; a broker outage must not turn the answer into a 500.
-                logger.exception(
-                    "Assignment e-mail for task %s not queued (broker unreachable?)", task_id
-                )
-
-    transaction.on_commit(queue)
+    record_delete(membership=membership, obj=task, codename=DELETE)
 
 
 def task_assignment_email_send(
@@ -230,8 +187,10 @@ def task_assignment_email_send(
         .filter(pk=task_id)
         .first()
     )
-    if task is None or task.assignee_id != membership_id or not task.assignee.is_active:
+    if task is None or task.assignee is None or task.assignee_id != membership_id:
         return []  # Deleted or reassigned since: nothing to say.
+    if not task.assignee.is_active:
+        return []
     path = reverse("tasks:task_detail", args=[task.pk])
     context = {
         "task": task,
