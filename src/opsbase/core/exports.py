@@ -23,6 +23,14 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def csv_uncell(text: str) -> str:
+    """*text* of a cell as ``csv_cell`` wrote it, read back: the ``'`` that defused a formula
+    taken off (a file exported here imports back as it was)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 class _Echo:
     """A file-like object whose ``write`` returns the line, for a streaming ``csv.writer``."""
 

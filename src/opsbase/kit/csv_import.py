@@ -22,6 +22,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,6 +39,9 @@ from .rows import ImportContext
 from .views import PageView
 
 PREVIEW_ROWS = 50
+NOT_UTF8 = gettext_lazy(
+    "This is not CSV text in UTF-8: save it as “CSV UTF-8” and upload it again."
+)
 
 
 class UploadForm(forms.Form):
@@ -48,7 +52,12 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        UploadValidator(allowed=("csv", "txt"), max_size=setting("IMPORT_MAX_SIZE"))(upload)
+        try:
+            UploadValidator(allowed=("csv", "txt"), max_size=setting("IMPORT_MAX_SIZE"))(upload)
+        except DjangoValidationError as exc:
+            if exc.code != "file_content":
+                raise
+            raise DjangoValidationError(NOT_UTF8, code="file_content") from None
         return upload
 
 
@@ -58,7 +67,7 @@ def read_table(upload: Any) -> tuple[list[str], list[list[str]]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError(_("The file is not UTF-8 text; save it as CSV (UTF-8).")) from None
+        raise ValidationError(str(NOT_UTF8)) from None
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

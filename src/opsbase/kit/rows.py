@@ -58,6 +58,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from opsbase.core.exports import csv_uncell
+
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
@@ -212,7 +214,7 @@ class Column:
 
     def parse_csv(self, text: str, context: ImportContext) -> Any:
         """The value a form accepts for what ``csv_text`` wrote (import of an export)."""
-        return text.strip()
+        return csv_uncell(text.strip())
 
     # The page.
     def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
