@@ -58,3 +58,71 @@ class SearchFilter(django_filters.CharFilter):
         for name in search_fields_for(qs.model):
             query |= Q(**{f"{name}__icontains": value})
         return qs.filter(query) if query else qs
+
+
+class RecordForm(forms.Form):
+    """The form of a record's page: ``RecordForm(data=None, *, membership, instance=None)``.
+
+    Editing, it starts from *instance*'s values. Member fields (``MemberChoiceField``) offer
+    the active members of *membership*'s organization. The workflow state, when the form has
+    a field named as the model's state field, offers only the states reachable from here
+    (none sent: unchanged) and is left out of a new record's form, which starts in the
+    initial state.
+    """
+
+    def __init__(
+        self, data: Any = None, *args: Any, membership: Any, instance: Any = None, **kwargs: Any
+    ) -> None:
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    name: getattr(
+                        instance,
+                        f"{name}_id" if isinstance(field, forms.ModelChoiceField) else name,
+                        None,
+                    )
+                    for name, field in self.base_fields.items()
+                },
+            )
+        super().__init__(data, *args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, MemberChoiceField):
+                field.queryset = member_choices(membership=membership)
+        self.state_field = self._state_field(instance)
+        if self.state_field is None:
+            return
+        if instance is None:
+            del self.fields[self.state_field]
+            self.state_field = None
+            return
+        from opsbase.kernel.workflows import transitions_available, workflow_of
+
+        current = getattr(instance, self.state_field)
+        options = transitions_available(membership=membership, obj=instance)
+        reachable = {o.target for o in options if o.allowed}
+        state = self.fields[self.state_field]
+        state.choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (value, label)
+            for value, label in workflow_of(type(instance)).states.choices
+            if value == current or value in reachable
+        ]
+        state.help_text = _("Only the states reachable from here.")
+
+    def _state_field(self, instance: Any) -> str | None:
+        from opsbase.kernel.workflows import state_field_of
+
+        model = type(instance) if instance is not None else getattr(self, "model", None)
+        if model is None:
+            return next((n for n in ("status", "state") if n in self.fields), None)
+        try:
+            name = state_field_of(model).name
+        except LookupError:
+            return None
+        return name if name in self.fields else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.state_field and not cleaned.get(self.state_field):
+            cleaned[self.state_field] = None  # none sent: the state stays
+        return cleaned

@@ -39,7 +39,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from opsbase.core.context import tenant_context
-from opsbase.core.exceptions import Conflict
+from opsbase.core.exceptions import Conflict, InvalidTransition, ValidationError
 from opsbase.core.validation import validated
 from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.audit.services import audit_create, audit_delete, audit_update, snapshot
@@ -52,7 +52,7 @@ M = TypeVar("M", bound=models.Model)
 Check = Callable[[M, frozenset[str]], None]
 Effect = Callable[[M, frozenset[str]], None]
 
-__all__ = ["record_create", "record_delete", "record_update"]
+__all__ = ["record_create", "record_delete", "record_move_to", "record_update"]
 
 
 def _concrete(model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -68,6 +68,24 @@ def _clean_exclusions(model: type[models.Model]) -> list[str]:
         for f in _concrete(model)
         if f.is_relation or getattr(f, "workflow", None) is not None
     ]
+
+
+def _check_members(membership: Membership, row: models.Model, changed: frozenset[str]) -> None:
+    """A record names only active members of its own organization (an assignee, a
+    reviewer...): every changed relation to a membership is checked, whatever the module."""
+    errors: dict[str, list[str]] = {}
+    for field in _concrete(type(row)):
+        if field.name not in changed or getattr(field, "related_model", None) is not Membership:
+            continue
+        member = getattr(row, field.name)
+        if member is None:
+            continue
+        if member.tenant_id != membership.tenant_id:
+            errors[field.name] = [_("Choose a member of this organization.")]
+        elif not member.is_active:
+            errors[field.name] = [_("This member is deactivated; choose another.")]
+    if errors:
+        raise ValidationError(extra={"fields": errors})
 
 
 def _stripped(value: Any) -> Any:
@@ -133,6 +151,7 @@ def record_create(
         if not field.is_relation:
             setattr(obj, field.attname, _stripped(getattr(obj, field.attname)))
     changed = frozenset(f.name for f in fields)
+    _check_members(membership, obj, changed)
     if check is not None:
         check(obj, changed)
     validated(obj, exclude=_clean_exclusions(type(obj)))
@@ -168,6 +187,7 @@ def record_update(
         for name, value in edits.items():
             _set(row, by_name[name], value)
         changed = frozenset(edits)
+        _check_members(membership, row, changed)
         if check is not None:
             check(row, changed)
         validated(row, exclude=_clean_exclusions(model))
@@ -209,3 +229,44 @@ def record_delete(
     row.pk = pk
     audit_delete(membership=membership, obj=row)
     _after_commit(after_commit, row, frozenset())
+
+
+def record_move_to(
+    *,
+    membership: Membership,
+    obj: M,
+    state: str,
+    move: Callable[[str], Any] | None = None,
+) -> M:
+    """Move *obj* to *state* through the workflow transition that leads there from its state
+    now (``move(transition name)``, the module's transition service; else the workflow's
+    own). An unknown state is a field error; one that cannot be reached from here raises
+    ``InvalidTransition`` naming the transitions possible now."""
+    from opsbase.kernel.workflows import state_field_of, transition_apply, transitions_available
+
+    field = state_field_of(type(obj))
+    workflow = field.workflow
+    assert workflow is not None  # noqa: S101 - state_field_of gives declared ones
+    current = str(getattr(obj, field.attname))
+    if state not in workflow.labels:
+        message = _("“%(value)s” is not a valid choice.") % {"value": state}
+        raise ValidationError(extra={"fields": {field.name: [message]}})
+    leading = [t for t in workflow.leaving(current) if t.target == state]
+    if not leading:
+        options = transitions_available(membership=membership, obj=obj)
+        allowed = [option.name for option in options if option.allowed]
+        message = _("This %(model)s cannot go from %(old)s to %(new)s.") % {
+            "model": obj._meta.verbose_name,
+            "old": workflow.label_of(current),
+            "new": workflow.label_of(state),
+        }
+        if allowed:
+            message += " " + _("Possible now: %(allowed)s.") % {"allowed": ", ".join(allowed)}
+        raise InvalidTransition(
+            message, extra={"state": current, field.name: state, "allowed": allowed}
+        )
+    if move is not None:
+        move(leading[0].name)
+    else:
+        transition_apply(membership=membership, obj=obj, transition=leading[0].name)
+    return obj

@@ -170,7 +170,7 @@ class Case:
             actor = world.members[kind]
             client = self.login(actor)
             for relation in relations:
-                if relation == "involved":
+                if relation == "involved" and involve is not None:
                     obj = involve(make(world.spare), actor)
                 else:
                     obj = make(world.owner_for(kind, relation))
@@ -236,10 +236,14 @@ def module_cases(
         app = entity.model._meta.app_label
         for page in pages.lists:
             path = reverse(f"{app}:{page.name}")
+
+            def listing_page(c: Any, o: Any, path: str = path) -> Any:
+                return c.get(path)
+
             cases.append(
                 Case(
                     f"page {page.name}",
-                    lambda c, o, path=path: c.get(path),
+                    listing_page,
                     (page.codename,),
                     200,
                     on_object=False,
@@ -313,7 +317,7 @@ def module_cases(
             return reverse(f"api:{name}-{action}", args=[o.pk])
 
         body = api_data or {}
-        api = {"login": token_client}
+        api: dict[str, Any] = {"login": token_client}
         cases += [
             Case(
                 "api list", lambda c, o: c.get(listing), (codes.view,), 200, on_object=False, **api

@@ -11,36 +11,19 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.core.writes import atomic_write
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
-from opsbase.kernel.workflows import transition_apply, transitions_available
-from opsbase.kit.services import record_create, record_delete, record_update
+from opsbase.kernel.workflows import transition_apply
+from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
 
-from .constants import ADD, CHANGE, CHANGE_STATUS, DELETE, TASK_WORKFLOW, TaskPriority, TaskStatus
+from .constants import ADD, CHANGE, CHANGE_STATUS, DELETE, TaskPriority, TaskStatus
 from .models import Task
 
 logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("title", "description", "priority", "due_date", "assignee")
-
-
-def _check_assignee(membership: Membership, task: Task, changed: frozenset[str]) -> None:
-    """An assignee must be an active member of the acting member's organization."""
-    assignee = task.assignee
-    if "assignee" not in changed or assignee is None:
-        return
-    if assignee.tenant_id != membership.tenant_id:
-        raise ValidationError(
-            extra={"fields": {"assignee": [_("Choose a member of this organization.")]}}
-        )
-    if not assignee.is_active:
-        raise ValidationError(
-            extra={"fields": {"assignee": [_("This member is deactivated; choose another.")]}}
-        )
 
 
 def _notify(membership: Membership, site_url: str, notify: bool) -> Any:
@@ -88,7 +71,6 @@ def task_create(
         membership=membership,
         obj=task,
         codename=ADD,
-        check=lambda row, changed: _check_assignee(membership, row, changed),
         after_commit=_notify(membership, site_url, notify),
     )
 
@@ -118,7 +100,6 @@ def task_update(
             obj=task,
             codename=CHANGE,
             changes=changes,
-            check=lambda row, changed: _check_assignee(membership, row, changed),
             after_commit=_notify(membership, site_url, notify),
         )
     else:
@@ -131,28 +112,12 @@ def task_update(
 
 def task_change_status(*, membership: Membership, task: Task, status: str) -> Task:
     """Move *task* to *status* through the workflow transition that leads there."""
-    if status not in TaskStatus.values:
-        raise ValidationError(
-            extra={"fields": {"status": [_("“%(status)s” is not a status.") % {"status": status}]}}
-        )
-    leading = [t for t in TASK_WORKFLOW.leaving(task.status) if t.target == status]
-    if not leading:
-        allowed = [
-            option.name
-            for option in transitions_available(membership=membership, obj=task)
-            if option.allowed
-        ]
-        message = _("A task cannot go from %(old)s to %(new)s.") % {
-            "old": TASK_WORKFLOW.label_of(task.status),
-            "new": TASK_WORKFLOW.label_of(status),
-        }
-        if allowed:
-            message += " " + _("Possible now: %(allowed)s.") % {"allowed": ", ".join(allowed)}
-        raise InvalidTransition(
-            message,
-            extra={"state": task.status, "status": status, "allowed": allowed},
-        )
-    return task_transition(membership=membership, task=task, transition=leading[0].name)
+    return record_move_to(
+        membership=membership,
+        obj=task,
+        state=status,
+        move=lambda name: task_transition(membership=membership, task=task, transition=name),
+    )
 
 
 def task_transition(*, membership: Membership, task: Task, transition: str) -> Task:
