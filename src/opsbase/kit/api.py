@@ -182,6 +182,8 @@ class TenantModelViewSet(viewsets.ModelViewSet):
     #: A record as the API answers it, and a new one as a client sends it (OpenAPI examples).
     example: ClassVar[dict[str, Any] | None] = None
     create_example: ClassVar[dict[str, Any] | None] = None
+    #: A change as a client sends it (``PATCH``).
+    patch_example: ClassVar[dict[str, Any] | None] = None
     #: An invalid input as the API refuses it: ``{"field": ["message"], ...}``.
     invalid_example: ClassVar[dict[str, list[str]] | None] = None
     #: Summaries and descriptions per action, where the kit's are not the module's words.
@@ -209,6 +211,7 @@ class TenantModelViewSet(viewsets.ModelViewSet):
                 (DetailSerializerMixin, base),
                 {
                     "__module__": cls.__module__,
+                    "__doc__": f"{(base.__doc__ or model).strip()} With the moves possible now.",
                     "Meta": type(
                         "Meta", (base.Meta,), {"fields": [*base.Meta.fields, "transitions"]}
                     ),
@@ -364,14 +367,21 @@ def _document(view: type[TenantModelViewSet], entity: Entity) -> None:
         from opsbase.kernel.workflows import workflow_of
 
         workflow = workflow_of(entity.model)
-        first = workflow.transitions[0]
-        start = workflow.label_of(next(iter(workflow.initial)))
+        # A move refused from some state, with the moves possible there.
+        state, refused = next(
+            (s, t)
+            for s in workflow.labels
+            for t in workflow.transitions
+            if not t.leaves(s) and workflow.leaving(s)
+        )
+        allowed = [t.name for t in workflow.leaving(state)]
         bad.append(
             _error_example(
                 "Invalid transition",
                 "invalid_transition",
-                f"“{first.name}” is not possible while it is {start}. Possible now: …",
-                details={"state": next(iter(workflow.initial)), "allowed": []},
+                f"“{refused.name}” is not possible while it is {workflow.label_of(state)}. "
+                f"Possible now: {', '.join(allowed)}.",
+                details={"transition": refused.name, "state": state, "allowed": allowed},
                 request_id="4f1c0a9e2b7d4c55",
             )
         )
@@ -420,7 +430,11 @@ def _document(view: type[TenantModelViewSet], entity: Entity) -> None:
         "retrieve": schema("retrieve"),
         "update": schema("update", responses={200: detail, 400: _bad_request(*bad)}),
         "partial_update": schema(
-            "partial_update", responses={200: detail, 400: _bad_request(*bad)}
+            "partial_update",
+            responses={200: detail, 400: _bad_request(*bad)},
+            examples=[OpenApiExample("A change", value=view.patch_example, request_only=True)]
+            if view.patch_example
+            else [],
         ),
         "destroy": schema("destroy"),
     }

@@ -57,6 +57,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.utils.field_mapping import needs_label
 
 from opsbase.core.exports import csv_uncell
 
@@ -197,15 +198,25 @@ class Column:
         return [(self.name, self.value(row))]
 
     def api_fields(self) -> dict[str, serializers.Field]:
-        return {self.name: serializers.CharField(read_only=True, **self._source())}
+        return {self.name: serializers.CharField(**self._source())}
 
     def _dotted(self) -> str:
         return ".".join(_path_attrs(self.source))
 
     def _source(self, dotted: str | None = None) -> dict[str, Any]:
-        """``source=`` for a serializer field of this column (DRF refuses the field's name)."""
+        """The keywords of a read-only serializer field of this column: ``source=`` (DRF
+        refuses the field's own name), and, for a field of the model, its label and whether
+        it may be null (as a ``ModelSerializer`` would document it)."""
         dotted = dotted or self._dotted()
-        return {} if dotted == self.name else {"source": dotted}
+        found: dict[str, Any] = {"read_only": True}
+        if dotted != self.name:
+            found["source"] = dotted
+        field = self.model_field() if dotted == self._dotted() else None
+        if field is not None:
+            if not field.primary_key and needs_label(field, self.name):
+                found["label"] = capfirst(str(field.verbose_name))
+            found["allow_null"] = bool(field.null)
+        return found
 
     # The CSV.
     def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
@@ -230,7 +241,7 @@ def _muted(text: Any) -> SafeString:
 
 class Number(Column):
     def api_fields(self) -> dict[str, serializers.Field]:
-        return {self.name: serializers.IntegerField(read_only=True, **self._source())}
+        return {self.name: serializers.IntegerField(**self._source())}
 
     def parse_csv(self, text: str, context: ImportContext) -> Any:
         return text.strip()
@@ -276,7 +287,7 @@ class Date(Column):
         return [(self.name, fmt.date(value) if value is not None else None)]
 
     def api_fields(self) -> dict[str, serializers.Field]:
-        return {self.name: serializers.DateField(read_only=True, allow_null=True, **self._source())}
+        return {self.name: serializers.DateField(**self._source())}
 
     def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
         value = self.value(row)
@@ -307,9 +318,7 @@ class DateTime(Column):
         return [(self.name, fmt.datetime(value) if value is not None else None)]
 
     def api_fields(self) -> dict[str, serializers.Field]:
-        return {
-            self.name: serializers.DateTimeField(read_only=True, allow_null=True, **self._source())
-        }
+        return {self.name: serializers.DateTimeField(**self._source())}
 
     def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
         value = self.value(row)
@@ -494,15 +503,17 @@ class Person(Column):
     def api_fields(self) -> dict[str, serializers.Field]:
         dotted = ".".join(_path_attrs(self.user_path.rstrip("_")))
         if self.api_style == "object":
-            return {self.name: PersonSerializer(read_only=True, allow_null=True, **self._source())}
+            return {
+                self.name: PersonSerializer(**{**self._source(), "allow_null": True, "label": None})
+            }
         fields: dict[str, serializers.Field] = {
             self.name: serializers.IntegerField(
-                read_only=True, allow_null=True, **self._source(f"{self._dotted()}_id")
+                **{**self._source(f"{self._dotted()}_id"), "allow_null": True}
             )
         }
         if self.email_key:
             fields[self.email_key] = serializers.EmailField(
-                read_only=True, allow_null=True, **self._source(f"{dotted}.email")
+                **{**self._source(f"{dotted}.email"), "allow_null": True}
             )
         return fields
 
@@ -523,8 +534,10 @@ class Person(Column):
 
 
 class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    email = serializers.EmailField()
+    """A person: their id and e-mail."""
+
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
 
 
 class Computed(Column):

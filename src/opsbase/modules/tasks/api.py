@@ -41,6 +41,7 @@ class TaskViewSet(TenantModelViewSet):
         "assignee": ["Choose a member of this organization."],
         "due_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."],
     }
+    patch_example = {"status": "done"}
     docs = {
         "list": {
             "description": "Tasks you may see: an Admin or Manager every task of the "
@@ -48,12 +49,17 @@ class TaskViewSet(TenantModelViewSet):
             "with AND."
         },
         "create": {
-            "description": "You become its owner; it starts as `todo`. An assignee is e-mailed."
+            "summary": "Create a task",
+            "description": "You become its owner; it starts as `todo`. An assignee is e-mailed.",
         },
+        "retrieve": {"summary": "One task, with the status changes possible now"},
+        "update": {"summary": "Replace a task's fields"},
         "partial_update": {
+            "summary": "Change some fields of a task",
             "description": "Editing needs the owner or a Manager; an assignee may send "
-            "`status` alone."
+            "`status` alone.",
         },
+        "destroy": {"summary": "Delete a task (its audit history stays)", "description": ""},
         "transition": {
             "summary": "Take a status transition",
             "description": "Move the task along one workflow transition (`start`, `block`, "

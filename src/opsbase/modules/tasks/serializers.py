@@ -13,6 +13,8 @@ from .selectors import TASK_ROWS
 
 
 class TaskSerializer(RecordSerializer):
+    """A task of the organization."""
+
     title = serializers.CharField(
         min_length=TITLE_MIN_LENGTH,
         max_length=TITLE_MAX_LENGTH,
