@@ -106,3 +106,19 @@ def test_a_spec_refuses_a_column_named_twice():
 
     with pytest.raises(ValueError, match="twice"):
         RowSpec(Task, columns=[Text("title"), Text("title")])
+
+
+def test_a_cell_template_renders_that_column_escaped(tasks):
+    from opsbase.kit.rows import Number, RowSpec, Text
+
+    manager, made = tasks
+    spec = RowSpec(
+        Task,
+        columns=[Number("id"), Text("title", cell_template="testapp/_title_cell.html")],
+    )
+    made[0].title = "<b>x</b>"
+    row = spec.row_of(made[0])
+
+    html = spec.table_row(row, RowFormat(spec, membership=manager))
+
+    assert '<td><strong data-testid="title-cell">&lt;b&gt;x&lt;/b&gt;</strong>\n</td>' in html

@@ -34,10 +34,10 @@ with examples:
 
 from __future__ import annotations
 
-import copy
 from typing import Any, ClassVar
 
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -61,6 +61,7 @@ from opsbase.kernel.tenants.models import Membership
 
 from .caching import cache_read, cache_store, list_cache_key
 from .entity import Entity
+from .forms import FOREIGN_MEMBER
 from .rows import RowFormat, RowSpec
 from .selectors import member_choices
 
@@ -69,8 +70,8 @@ class MemberField(serializers.PrimaryKeyRelatedField):
     """A membership id of the caller's organization (active members only)."""
 
     default_error_messages = {
-        "does_not_exist": "Choose a member of this organization.",
-        "incorrect_type": "Give the member's id (a number).",
+        "does_not_exist": FOREIGN_MEMBER,
+        "incorrect_type": _("Give the member's id (a number)."),
     }
 
     def get_queryset(self) -> Any:
@@ -450,10 +451,3 @@ def _document(view: type[TenantModelViewSet], entity: Entity) -> None:
             ],
         )
     extend_schema_view(**schemas)(view)
-
-
-def example_copy(example: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    """*example* with *changes* (for examples of the same record in another state)."""
-    data = copy.deepcopy(example)
-    data.update(changes)
-    return data

@@ -251,7 +251,7 @@ class RecordListView(PageView):
                     {
                         "row": row,
                         "spec": spec,
-                        "cells": [(c, c.cell(row, fmt)) for c in spec.table_columns()],
+                        "cells": [(c, spec.cell(c, row, fmt)) for c in spec.table_columns()],
                     },
                     self.request,
                 )
@@ -341,7 +341,6 @@ class RecordFormView(PageView):
     """A new record, or a record's fields: the module's form, then its service."""
 
     page = "form"
-    editing: ClassVar[bool] = False
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self.target(pk)
@@ -479,7 +478,7 @@ class Pages:
             path("<int:pk>/", cls.detail_view.as_view(pages=cls), name=f"{model}_detail"),
             path(
                 "<int:pk>/edit/",
-                cls.form_view.as_view(pages=cls, editing=True),
+                cls.form_view.as_view(pages=cls),
                 name=f"{model}_edit",
             ),
             path("<int:pk>/delete/", cls.delete_view.as_view(pages=cls), name=f"{model}_delete"),
