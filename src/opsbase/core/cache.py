@@ -46,11 +46,12 @@ tenant_cache = TenantCache()
 
 # -- per-tenant versions: what was cached for a tenant before its last write is never read --
 #
-# Every write to a tenant's data calls ``tenant_version_bump`` (the tasks app does it from its
-# model signals, so services, the admin and factories are all covered). Cached answers are
-# keyed by the tenant's current version, so a write makes every earlier answer unreachable at
-# once, on every process, without listing or deleting keys. A version is a random token, not
-# a counter: a version evicted from the cache and made again can never equal an old one.
+# Every write to a tenant's data calls ``tenant_version_bump`` (the module kit does it from the
+# signals of every tenant-owned model, so services, the admin and factories are all covered).
+# Cached answers are keyed by the tenant's current version, so a write makes every earlier
+# answer unreachable at once, on every process, without listing or deleting keys. A version
+# is a random token, not a counter: a version evicted from the cache and made again can never
+# equal an old one.
 #
 # Where the versions live depends on the cache. A shared cache (Redis, Memcached, the
 # database cache: ``cache_shared``) keeps them itself: one round trip reads a version with

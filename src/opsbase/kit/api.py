@@ -59,7 +59,7 @@ from opsbase.kernel.modules import search_fields_for
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 
-from .caching import cache_read, cache_store, list_cache_key
+from .caching import CachedListMixin
 from .entity import Entity
 from .forms import FOREIGN_MEMBER
 from .rows import RowFormat, RowSpec
@@ -176,7 +176,7 @@ def _error_example(name: str, code: str, message: str, **more: Any) -> OpenApiEx
     )
 
 
-class TenantModelViewSet(viewsets.ModelViewSet):
+class TenantModelViewSet(CachedListMixin, viewsets.ModelViewSet):
     """The records of one entity of the caller's organization (see the module docstring)."""
 
     entity: ClassVar[Entity]
@@ -256,7 +256,7 @@ class TenantModelViewSet(viewsets.ModelViewSet):
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         key = self._list_cache_key(request)
-        cached = cache_read(key)
+        cached = self.list_cached(key)
         if cached is not None:
             return Response(RenderedJSON(cached))
         rows = self.entity.rows.rows(self.filter_queryset(self.get_queryset()))
@@ -265,7 +265,7 @@ class TenantModelViewSet(viewsets.ModelViewSet):
         response = self.get_paginated_response(data) if page is not None else Response(data)
         if key is not None and response.status_code == status.HTTP_200_OK:
             rendered = RenderedJSON(request.accepted_renderer.render(response.data))
-            cache_store(key, bytes(rendered))
+            self.list_store(key, bytes(rendered))
             return Response(rendered)
         return response
 
@@ -275,13 +275,8 @@ class TenantModelViewSet(viewsets.ModelViewSet):
         if not isinstance(renderer, JSONRenderer) or ";" in media_type:
             return None  # the browsable API, or JSON with parameters (indent): not cached
         # Pagination links are absolute: they carry the scheme and host asked for.
-        return list_cache_key(
-            f"{self.entity.model._meta.label_lower}:api",
-            request.membership,
-            request.query_params,
-            request.scheme,
-            request.get_host(),
-            codename=self.entity.codenames.view,
+        return self.list_cache_key(
+            request, "api", request.query_params, request.scheme, request.get_host()
         )
 
     # -- writing ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ tenant's version, and one on the user model does it for every tenant the user be
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -101,6 +101,31 @@ def counts_cached(kind: str, membership: Any, codename: str, compute: Callable[[
         if key is not None:
             cache_set(key, found, setting("LIST_CACHE_TIMEOUT"))
     return found
+
+
+class CachedListMixin:
+    """For a list of an entity's records (the kit's list page and API viewset): its answers
+    kept per tenant version, the visibility scope of the entity's view codename, the query,
+    and what the view adds (``*parts``). ``self.entity`` is the view's entity."""
+
+    entity: ClassVar[Any]
+
+    def list_cache_key(
+        self, request: Any, kind: str, query: QueryDict, *parts: object
+    ) -> str | None:
+        return list_cache_key(
+            f"{self.entity.model._meta.label_lower}:{kind}",
+            request.membership,
+            query,
+            *parts,
+            codename=self.entity.codenames.view,
+        )
+
+    def list_cached(self, key: str | None) -> Any:
+        return cache_read(key)
+
+    def list_store(self, key: str | None, value: object) -> None:
+        cache_store(key, value)
 
 
 # -- invalidation ---------------------------------------------------------------------------

@@ -58,7 +58,7 @@ from opsbase.web.decorators import membership_required
 from opsbase.web.forms import form_add_errors
 from opsbase.web.page_cache import CSRF_PLACEHOLDER, page_cached, page_render, page_shell_parts
 
-from .caching import cache_read, cache_store, list_cache_key
+from .caching import CachedListMixin
 from .entity import Entity
 from .history import record_history
 from .rows import RowFormat, State
@@ -153,7 +153,7 @@ class PageView(View):
             form_add_errors(form, exc)
 
 
-class RecordListView(PageView):
+class RecordListView(CachedListMixin, PageView):
     page = "list"
     list_page: ListPage = None  # type: ignore[assignment]  # set by Pages.urls() (as_view)
 
@@ -164,30 +164,24 @@ class RecordListView(PageView):
             return self.csv(request)
         scope = (self.list_page.name, membership.pk, sorted(policy.allowed_codenames(membership)))
         shell = page_shell_parts(request)
-        page_key = None if shell is None else self.cache_key("page", *scope, *shell)
+        query = request.GET
+        page_key = (
+            None if shell is None else self.list_cache_key(request, "page", query, *scope, *shell)
+        )
         cached = page_cached(request, page_key)
         if cached is not None:
             return cached
         # The release too: markup cached by the previous deployment is never reused.
-        key = self.cache_key("content", *scope, page_cache.deploy_release())
-        content = cache_read(key)
+        key = self.list_cache_key(request, "content", query, *scope, page_cache.deploy_release())
+        content = self.list_cached(key)
         if content is None:
             context = {**self.content_context(), "csrf_token": CSRF_PLACEHOLDER}
             content = render_to_string(self.content_template(), context, request)
-            cache_store(key, content)
+            self.list_store(key, content)
         # The content keeps its CSRF placeholder: page_render puts this request's token in.
         context = {"heading": self.list_page.heading, "content": mark_safe(content)}  # noqa: S308
         template = select_template(self.template_names()).template.name
         return page_render(request, page_key, template, context)
-
-    def cache_key(self, kind: str, *parts: object) -> str | None:
-        return list_cache_key(
-            f"{self.entity.model._meta.label_lower}:{kind}",
-            self.request.membership,  # type: ignore[attr-defined]
-            self.request.GET,
-            *parts,
-            codename=self.entity.codenames.view,
-        )
 
     def content_template(self) -> str:
         meta = self.entity.model._meta

@@ -9,8 +9,9 @@ A card shows a few counts with links, for memberships whose role grants its code
         counts=task_dashboard_counts, order=10,
     ))
 
-``counts(membership)`` returns ``[(label, number, url or None), ...]``; apps cache it (the
-tasks app keeps it per tenant version in Redis, so it costs no query until a write). A card
+``counts(membership)`` returns ``[(label, number, url or None), ...]``; apps cache it (modules
+keep it per tenant version, ``opsbase.kit.caching.counts_cached``, so it costs no query until
+a write). A card
 whose counts change only with its tenant's version (``opsbase.core.cache.tenant_version_bump``
 on every write they depend on) says ``versioned=True``; a dashboard whose cards all do is kept
 whole in the cache (``opsbase.web.page_cache``).
