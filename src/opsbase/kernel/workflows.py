@@ -41,7 +41,7 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, router, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -144,6 +144,7 @@ class Workflow:
             initial = [initial]
         self.initial = frozenset(str(s) for s in initial)
         self.transitions = tuple(transitions)
+        self._translated: dict[str | None, dict[Any, str]] = {}
         self._by_name: dict[str, Transition] = {}
         problems = [f"initial state {s!r}" for s in sorted(self.initial) if s not in values]
         if not self.initial:
@@ -170,7 +171,21 @@ class Workflow:
         return [t for t in self.transitions if t.leaves(state)]
 
     def label_of(self, state: str) -> str:
-        return str(self.labels.get(state, state))
+        return self._texts().get(state) or str(self.labels.get(state, state))
+
+    def transition_label(self, transition: Transition) -> str:
+        return self._texts().get(("transition", transition.name)) or str(transition.label)
+
+    def _texts(self) -> dict[Any, str]:
+        """The labels of the states and transitions in the active language, translated once
+        per language (a list shows the moves of every row: the same few labels each time)."""
+        language = translation.get_language()
+        texts = self._translated.get(language)
+        if texts is None:
+            texts = {state: str(label) for state, label in self.labels.items()}
+            texts.update((("transition", t.name), str(t.label)) for t in self.transitions)
+            self._translated[language] = texts
+        return texts
 
 
 # Objects (model label, primary key) whose state the running transition may write.
@@ -363,7 +378,7 @@ def transitions_available(
         options.append(
             TransitionOption(
                 name=t.name,
-                label=str(t.label),
+                label=workflow.transition_label(t),
                 source=state,
                 target=t.target,
                 target_label=workflow.label_of(t.target),

@@ -52,7 +52,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.encoding import force_str
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -105,6 +105,14 @@ class RowFormat:
         self.date = serializers.DateField().to_representation
         self.datetime = serializers.DateTimeField().to_representation
         self._urls: dict[str, str] = {}
+        self._once: dict[Any, Any] = {}
+
+    def once(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """*compute()* the first time *key* is asked for in this answer (a translated text,
+        a column's label): the same for every row, worked out once."""
+        if key not in self._once:
+            self._once[key] = compute()
+        return self._once[key]
 
     def labels(self, name: str) -> dict[str, str]:
         return _choice_labels(self.spec.model, name, self.language)
@@ -302,16 +310,19 @@ class Date(Column):
         shown = date_format(value, "Y-m-d") if value is not None else _muted("—")
         if self.flag is None:
             return conditional_escape(shown)
-        flag = fmt.spec.column(self.flag)
+        flag = fmt.once((self.name, "flag"), lambda: fmt.spec.column(self.flag))
         if not flag.value_for(row, fmt):
             return conditional_escape(shown)
-        return format_html(
-            '{}<span class="badge text-bg-danger ms-1" data-testid="{}-{}">{}</span>',
-            shown,
-            fmt.spec.prefix,
-            flag.testid.removeprefix("is_"),
-            flag.label,
+        badge = fmt.once(
+            (self.name, "badge"),
+            lambda: format_html(
+                '<span class="badge text-bg-danger ms-1" data-testid="{}-{}">{}</span>',
+                fmt.spec.prefix,
+                flag.testid.removeprefix("is_"),
+                flag.label,
+            ),
         )
+        return format_html("{}{}", shown, badge)
 
 
 class DateTime(Column):
@@ -393,43 +404,48 @@ class State(Choice):
     """A workflow state: its badge and, on pages, the moves the member may make there, each a
     button of one form posted to the record's ``transition`` page (htmx swaps the block)."""
 
+    @staticmethod
+    def _buttons(moves: Sequence[Any]) -> SafeString:
+        move_to = _("Move to %(target)s")
+        return format_html_join(
+            "\n",
+            '<button type="submit" name="transition" value="{}" '
+            'class="btn btn-outline-secondary btn-sm py-0" data-testid="transition-{}" '
+            'title="{}">{}</button>',
+            ((m.name, m.name, move_to % {"target": m.target_label}, m.label) for m in moves),
+        )
+
     def cell(self, row: Mapping[str, Any], fmt: RowFormat, error: str = "") -> SafeString:
         from opsbase.kernel.workflows import transitions_available
 
+        # Composed as text from escaped parts: a list builds one block per row, and what a
+        # block shares with the others (its state's badge, the same moves) is built once.
         spec = fmt.spec
-        pk, value = row["id"], self.value(row)
-        prefix = f"{spec.prefix}-{self.testid}"
+        pk, value = escape(row["id"]), self.value(row)
+        prefix = fmt.once((self.name, "prefix"), lambda: escape(f"{spec.prefix}-{self.testid}"))
+        form = ""
         membership = fmt.membership
-        form: Any = ""
         if membership is not None and membership.tenant_id == row["tenant_id"]:
             obj = spec.instance(row)
             options = transitions_available(membership=membership, obj=obj, state_field=self.source)
             moves = [o for o in options if o.allowed]
             if moves:
-                url = fmt.url("transition", pk)
-                move_to = _("Move to %(target)s")
-                buttons = format_html_join(
-                    "\n",
-                    '<button type="submit" name="transition" value="{}" '
-                    'class="btn btn-outline-secondary btn-sm py-0" data-testid="transition-{}" '
-                    'title="{}">{}</button>',
-                    (
-                        (m.name, m.name, move_to % {"target": m.target_label}, m.label)
-                        for m in moves
+                url = escape(fmt.url("transition", row["id"]))
+                change = fmt.once(
+                    (self.name, "change"),
+                    lambda: (
+                        _("Change the %(field)s of %(record)s")
+                        % {"field": self.label.lower(), "record": "%(record)s"}
                     ),
                 )
-                form = format_html(
-                    '<form method="post" action="{}" class="d-inline-flex flex-wrap gap-1" '
-                    'hx-post="{}" hx-target="#{}-{}" hx-swap="outerHTML" '
-                    'aria-label="{}">{}{}</form>',
-                    url,
-                    url,
-                    prefix,
-                    pk,
-                    _("Change the %(field)s of %(record)s")
-                    % {"field": self.label.lower(), "record": spec.record_label(row)},
-                    fmt.csrf_input,
-                    buttons,
+                buttons = fmt.once(
+                    (self.name, tuple(m.name for m in moves)), lambda: self._buttons(moves)
+                )
+                label = escape(change % {"record": spec.record_label(row)})
+                form = (
+                    f'<form method="post" action="{url}" class="d-inline-flex flex-wrap gap-1" '
+                    f'hx-post="{url}" hx-target="#{prefix}-{pk}" hx-swap="outerHTML" '
+                    f'aria-label="{label}">{fmt.csrf_input}{buttons}</form>'
                 )
         alert = (
             format_html(
@@ -440,20 +456,22 @@ class State(Choice):
             if error
             else ""
         )
-        return format_html(
-            '<div id="{}-{}" class="d-flex flex-wrap align-items-center gap-1" '
-            'data-testid="{}" data-{}="{}">'
-            '<span class="badge {}" data-testid="{}-badge">{}</span>{}{}</div>',
-            prefix,
-            pk,
-            prefix,
-            self.testid,
-            value,
-            self.badge(value),
-            prefix,
-            fmt.labels(self.source).get(value or "", value),
-            form,
-            alert,
+        badge = fmt.once(
+            (self.name, "badge", value),
+            lambda: format_html(
+                'data-testid="{}" data-{}="{}">'
+                '<span class="badge {}" data-testid="{}-badge">{}</span>',
+                prefix,
+                self.testid,
+                value,
+                self.badge(value),
+                prefix,
+                fmt.labels(self.source).get(value or "", value),
+            ),
+        )
+        return mark_safe(  # noqa: S308 - escaped parts only
+            f'<div id="{prefix}-{pk}" class="d-flex flex-wrap align-items-center gap-1" '
+            f"{badge}{form}{alert}</div>"
         )
 
 
@@ -533,7 +551,8 @@ class Person(Column):
     def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
         name = self.name_of(row)
         if name is None:
-            return _muted(self.empty) if self.empty is not None else conditional_escape("—")
+            empty = self.empty
+            return fmt.once((self.name, "empty"), lambda: _muted(empty) if empty else "—")
         return conditional_escape(name)
 
 
@@ -826,20 +845,19 @@ class RowSpec:
         return mark_safe(render_to_string(column.cell_template, context))  # noqa: S308 - autoescaped
 
     def table_row(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
-        cells = format_html_join(
-            "",
-            "<td{}>{}</td>",
-            (
-                (
-                    format_html(' class="{}"', c.td_class) if c.td_class else "",
-                    self.cell(c, row, fmt),
-                )
+        # Joined as text: every cell is escaped markup already, and the <td> of each column
+        # the same on every row (a format_html per cell costs a page as much as its query).
+        opening = fmt.once(
+            "td",
+            lambda: [
+                (c, format_html('<td class="{}">', c.td_class) if c.td_class else "<td>")
                 for c in self.table_columns()
-            ),
+            ],
         )
-        prefix = self.prefix
-        return format_html(
-            '<tr data-{}-id="{}" data-testid="{}-row">{}</tr>', prefix, row["id"], prefix, cells
+        cells = "".join([f"{td}{self.cell(c, row, fmt)}</td>" for c, td in opening])
+        prefix, pk = self.prefix, conditional_escape(row["id"])
+        return mark_safe(  # noqa: S308 - escaped parts only
+            f'<tr data-{prefix}-id="{pk}" data-testid="{prefix}-row">{cells}</tr>'
         )
 
     def table_rows(self, rows: Iterable[Mapping[str, Any]], fmt: RowFormat) -> SafeString:
