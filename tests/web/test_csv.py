@@ -1,8 +1,8 @@
-"""One formula-escaping function for every CSV export (tasks, audit, modules to come)."""
+"""One formula-escaping function for every CSV export (the kit's lists, the audit log)."""
 
 import pytest
 
-from opsbase.web.csv import csv_cell, csv_lines
+from opsbase.web.csv import csv_cell, csv_lines, csv_uncell
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "|", "\t", "\r", "\n"])
@@ -20,9 +20,14 @@ def test_every_cell_of_the_lines_goes_through_it():
     assert lines == ["Title\r\n", "'=SUM(A1)\r\n", "'|calc\r\n"]
 
 
+@pytest.mark.parametrize("value", ["=SUM(A1)", "|calc", "plain", "'quoted", "-3", ""])
+def test_a_defused_cell_reads_back_as_it_was(value):
+    assert csv_uncell(csv_cell(value)) == value
+
+
 def test_the_exports_use_it():
     from opsbase.kernel.audit import views as audit_views
-    from opsbase.modules.tasks import views as task_views
+    from opsbase.kit import views as kit_views
 
-    assert task_views.csv_lines is csv_lines
+    assert kit_views.csv_lines is csv_lines  # every module's list (the tasks' among them)
     assert audit_views.csv_lines is csv_lines

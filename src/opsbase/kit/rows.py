@@ -59,7 +59,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.utils.field_mapping import needs_label
 
-from opsbase.core.exports import csv_uncell
+from opsbase.web.csv import csv_uncell
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise

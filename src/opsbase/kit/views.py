@@ -51,12 +51,12 @@ from django.views import View
 
 from opsbase.conf import setting
 from opsbase.core.exceptions import InvalidTransition, ValidationError
-from opsbase.core.exports import csv_lines, csv_response
 from opsbase.kernel.policy import policy
 from opsbase.web import page_cache
+from opsbase.web.csv import csv_lines, csv_response
 from opsbase.web.decorators import membership_required
 from opsbase.web.forms import form_add_errors
-from opsbase.web.page_cache import CSRF_PLACEHOLDER, page_cached, page_render, page_shell_parts
+from opsbase.web.page_cache import csrf_placeholder, page_cached, page_render, page_shell_parts
 
 from .caching import CachedListMixin
 from .entity import Entity
@@ -175,7 +175,7 @@ class RecordListView(CachedListMixin, PageView):
         key = self.list_cache_key(request, "content", query, *scope, page_cache.deploy_release())
         content = self.list_cached(key)
         if content is None:
-            context = {**self.content_context(), "csrf_token": CSRF_PLACEHOLDER}
+            context = {**self.content_context(), "csrf_token": csrf_placeholder()}
             content = render_to_string(self.content_template(), context, request)
             self.list_store(key, content)
         # The content keeps its CSRF placeholder: page_render puts this request's token in.
@@ -234,7 +234,7 @@ class RecordListView(CachedListMixin, PageView):
         fmt = RowFormat(
             spec,
             membership=self.request.membership,  # type: ignore[attr-defined]
-            csrf_token=CSRF_PLACEHOLDER,
+            csrf_token=csrf_placeholder(),
         )
         if self.list_page.row_template is None:
             return spec.table_rows(rows, fmt)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
 # A cell starting with one of these is run by spreadsheets (Excel, LibreOffice, Sheets) as a
 # formula or a command (``=HYPERLINK(...)``, ``@SUM``, ``|cmd``, a tab or carriage return
 # shifting the cell): it is shown as text by a leading apostrophe instead.
@@ -33,3 +36,19 @@ def csv_lines(header: Iterable[object], rows: Iterable[Iterable[object]]) -> Ite
     yield writer.writerow([csv_cell(v) for v in header])
     for row in rows:
         yield writer.writerow([csv_cell(v) for v in row])
+
+
+def csv_uncell(text: str) -> str:
+    """*text* of a cell as ``csv_cell`` wrote it, read back: the ``'`` that defused a formula
+    taken off (a file exported here imports back as it was)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def csv_response(name: str, lines: Iterable[str]) -> StreamingHttpResponse:
+    """A streamed CSV download named ``<name>-<time>.csv``."""
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response
