@@ -1,7 +1,21 @@
+import uuid
+
 import pytest
 from django.core.cache import cache
 
 from opsbase.testing.matrix import build_world
+
+
+@pytest.fixture(scope="session")
+def _audit_checkpoint_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit-checkpoints")
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoint_file(settings, _audit_checkpoint_dir):
+    """Each test its own checkpoint file: the database is rolled back between tests, a file
+    is not, and a checkpoint of a rolled-back chain would read as truncation."""
+    settings.OPSBASE_AUDIT_CHECKPOINT_FILE = _audit_checkpoint_dir / f"{uuid.uuid4().hex}.jsonl"
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "ops.example.com",
     "DATABASE_URL": "sqlite:////tmp/opsbase-prod-check.sqlite3",
     "OPSBASE_ADMIN_URL": "manage-x7k2q9/",
+    "OPSBASE_AUDIT_KEY": "audit-" + "0123456789abcdefghijklmnopqrstuvwxyz",
 }
 VARIABLES = (
     "SECRET_KEY",
@@ -34,6 +35,7 @@ VARIABLES = (
     "OPSBASE_TRUSTED_PROXIES",
     "OPSBASE_PROXY_COUNT",
     "OPSBASE_CACHE_SHARED",
+    "OPSBASE_AUDIT_KEY",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; a deployment never has it
 )
 
@@ -155,6 +157,16 @@ def test_prod_passes_the_deployment_checklist():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PROD_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_prod_without_an_audit_key_is_warned_by_the_deployment_checklist():
+    env = {k: v for k, v in PROD_ENV.items() if k != "OPSBASE_AUDIT_KEY"}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+
+    assert result.returncode == 1
+    assert "opsbase.W010" in result.stdout + result.stderr
+    assert "OPSBASE_AUDIT_KEY is not set" in result.stdout + result.stderr
 
 
 def test_collected_static_files_are_readable_by_nginx_while_uploads_stay_private(

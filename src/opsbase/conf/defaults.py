@@ -109,3 +109,17 @@ OPSBASE_AUTH_CACHE_TIMEOUT = 60
 # (one query per request), so a write, a revoked token or a deactivated member is seen by
 # every process's next request.
 OPSBASE_CACHE_SHARED = None
+
+# The audit chains' checkpoints (docs/audit.md): each chain's head, signed with this key and
+# written to an append-only file and to the system chain, so that history cut off at the end
+# or a chain deleted whole is detected. The key must not live in the database; `opsbase new`
+# writes a random one into each .env file. Unset, dev and test derive one from SECRET_KEY;
+# deployed environments have none (`check --deploy` warns, opsbase.W010). The fallbacks are
+# earlier keys that still verify old checkpoints after a rotation.
+OPSBASE_AUDIT_KEY = ""
+OPSBASE_AUDIT_KEY_FALLBACKS: list[str] = []
+# The checkpoint file; None means LOG_DIR/audit-checkpoints.jsonl.
+OPSBASE_AUDIT_CHECKPOINT_FILE = None
+# How often Celery beat checkpoints the chains that moved: the newest events of a chain are
+# protected from truncation only once a checkpoint has covered them.
+OPSBASE_AUDIT_CHECKPOINT_MINUTES = 15

@@ -312,6 +312,7 @@ def build_settings(
 
     s["LOG_DIR"] = Path(get_str("OPSBASE_LOG_DIR", str(base_dir / "logs")))
     s["LOGGING"] = logging_config(s["LOG_DIR"], level=get_str("LOG_LEVEL", "INFO"))
+    s.update(audit_config(s["LOG_DIR"]))
 
     if environment == "test":
         s["PASSWORD_HASHERS"] = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -418,6 +419,32 @@ def celery_config() -> dict[str, Any]:
     config["CELERY_BROKER_URL"] = broker
     config["CELERY_RESULT_BACKEND"] = get_str("CELERY_RESULT_BACKEND")
     return config
+
+
+def audit_config(log_dir: Path) -> dict[str, Any]:
+    """The audit checkpoints' key, file and schedule (docs/audit.md)."""
+    minutes = get_int("OPSBASE_AUDIT_CHECKPOINT_MINUTES", defaults.OPSBASE_AUDIT_CHECKPOINT_MINUTES)
+    if minutes < 1:
+        raise ConfigError(
+            "OPSBASE_AUDIT_CHECKPOINT_MINUTES",
+            f"is {minutes}",
+            "use a number of minutes, 1 or more",
+        )
+    return {
+        "OPSBASE_AUDIT_KEY": get_str("OPSBASE_AUDIT_KEY", defaults.OPSBASE_AUDIT_KEY),
+        "OPSBASE_AUDIT_KEY_FALLBACKS": get_list("OPSBASE_AUDIT_KEY_FALLBACKS"),
+        "OPSBASE_AUDIT_CHECKPOINT_FILE": Path(
+            get_str("OPSBASE_AUDIT_CHECKPOINT_FILE", str(log_dir / "audit-checkpoints.jsonl"))
+        ),
+        "OPSBASE_AUDIT_CHECKPOINT_MINUTES": minutes,
+        # Read by `celery beat` (one per installation, see docs/deployment.md).
+        "CELERY_BEAT_SCHEDULE": {
+            "opsbase-audit-checkpoint": {
+                "task": "opsbase.audit.checkpoint",
+                "schedule": minutes * 60.0,
+            },
+        },
+    }
 
 
 def email_config(*, required: bool = False) -> dict[str, Any]:

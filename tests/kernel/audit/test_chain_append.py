@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from opsbase.kernel.audit.chain import GENESIS, event_digest
 from opsbase.kernel.audit.models import AuditChainHead, AuditEvent, chain_key
 from opsbase.kernel.audit.services import audit_chain_verify, audit_event
-from opsbase.testing.factories import TenantFactory
+from opsbase.kernel.tenants.models import Tenant
 
 from .conftest import chain_of
 
@@ -52,12 +52,12 @@ def test_one_event_is_linked_in_one_statement_with_the_hash_python_computes(worl
     assert audit_chain_verify(tenant=world.home).ok
 
 
-def test_the_first_event_of_a_chain_creates_its_head(db, raw_sql):
+def test_the_first_event_of_a_chain_creates_its_head(db):
     # Every engine; on PostgreSQL the single statement finds no head and steps aside.
-    tenant = TenantFactory(name="Fresh", slug="fresh")
-    # A chain never written: no events (its roles' creation recorded some) and no head.
-    raw_sql("DELETE FROM {table} WHERE chain = %s", [chain_key(tenant)])
-    AuditChainHead.objects.filter(chain=chain_key(tenant)).delete()
+    # A chain never written: an organization made without the services, so no events and no
+    # head (deleting a chain's rows instead would now read as a chain begun again).
+    tenant = Tenant.objects.create(name="Fresh", slug="fresh")
+    assert not AuditChainHead.objects.filter(chain=chain_key(tenant)).exists()
 
     first = audit_event(tenant=tenant, actor=None, action="test.first")
     second = audit_event(tenant=tenant, actor=None, action="test.second")

@@ -68,3 +68,21 @@ def test_parallel_transactions_append_one_unbroken_chain(tenant_kind):
     result = audit_chain_verify(tenant=tenant, system=tenant is None)
     assert result.ok, [c.problem for c in result.chains]
     assert result.chains[0].chain == chain_key(tenant)
+
+
+def test_first_writers_of_a_new_chain_announce_it_once():
+    # An organization made without the services: its chain has neither events nor head, so
+    # every writer below finds no head and races to create and announce it.
+    from opsbase.kernel.tenants.models import Tenant
+
+    tenant = Tenant.objects.create(name="Newcomer", slug="newcomer")
+    system_before = len(chain_of(None))
+
+    errors = run_writers(tenant)
+
+    assert errors == []
+    announced = [e for e in chain_of(None)[system_before:] if e.action == "audit.chain_create"]
+    assert [e.target_id for e in announced] == [str(tenant.pk)]
+    assert len(chain_of(tenant)) == THREADS * EVENTS_PER_THREAD
+    result = audit_chain_verify()
+    assert result.ok, [c.problem for c in result.chains]

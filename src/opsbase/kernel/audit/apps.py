@@ -10,7 +10,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from opsbase.web import navigation
 
-        from . import permissions, signals  # noqa: F401
+        from . import checks, permissions, signals  # noqa: F401
 
         navigation.register(
             navigation.NavItem(

@@ -17,8 +17,10 @@ a content/hash mismatch (edited), a gap in seq (deleted), a repeated seq or an u
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +30,7 @@ from django.utils import timezone
 
 from opsbase.core.rls import rls_row_scope
 
+from .checkpoints import CHAIN_CREATE_ACTION, Checkpoint
 from .models import SYSTEM_CHAIN, AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -115,8 +118,9 @@ def _head_sql(connection) -> tuple[str, str]:
     return select, update
 
 
-def _lock_head(connection, chain: int) -> tuple[int, int, str]:
-    """(id, last seq, last hash) of *chain*'s head, locked until the transaction ends.
+def _select_head(connection, chain: int) -> tuple[int, int, str] | None:
+    """(id, last seq, last hash) of *chain*'s head, locked until the transaction ends, or
+    None (no lock taken: READ COMMITTED on PostgreSQL and MySQL takes no gap lock).
 
     A locking read: it sees the latest committed head even under MySQL's snapshot reads.
     """
@@ -124,6 +128,15 @@ def _lock_head(connection, chain: int) -> tuple[int, int, str]:
     with connection.cursor() as cursor:
         cursor.execute(select, [chain])
         row = cursor.fetchone()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def _lock_head(connection, chain: int) -> tuple[int, int, str]:
+    """(id, last seq, last hash) of *chain*'s head, locked until the transaction ends; a new
+    tenant chain is first announced on the system chain."""
+    row = _select_head(connection, chain)
+    if row is None and chain != SYSTEM_CHAIN:
+        row = _announce_chain(connection, chain)
     if row is None:
         # The first writers of a chain race to create its head. An upsert makes the losers
         # wait for the winner's row and then lock it in turn; a plain INSERT would leave
@@ -135,11 +148,47 @@ def _lock_head(connection, chain: int) -> tuple[int, int, str]:
             unique_fields=target,
             update_fields=["updated_at"],
         )
-        with connection.cursor() as cursor:
-            cursor.execute(select, [chain])
-            row = cursor.fetchone()
-    pk, last_seq, last_hash = row
-    return pk, last_seq, last_hash
+        row = _select_head(connection, chain)
+    if row is None:
+        raise AssertionError(f"the head of audit chain {chain} was not created")
+    return row
+
+
+def _announce_chain(connection, chain: int) -> tuple[int, int, str] | None:
+    """Record on the system chain that tenant chain *chain* begins, so that verification can
+    name it once it is gone; or, when another writer created it meanwhile, its locked head.
+
+    Locks the system chain's head first: writers that create chains queue there, and each
+    looks for the head again once it holds that lock, so a chain is announced once. The lock
+    order is the services' own (the system chain before tenant chains).
+    """
+    from django.apps import apps
+
+    from .services import _build  # the request's id and client address, as every event
+
+    with rls_row_scope(None):
+        system_head, seq, last_hash = _lock_head(connection, SYSTEM_CHAIN)
+        row = _select_head(connection, chain)
+        if row is not None:
+            return row
+        tenant = (
+            apps.get_model("tenants", "Tenant")
+            .objects.using(connection.alias)
+            .filter(pk=chain)
+            .values("name", "slug")
+            .first()
+        ) or {"name": "", "slug": ""}
+        event = _build(
+            tenant=None,
+            actor=None,
+            action=CHAIN_CREATE_ACTION,
+            target_type="tenants.tenant",
+            target_id=chain,
+            target_label=tenant["name"],
+            changes={"slug": {"old": None, "new": tenant["slug"]}},
+        )
+        _link_and_insert(connection, system_head, seq, last_hash, [event])
+    return None
 
 
 # On PostgreSQL, one event (what nearly every audited write appends) is linked in a single
@@ -229,19 +278,26 @@ def chain_append(events: list[AuditEvent]) -> list[AuditEvent]:
         if one and _append_one(connection, events[0]):
             return events
         head, seq, last_hash = _lock_head(connection, chain)
-        last_hash = last_hash or GENESIS
-        for event in events:
-            seq += 1
-            event.seq = seq
-            event.prev_hash = last_hash
-            event.hash = event_digest(event)
-            last_hash = event.hash
-        if len(events) == 1:
-            events[0].save(using=db)
-        else:
-            AuditEvent.objects.using(db).bulk_create(events)
-        _move_head(connection, head, seq, last_hash)
+        _link_and_insert(connection, head, seq, last_hash, events)
     return events
+
+
+def _link_and_insert(
+    connection, head: int, seq: int, last_hash: str, events: list[AuditEvent]
+) -> None:
+    """Number, link, hash and insert *events* after the locked head (*seq*, *last_hash*)."""
+    last_hash = last_hash or GENESIS
+    for event in events:
+        seq += 1
+        event.seq = seq
+        event.prev_hash = last_hash
+        event.hash = event_digest(event)
+        last_hash = event.hash
+    if len(events) == 1:
+        events[0].save(using=connection.alias)
+    else:
+        AuditEvent.objects.using(connection.alias).bulk_create(events)
+    _move_head(connection, head, seq, last_hash)
 
 
 # -- verification ---------------------------------------------------------------------------
@@ -251,7 +307,9 @@ def chain_append(events: list[AuditEvent]) -> list[AuditEvent]:
 class ChainBreak:
     """The first event of a chain that does not fit, and why."""
 
-    kind: str  # "edited", "deleted", "inserted" or "reordered"
+    # "edited", "deleted", "inserted", "reordered"; against the checkpoints and the system
+    # chain: "truncated", "rebuilt", "missing", "restarted"
+    kind: str
     message: str
     event_id: int | None = None
     seq: int | None = None
@@ -274,10 +332,14 @@ class ChainReport:
 @dataclass
 class VerifyResult:
     chains: list[ChainReport] = field(default_factory=list)
+    # Checkpoints that fail their signature or cannot be read, and a missing key: failures.
+    problems: list[str] = field(default_factory=list)
+    # Worth knowing, not a failure (e.g. no checkpoint file on this host).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.chains)
+        return all(c.ok for c in self.chains) and not self.problems
 
     @property
     def events(self) -> int:
@@ -338,12 +400,35 @@ def _link_problem(event: AuditEvent, expected_seq: int, prev_hash: str) -> Chain
     return None
 
 
-def chain_verify(chain: int, label: str = "") -> ChainReport:
-    """Walk one chain in seq order and report the first event that breaks it, if any."""
+def _when(checkpoint: Checkpoint) -> str:
+    return f"{checkpoint.at} ({checkpoint.source})" if checkpoint.source else checkpoint.at
+
+
+def _created(event: AuditEvent) -> str:
+    return f"{event.created_at:%Y-%m-%d %H:%M:%S} UTC (system chain seq {event.seq})"
+
+
+def chain_verify(
+    chain: int,
+    label: str = "",
+    *,
+    checkpoint: Checkpoint | None = None,
+    created: Sequence[AuditEvent] = (),
+) -> ChainReport:
+    """Walk one chain in seq order and report the first event that breaks it, if any; then
+    hold it against its highest *checkpoint* and its announcements on the system chain
+    (*created*)."""
     report = ChainReport(chain=chain, label=label or str(chain))
     head_seq, head_hash = _head_state(chain)
     expected_seq, prev_hash = 1, GENESIS
-    for event in AuditEvent.objects.for_chain(chain).iterator(chunk_size=2000):
+    events = AuditEvent.objects.for_chain(chain).iterator(chunk_size=2000)
+    if head_seq == 0 and (checkpoint is not None or created):
+        first = next(events, None)
+        if first is None:
+            report.problem = _missing_problem(chain, label, checkpoint, created)
+            return report
+        events = itertools.chain([first], events)
+    for event in events:
         if event.seq > head_seq:
             # Appended since the head was read? Then the head has moved on by now.
             head_seq, head_hash = _head_state(chain)
@@ -357,6 +442,8 @@ def chain_verify(chain: int, label: str = "") -> ChainReport:
                 )
                 return report
         problem = _link_problem(event, expected_seq, prev_hash)
+        if problem is None and checkpoint is not None and event.seq == checkpoint.seq:
+            problem = _rebuilt_problem(event, checkpoint)
         if problem is not None:
             report.problem = problem
             return report
@@ -383,7 +470,55 @@ def chain_verify(chain: int, label: str = "") -> ChainReport:
             f"it was replaced.",
             seq=report.last_seq,
         )
+    elif len(created) > 1:
+        first, again = created[0], created[-1]
+        report.problem = ChainBreak(
+            "restarted",
+            f"the chain was begun again on {_created(again)} after it began on "
+            f"{_created(first)}: its events and head were deleted before.",
+            event_id=again.pk,
+        )
+    elif checkpoint is not None and report.last_seq < checkpoint.seq:
+        deleted = (
+            f"seq {checkpoint.seq} was"
+            if checkpoint.seq == report.last_seq + 1
+            else f"seqs {report.last_seq + 1}..{checkpoint.seq} were"
+        )
+        report.problem = ChainBreak(
+            "truncated",
+            f"the chain ends at seq {report.last_seq} but was checkpointed at seq "
+            f"{checkpoint.seq} on {_when(checkpoint)}: {deleted} deleted and the head moved "
+            f"back.",
+            seq=report.last_seq + 1,
+        )
     return report
+
+
+def _rebuilt_problem(event: AuditEvent, checkpoint: Checkpoint) -> ChainBreak | None:
+    if event.hash == checkpoint.hash:
+        return None
+    return ChainBreak(
+        "rebuilt",
+        f"event {event.pk} (seq {event.seq}): its hash differs from the checkpoint of "
+        f"{_when(checkpoint)}; the chain was rewritten up to here and its hashes recomputed.",
+        event_id=event.pk,
+        seq=event.seq,
+    )
+
+
+def _missing_problem(
+    chain: int, label: str, checkpoint: Checkpoint | None, created: Sequence[AuditEvent]
+) -> ChainBreak:
+    evidence = []
+    if created:
+        evidence.append(f"it was created on {_created(created[0])}")
+    if checkpoint is not None:
+        evidence.append(f"it was checkpointed at seq {checkpoint.seq} on {_when(checkpoint)}")
+    return ChainBreak(
+        "missing",
+        f"the chain of {label} (tenant {chain}) has no events and no head, but "
+        f"{' and '.join(evidence)}: it was deleted.",
+    )
 
 
 def chain_keys() -> list[int]:
@@ -395,8 +530,11 @@ def chain_keys() -> list[int]:
     return sorted(from_events | from_heads)
 
 
-def chain_label(chain: int, tenants: dict[int, Any] | None = None) -> str:
+def chain_label(chain: int, tenants: dict[int, Any] | None = None, known: str = "") -> str:
+    """The system chain's name, the tenant's slug, else the slug the checkpoints knew."""
     if chain == SYSTEM_CHAIN:
         return "(system)"
     tenant = (tenants or {}).get(chain)
-    return tenant.slug if tenant is not None else f"tenant {chain} (deleted)"
+    if tenant is not None:
+        return str(tenant.slug)
+    return known or f"tenant {chain} (deleted)"

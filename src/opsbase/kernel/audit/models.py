@@ -152,6 +152,11 @@ class AuditChainHead(models.Model):
     last_seq = models.PositiveBigIntegerField(_("last sequence number"), default=0)
     last_hash = models.CharField(_("last hash"), max_length=64, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Bookkeeping of the last checkpoint that covered this chain, so a checkpoint run writes
+    # only the chains that moved. Not the checkpoint itself: that lives outside the database
+    # (a signed file) and on the system chain (``checkpoints.py``).
+    checkpoint_seq = models.PositiveBigIntegerField(_("checkpointed sequence number"), default=0)
+    checkpoint_at = models.DateTimeField(_("checkpointed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")

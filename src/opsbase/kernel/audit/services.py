@@ -18,13 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
@@ -33,12 +36,22 @@ from django.utils.ipv6 import clean_ipv6_address
 from opsbase.core.context import current_client, current_request_id
 
 from .chain import VerifyResult, chain_append, chain_keys, chain_label, chain_verify
+from .checkpoints import (
+    CHECKPOINT_ACTION,
+    Checkpoint,
+    audit_keys,
+    checkpoint_file,
+    checkpoint_file_append,
+    evidence_collect,
+)
 from .masking import MASK, is_masked
-from .models import AuditAction, AuditEvent, chain_key
+from .models import SYSTEM_CHAIN, AuditAction, AuditChainHead, AuditEvent, chain_key
 
 if TYPE_CHECKING:
     from opsbase.kernel.accounts.models import User
     from opsbase.kernel.tenants.models import Membership, Tenant
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "audit_account_event",
@@ -46,6 +59,7 @@ __all__ = [
     "audit_bulk_delete",
     "audit_bulk_update",
     "audit_chain_verify",
+    "audit_checkpoint",
     "audit_create",
     "audit_delete",
     "audit_event",
@@ -380,14 +394,101 @@ def audit_bulk_delete(
 
 
 def audit_chain_verify(*, tenant: Tenant | int | None = None, system: bool = False) -> VerifyResult:
-    """Check the stored chains: *tenant*'s, the system chain (``system=True``), or all."""
+    """Check the stored chains: *tenant*'s, the system chain (``system=True``), or all, each
+    against its signed checkpoints and its announcement on the system chain; with every
+    chain, each chain that the checkpoints or the system chain know of and that is gone."""
     from opsbase.kernel.tenants.models import Tenant
 
+    evidence = evidence_collect()
     if tenant is not None:
         keys = [chain_key(tenant)]
     elif system:
         keys = [chain_key(None)]
     else:
-        keys = chain_keys()
+        keys = sorted(set(chain_keys()) | evidence.chains())
     tenants = Tenant.objects.in_bulk([k for k in keys if k])
-    return VerifyResult(chains=[chain_verify(k, chain_label(k, tenants)) for k in keys])
+    reports = [
+        chain_verify(
+            k,
+            chain_label(k, tenants, evidence.labels.get(k, "")),
+            checkpoint=evidence.latest.get(k),
+            created=evidence.created.get(k, ()),
+        )
+        for k in keys
+    ]
+    return VerifyResult(chains=reports, problems=evidence.problems, warnings=evidence.warnings)
+
+
+@dataclass
+class CheckpointRun:
+    """The checkpoints one run wrote (to *path* and in *event* of the system chain)."""
+
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    event: AuditEvent | None = None
+    path: Path | None = None
+    # Chains whose head is behind their last checkpoint: left alone, and logged.
+    behind: list[int] = field(default_factory=list)
+
+
+def audit_checkpoint(*, chains: Iterable[int] | None = None) -> CheckpointRun:
+    """Sign the head of every chain (or of *chains*) that moved since its last checkpoint,
+    and record them in the checkpoint file and in an event of the system chain.
+
+    Raises ``AuditKeyMissing`` without a key (deployed), ``CheckpointWriteError`` when the
+    file cannot be written (the system chain's copy is kept; the next run writes the file).
+    """
+    from opsbase.kernel.tenants.models import Tenant
+
+    key = audit_keys()[0]
+    wanted = None if chains is None else set(chains)
+    at = timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds")
+    path = checkpoint_file()
+    run = CheckpointRun(path=path)
+    with transaction.atomic():
+        heads = list(AuditChainHead.objects.exclude(chain=SYSTEM_CHAIN).order_by("chain"))
+        if wanted is not None:
+            heads = [h for h in heads if h.chain in wanted]
+        run.behind = [h.chain for h in heads if h.last_seq < h.checkpoint_seq]
+        moved = [h for h in heads if h.last_seq > h.checkpoint_seq]
+        system = AuditChainHead.objects.filter(chain=SYSTEM_CHAIN).first()
+        system_moved = system is None or system.last_seq > system.checkpoint_seq
+        if not moved and not (system_moved and (wanted is None or SYSTEM_CHAIN in wanted)):
+            _log_behind(run.behind)
+            return run
+        tenants = Tenant.objects.in_bulk([h.chain for h in moved])
+        run.checkpoints = [
+            Checkpoint(h.chain, h.last_seq, h.last_hash, at, chain_label(h.chain, tenants)).signed(
+                key
+            )
+            for h in moved
+        ]
+        run.event = audit_event(
+            tenant=None,
+            actor=None,
+            action=CHECKPOINT_ACTION,
+            target_label=f"{len(run.checkpoints)} chain(s)",
+            changes={str(c.chain): (None, c.record()) for c in run.checkpoints},
+        )
+        # The system chain as it stands with this event, so that the file also protects it.
+        run.checkpoints.append(
+            Checkpoint(SYSTEM_CHAIN, run.event.seq, run.event.hash, at, "(system)").signed(key)
+        )
+    _log_behind(run.behind)
+    # After the commit: a line must never claim an event that was rolled back.
+    checkpoint_file_append(path, run.checkpoints)
+    now = timezone.now()
+    for checkpoint in run.checkpoints:
+        # One short statement each: no lock held across chains while appenders hold theirs.
+        AuditChainHead.objects.filter(
+            chain=checkpoint.chain, checkpoint_seq__lt=checkpoint.seq
+        ).update(checkpoint_seq=checkpoint.seq, checkpoint_at=now)
+    return run
+
+
+def _log_behind(chains: list[int]) -> None:
+    if chains:
+        logger.error(
+            "Audit chains behind their last checkpoint (truncated, or restored from a backup): "
+            "%s. Run manage.py audit_verify.",
+            ", ".join(str(c) for c in chains),
+        )
