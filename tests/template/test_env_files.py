@@ -35,6 +35,19 @@ def test_each_environment_has_its_own_strong_secret_key(tmp_path):
     assert all(len(key) >= 50 for key in keys)
 
 
+def test_each_environment_has_its_own_audit_key_kept_across_runs(tmp_path):
+    spec = _spec(tmp_path)
+    write_env_files(tmp_path, spec, database_urls=sqlite_urls(tmp_path))
+    keys = {e: dotenv_values(tmp_path / f".env.{e}")["OPSBASE_AUDIT_KEY"] for e in ("dev", "prod")}
+
+    write_env_files(tmp_path, spec, database_urls=sqlite_urls(tmp_path))
+
+    prod = dotenv_values(tmp_path / ".env.prod")
+    assert keys["dev"] != keys["prod"] and len(keys["prod"]) >= 32
+    assert prod["OPSBASE_AUDIT_KEY"] == keys["prod"]  # old checkpoints keep verifying
+    assert prod["OPSBASE_AUDIT_KEY"] != prod["SECRET_KEY"]
+
+
 def test_hosts_origins_debug_and_database_come_from_the_inputs(tmp_path):
     urls = {
         "dev": "postgres://shop:pw@127.0.0.1:5432/shop",

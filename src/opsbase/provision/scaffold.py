@@ -199,9 +199,9 @@ def write_env_files(
     """Write ``.env`` (``DJANGO_ENV``), ``.env.dev``, ``.env.test``, ``.env.prod``; mode 0600.
 
     Each environment file gets its own random ``SECRET_KEY`` (an existing file's key is kept,
-    so a re-run does not sign everyone out), ``DEBUG``, ``ALLOWED_HOSTS`` and
-    ``CSRF_TRUSTED_ORIGINS`` from the public URL and ``DATABASE_URL`` from *database_urls*
-    (keys ``dev``, ``test``, ``prod``).
+    so a re-run does not sign everyone out) and ``OPSBASE_AUDIT_KEY`` (kept too), ``DEBUG``,
+    ``ALLOWED_HOSTS`` and ``CSRF_TRUSTED_ORIGINS`` from the public URL and ``DATABASE_URL``
+    from *database_urls* (keys ``dev``, ``test``, ``prod``).
     """
     missing = [env for env in ENVIRONMENTS if not database_urls.get(env)]
     if missing:
@@ -228,6 +228,9 @@ def write_env_files(
         path = dest / f".env.{env}"
         values = {
             "SECRET_KEY": _existing_secret_key(path) or secrets.token_urlsafe(50),
+            # Signs the audit checkpoints; kept like SECRET_KEY, or old checkpoints stop verifying.
+            "OPSBASE_AUDIT_KEY": _existing_secret_key(path, "OPSBASE_AUDIT_KEY", 32)
+            or secrets.token_urlsafe(32),
             "DEBUG": "true" if env == "dev" else "false",
             "ALLOWED_HOSTS": ",".join(dict.fromkeys(hosts[env])),
             "CSRF_TRUSTED_ORIGINS": origin,
@@ -268,13 +271,13 @@ def _env_line(key: str, value: str) -> str:
     return f'{key}="{escaped}"\n'
 
 
-def _existing_secret_key(path: Path) -> str | None:
+def _existing_secret_key(path: Path, name: str = "SECRET_KEY", min_length: int = 50) -> str | None:
     if not path.is_file():
         return None
     from dotenv import dotenv_values
 
-    key = dotenv_values(path, interpolate=False).get("SECRET_KEY") or ""
-    return key if len(key) >= 50 else None
+    key = dotenv_values(path, interpolate=False).get(name) or ""
+    return key if len(key) >= min_length else None
 
 
 def _write_secret_file(path: Path, content: str) -> Path:
