@@ -1,11 +1,14 @@
 from django.contrib import admin
 
+from opsbase.kernel.admin import TenantReadOnlyAdmin
+
 from .models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are made in the app (where the secret is shown once), never here."""
+class ApiTokenAdmin(TenantReadOnlyAdmin):
+    """Every organization's tokens, read-only: tokens are made (the secret shown once) and
+    revoked in the app, audited there."""
 
     list_display = [
         "name",
@@ -17,22 +20,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "expires_at",
         "revoked_at",
     ]
-    list_filter = ["revoked_at"]
+    list_filter = ["revoked_at", "tenant"]
     search_fields = ["name", "prefix", "membership__user__email", "tenant__name"]
-    list_select_related = ["membership__user", "tenant"]
-    raw_id_fields = ["membership", "tenant"]
-    readonly_fields = [
-        "prefix",
-        "key_hash",
-        "created_at",
-        "updated_at",
-        "last_used_at",
-        "revoked_at",
-    ]
-
-    def get_queryset(self, request):
-        # The superuser's admin deliberately sees every organization's tokens.
-        return ApiToken.objects.unscoped().select_related("membership__user", "tenant")
-
-    def has_add_permission(self, request) -> bool:
-        return False
+    list_select_related = ["membership__user", "membership__tenant", "tenant"]
+    exclude = ["key_hash"]

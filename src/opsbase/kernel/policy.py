@@ -278,3 +278,14 @@ policy = Policy()
 def register(**kwargs: Any) -> Rule:
     """Shorthand for ``policy.register(Rule(...))``."""
     return policy.register(Rule(**kwargs))
+
+
+def require_superuser(user: Any) -> None:
+    """Raise ``PermissionDenied`` unless *user* is an active superuser: the only one who may
+    change accounts and organizations from outside them (the Django admin's services)."""
+    if not (
+        user is not None
+        and getattr(user, "is_active", False)
+        and getattr(user, "is_superuser", False)
+    ):
+        raise PermissionDenied(_("Only a superuser can change this from the admin."))

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from opsbase.kernel.admin import ReadOnlyAdmin, TenantReadOnlyAdmin
+
 from .models import AuditChainHead, AuditEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        return {}
-
-
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(TenantReadOnlyAdmin):
     list_display = [
         "created_at",
         "tenant",
@@ -39,11 +27,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_select_related = ["tenant"]
     show_full_result_count = False
 
-    def get_queryset(self, request):
-        # The superuser's admin is deliberately cross-tenant.
-        return AuditEvent.objects.unscoped().select_related("tenant")
-
 
 @admin.register(AuditChainHead)
 class AuditChainHeadAdmin(ReadOnlyAdmin):
-    list_display = ["chain", "last_seq", "last_hash", "updated_at"]
+    list_display = [
+        "chain",
+        "last_seq",
+        "last_hash",
+        "updated_at",
+        "checkpoint_seq",
+        "checkpoint_at",
+    ]

@@ -203,19 +203,28 @@ def _build(
 def _tenant_of(membership: Membership | None, obj: models.Model) -> int | None:
     if membership is not None:
         return membership.tenant_id
+    if obj._meta.label_lower == "tenants.tenant":
+        return int(obj.pk)  # what happens to an organization is in its own chain
     return getattr(obj, "tenant_id", None)
 
 
-def _actor_of(membership: Membership | None) -> User | None:
+def _actor_of(membership: Membership | None, actor: User | None = None) -> User | None:
+    if actor is not None:
+        return actor
     return membership.user if membership is not None else None
 
 
 def _object_event(
-    *, membership: Membership | None, obj: models.Model, action: str, changes: dict[str, Any]
+    *,
+    membership: Membership | None,
+    obj: models.Model,
+    action: str,
+    changes: dict[str, Any],
+    actor: User | None = None,
 ) -> AuditEvent:
     return _build(
         tenant=_tenant_of(membership, obj),
-        actor=_actor_of(membership),
+        actor=_actor_of(membership, actor),
         action=action,
         target_type=obj._meta.label_lower,
         target_id=obj.pk,
@@ -224,26 +233,40 @@ def _object_event(
     )
 
 
-def _create_event(membership: Membership | None, obj: models.Model, action: str) -> AuditEvent:
+def _create_event(
+    membership: Membership | None, obj: models.Model, action: str, actor: User | None = None
+) -> AuditEvent:
     label = obj._meta.label_lower
     changes = _changes_of({}, snapshot(obj), label, only_changed=False)
-    return _object_event(membership=membership, obj=obj, action=action, changes=changes)
+    return _object_event(
+        membership=membership, obj=obj, action=action, changes=changes, actor=actor
+    )
 
 
 def _update_event(
-    membership: Membership | None, obj: models.Model, before: Mapping[str, Any], action: str
+    membership: Membership | None,
+    obj: models.Model,
+    before: Mapping[str, Any],
+    action: str,
+    actor: User | None = None,
 ) -> AuditEvent | None:
     label = obj._meta.label_lower
     changes = _changes_of(before, snapshot(obj), label, only_changed=True)
     if not changes and action == AuditAction.UPDATE:
         return None
-    return _object_event(membership=membership, obj=obj, action=action, changes=changes)
+    return _object_event(
+        membership=membership, obj=obj, action=action, changes=changes, actor=actor
+    )
 
 
-def _delete_event(membership: Membership | None, obj: models.Model, action: str) -> AuditEvent:
+def _delete_event(
+    membership: Membership | None, obj: models.Model, action: str, actor: User | None = None
+) -> AuditEvent:
     label = obj._meta.label_lower
     changes = _changes_of(snapshot(obj), {}, label, only_changed=False)
-    return _object_event(membership=membership, obj=obj, action=action, changes=changes)
+    return _object_event(
+        membership=membership, obj=obj, action=action, changes=changes, actor=actor
+    )
 
 
 def _append(events: list[AuditEvent]) -> list[AuditEvent]:
@@ -257,10 +280,17 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
 
 
 def audit_create(
-    *, membership: Membership | None, obj: models.Model, action: str = AuditAction.CREATE
+    *,
+    membership: Membership | None,
+    obj: models.Model,
+    action: str = AuditAction.CREATE,
+    actor: User | None = None,
 ) -> AuditEvent:
-    """Record that *membership* created *obj* (every field's new value)."""
-    return _append([_create_event(membership, obj, action)])[0]
+    """Record that *membership* created *obj* (every field's new value).
+
+    *actor* names who acted when no membership does (a superuser in the Django admin).
+    """
+    return _append([_create_event(membership, obj, action, actor)])[0]
 
 
 def audit_update(
@@ -269,24 +299,29 @@ def audit_update(
     obj: models.Model,
     before: dict[str, Any],
     action: str = AuditAction.UPDATE,
+    actor: User | None = None,
 ) -> AuditEvent | None:
     """Record the fields of *obj* that differ from *before* (old and new values).
 
     A plain ``"update"`` that changed nothing records nothing; another action (a state
     change such as ``"task.complete"``) is recorded even without field changes.
     """
-    event = _update_event(membership, obj, before, action)
+    event = _update_event(membership, obj, before, action, actor)
     return _append([event])[0] if event is not None else None
 
 
 def audit_delete(
-    *, membership: Membership | None, obj: models.Model, action: str = AuditAction.DELETE
+    *,
+    membership: Membership | None,
+    obj: models.Model,
+    action: str = AuditAction.DELETE,
+    actor: User | None = None,
 ) -> AuditEvent:
     """Record that *membership* deleted *obj* (every field's old value).
 
     Call it before ``obj.delete()`` (or keep the pk): Django clears ``obj.pk`` on delete.
     """
-    return _append([_delete_event(membership, obj, action)])[0]
+    return _append([_delete_event(membership, obj, action, actor)])[0]
 
 
 def audit_event(

@@ -1,17 +1,16 @@
 from django.contrib import admin
 
+from opsbase.kernel.admin import TenantReadOnlyAdmin
+
 from .models import Role
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
-    """Superuser view across organizations (hence ``unscoped``); tenants manage roles in-app."""
+class RoleAdmin(TenantReadOnlyAdmin):
+    """Every organization's roles, read-only: an organization's Admins change them in the app
+    (policy-checked and audited there)."""
 
     list_display = ["name", "tenant", "kind", "is_builtin", "updated_at"]
-    list_filter = ["kind", "is_builtin"]
+    list_filter = ["kind", "is_builtin", "tenant"]
     search_fields = ["name", "slug", "tenant__name"]
-    readonly_fields = ["is_builtin", "created_at", "updated_at"]
     list_select_related = ["tenant"]
-
-    def get_queryset(self, request):
-        return Role.objects.unscoped().select_related("tenant")

@@ -19,7 +19,7 @@ from opsbase.core.context import tenant_context
 from opsbase.core.exceptions import PermissionDenied, ValidationError
 from opsbase.core.validation import validated
 from opsbase.kernel.audit.services import audit_create, audit_update, snapshot
-from opsbase.kernel.policy import policy
+from opsbase.kernel.policy import policy, require_superuser
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.roles.models import Role
 from opsbase.kernel.roles.services import roles_ensure_defaults
@@ -58,6 +58,21 @@ def tenant_create(*, name: str, owner: User, slug: str = "") -> tuple[Tenant, Me
         audit_create(membership=membership, obj=tenant)
         audit_create(membership=membership, obj=membership)
     return tenant, membership
+
+
+@transaction.atomic
+def tenant_staff_update(*, actor: User, tenant: Tenant, name: str, is_active: bool) -> Tenant:
+    """A superuser's change of an organization's name or active flag (the Django admin),
+    made under a row lock and audited in the organization's own chain."""
+    require_superuser(actor)
+    locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    before = snapshot(locked)
+    locked.name = name.strip()
+    locked.is_active = is_active
+    validated(locked)
+    locked.save()
+    audit_update(membership=None, actor=actor, obj=locked, before=before, action="tenant.update")
+    return locked
 
 
 def _free_slug(name: str) -> str:

@@ -1,14 +1,14 @@
 from django.contrib import admin
 
+from opsbase.kernel.admin import TenantReadOnlyAdmin
+
 from .models import Task
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
-    """Read-only superuser view across organizations (hence ``unscoped``).
-
-    Tasks change in the app, through the services, so every change is checked and audited.
-    """
+class TaskAdmin(TenantReadOnlyAdmin):
+    """Every organization's tasks, read-only: tasks change in the app, through the services,
+    so every change is checked and audited."""
 
     list_display = ["title", "tenant", "status", "priority", "due_date", "owner", "assignee_email"]
     list_filter = ["status", "priority", "tenant", "due_date"]
@@ -17,18 +17,6 @@ class TaskAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
 
-    def get_queryset(self, request):
-        return Task.objects.unscoped().select_related("tenant", "owner", "assignee__user")
-
     @admin.display(description="assignee", ordering="assignee__user__email")
     def assignee_email(self, task: Task) -> str:
         return task.assignee.user.email if task.assignee is not None else "—"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
