@@ -8,7 +8,9 @@ stored with both.
 
 import json
 import os
+import shutil
 import stat
+import subprocess
 
 import pytest
 from django.conf import settings
@@ -250,3 +252,47 @@ def test_a_forged_checkpoint_line_is_reported(history):
 
     assert error is not None
     assert "FORGED checkpoint" in output and "line" in output
+
+
+@pytest.fixture
+def append_only_file():
+    """The checkpoint file made append-only by root (``chattr +a``), as docs/audit.md advises."""
+    path = settings.OPSBASE_AUDIT_CHECKPOINT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o640)
+    if shutil.which("chattr") is None or os.geteuid() != 0:
+        pytest.skip("needs root and chattr")
+    if subprocess.run(["chattr", "+a", str(path)], check=False).returncode != 0:  # noqa: S603, S607
+        pytest.skip("this file system has no append-only attribute")
+    yield path
+    subprocess.run(["chattr", "-a", str(path)], check=True)  # noqa: S603, S607
+
+
+def test_an_append_only_file_keeps_its_checkpoints_from_someone_holding_the_key(
+    history, raw_sql, heads_sql, world, append_only_file
+):
+    from opsbase.kernel.audit.checkpoints import (
+        Checkpoint,
+        audit_keys,
+        checkpoint_file_append,
+    )
+
+    audit_checkpoint()
+    last = history[-1]
+    # An attacker with the database and the key (but not root): the lines cannot be removed...
+    with pytest.raises(PermissionError):
+        append_only_file.open("w").close()
+    kept = truncate(chain_key(world.home), last.seq - 2, raw_sql, heads_sql)
+    # ...and a forged checkpoint of the cut chain only adds a lower one.
+    forged = Checkpoint(
+        chain_key(world.home), kept.seq, kept.hash, "2030-01-01T00:00:00+00:00", "acme"
+    )
+    checkpoint_file_append(append_only_file, [forged.signed(audit_keys()[0])])
+
+    output, error = verify()
+
+    assert error is not None
+    assert (
+        f"TRUNCATED the chain ends at seq {kept.seq} but was checkpointed at seq {last.seq}"
+        in output
+    )

@@ -16,6 +16,7 @@ docs/audit.md.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -161,7 +162,11 @@ def checkpoint_file_append(path: Path, checkpoints: list[Checkpoint]) -> None:
         try:
             mode = os.fstat(fd).st_mode & 0o777
             if mode & ~0o640:
-                os.fchmod(fd, mode & 0o640)  # nobody else may write it, nor read it
+                # Nobody else may write it, nor read it. A file made append-only by root
+                # (chattr +a, the hardening docs/audit.md suggests) refuses any chmod: its
+                # mode is then root's business, and appending is what matters.
+                with contextlib.suppress(PermissionError):
+                    os.fchmod(fd, mode & 0o640)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
