@@ -108,3 +108,23 @@ def test_a_real_worker_checkpoints_and_truncation_is_then_caught(
     output, error = verify("--tenant", "globex")
     assert error is not None
     assert f"BROKEN  globex: TRUNCATED the chain ends at seq {last.seq - 2}" in output
+
+
+def test_the_command_for_cron_checkpoints_and_flags_a_chain_behind(world, raw_sql, heads_sql):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    for i in range(3):
+        audit_event(tenant=world.home, actor=None, action="test.step", target_label=str(i))
+    out = StringIO()
+
+    call_command("audit_checkpoint", stdout=out)
+    call_command("audit_checkpoint", stdout=out)
+
+    assert "Checkpointed 3 chain(s)" in out.getvalue()
+    assert out.getvalue().endswith("Nothing moved since the last checkpoint.\n")
+    truncate(chain_key(world.home), 2, raw_sql, heads_sql)
+    with pytest.raises(CommandError, match=f"chain\\(s\\) {chain_key(world.home)} are behind"):
+        call_command("audit_checkpoint", stdout=out)
