@@ -81,6 +81,9 @@ class TenantReadOnlyAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         rows = self.model._default_manager.unscoped()
+        ordering = self.get_ordering(request)
+        if ordering:
+            rows = rows.order_by(*ordering)
         if self.list_select_related is True:
             return rows.select_related()
         if self.list_select_related:
