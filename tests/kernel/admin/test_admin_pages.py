@@ -44,14 +44,9 @@ def records(db):
     api_token_create(membership=admin_membership, name="Deploy bot")
     Group.objects.create(name="Auditors")
     attempt = {"username": "admin@acme.test", "ip_address": "203.0.113.9", "user_agent": "curl"}
-    # bulk_create: the test settings' cache handler has no receiver for the save signals.
-    AccessAttempt.objects.bulk_create(
-        [AccessAttempt(**attempt, failures_since_start=3, get_data="", post_data="")]
-    )
-    AccessLog.objects.bulk_create([AccessLog(**attempt, attempt_time=timezone.now())])
-    AccessFailureLog.objects.bulk_create(
-        [AccessFailureLog(**attempt, attempt_time=timezone.now(), locked_out=False)]
-    )
+    AccessAttempt.objects.create(**attempt, failures_since_start=3, get_data="", post_data="")
+    AccessLog.objects.create(**attempt, attempt_time=timezone.now())
+    AccessFailureLog.objects.create(**attempt, attempt_time=timezone.now(), locked_out=False)
 
 
 @pytest.fixture

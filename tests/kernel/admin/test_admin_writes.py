@@ -17,7 +17,7 @@ from opsbase.kernel.audit.models import AuditEvent, chain_key
 from opsbase.kernel.roles.models import Role
 from opsbase.kernel.tenants.models import Tenant
 from opsbase.kernel.tenants.services import tenant_staff_update
-from opsbase.testing.factories import UserFactory
+from opsbase.testing.factories import PASSWORD, UserFactory
 
 User = get_user_model()
 
@@ -203,30 +203,15 @@ def test_a_user_is_deactivated_not_deleted_in_the_admin(superuser):
     assert User.objects.filter(pk=user.pk).exists()
 
 
-@pytest.fixture
-def axes_database_handler(settings, monkeypatch):
-    """Failures counted in the database, as deployed (the test settings count them in the
-    cache, which keeps no AccessAttempt records)."""
-    from axes.handlers.proxy import AxesProxyHandler
-
-    settings.AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-    monkeypatch.setattr(AxesProxyHandler, "implementation", None)
-
-
-def test_clearing_a_lockout_in_the_admin_is_audited(superuser, root, axes_database_handler):
-    AccessAttempt.objects.bulk_create(
-        [
-            AccessAttempt(
-                username="victim@ops.test",
-                ip_address="203.0.113.9",
-                user_agent="curl",
-                failures_since_start=5,
-                get_data="",
-                post_data="",
-            )
-        ]
-    )
-    attempt = AccessAttempt.objects.get(username="victim@ops.test")
+def test_clearing_a_lockout_in_the_admin_unlocks_and_is_audited(superuser, root, settings):
+    victim = UserFactory(email="victim@ops.test")
+    browser = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        browser.post("/accounts/login/", {"username": victim.email, "password": "wrong"})
+    assert (
+        browser.post("/accounts/login/", {"username": victim.email, "password": PASSWORD})
+    ).status_code == 429
+    attempt = AccessAttempt.objects.get(ip_address="203.0.113.9")
 
     response = superuser.post(
         reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
@@ -234,8 +219,10 @@ def test_clearing_a_lockout_in_the_admin_is_audited(superuser, root, axes_databa
 
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    signed_in = browser.post("/accounts/login/", {"username": victim.email, "password": PASSWORD})
+    assert signed_in.status_code == 302
     [event] = events(0, "login.unlock")
-    assert (event.actor_id, event.target_label) == (root.pk, "victim@ops.test")
+    assert (event.actor_id, event.target_label) == (root.pk, attempt.username)
     assert event.changes["ip_address"] == {"old": "203.0.113.9", "new": None}
 
 
