@@ -27,6 +27,8 @@ class ServeConfig:
     user: str | None = "opsbase"
     group: str | None = None
     socket_path: Path | None = None
+    #: The group the unix socket is given to, mode 0660: nginx's workers' (Debian's www-data).
+    socket_group: str | None = "www-data"
     bind: str | None = None
     workers: int | None = None
     timeout: int = 30

@@ -28,6 +28,7 @@ def render_gunicorn_conf(config: ServeConfig) -> str:
             "log_dir": repr(str(config.log_dir)),
             "user": repr(config.user) if config.user else None,
             "group": repr(config.group) if config.group else None,
+            "socket_group": repr(config.socket_group) if config.socket_group else None,
         },
     )
 

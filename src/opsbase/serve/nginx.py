@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,7 +209,8 @@ def nginx_test(conf: Path | None = None, *, prefix: Path | None = None) -> proce
         return process.CommandResult(
             ["nginx", "-t"], 127, stderr="nginx is not installed: apt-get install -y nginx"
         )
-    args = [binary, "-t", "-q"]
+    # Not -q: it hides the warnings, and "conflicting server name ... ignored" is one.
+    args = [binary, "-t"]
     if prefix is not None:
         args += [
             "-p",
@@ -219,6 +221,52 @@ def nginx_test(conf: Path | None = None, *, prefix: Path | None = None) -> proce
     if conf is not None:
         args += ["-c", str(Path(conf).resolve())]
     return process.run(args, timeout=60)
+
+
+_CONFLICT = re.compile(r'conflicting server name "([^"]*)" on (\S+), ignored')
+
+
+def conflicting_names(result: process.CommandResult) -> set[tuple[str, str]]:
+    """``(name, address)`` of each "conflicting server name ... ignored" warning of an
+    ``nginx -t``: two sites claim one name on one port, and nginx serves only the first."""
+    return set(_CONFLICT.findall(result.stderr + "\n" + result.stdout))
+
+
+def nginx_error_log(nginx_conf: Path | None = None, prefix: Path | None = None) -> Path:
+    """Where that nginx writes its errors: ``<prefix>/error.log`` (``-e``), the conf's first
+    ``error_log``, else Debian's ``/var/log/nginx/error.log``."""
+    if prefix is not None:
+        return Path(prefix).resolve() / "error.log"
+    conf = Path(nginx_conf) if nginx_conf is not None else SYSTEM_NGINX_DIR / "nginx.conf"
+    if conf.is_file():
+        match = re.search(r"^\s*error_log\s+([^;\s]+)", conf.read_text(), re.MULTILINE)
+        if match and match.group(1) not in ("stderr", "off") and "syslog:" not in match.group(1):
+            path = Path(match.group(1))
+            return path if path.is_absolute() else conf.parent / path
+    return Path("/var/log/nginx/error.log")
+
+
+def _log_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _errors_since(path: Path, offset: int) -> list[str]:
+    """The [emerg]/[alert]/[crit] lines nginx wrote to *path* after *offset* bytes."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            text = handle.read(200_000).decode("utf-8", "replace")
+    except OSError:
+        return []
+    found = []
+    for line in text.splitlines():
+        match = re.search(r"\[(emerg|alert|crit)\] \d+#\d+: (.*)$", line)
+        if match:
+            found.append(match.group(2).strip())
+    return list(dict.fromkeys(found))
 
 
 def self_signed_certificate(site: NginxSite, *, days: int = 365, force: bool = False) -> Path:
@@ -317,12 +365,16 @@ def install_nginx_site(
     disable_default: bool = True,
     reload: bool = True,
     prefix: Path | None = None,
+    previous_text: str | None = None,
 ) -> InstallReport:
     """Link *site_conf* into nginx, disable the default site, ``nginx -t``, then reload.
 
-    A failing ``nginx -t`` undoes the change, so the running nginx keeps a valid config. A
-    port held by another program is reported by name. *nginx_dir* overrides ``/etc/nginx``;
-    *nginx_conf* (and *prefix*) the main configuration ``nginx -t`` reads.
+    What nginx served before is put back (the links, and *previous_text* into *site_conf*)
+    when ``nginx -t`` rejects the configuration or warns that the site's name conflicts with
+    another site's, and when the reload fails or does not take (a port another program
+    holds): the running nginx keeps a valid config and the report names the cause. The
+    report's ``rollback`` does the same later (a site that does not answer). *nginx_dir*
+    overrides ``/etc/nginx``; *nginx_conf* (and *prefix*) the main configuration.
     """
     report = InstallReport()
     site_conf = Path(site_conf).resolve()
@@ -336,6 +388,8 @@ def install_nginx_site(
         report.fail(f"{root} does not exist: pass the nginx configuration folder (--nginx-dir)")
         return report
 
+    # Warnings that were there before this site are someone else's to fix.
+    known_conflicts = conflicting_names(nginx_test(nginx_conf, prefix=prefix))
     undo: list = []  # callables that put back what was there, most recent last
     if detect_layout(root) == "sites":
         available = root / "sites-available" / f"{name}.conf"
@@ -362,16 +416,46 @@ def install_nginx_site(
             undo.append(lambda: disabled.rename(default))
             report.say(f"disabled the default site (renamed it to {disabled.name})")
 
-    check = nginx_test(nginx_conf, prefix=prefix)
-    if not check.ok:
+    def restore_files() -> None:
         for step in reversed(undo):
             step()
+        undo.clear()
+        if previous_text is not None:
+            site_conf.write_text(previous_text)
+
+    check = nginx_test(nginx_conf, prefix=prefix)
+    if not check.ok:
+        restore_files()
         report.fail(f"nginx -t rejected the configuration, nothing was changed:\n{check.tail()}")
+        return report
+    conflicts = conflicting_names(check) - known_conflicts
+    if conflicts:
+        restore_files()
+        named = ", ".join(f"{host} on {address}" for host, address in sorted(conflicts))
+        report.fail(
+            f"another nginx site already serves {named} (nginx -t: conflicting server name, "
+            "ignored); the previous configuration was restored"
+        )
         return report
     report.say("nginx -t: the configuration is valid")
     report.installed = True
+
+    def rollback() -> InstallReport:
+        back = InstallReport()
+        restore_files()
+        back.say(f"restored nginx's previous configuration ({name}'s links and site file)")
+        if reload and nginx_running(nginx_conf, prefix):
+            _reload(back, (), nginx_conf=nginx_conf, prefix=prefix, verify=False)
+        return back
+
+    report.rollback = rollback
     if reload:
         _reload(report, ports, nginx_conf=nginx_conf, prefix=prefix)
+        if not report.ok:
+            report.actions += rollback().actions
+            report.problems[-1] += "; nginx's previous configuration was restored"
+            report.installed = False
+            report.rollback = None
     return report
 
 
@@ -398,7 +482,20 @@ def nginx_running(nginx_conf: Path | None = None, prefix: Path | None = None) ->
     return True
 
 
-def _reload(report: InstallReport, ports, *, nginx_conf, prefix) -> None:
+def _reload(
+    report: InstallReport,
+    ports: tuple[int, ...],
+    *,
+    nginx_conf: Path | None,
+    prefix: Path | None,
+    verify: bool = True,
+    timeout: float = 10.0,
+) -> None:
+    """Reload a running nginx (or start it), then make sure it took the new configuration:
+    ``nginx -s reload`` exits 0 even when the master then fails to bind a port and keeps
+    the old one, so new workers must appear, else the error log's reason is reported."""
+    from .sites import process_family
+
     running = nginx_running(nginx_conf, prefix)
     if not running:
         for port in ports:
@@ -426,11 +523,35 @@ def _reload(report: InstallReport, ports, *, nginx_conf, prefix) -> None:
         args = [binary, *extra, "-s", "reload"]
     else:
         args = [binary, *extra]
+    error_log = nginx_error_log(nginx_conf, prefix)
+    offset = _log_size(error_log)
+    master = _master_pid(nginx_conf, prefix) if running else None
+    workers_before = process_family(master) - {master} if master else set()
     result = process.run(args, timeout=60)
-    if result.ok:
-        report.say(f"{'reloaded' if running else 'started'} nginx (`{result.command}`)")
-    else:
+    if not result.ok:
         report.fail(result.explain())
+        return
+    if verify and master is not None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process_family(master) - {master} - workers_before:
+                break
+            time.sleep(0.1)
+        else:
+            reasons = _errors_since(error_log, offset)
+            report.fail(
+                "nginx did not take the new configuration (it keeps serving the old one)"
+                + (": " + "; ".join(reasons) if reasons else f"; see {error_log}")
+            )
+            return
+    report.say(f"{'reloaded' if running else 'started'} nginx (`{result.command}`)")
+
+
+def _master_pid(nginx_conf: Path | None, prefix: Path | None) -> int | None:
+    try:
+        return int(nginx_pid_file(nginx_conf, prefix).read_text().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def site_links(name: str, nginx_dir: Path | None = None) -> list[Path]:

@@ -8,6 +8,7 @@ commands that start the same processes by hand.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def render_systemd_units(
     *,
     celery: bool = True,
     beat: bool = True,
-    socket_group: str = "www-data",
+    socket_group: str | None = None,
     concurrency: int = 2,
 ) -> dict[str, str]:
     """Unit file name -> text: ``<name>.socket``, ``<name>.service``, and the Celery units."""
@@ -39,7 +40,7 @@ def render_systemd_units(
         "name": config.name,
         "user": config.user,
         "group": config.group,
-        "socket_group": socket_group,
+        "socket_group": socket_group or config.socket_group or "www-data",
         "project_dir": config.project_dir,
         "env_file": config.env_file,
         "settings_module": config.settings_module,
@@ -78,6 +79,8 @@ class InstallReport:
     installed: bool = False
     actions: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: Puts back what the installer changed (nginx: the links and the site file), if it can.
+    rollback: Callable[[], InstallReport] | None = field(default=None, repr=False)
 
     def say(self, line: str) -> None:
         self.actions.append(line)
