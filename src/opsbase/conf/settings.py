@@ -161,15 +161,7 @@ def build_settings(
         "axes.backends.AxesStandaloneBackend",
         "django.contrib.auth.backends.ModelBackend",
     ]
-    s["AUTH_PASSWORD_VALIDATORS"] = [
-        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-        {
-            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-            "OPTIONS": {"min_length": get_int("OPSBASE_PASSWORD_MIN_LENGTH", 10)},
-        },
-        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    ]
+    s["AUTH_PASSWORD_VALIDATORS"] = password_validators()
     s["LOGIN_URL"] = "accounts:login"
     s["LOGIN_REDIRECT_URL"] = "web:home"
     s["LOGOUT_REDIRECT_URL"] = "accounts:login"
@@ -311,7 +303,12 @@ def build_settings(
     )
 
     s["LOG_DIR"] = Path(get_str("OPSBASE_LOG_DIR", str(base_dir / "logs")))
-    s["LOGGING"] = logging_config(s["LOG_DIR"], level=get_str("LOG_LEVEL", "INFO"))
+    s["LOGGING"] = logging_config(
+        s["LOG_DIR"],
+        level=get_str("LOG_LEVEL", "INFO"),
+        # Statements with their parameters (password hashes, personal data): development only.
+        sql=environment == "dev" and get_bool("OPSBASE_SQL_LOG", True),
+    )
     s.update(audit_config(s["LOG_DIR"]))
 
     if environment == "test":
@@ -531,8 +528,28 @@ def _deployed_security() -> dict[str, Any]:
     }
 
 
-def logging_config(log_dir: Path, *, level: str = "INFO") -> dict[str, Any]:
-    """JSON lines to stdout and to rotating ``app.log``, ``errors.log`` and ``db.log``."""
+def password_validators() -> list[dict[str, Any]]:
+    """``AUTH_PASSWORD_VALIDATORS``: also what `opsbase new` checks the superuser's password
+    against before it creates anything."""
+    return [
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": get_int("OPSBASE_PASSWORD_MIN_LENGTH", 10)},
+        },
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    ]
+
+
+def logging_config(log_dir: Path, *, level: str = "INFO", sql: bool = False) -> dict[str, Any]:
+    """JSON lines to stdout and to rotating ``app.log``, ``errors.log`` and ``db.log``, each
+    readable by its owner and group only (0640).
+
+    *sql* sends every SQL statement with its parameters to ``db.log`` (development; Django
+    logs them only with DEBUG on); without it ``django.db.backends`` logs warnings only, so
+    not even a migration's schema statements with their parameters are written. Slow queries
+    (``opsbase.db``) are logged either way, without their parameters."""
     log_dir.mkdir(parents=True, exist_ok=True)
 
     def rotating(name: str, level: str) -> dict[str, Any]:
@@ -548,6 +565,8 @@ def logging_config(log_dir: Path, *, level: str = "INFO") -> dict[str, Any]:
             "filters": ["request_id"],
             "level": level,
             "delay": True,
+            # Logs hold addresses, e-mails and (in development) SQL: not for other users.
+            "chmod": 0o640,
         }
 
     return {
@@ -567,8 +586,11 @@ def logging_config(log_dir: Path, *, level: str = "INFO") -> dict[str, Any]:
         },
         "root": {"handlers": ["console", "app_file", "error_file"], "level": level},
         "loggers": {
-            # Django logs SQL only when DEBUG is on; db.log then holds every statement.
-            "django.db.backends": {"handlers": ["db_file"], "level": "DEBUG", "propagate": False},
+            "django.db.backends": {
+                "handlers": ["db_file"],
+                "level": "DEBUG" if sql else "WARNING",
+                "propagate": False,
+            },
             # Queries slower than OPSBASE_SLOW_QUERY_MS, whatever DEBUG says.
             "opsbase.db": {"handlers": ["db_file", "console"], "level": "INFO", "propagate": False},
             "django.security": {"level": "INFO"},
