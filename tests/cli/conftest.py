@@ -53,6 +53,8 @@ def cli_env(tmp_root: Path, **extra: str) -> dict[str, str]:
     for key in ("PGHOST", "PGUSER", "PGPASSWORD", "PGPORT", "PGSERVICE"):
         env.pop(key, None)
     env["OPSBASE_TEMPLATE_STORE"] = str(tmp_root / "template-store")
+    # The registry of OpsBase projects of this run (the machine's is /var/lib/opsbase).
+    env["OPSBASE_REGISTRY"] = str(tmp_root / "registry")
     env["COLUMNS"] = "200"
     env.update(extra)
     return env

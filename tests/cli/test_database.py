@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import subprocess
 from pathlib import Path
 
 import psycopg
@@ -93,24 +95,124 @@ def test_wrong_credentials_fail_before_any_file_is_written(workdir: Path, pg_nam
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1
     assert f"role and database {pg_name!r} already exists" in lines[0]
-    assert "--force" in lines[0]
+    assert "was not created by OpsBase for this project" in lines[0]
+    assert "--force" not in lines[0]  # never offered for what OpsBase did not make
     assert list(workdir.iterdir()) == []
     assert precious_rows(pg_name) == [("kept",)]
     assert pg_database_owner(pg_name) == pg_name
 
 
-def test_an_existing_database_is_dropped_only_with_force(pg_name):
+def test_force_never_drops_a_database_opsbase_did_not_create(workdir: Path, pg_name):
     make_foreign_database(pg_name)
-    log = CommandLog()
-    with pytest.raises(InputError):
-        database.preflight(admin(), pg_name, None, force=False, log=log)
+    with pytest.raises(InputError) as caught:
+        database.preflight(admin(), pg_name, None, force=True, log=CommandLog())
+    assert "--force only ever removes what OpsBase created" in caught.value.message
 
-    state = database.preflight(admin(), pg_name, None, force=True, log=log)
-    url = database.ensure(admin(), pg_name, database.new_password(), state, force=True, log=log)
+    result = opsbase(
+        *BASE, "--database", "postgres", "--db-admin-url", PG_ADMIN_URL,
+        "--dest", str(workdir / "p1"), "--name", pg_name, "--url", "https://shop.example.com",
+        "--force", cwd=workdir,
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert "choose another --name" in result.stderr
+    assert precious_rows(pg_name) == [("kept",)]
+    assert list(workdir.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["postgres", "template1"])
+def test_the_servers_own_roles_and_databases_are_refused_without_suggesting_force(
+    workdir: Path, name: str
+):
+    result = opsbase(
+        *BASE, "--database", "postgres", "--db-admin-url", PG_ADMIN_URL,
+        "--dest", str(workdir / "p1"), "--name", name, "--url", "https://shop.example.com",
+        cwd=workdir,
+    )  # fmt: skip
+
+    assert result.returncode == 2, result.stderr
+    assert f"{name!r} already exists" in result.stderr
+    assert "--force" not in result.stderr
+    assert list(workdir.iterdir()) == []
+
+
+def owned_database(name: str, log: CommandLog) -> str:
+    """Role and database made the way `opsbase new` makes them, with a row of data."""
+    made: dict[str, str] = {}
+    state = database.preflight(admin(), name, None, force=False, log=log)
+    url = database.ensure(
+        admin(), name, database.new_password(), state, force=False, log=log,
+        record=lambda kind: made.update({kind: name}),
+    )  # fmt: skip
+    with psycopg.connect(**database.parse_app_url(url)) as conn:
+        conn.execute("CREATE TABLE keep (v text)")
+        conn.execute("INSERT INTO keep VALUES ('ours')")
+        conn.commit()
+    assert made == {"pg_role": name, "pg_database": name}
+    return url
+
+
+def test_a_database_opsbase_created_is_reused_with_a_new_password_when_the_old_is_lost(pg_name):
+    log = CommandLog()
+    owned_database(pg_name, log)
+    created = {"pg_role": pg_name, "pg_database": pg_name}
+
+    state = database.preflight(admin(), pg_name, None, force=False, log=log, created=created)
+    url = database.ensure(admin(), pg_name, database.new_password(), state, force=False, log=log)
 
     with psycopg.connect(**database.parse_app_url(url)) as conn:
-        tables = conn.execute("SELECT count(*) FROM pg_tables WHERE tablename = 'precious'")
+        assert conn.execute("SELECT v FROM keep").fetchall() == [("ours",)]
+
+
+def test_force_backs_up_then_recreates_only_what_opsbase_created(pg_name, tmp_path: Path):
+    log = CommandLog()
+    owned_database(pg_name, log)
+    created = {"pg_role": pg_name, "pg_database": pg_name}
+
+    state = database.preflight(admin(), pg_name, None, force=True, log=log, created=created)
+    url = database.ensure(
+        admin(), pg_name, database.new_password(), state, force=True, log=log,
+        backup_dir=tmp_path / "backups",
+    )  # fmt: skip
+
+    with psycopg.connect(**database.parse_app_url(url)) as conn:
+        tables = conn.execute("SELECT count(*) FROM pg_tables WHERE tablename = 'keep'")
         assert tables.fetchone() == (0,)
+    (dump,) = (tmp_path / "backups").iterdir()
+    assert dump.stat().st_mode & 0o077 == 0
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(dump)], capture_output=True, text=True, check=True
+    )
+    assert "TABLE public keep" in listing.stdout
+
+
+@pytest.fixture
+def limited_admin():
+    """An administrator that may log in and nothing else (no CREATEROLE, no CREATEDB)."""
+    name = f"opsbase_lim_{secrets.token_hex(4)}"
+    with pg_connect() as conn:
+        conn.execute(f'CREATE ROLE "{name}" LOGIN')
+    yield f"postgres://{name}@127.0.0.1:5432/postgres"
+    with pg_connect() as conn:
+        conn.execute(f'DROP ROLE IF EXISTS "{name}"')
+
+
+def test_an_admin_without_createrole_and_createdb_is_refused_in_preflight(
+    workdir: Path, pg_name, limited_admin
+):
+    for extra in ([], ["--dry-run"]):
+        result = opsbase(
+            *BASE, "--database", "postgres", "--db-admin-url", limited_admin,
+            "--dest", str(workdir / "p1"), "--name", pg_name, "--url", "https://shop.example.com",
+            *extra, cwd=workdir,
+        )  # fmt: skip
+
+        assert result.returncode == 2, result.stderr
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1
+        assert "lacks CREATEROLE and CREATEDB" in lines[0]
+        assert list(workdir.iterdir()) == []
+    assert pg_role(pg_name) is None
 
 
 def test_an_unreachable_server_is_a_clear_input_error(pg_name):

@@ -15,6 +15,7 @@ import pwd
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -76,7 +77,8 @@ def deployed():
     dest = top / name
     nginx_dir = fake_nginx_dir(top / "etc-nginx")
     http_port, https_port = free_port(), free_port()
-    env = cli_env(top)
+    password = "given-" + secrets.token_urlsafe(12)
+    env = cli_env(top, OPSBASE_SUPERUSER_PASSWORD=password)
     new = opsbase(
         "new", "--dest", str(dest), "--name", name,
         "--url", f"https://{name.replace('_', '-')}.example.test:{https_port}",
@@ -94,6 +96,7 @@ def deployed():
         "nginx_dir": nginx_dir,
         "http_port": http_port,
         "https_port": https_port,
+        "password": password,
         "new": new,
     }
     yield info
@@ -299,6 +302,209 @@ def test_deploy_again_reloads_gunicorn_gracefully(deployed):
     assert _pid(pid_file) == master
     local = [c for c in json.loads(result.stdout)["checks"] if c["via"] != "public"]
     assert [c["status"] for c in local] == [200, 301]
+    assert https_get(deployed).status == 200
+
+
+def test_the_given_superuser_password_is_never_echoed(deployed):
+    new, password = deployed["new"], deployed["password"]
+
+    superuser = json.loads(new.stdout)["superuser"]
+
+    assert superuser["password"] is None
+    assert superuser["note"] == "the one you gave (not shown)"
+    assert password not in new.stdout + new.stderr
+    assert password not in (deployed["dest"] / "logs" / "provision.log").read_text()
+
+
+def test_server_tokens_are_off_on_both_ports(deployed):
+    plain = fetch(deployed["http_port"], "/", host=deployed["host"])
+
+    assert plain.header("Server") == "nginx"
+    assert https_get(deployed).header("Server") == "nginx"
+
+
+# -- a second project on the same machine -----------------------------------------------------
+
+
+def second_project(deployed, tmp_path: Path, *extra: str, name: str | None = None, env=None):
+    """`opsbase new` of project B, with A's URL unless *extra* says otherwise."""
+    name = name or f"b_{secrets.token_hex(3)}"
+    url = f"https://{deployed['host']}:{deployed['https_port']}"
+    return opsbase(
+        "new", "--dest", str(tmp_path / "b"), "--name", name, "--url", url,
+        "--database", "sqlite", "--python", str(SYSTEM_PYTHON), "--no-input",
+        "--skip-system-packages", "--ssl", "self-signed", "--listen-address", "127.0.0.1",
+        "--nginx-dir", str(deployed["nginx_dir"]), *extra,
+        cwd=tmp_path, env=env or deployed["env"],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("ports", ["others", "the same"])
+def test_a_second_project_with_the_same_url_is_refused_and_the_first_still_answers(
+    deployed, tmp_path, ports
+):
+    link = deployed["nginx_dir"] / "sites-enabled" / f"{deployed['name']}.conf"
+    chosen = (
+        [free_port(), free_port()]
+        if ports == "others"
+        else [deployed["http_port"], deployed["https_port"]]
+    )
+    flags = ["--http-port", str(chosen[0]), "--https-port", str(chosen[1])]
+
+    for extra in ([], ["--dry-run"]):
+        result = second_project(deployed, tmp_path, *flags, *extra)
+
+        assert result.returncode == 2, result.stderr[-3000:]
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1, result.stderr
+        assert f"is already the URL of the OpsBase project at {deployed['dest']}" in lines[0]
+        assert str(link) in lines[0]
+        assert not (tmp_path / "b").exists()
+    assert https_get(deployed).status == 200
+
+
+def test_without_the_registry_the_site_itself_is_found_in_nginx(deployed, tmp_path):
+    """A project registered elsewhere (another user's registry, a hand-made site): the
+    enabled site that serves the name on that port is read from nginx and named."""
+    link = deployed["nginx_dir"] / "sites-enabled" / f"{deployed['name']}.conf"
+    env = {**deployed["env"], "OPSBASE_REGISTRY": str(tmp_path / "empty-registry")}
+
+    result = second_project(
+        deployed, tmp_path, "--http-port", str(free_port()), "--https-port",
+        str(deployed["https_port"]), env=env,
+    )  # fmt: skip
+
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert f"{deployed['host']} is already served on port {deployed['https_port']} by {link}:" in (
+        result.stderr
+    )
+    assert https_get(deployed).status == 200
+
+
+def test_the_name_of_another_project_is_refused(deployed, tmp_path):
+    result = second_project(
+        deployed, tmp_path, "--url", "https://other.example.test", name=deployed["name"]
+    )
+
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert f"the name {deployed['name']!r} is taken by the OpsBase project at" in result.stderr
+    assert "--force" not in result.stderr
+
+
+# -- least privilege on the first project's files ---------------------------------------------
+
+
+def as_user(user: str, *argv: str, cwd: Path) -> int:
+    return subprocess.run(["runuser", "-u", user, "--", *argv], cwd=cwd, check=False).returncode
+
+
+def test_no_log_database_or_secret_file_is_readable_by_other_users(deployed):
+    dest = deployed["dest"]
+    private = [
+        *(dest / "logs").rglob("*"),
+        *(dest / "var").rglob("*"),
+        *dest.glob(".env*"),
+        dest / "deploy" / "ssl" / "selfsigned.key",
+    ]
+
+    readable = [str(p) for p in private if p.is_file() and p.stat().st_mode & 0o007]
+
+    assert readable == []
+    assert stat.S_IMODE((dest / "logs").stat().st_mode) == 0o750
+    assert stat.S_IMODE((dest / "var").stat().st_mode) == 0o700
+    assert stat.S_IMODE((dest / "var" / "db.sqlite3").stat().st_mode) == 0o600
+
+
+def test_the_env_files_belong_to_root_and_only_the_apps_group_reads_them(deployed):
+    dest, name = deployed["dest"], deployed["name"]
+    group = grp.getgrnam(name)
+
+    for env_file in (".env", ".env.prod"):
+        info = (dest / env_file).stat()
+        assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (0, group.gr_gid, 0o640)
+    for env_file in (".env.dev", ".env.test"):
+        info = (dest / env_file).stat()
+        assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (0, 0o600)
+    assert as_user(name, "test", "-r", ".env.prod", cwd=dest) == 0
+    assert as_user(name, "test", "-w", ".env.prod", cwd=dest) != 0  # it cannot rewrite it
+    assert as_user(name, "test", "-w", ".env", cwd=dest) != 0
+    assert as_user("www-data", "test", "-r", ".env.prod", cwd=dest) != 0
+    assert "www-data" not in group.gr_mem
+
+
+def test_the_socket_is_shared_with_nginxs_group_only(deployed):
+    info = Path(f"/run/{deployed['name']}/gunicorn.sock").stat()
+
+    assert stat.S_IMODE(info.st_mode) == 0o660
+    assert grp.getgrgid(info.st_gid).gr_name == "www-data"
+
+
+def test_uploads_are_readable_by_nginx_through_its_group(deployed):
+    media = deployed["dest"] / "media"
+    upload = media / "probe.txt"
+    code = "open('media/probe.txt', 'w').write('x'); import os; os.chmod('media/probe.txt', 0o640)"
+    assert as_user(deployed["name"], "/usr/bin/python3", "-c", code, cwd=deployed["dest"]) == 0
+
+    assert media.stat().st_mode & stat.S_ISGID
+    assert grp.getgrgid(upload.stat().st_gid).gr_name == "www-data"
+    assert as_user("www-data", "cat", str(upload), cwd=media) == 0
+    upload.unlink()
+
+
+def test_provisioning_wrote_no_sql_and_no_password_hash_into_the_logs(deployed):
+    logs = deployed["dest"] / "logs"
+    texts = {p.name: p.read_text(errors="replace") for p in logs.glob("*.log")}
+
+    assert [name for name, text in texts.items() if "pbkdf2_sha256$" in text] == []
+    sql = [
+        line
+        for line in texts.get("db.log", "").splitlines()
+        if json.loads(line).get("logger", "").startswith("django.db.backends")
+    ]
+    assert sql == []
+
+
+# -- a reload nginx does not take ---------------------------------------------------------------
+
+
+def test_a_reload_that_does_not_take_is_undone_and_its_cause_named(deployed, monkeypatch):
+    """A port taken between preflight and the reload: nginx keeps its old configuration (and
+    `nginx -s reload` still exits 0); deploy notices, puts the site back as it was, and says
+    why, instead of blaming TLS or gunicorn."""
+    import socket
+
+    from opsbase.provision.commands import CommandLog
+    from opsbase.provision.deploy import DeployOptions, deploy, make_plan
+    from opsbase.provision.errors import StepFailed
+
+    for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "VIRTUAL_ENV"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    monkeypatch.setenv("OPSBASE_REGISTRY", deployed["env"]["OPSBASE_REGISTRY"])
+    dest, name = deployed["dest"], deployed["name"]
+    site = dest / "deploy" / "nginx" / f"{name}.conf"
+    served, manifest = site.read_text(), (dest / ".opsbase" / "deploy.json").read_text()
+    port = free_port()
+    options = DeployOptions(
+        ssl="self-signed", http_port=deployed["http_port"], https_port=port,
+        listen_address="127.0.0.1", nginx_dir=str(deployed["nginx_dir"]), public_check=False,
+    )  # fmt: skip
+    plan = make_plan(dest, options)
+
+    with socket.socket() as thief:
+        thief.bind(("127.0.0.1", port))
+        thief.listen()
+        with pytest.raises(StepFailed) as caught:
+            deploy(plan, log=CommandLog(step="deploy"), say=lambda line: None)
+
+    message = caught.value.message
+    assert f"bind() to 127.0.0.1:{port} failed (98: Address already in use)" in message
+    assert "previous configuration was restored" in message
+    assert "TLS" not in message and "gunicorn" not in message
+    assert site.read_text() == served
+    assert json.loads((dest / ".opsbase" / "deploy.json").read_text())["https_port"] == (
+        json.loads(manifest)["https_port"]
+    )
     assert https_get(deployed).status == 200
 
 

@@ -146,7 +146,11 @@ def new(
         bool, typer.Option("--no-input", help="Ask nothing: flags and defaults only.")
     ] = False,
     force: Annotated[
-        bool, typer.Option(help="Drop and recreate an existing database and role it cannot use.")
+        bool,
+        typer.Option(
+            help="Back up, drop and recreate the role and database OpsBase created for this "
+            "project (never anything it did not create)."
+        ),
     ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the plan; change nothing.")
@@ -343,6 +347,10 @@ def deploy_command(
     try:
         plan = make_plan(path, options)
     except InputError as error:
+        if json_output:
+            from opsbase.provision.summary import print_input_error_json
+
+            print_input_error_json(error, out)
         raise fail(error) from error
     log = CommandLog(step="deploy")
     log.attach(path / "logs" / "deploy.log")

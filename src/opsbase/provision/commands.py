@@ -41,7 +41,9 @@ class CommandLog:
 
     def _append(self, text: str) -> None:
         assert self.path is not None  # noqa: S101 - narrowed for the type checker
-        with self.path.open("a", encoding="utf-8") as handle:
+        # Commands and their output, secrets masked: still nothing for other users (0640).
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(text)
 
 

@@ -1,6 +1,6 @@
 """The project's PostgreSQL role and database: checked before anything is written, created
-owned by the role (NOSUPERUSER NOCREATEDB), reused only with working credentials, dropped only
-with --force."""
+owned by the role (NOSUPERUSER NOCREATEDB), reused only when OpsBase made them for this project,
+dropped (--force, destroy) only then, and after a backup."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import secrets
 import shutil
 import subprocess  # noqa: S404
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,14 +142,67 @@ class DatabaseState:
     database_exists: bool
     owner: str | None
     reusable: bool  # both exist and the known credentials work
+    role_ours: bool = False  # OpsBase created it for this project (or its credentials log in)
+    database_ours: bool = False
 
     @property
     def exists(self) -> bool:
         return self.role_exists or self.database_exists
 
+    @property
+    def foreign(self) -> list[str]:
+        """What exists under the name that OpsBase did not create for this project."""
+        return [
+            what
+            for what, there, ours in (
+                ("role", self.role_exists, self.role_ours),
+                ("database", self.database_exists, self.database_ours),
+            )
+            if there and not ours
+        ]
 
-def inspect(admin: Admin, name: str, known_url: str | None, *, log: CommandLog) -> DatabaseState:
-    """Read-only: can the server be administered, and what of *name* is already there."""
+
+@dataclass
+class AdminRights:
+    superuser: bool
+    createrole: bool
+    createdb: bool
+
+    def missing(self, *, role: bool, database: bool) -> list[str]:
+        if self.superuser:
+            return []
+        return [
+            what
+            for what, needed, has in (
+                ("CREATEROLE", role, self.createrole),
+                ("CREATEDB", database, self.createdb),
+            )
+            if needed and not has
+        ]
+
+
+def admin_rights(admin: Admin, *, log: CommandLog) -> AdminRights:
+    row = admin.query(
+        "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user",
+        log=log,
+    )
+    if not row:
+        return AdminRights(False, False, False)
+    flags = [str(value).lower() in ("t", "true") for value in row[0]]
+    return AdminRights(*flags)
+
+
+def inspect(
+    admin: Admin,
+    name: str,
+    known_url: str | None,
+    *,
+    log: CommandLog,
+    created: dict[str, str] | None = None,
+) -> DatabaseState:
+    """Read-only: can the server be administered, and what of *name* is already there, and
+    whether OpsBase made it for this project (*created*: the project's registry record, for
+    this server)."""
     try:
         admin.query("SELECT 1", log=log)
     except StepFailed as error:
@@ -160,40 +214,153 @@ def inspect(admin: Admin, name: str, known_url: str | None, *, log: CommandLog) 
         "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = {}", (name,), log=log
     )
     owner = str(db[0][0]) if db else None
+    made = created or {}
     reusable = bool(role and db and known_url and credentials_work(known_url))
-    return DatabaseState(bool(role), bool(db), owner, reusable)
+    # The project's own random password logging in proves the role is the one it made.
+    role_ours = bool(role) and (
+        made.get("pg_role") == name or reusable or bool(known_url and role_login_works(known_url))
+    )
+    database_ours = bool(db) and (
+        made.get("pg_database") == name or (role_ours and owner == name and reusable)
+    )
+    return DatabaseState(bool(role), bool(db), owner, reusable, role_ours, database_ours)
+
+
+def role_login_works(url: str) -> bool:
+    """Whether *url*'s role logs in (to the `postgres` database: its own may not exist yet)."""
+    import psycopg
+
+    info = {**parse_app_url(url), "dbname": "postgres"}
+    try:
+        with psycopg.connect(**info, connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
 
 
 def preflight(
-    admin: Admin, name: str, known_url: str | None, *, force: bool, log: CommandLog
+    admin: Admin,
+    name: str,
+    known_url: str | None,
+    *,
+    force: bool,
+    log: CommandLog,
+    created: dict[str, str] | None = None,
 ) -> DatabaseState:
-    """Fail before anything is written when an existing role or database cannot be reused."""
-    state = inspect(admin, name, known_url, log=log)
-    if state.exists and not state.reusable and not force:
-        what = " and ".join(
-            w
-            for w, there in (("role", state.role_exists), ("database", state.database_exists))
-            if there
+    """Fail before anything is written when *name* is a role or database that OpsBase did not
+    create for this project, or when the administrator may not create what is needed."""
+    state = inspect(admin, name, known_url, log=log, created=created)
+    foreign = state.foreign
+    if foreign:
+        what = " and ".join(foreign)
+        untouched = "it was left untouched" + (
+            " (--force only ever removes what OpsBase created for this project)" if force else ""
         )
         raise InputError(
-            f"PostgreSQL {what} {name!r} already exists at {admin.host}:{admin.port} and no "
-            "known credentials work for it; it was left untouched",
-            "choose another --name, or pass --force to drop and recreate it (its data is lost)",
+            f"PostgreSQL {what} {name!r} already exists at {admin.host}:{admin.port} and was not "
+            f"created by OpsBase for this project; {untouched}",
+            "choose another --name",
+        )
+    recreate = force and state.exists
+    missing = admin_rights(admin, log=log).missing(
+        role=recreate or not state.reusable,
+        database=recreate or not state.database_exists,
+    )
+    if missing:
+        raise InputError(
+            f"the administrator account of {admin.describe()} lacks "
+            + " and ".join(missing)
+            + f", which creating the role and database {name!r} needs",
+            "grant it (ALTER ROLE ... " + " ".join(missing) + "), or pass --db-admin-url with "
+            "an account that has them",
         )
     return state
 
 
+def backup(admin: Admin, name: str, folder: Path, *, log: CommandLog) -> Path:
+    """``pg_dump`` database *name* into *folder* (0600, custom format) as administrator."""
+    import datetime as dt
+
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = folder / f"{name}-before-force-{stamp}.dump"
+    argv: list[str]
+    env = dict(os.environ)
+    if admin.source == "peer":
+        argv = [*_as_postgres(), "pg_dump", "--format=custom", "--dbname", name]
+    else:
+        if shutil.which("pg_dump") is None:
+            raise StepFailed(
+                f"cannot back up the database {name!r}: pg_dump is not installed; nothing was "
+                "dropped",
+                "install the PostgreSQL client (apt-get install -y postgresql-client), then run "
+                "again",
+                step=log.step,
+            )
+        argv = ["pg_dump", "--format=custom", "--dbname", name]
+        if admin.source == "url" and admin.url:
+            parts = urlsplit(admin.url)
+            if parts.password:
+                env["PGPASSWORD"] = unquote(parts.password)
+            netloc = parts.netloc.rsplit("@", 1)[-1]
+            user = unquote(parts.username or "")
+            target = parts._replace(netloc=(f"{quote(user)}@" if user else "") + netloc)
+            argv[-1] = target._replace(path="/" + quote(name)).geturl()
+    log.write(f"$ {' '.join(argv)} > {path}")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        result = subprocess.run(  # noqa: S603 - argv list, no shell
+            argv, stdout=fd, stderr=subprocess.PIPE, text=True, env=env, timeout=3600, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        result = subprocess.CompletedProcess(argv, 1, "", str(error))
+    finally:
+        os.close(fd)
+    if result.returncode != 0 or path.stat().st_size == 0:
+        path.unlink(missing_ok=True)
+        raise StepFailed(
+            f"the backup of the database {name!r} failed; nothing was dropped",
+            "fix what pg_dump says, then run again",
+            step=log.step,
+            command=" ".join(argv),
+            output_tail=(result.stderr or "").strip()[-2000:],
+        )
+    log.write(f"backed up {name!r} into {path}")
+    return path
+
+
 def ensure(
-    admin: Admin, name: str, password: str, state: DatabaseState, *, force: bool, log: CommandLog
+    admin: Admin,
+    name: str,
+    password: str,
+    state: DatabaseState,
+    *,
+    force: bool,
+    log: CommandLog,
+    backup_dir: Path | None = None,
+    record: Callable[[str], None] | None = None,
 ) -> str:
-    """Create (or reuse) role and database *name*; return the app's verified DATABASE_URL."""
+    """Create (or reuse) role and database *name*; return the app's verified DATABASE_URL.
+
+    Only what OpsBase created for this project is ever dropped (*force*), after a backup into
+    *backup_dir*; *record* is told each kind it creates (``pg_role``, ``pg_database``).
+    """
     from psycopg import sql as pgsql
 
     ident = pgsql.Identifier(name).as_string(None)
-    if state.exists and not state.reusable:
-        if not force:  # preflight already refused; kept as a guard for direct callers
-            raise StepFailed(f"{name} exists and cannot be reused", "pass --force")
+    if state.foreign:  # preflight already refused; kept as a guard for direct callers
+        raise StepFailed(
+            f"PostgreSQL {' and '.join(state.foreign)} {name!r} was not created by OpsBase for "
+            "this project; it was left untouched",
+            "choose another --name",
+            step=log.step,
+        )
+    if force and state.exists:
         if state.database_exists:
+            if backup_dir is None:
+                raise StepFailed(f"no backup folder to keep {name!r} in", step=log.step)
+            backup(admin, name, backup_dir, log=log)
             admin.query(f"DROP DATABASE IF EXISTS {ident} WITH (FORCE)", log=log)
         if state.role_exists:
             admin.query(f"DROP ROLE IF EXISTS {ident}", log=log)
@@ -203,12 +370,16 @@ def ensure(
         admin.query(
             f"CREATE ROLE {ident} {options} PASSWORD {{}}", (password,), log=log, secret=password
         )
+        if record is not None:
+            record("pg_role")
     elif not state.reusable:
         admin.query(
             f"ALTER ROLE {ident} {options} PASSWORD {{}}", (password,), log=log, secret=password
         )
     if not state.database_exists:
         admin.query(f"CREATE DATABASE {ident} OWNER {ident} ENCODING 'UTF8'", log=log)
+        if record is not None:
+            record("pg_database")
     elif state.owner != name:
         admin.query(f"ALTER DATABASE {ident} OWNER TO {ident}", log=log)
     url = app_url(name=name, password=password, host=admin.host, port=admin.port)

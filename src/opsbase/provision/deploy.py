@@ -33,9 +33,10 @@ from dotenv import dotenv_values
 
 from opsbase import serve
 from opsbase.serve import process as serve_process
+from opsbase.serve.sites import Listen, enabled_server_blocks, listeners, process_family
 from opsbase.serve.urlcheck import UrlCheck
 
-from . import database
+from . import database, registry
 from .commands import CommandLog, run
 from .errors import InputError, StepFailed
 from .inputs import JOURNAL_DIR
@@ -45,6 +46,8 @@ from .scaffold import set_environment
 SSL_MODES = ("auto", "none", "self-signed", "letsencrypt", "paths")
 MANIFEST = "deploy.json"
 NGINX_USER_DEFAULT = "www-data"
+#: The logs opsbase itself writes as root: they stay root's.
+OPSBASE_LOGS = ("provision.log", "deploy.log")
 
 Say = Callable[[str], None]
 
@@ -161,6 +164,7 @@ class Plan:
             settings_module=f"config.settings.{o.environment}",
             user=self.user,
             socket_path=self.socket_path,
+            socket_group=nginx_group(self.nginx_conf),
             workers=o.workers,
             env_file=p.dest / f".env.{o.environment}",
         )
@@ -223,49 +227,31 @@ def describe(options: dict[str, Any], *, name: str, url: str) -> str:
     return text + "; then GET the public URL through nginx"
 
 
+@dataclass
+class Machine:
+    """The machine's side of a deploy, decided from the name, the URL and the options alone
+    (so that `opsbase new` checks it before the project exists)."""
+
+    tls: str
+    user: str
+    create_user: bool
+    http_port: int
+    https_port: int
+    nginx_dir: Path
+    nginx_conf: Path | None
+    warnings: list[str] = field(default_factory=list)
+
+
 def make_plan(dest: Path, options: DeployOptions) -> Plan:
     """Check every option against the project and the machine; InputError changes nothing."""
     project = Project.read(dest)
-    o = options
-    if o.ssl not in SSL_MODES:
-        raise InputError(f"--ssl {o.ssl!r} is not a mode", "use one of " + ", ".join(SSL_MODES))
-    if o.environment not in ("prod", "staging"):
-        raise InputError(
-            f"--env {o.environment!r} cannot be deployed", "deploy prod (default) or staging"
-        )
-    if o.environment == "staging" and not (project.dest / ".env.staging").is_file():
+    machine = check_machine(
+        dest=project.dest, name=project.name, public_url=project.public_url, options=options
+    )
+    if options.environment == "staging" and not (project.dest / ".env.staging").is_file():
         raise InputError(
             f"{project.dest} has no .env.staging", "copy .env.prod to .env.staging and edit it"
         )
-    if o.hsts_seconds < 0:
-        raise InputError("--hsts-seconds cannot be negative", "pass 0 to send no HSTS")
-    warnings: list[str] = []
-    tls = _tls_mode(project, o, warnings)
-
-    default_http = project.url_port if (not project.https and project.url_port) else 80
-    default_https = project.url_port if (project.https and project.url_port) else 443
-    http_port = o.http_port or default_http
-    https_port = o.https_port or default_https
-    if tls != "none" and http_port == https_port:
-        raise InputError(
-            f"HTTP and HTTPS cannot share port {http_port}", "pass --http-port and --https-port"
-        )
-
-    nginx_dir = Path(o.nginx_dir).resolve() if o.nginx_dir else serve.nginx.SYSTEM_NGINX_DIR
-    if not nginx_dir.is_dir():
-        raise InputError(
-            f"the nginx folder {nginx_dir} does not exist",
-            "install nginx (apt-get install -y nginx) or pass --nginx-dir",
-        )
-    if serve.nginx.nginx_binary() is None:
-        raise InputError(
-            "nginx is not installed", "install it (apt-get install -y nginx), then deploy again"
-        )
-    nginx_conf = nginx_dir / "nginx.conf" if o.nginx_dir else None
-    if nginx_conf is not None and not nginx_conf.is_file():
-        raise InputError(f"{nginx_conf} does not exist", "pass the folder that holds nginx.conf")
-
-    user, create = _service_user(project, o)
     root = os.geteuid() == 0
     socket_path = (
         Path(f"/run/{project.name}/gunicorn.sock") if root else project.dest / "run/gunicorn.sock"
@@ -277,28 +263,92 @@ def make_plan(dest: Path, options: DeployOptions) -> Plan:
         )
     return Plan(
         project,
-        o,
-        tls,
-        user,
-        create,
-        http_port,
-        https_port,
-        nginx_dir,
-        nginx_conf,
+        options,
+        machine.tls,
+        machine.user,
+        machine.create_user,
+        machine.http_port,
+        machine.https_port,
+        machine.nginx_dir,
+        machine.nginx_conf,
         socket_path,
         serve.systemd_running(),
-        warnings,
+        machine.warnings,
     )
 
 
-def _tls_mode(project: Project, o: DeployOptions, warnings: list[str]) -> str:
+def check_machine(
+    *,
+    dest: Path,
+    name: str,
+    public_url: str,
+    options: DeployOptions,
+    nginx_required: bool = True,
+) -> Machine:
+    """Every check of a deploy that needs no project files: the options, the service user
+    and its group, the registry of OpsBase projects, the enabled nginx sites and the ports.
+    InputError (exit 2) changes nothing; *nginx_required* False (`opsbase new`, which may
+    install nginx first) skips what needs nginx installed."""
+    o = options
+    if o.ssl not in SSL_MODES:
+        raise InputError(f"--ssl {o.ssl!r} is not a mode", "use one of " + ", ".join(SSL_MODES))
+    if o.environment not in ("prod", "staging"):
+        raise InputError(
+            f"--env {o.environment!r} cannot be deployed", "deploy prod (default) or staging"
+        )
+    if o.hsts_seconds < 0:
+        raise InputError("--hsts-seconds cannot be negative", "pass 0 to send no HSTS")
+    parts = urlsplit(public_url)
+    https = parts.scheme == "https"
+    warnings: list[str] = []
+    tls = _tls_mode(public_url, o, warnings)
+
+    default_http = parts.port if (not https and parts.port) else 80
+    default_https = parts.port if (https and parts.port) else 443
+    http_port = o.http_port or default_http
+    https_port = o.https_port or default_https
+    if tls != "none" and http_port == https_port:
+        raise InputError(
+            f"HTTP and HTTPS cannot share port {http_port}", "pass --http-port and --https-port"
+        )
+
+    nginx_dir = Path(o.nginx_dir).resolve() if o.nginx_dir else serve.nginx.SYSTEM_NGINX_DIR
+    installed = serve.nginx.nginx_binary() is not None
+    if (installed or nginx_required or o.nginx_dir) and not nginx_dir.is_dir():
+        raise InputError(
+            f"the nginx folder {nginx_dir} does not exist",
+            "install nginx (apt-get install -y nginx) or pass --nginx-dir",
+        )
+    if nginx_required and not installed:
+        raise InputError(
+            "nginx is not installed", "install it (apt-get install -y nginx), then deploy again"
+        )
+    nginx_conf = nginx_dir / "nginx.conf" if o.nginx_dir else None
+    if nginx_conf is not None and not nginx_conf.is_file():
+        raise InputError(f"{nginx_conf} does not exist", "pass the folder that holds nginx.conf")
+
+    check_registry(dest, name, public_url)
+    user, create = _service_user(dest, name, o)
+    ports = (http_port, https_port) if tls != "none" else (http_port,)
+    check_sites(
+        dest,
+        name,
+        host=parts.hostname or "",
+        url_port=parts.port or (443 if https else 80),
+        listens=_our_listens(o.listen_address, http_port, https_port, tls),
+        nginx_dirs=[nginx_dir],
+    )
+    check_ports(ports, o.listen_address, nginx_conf=nginx_conf)
+    return Machine(tls, user, create, http_port, https_port, nginx_dir, nginx_conf, warnings)
+
+
+def _tls_mode(public_url: str, o: DeployOptions, warnings: list[str]) -> str:
     if (o.ssl_cert is None) != (o.ssl_key is None):
         raise InputError("--ssl-cert and --ssl-key go together", "pass both paths, or neither")
-    if not project.https:
+    if urlsplit(public_url).scheme != "https":
         if o.ssl not in ("auto", "none") or o.ssl_cert:
             raise InputError(
-                f"the public URL {project.public_url} is plain http, so there is no certificate "
-                "to set up",
+                f"the public URL {public_url} is plain http, so there is no certificate to set up",
                 "make the URL https:// (edit public_url in .copier-answers.yml and "
                 "CSRF_TRUSTED_ORIGINS in .env.prod), or leave out --ssl",
             )
@@ -318,7 +368,7 @@ def _tls_mode(project: Project, o: DeployOptions, warnings: list[str]) -> str:
             )
     if mode == "none":
         raise InputError(
-            f"the public URL {project.public_url} is https, which needs a certificate",
+            f"the public URL {public_url} is https, which needs a certificate",
             "choose --ssl letsencrypt, self-signed, or pass --ssl-cert and --ssl-key",
         )
     if mode == "paths":
@@ -336,30 +386,203 @@ def _tls_mode(project: Project, o: DeployOptions, warnings: list[str]) -> str:
     return mode
 
 
-def _service_user(project: Project, o: DeployOptions) -> tuple[str, bool]:
+def created_here(dest: Path, name: str) -> dict[str, str]:
+    """What OpsBase created for this project: its registry entry, and what an earlier
+    deploy recorded in ``.opsbase/deploy.json``."""
+    created = registry.created_for(dest, name)
+    previous = read_manifest(dest)
+    if previous.get("created_user") and previous.get("user"):
+        created.setdefault("system_user", str(previous["user"]))
+        created.setdefault("system_group", str(previous["user"]))
+    return created
+
+
+def _regular_uids() -> range:
+    """``UID_MIN``..``UID_MAX`` of /etc/login.defs: people's accounts. Outside are the
+    system's own (daemon, backup, nobody at 65534...)."""
+    try:
+        text = Path("/etc/login.defs").read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    low = re.search(r"^\s*UID_MIN\s+(\d+)", text, re.MULTILINE)
+    high = re.search(r"^\s*UID_MAX\s+(\d+)", text, re.MULTILINE)
+    return range(int(low.group(1)) if low else 1000, (int(high.group(1)) if high else 60000) + 1)
+
+
+def _service_user(dest: Path, name: str, o: DeployOptions) -> tuple[str, bool]:
+    import grp
+
     root = os.geteuid() == 0
-    user = o.user or (project.name[:32] if root else getpass.getuser())
+    user = o.user or (name[:32] if root else getpass.getuser())
     if user == "root":
         raise InputError(
             "gunicorn must not run as root",
             "pass --user NAME (a system user of that name is created when missing)",
         )
     try:
-        pwd.getpwnam(user)
-        exists = True
+        account: pwd.struct_passwd | None = pwd.getpwnam(user)
     except KeyError:
-        exists = False
-    if not exists and not root:
+        account = None
+    if account is None and not root:
         raise InputError(
             f"the user {user!r} does not exist, and only root can create it",
             "run opsbase deploy as root, or pass --user with an existing user",
         )
-    if not root and user != getpass.getuser():
-        raise InputError(
-            f"only root can run the app as another user ({user!r})",
-            "run opsbase deploy as root, or leave out --user",
-        )
-    return user, not exists
+    if not root:
+        if user != getpass.getuser():
+            raise InputError(
+                f"only root can run the app as another user ({user!r})",
+                "run opsbase deploy as root, or leave out --user",
+            )
+        return user, False
+    created = created_here(dest, name)
+    ours = created.get("system_user") == user
+    if account is not None and not ours:
+        if o.user is None:
+            raise InputError(
+                f"the system user {user!r} already exists and was not created by OpsBase for "
+                "this project: the app runs as a user of its own, and that account belongs to "
+                "something else; it was left untouched",
+                "choose another --name",
+            )
+        if account.pw_uid not in _regular_uids():
+            raise InputError(
+                f"--user {user}: {user!r} is one of the system's own accounts (uid "
+                f"{account.pw_uid}), which OpsBase did not create; it was left untouched",
+                "pass --user with an account made for this app, or leave out --user",
+            )
+    if account is None:
+        try:
+            grp.getgrnam(user)
+            group_exists = True
+        except KeyError:
+            group_exists = False
+        if group_exists and created.get("system_group") != user:
+            raise InputError(
+                f"the group {user!r} already exists and was not created by OpsBase for this "
+                "project: the app's user gets a group of its own; it was left untouched",
+                "choose another --name" if o.user is None else "choose another --user",
+            )
+    return user, account is None
+
+
+def check_registry(dest: Path, name: str, public_url: str) -> None:
+    """Refuse a name or a public URL that another registered OpsBase project holds."""
+    mine = Path(dest).expanduser().resolve()
+    origin = _origin(public_url)
+    for entry in registry.read_all():
+        if entry.belongs_to(mine):
+            continue
+        where = f"the OpsBase project at {entry.project} ({entry.path})"
+        gone = "" if entry.project_exists else ", whose folder no longer exists"
+        if entry.name == name:
+            raise InputError(
+                f"the name {name!r} is taken by {where}{gone}",
+                "choose another --name"
+                + (
+                    ""
+                    if entry.project_exists
+                    else f"; or remove what that project left (see {entry.path}), then its entry"
+                ),
+            )
+        if entry.public_url and _origin(entry.public_url) == origin:
+            links = ", ".join(entry.site.get("links") or []) or "no nginx site yet"
+            raise InputError(
+                f"{public_url} is already the URL of {where}{gone}; nginx serves it through "
+                f"{links}",
+                "choose another --url, or run `opsbase destroy` in that project first",
+            )
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urlsplit(url)
+    scheme = parts.scheme or "http"
+    return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
+
+
+def _our_listens(address: str, http_port: int, https_port: int, tls: str) -> list[Listen]:
+    addresses = [address] if address else ["*", "[::]"]
+    listens = [Listen(a, http_port, False) for a in addresses]
+    if tls != "none":
+        listens += [Listen(a, https_port, True) for a in addresses]
+    return listens
+
+
+def check_sites(
+    dest: Path,
+    name: str,
+    *,
+    host: str,
+    url_port: int,
+    listens: list[Listen],
+    nginx_dirs: list[Path],
+) -> None:
+    """Refuse a host name another enabled nginx site already serves on one of the ports
+    (ours, or the URL's), or a port another site serves with the other protocol; the
+    message names the file (every folder: /etc/nginx, --nginx-dir, the registry's)."""
+    mine = Path(dest).expanduser().resolve()
+    folders = [serve.nginx.SYSTEM_NGINX_DIR, *nginx_dirs]
+    folders += [Path(e.site["nginx_dir"]) for e in registry.read_all() if e.site.get("nginx_dir")]
+    url_listens = [Listen("*", url_port), Listen("[::]", url_port)]
+    for block in enabled_server_blocks(folders):
+        if block.file.resolve().is_relative_to(mine):
+            continue  # this project's own site (a deploy again)
+        taken = [
+            theirs
+            for theirs in block.listens
+            if any(theirs.overlaps(ours) for ours in [*listens, *url_listens])
+        ]
+        if taken and block.serves(host):
+            raise InputError(
+                f"{host} is already served on port {taken[0].port} by {block.where} "
+                f"(server_name {' '.join(block.names)})",
+                "choose another --url, or remove that site from nginx first",
+            )
+        for theirs in block.listens:
+            clash = next(
+                (ours for ours in listens if theirs.overlaps(ours) and theirs.ssl != ours.ssl),
+                None,
+            )
+            if clash is not None:
+                protocol = "HTTPS" if theirs.ssl else "plain HTTP"
+                raise InputError(
+                    f"port {clash.port} is served as {protocol} by {block.where}, so this site "
+                    f"cannot use it for {'HTTPS' if clash.ssl else 'plain HTTP'}",
+                    "pass other --http-port/--https-port",
+                )
+
+
+def check_ports(ports: tuple[int, ...], address: str, *, nginx_conf: Path | None) -> None:
+    """Refuse a port held by any program but the nginx this deploy reloads."""
+    ours: set[int] = set()
+    if serve.nginx.nginx_running(nginx_conf):
+        try:
+            master = int(serve.nginx_pid_file(nginx_conf).read_text().strip())
+        except (OSError, ValueError):
+            master = 0
+        ours = process_family(master) if master else set()
+    anywhere = {"*", "0.0.0.0", "[::]", "::"}  # noqa: S104 - addresses ss reports
+    for port in ports:
+        found = listeners(port)
+        if found is None:
+            owner = serve.port_owner(port, address or "127.0.0.1")
+            busy = [] if owner is None or ours else [owner]
+        else:
+            busy = [
+                str(listener)
+                for listener in found
+                if listener.pid not in ours
+                and (
+                    not address
+                    or listener.address in anywhere
+                    or listener.address in (address, f"[::ffff:{address}]")
+                )
+            ]
+        if busy:
+            raise InputError(
+                f"port {port} is already in use by {busy[0]}",
+                "stop that program, or pass other --http-port/--https-port",
+            )
 
 
 # -- the deploy ------------------------------------------------------------------------------
@@ -393,10 +616,20 @@ def deploy(plan: Plan, *, log: CommandLog, say: Say) -> DeployResult:
         "options": o.to_dict(),
     }
 
-    # Recorded as it goes: a deploy that fails half-way is still undone by `destroy`.
-    write_manifest(p.dest, {**previous, **manifest})
+    # Recorded as it goes: a deploy that fails half-way is still undone by `destroy`; what
+    # the site is (URL, ports, TLS) changes only once the new one answers. The registry
+    # claims the name and the URL before anything outside the project is made.
+    site_fields = ("public_url", "tls", "http_port", "https_port", "listen_address")
+    early = {k: v for k, v in manifest.items() if not (previous and k in site_fields)}
+    write_manifest(p.dest, {**previous, **early})
+    registry.update(
+        p.dest, p.name, public_url=p.public_url, site={"nginx_dir": str(plan.nginx_dir)}
+    )
     if plan.create_user:
         _create_user(plan.user, p.dest, log=log)
+        registry.update(
+            p.dest, p.name, created={"system_user": plan.user, "system_group": plan.user}
+        )
         note(f"created the system user {plan.user!r} (no login shell) to run the app")
     set_environment(p.dest, o.environment)
     note(f".env: DJANGO_ENV={o.environment}, so manage.py and scripts use those settings")
@@ -419,10 +652,11 @@ def deploy(plan: Plan, *, log: CommandLog, say: Say) -> DeployResult:
 
     manifest["gunicorn"] = _gunicorn_record(plan)
     manifest["socket"] = str(plan.socket_path)
-    write_manifest(p.dest, manifest)
+    write_manifest(p.dest, {**previous, **early, **manifest, **_kept(previous, site_fields)})
     _start_gunicorn(plan, log=log, note=note)
 
     default_was_on = serve.default_site_enabled(plan.nginx_dir)
+    served_before = site.conf_path.read_text() if site.conf_path.is_file() else None
     conf = serve.write_nginx_site(site, title=p.name)
     note(f"nginx site: {conf}")
     report = serve.install_nginx_site(
@@ -431,6 +665,7 @@ def deploy(plan: Plan, *, log: CommandLog, say: Say) -> DeployResult:
         nginx_dir=plan.nginx_dir,
         nginx_conf=plan.nginx_conf,
         ports=(plan.http_port, plan.https_port) if plan.tls != "none" else (plan.http_port,),
+        previous_text=served_before,
     )
     for line in report.actions:
         note(line)
@@ -440,26 +675,27 @@ def deploy(plan: Plan, *, log: CommandLog, say: Say) -> DeployResult:
             "fix what is named above, then run `opsbase deploy` again",
             step=log.step,
         )
-    if default_was_on and not serve.default_site_enabled(plan.nginx_dir):
-        manifest["default_site_disabled"] = True
-    manifest["nginx_links"] = [str(path) for path in serve.site_links(p.name, plan.nginx_dir)]
-    write_manifest(p.dest, manifest)
 
     result.checks = check_deployed(p.dest, plan=plan, public=o.public_check)
-    manifest["deployed_at"] = dt.datetime.now(tz=dt.UTC).isoformat(timespec="seconds")
-    write_manifest(p.dest, manifest)
-    result.manifest = manifest
     local = [c for c in result.checks if c.via != "public"]
     for check in result.checks:
         note(str(check))
     failed = [c for c in local if not _as_expected(c, plan)]
     if failed:
-        raise StepFailed(
-            "the app does not answer through nginx: " + "; ".join(c.message for c in failed),
-            f"read {p.dest / 'logs/gunicorn-error.log'} and nginx's error log, fix, then run "
-            "`opsbase deploy` again",
-            step=log.step,
-        )
+        message, fix = _explain_failure(plan, failed)
+        if report.rollback is not None:
+            # The site that does not answer is taken out again: nginx serves what it did before.
+            for line in report.rollback().actions:
+                note(line)
+        raise StepFailed(message, fix, step=log.step)
+
+    if default_was_on and not serve.default_site_enabled(plan.nginx_dir):
+        manifest["default_site_disabled"] = True
+    manifest["nginx_links"] = [str(path) for path in serve.site_links(p.name, plan.nginx_dir)]
+    registry.update(p.dest, p.name, site={**_site_record(plan), "links": manifest["nginx_links"]})
+    manifest["deployed_at"] = dt.datetime.now(tz=dt.UTC).isoformat(timespec="seconds")
+    write_manifest(p.dest, manifest)
+    result.manifest = manifest
     for check in result.checks:
         if check.via == "public" and not check.ok:
             result.warnings.append(
@@ -468,6 +704,74 @@ def deploy(plan: Plan, *, log: CommandLog, say: Say) -> DeployResult:
                 "with `opsbase doctor`"
             )
     return result
+
+
+def _kept(previous: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {key: previous[key] for key in keys if key in previous}
+
+
+def _site_record(plan: Plan) -> dict[str, Any]:
+    """What the registry keeps of the site: enough for another project's preflight."""
+    return {
+        "nginx_dir": str(plan.nginx_dir),
+        "server_names": [plan.project.host],
+        "http_port": plan.http_port,
+        "https_port": plan.https_port if plan.tls != "none" else None,
+        "listen_address": plan.options.listen_address,
+        "tls": plan.tls,
+    }
+
+
+def _explain_failure(plan: Plan, failed: list[UrlCheck]) -> tuple[str, str]:
+    """The real cause of a site that does not answer through nginx, and its fix."""
+    p = plan.project
+    for check in failed:
+        port = plan.https_port if check.url.startswith("https") else plan.http_port
+        found = listeners(port) or []
+        master = _nginx_master(plan)
+        family = process_family(master) if master else set()
+        others = [str(x) for x in found if x.pid is not None and x.pid not in family]
+        if others:
+            return (
+                f"port {port} is held by {others[0]}, not by nginx: the site cannot answer "
+                "there; nginx's previous configuration was restored",
+                "stop that program or pass other --http-port/--https-port, then run "
+                "`opsbase deploy` again",
+            )
+        if check.outcome == "refused":
+            return (
+                f"nothing answers on {plan.local_address}:{port}: nginx does not listen there; "
+                "its previous configuration was restored",
+                f"read nginx's error log ({serve.nginx.nginx_error_log(plan.nginx_conf)}), fix, "
+                "then run `opsbase deploy` again",
+            )
+    statuses = {c.status for c in failed}
+    if statuses & {502, 503, 504}:
+        return (
+            "the app does not answer through nginx: "
+            + "; ".join(c.message for c in failed)
+            + " (gunicorn)",
+            f"read {p.dest / 'logs/gunicorn-error.log'}, fix, then run `opsbase deploy` again",
+        )
+    if any(c.outcome == "tls" for c in failed):
+        return (
+            "nginx answers with another certificate than this site's: "
+            + "; ".join(c.message for c in failed),
+            "check that no other site serves this name and port (nginx -T), then run "
+            "`opsbase deploy` again",
+        )
+    return (
+        "the app does not answer through nginx: " + "; ".join(c.message for c in failed),
+        f"read {p.dest / 'logs/gunicorn-error.log'} and nginx's error log, fix, then run "
+        "`opsbase deploy` again",
+    )
+
+
+def _nginx_master(plan: Plan) -> int | None:
+    try:
+        return int(serve.nginx_pid_file(plan.nginx_conf).read_text().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def _as_expected(check: UrlCheck, plan: Plan) -> bool:
@@ -564,23 +868,40 @@ def _create_user(user: str, home: Path, *, log: CommandLog) -> None:
 
 
 def _own_writable_paths(plan: Plan, note: Say, *, log: CommandLog) -> list[Path]:
-    """The service user reads the env files and writes logs, media (and a SQLite database);
-    the code stays root's. What it cannot read is named before gunicorn fails on it."""
+    """Least privilege on every file the app touches, then the app loaded as its user.
+
+    The service user owns what it writes: ``logs/`` (0750, files 0640), ``media/`` and a
+    SQLite database (``var/`` 0700, the file 0600). Uploads are 0640 in nginx's group (the
+    folder is setgid to it), so nginx serves them and joins no group of the app's. The env
+    files stay root's: ``.env`` and ``.env.<environment>`` readable by the app's group
+    (0640), the others by root alone, so the app cannot rewrite its own configuration. The
+    code stays root's. What the user cannot read is named before gunicorn fails on it."""
     p = plan.project
     if os.geteuid() != 0:
         return []
     account = pwd.getpwnam(plan.user)
     uid, gid = account.pw_uid, account.pw_gid
+    group = nginx_group(plan.nginx_conf)
+    web_gid = _gid(group) if group else None
     owned: list[Path] = []
-    for folder in ("logs", "media"):
-        path = p.dest / folder
-        path.mkdir(exist_ok=True)
-        for item in (path, *path.rglob("*")):
-            os.chown(item, uid, gid)
+    logs = p.dest / "logs"
+    logs.mkdir(exist_ok=True)
+    _set_tree(logs, uid, gid, folder_mode=0o750, file_mode=0o640)
+    owned.append(logs)
+    media = p.dest / "media"
+    media.mkdir(exist_ok=True)
+    if web_gid is not None:
+        _set_tree(media, uid, web_gid, folder_mode=0o2750, file_mode=0o640)
+    else:
+        _set_tree(media, uid, gid, folder_mode=0o750, file_mode=0o640)
+    owned.append(media)
+    readable = {".env", f".env.{plan.options.environment}"}
+    for path in sorted(p.dest.glob(".env*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        os.chown(path, 0, gid if path.name in readable else 0)
+        path.chmod(0o640 if path.name in readable else 0o600)
         owned.append(path)
-    for name in (".env", f".env.{plan.options.environment}"):
-        os.chown(p.dest / name, uid, gid)
-        owned.append(p.dest / name)
     if p.database == "sqlite":
         url = p.env_values(plan.options.environment).get("DATABASE_URL", "")
         db_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:") else None
@@ -592,13 +913,59 @@ def _own_writable_paths(plan: Plan, note: Say, *, log: CommandLog) -> list[Path]
                     "the app's user would then own",
                     f"move it into {p.dest / 'var'}/ and point DATABASE_URL in .env.* at it",
                 )
-            for item in (db_file, db_file.parent):
-                os.chown(item, uid, gid)
-                owned.append(item)
-    note(f"{plan.user} owns {', '.join(str(x.relative_to(p.dest)) or '.' for x in owned)}")
-    _let_nginx_read_media(plan, gid, log=log, note=note)
+            _set_tree(db_file.parent, uid, gid, folder_mode=0o700, file_mode=0o600)
+            owned += [db_file, db_file.parent]
+    note(
+        f"{plan.user} owns logs/ (0750), media/ (uploads 0640, nginx's group)"
+        + (", var/ (the database, 0600)" if p.database == "sqlite" else "")
+        + f"; the env files are root's, .env and .env.{plan.options.environment} readable by "
+        f"the group {grp_name(gid)} (0640)"
+    )
+    _leave_the_apps_group(plan, gid, log=log, note=note)
     _probe_as_user(plan, log=log)
     return owned
+
+
+def give_logs_back(dest: Path) -> None:
+    """Log files root's commands created (the validation step) go to the deployed app's user,
+    who must append to them: one it cannot open would stop its workers."""
+    user = read_manifest(dest).get("user")
+    if os.geteuid() != 0 or not user:
+        return
+    try:
+        account = pwd.getpwnam(str(user))
+    except KeyError:
+        return
+    for item in (Path(dest) / "logs").glob("*"):
+        if item.is_file() and item.stat().st_uid == 0 and item.name not in OPSBASE_LOGS:
+            os.chown(item, account.pw_uid, account.pw_gid)
+            item.chmod(0o640)
+
+
+def _set_tree(folder: Path, uid: int, gid: int, *, folder_mode: int, file_mode: int) -> None:
+    for item in (folder, *folder.rglob("*")):
+        if item.is_symlink():
+            continue
+        os.chown(item, uid, gid)
+        item.chmod(folder_mode if item.is_dir() else file_mode)
+
+
+def _gid(group: str) -> int | None:
+    import grp
+
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError:
+        return None
+
+
+def grp_name(gid: int) -> str:
+    import grp
+
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
 
 
 def nginx_user(nginx_conf: Path | None) -> str | None:
@@ -611,26 +978,27 @@ def nginx_user(nginx_conf: Path | None) -> str | None:
     return NGINX_USER_DEFAULT
 
 
-def _let_nginx_read_media(plan: Plan, gid: int, *, log: CommandLog, note: Say) -> None:
-    """Uploads are 0640 in the app's group; nginx serves /media/, so its user joins the group."""
+def nginx_group(nginx_conf: Path | None) -> str | None:
+    """The group of nginx's workers (the gunicorn socket and the uploads are shared with it)."""
+    try:
+        return grp_name(pwd.getpwnam(nginx_user(nginx_conf) or "").pw_gid)
+    except KeyError:
+        return None
+
+
+def _leave_the_apps_group(plan: Plan, gid: int, *, log: CommandLog, note: Say) -> None:
+    """Earlier deploys put nginx's user into the app's group (for uploads): in it, nginx
+    would read the env files. It leaves the group when OpsBase made that group."""
     import grp
 
-    user = nginx_user(plan.nginx_conf)
-    try:
-        account = pwd.getpwnam(user or "")
-    except KeyError:
-        return
     group = grp.getgrgid(gid)
-    if account.pw_gid == gid or account.pw_name in group.gr_mem:
+    user = nginx_user(plan.nginx_conf)
+    created = created_here(plan.project.dest, plan.project.name)
+    if user not in group.gr_mem or created.get("system_group") != group.gr_name:
         return
-    usermod = serve_process.find_program("usermod") or "usermod"
-    run(
-        [usermod, "--append", "--groups", group.gr_name, account.pw_name],
-        log=log,
-        timeout=60,
-        fix=f"add {account.pw_name} to the group {group.gr_name} yourself, then deploy again",
-    )
-    note(f"nginx's user {account.pw_name} joined the group {group.gr_name} to read uploads")
+    gpasswd = serve_process.find_program("gpasswd") or "gpasswd"
+    run([gpasswd, "--delete", str(user), group.gr_name], log=log, timeout=60, check=False)
+    note(f"nginx's user {user} left the group {group.gr_name}: it reads no file of the app's")
 
 
 def _probe_as_user(plan: Plan, *, log: CommandLog) -> None:
@@ -762,9 +1130,6 @@ def _start_gunicorn(plan: Plan, *, log: CommandLog, note: Say) -> None:
             "--daemon",
             "--pid",
             str(plan.pid_file),
-            # nginx's workers connect to the socket, and no socket unit sets its group here.
-            "--umask",
-            "0",
         ]
         run(argv, log=log, cwd=p.dest, env={"VIRTUAL_ENV": "", "DJANGO_ENV": ""}, timeout=60)
     if not _wait_for_socket(plan.socket_path, plan.pid_file):
@@ -862,9 +1227,10 @@ class DestroyPlan:
     manifest: dict[str, Any]
     nginx_dir: Path
     nginx_conf: Path | None
-    db: dict[str, Any] | None  # PostgreSQL: {"name", "role"}; None: nothing to drop
+    db: dict[str, Any] | None  # PostgreSQL: {"name", "role"} OpsBase made; None: drop nothing
     admin: database.Admin | None
     actions: list[str] = field(default_factory=list)
+    created: dict[str, str] = field(default_factory=dict)  # the registry's record
 
 
 def plan_destroy(
@@ -893,18 +1259,40 @@ def plan_destroy(
         actions.append("turn nginx's default site back on")
     db: dict[str, Any] | None = None
     admin = None
+    created = created_here(project.dest, project.name)
     if project.database == "postgres" and not keep_database:
         url = project.env_values().get("DATABASE_URL", "")
         parts = database.parse_app_url(url)
-        db = {"name": parts["dbname"], "role": parts["user"]}
-        admin = database.admin_from(db_admin_url)
-        actions.append(
-            f"back up the database into {project.dest / 'backups'}, then drop the PostgreSQL "
-            f"database {db['name']!r} and role {db['role']!r}"
-        )
-    if manifest.get("created_user"):
-        actions.append(f"delete the system user {manifest['user']!r}")
-    return DestroyPlan(project, manifest, root, nginx_conf, db, admin, actions)
+        ours = {
+            "name": parts["dbname"] if created.get("pg_database") == parts["dbname"] else None,
+            "role": parts["user"] if created.get("pg_role") == parts["user"] else None,
+        }
+        if ours["name"] or ours["role"]:
+            db = ours
+            admin = database.admin_from(db_admin_url)
+            what = " and ".join(
+                f"{kind} {value!r}"
+                for kind, value in (("database", ours["name"]), ("role", ours["role"]))
+                if value
+            )
+            actions.append(
+                f"back up the database into {project.dest / 'backups'}, then drop the "
+                f"PostgreSQL {what}"
+            )
+        else:
+            actions.append(
+                f"leave the PostgreSQL database {parts['dbname']!r} and role {parts['user']!r}: "
+                "OpsBase did not create them for this project"
+            )
+    user = created.get("system_user")
+    if user:
+        actions.append(f"delete the system user {user!r}")
+    entry = registry.read(project.name)
+    if entry is not None and entry.belongs_to(project.dest):
+        actions.append(f"remove the project's entry from the registry ({entry.path})")
+    plan = DestroyPlan(project, manifest, root, nginx_conf, db, admin, actions)
+    plan.created = created
+    return plan
 
 
 def destroy(plan: DestroyPlan, *, log: CommandLog, say: Say) -> list[str]:
@@ -951,8 +1339,15 @@ def destroy(plan: DestroyPlan, *, log: CommandLog, say: Say) -> list[str]:
         raise StepFailed("nginx: " + "; ".join(report.problems), "fix it, then run again")
     if plan.db is not None and plan.admin is not None:
         database.drop(plan.admin, plan.db["name"], role=plan.db["role"], log=log)
-        note(f"dropped the database {plan.db['name']!r} and role {plan.db['role']!r}")
-    if manifest.get("created_user"):
+        registry.forget_created(p.dest, p.name, "pg_database", "pg_role")
+        dropped = [
+            f"{kind} {value!r}"
+            for kind, value in (("database", plan.db["name"]), ("role", plan.db["role"]))
+            if value
+        ]
+        note("dropped the PostgreSQL " + " and ".join(dropped))
+    user = plan.created.get("system_user")
+    if user:
         # Files of a deleted user would belong to a bare number: give them back first.
         owner = (p.dest / "manage.py").stat()
         for path in map(Path, manifest.get("owned_paths", [])):
@@ -960,21 +1355,24 @@ def destroy(plan: DestroyPlan, *, log: CommandLog, say: Say) -> list[str]:
                 if item.exists():
                     os.chown(item, owner.st_uid, owner.st_gid)
         userdel = serve_process.find_program("userdel") or "userdel"
-        result = serve_process.run([userdel, manifest["user"]], timeout=60)
+        result = serve_process.run([userdel, user], timeout=60)
         if result.ok:
-            note(f"deleted the system user {manifest['user']!r}")
+            note(f"deleted the system user {user!r}")
         else:
-            note(f"could not delete the user {manifest['user']!r}: {result.tail(3)}")
-        # userdel keeps a group that has other members (nginx's user joined it for uploads).
+            note(f"could not delete the user {user!r}: {result.tail(3)}")
+        # userdel keeps a group that still has members.
+        group = plan.created.get("system_group")
         groupdel = serve_process.find_program("groupdel") or "groupdel"
-        if serve_process.run(["getent", "group", manifest["user"]], timeout=30).ok:
-            gone = serve_process.run([groupdel, manifest["user"]], timeout=60)
+        if group and serve_process.run(["getent", "group", group], timeout=30).ok:
+            gone = serve_process.run([groupdel, group], timeout=60)
             note(
-                f"deleted the group {manifest['user']!r}"
+                f"deleted the group {group!r}"
                 if gone.ok
-                else f"could not delete the group {manifest['user']!r}: {gone.tail(3)}"
+                else f"could not delete the group {group!r}: {gone.tail(3)}"
             )
     manifest_path(p.dest).unlink(missing_ok=True)
+    if registry.remove(p.dest, p.name):
+        note("removed the project's entry from the registry of OpsBase projects")
     return done
 
 

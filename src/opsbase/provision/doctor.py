@@ -38,10 +38,13 @@ def diagnose(dest: Path, *, environment: str = "prod", urls: bool = True) -> lis
     for name in ENV_FILES:
         path = dest / name
         if not path.exists():
-            checks.append(Check(f"{name} present, mode 0600", False, "missing"))
+            checks.append(Check(f"{name} present and private", False, "missing"))
             continue
-        mode = stat.S_IMODE(path.stat().st_mode)
-        checks.append(Check(f"{name} present, mode 0600", mode == 0o600, f"mode {mode:04o}"))
+        info = path.stat()
+        mode = stat.S_IMODE(info.st_mode)
+        # Deployed, root owns it and the app's group may read it (0640); else 0600.
+        private = mode == 0o600 or (mode == 0o640 and info.st_uid == 0 and info.st_gid != 0)
+        checks.append(Check(f"{name} present and private", private, f"mode {mode:04o}"))
 
     values = (
         dotenv_values(dest / f".env.{environment}")

@@ -146,11 +146,31 @@ def validate_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+#: Kernel file systems: nothing can be created there, whatever the permissions say.
+VIRTUAL_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
 def validate_dest(dest: Path | str) -> Path:
     """The destination: absent, or an empty directory (a journaled unfinished run is handled
     by the caller before this check)."""
     path = Path(dest).expanduser()
     path = path if path.is_absolute() else Path.cwd() / path
+    resolved = path.resolve()
+    for root in VIRTUAL_ROOTS:
+        if resolved == root or resolved.is_relative_to(root):
+            raise InputError(
+                f"destination {path} is under {root}, a kernel file system",
+                "choose a directory on a disk, e.g. --dest /srv/<name>",
+            )
+    # The first ancestor that exists must be a directory (a file cannot hold a folder).
+    for ancestor in path.parents:
+        if ancestor.exists() or ancestor.is_symlink():
+            if not ancestor.is_dir():
+                raise InputError(
+                    f"cannot create {path}: {ancestor} is a file, not a directory",
+                    "choose a directory path with --dest",
+                )
+            break
     if path.exists() and not path.is_dir():
         raise InputError(f"destination {path} is a file", "choose a directory path with --dest")
     if path.is_dir() and any(path.iterdir()):
@@ -184,6 +204,35 @@ def validate_database(database: str) -> str:
             f"database {database!r} is not supported", "pass --database postgres or sqlite"
         )
     return database
+
+
+def validate_superuser_password(password: str, *, email: str) -> str:
+    """The superuser's password, passed through the validators a generated project applies
+    (length, common passwords, all digits, likeness to the e-mail)."""
+    from types import SimpleNamespace
+
+    from django.conf import settings
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    from opsbase.conf.settings import password_validators
+
+    if not settings.configured:
+        # The command line runs no project: the validators only need translations off.
+        settings.configure(USE_I18N=False)
+    validators = password_validation.get_password_validators(password_validators())
+    # The superuser-to-be, as far as UserAttributeSimilarityValidator looks at one.
+    fields = SimpleNamespace(get_field=lambda name: SimpleNamespace(verbose_name=name))
+    user: Any = SimpleNamespace(email=email, username=email.split("@")[0], _meta=fields)
+    try:
+        password_validation.validate_password(password, user, password_validators=validators)
+    except ValidationError as error:
+        raise InputError(
+            "the superuser password is refused: " + " ".join(str(m) for m in error.messages),
+            "choose a longer, less common one (OPSBASE_SUPERUSER_PASSWORD or the prompt), or "
+            "leave it out and one is generated",
+        ) from None
+    return password
 
 
 def available_modules() -> tuple[str, ...]:

@@ -17,7 +17,13 @@ from . import pythons
 from .errors import Cancelled, InputError, StepFailed
 from .inputs import Inputs
 from .runner import Provisioner, resume_or_new
-from .summary import print_failure, print_json, print_plan, print_summary
+from .summary import (
+    print_failure,
+    print_input_error_json,
+    print_json,
+    print_plan,
+    print_summary,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -69,7 +75,11 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
             journal_dest = candidate
 
     if journal_dest is not None:
-        return _resumed_inputs(journal_dest, options), os.environ.get("OPSBASE_SUPERUSER_PASSWORD")
+        resumed = _resumed_inputs(journal_dest, options)
+        given = os.environ.get("OPSBASE_SUPERUSER_PASSWORD") or None
+        if given is not None:
+            checks.validate_superuser_password(given, email=resumed.superuser_email)
+        return resumed, given
 
     # Name first: the destination's default is derived from it.
     if options.name is not None:
@@ -128,6 +138,8 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
     password = os.environ.get("OPSBASE_SUPERUSER_PASSWORD") or None
     if ask and password is None:
         password = ask.ask_password() or None
+    if password is not None:
+        checks.validate_superuser_password(password, email=email)
 
     result = Inputs(
         dest=dest,
@@ -219,7 +231,7 @@ def provision(
         inputs, password = collect(options, asker)
         journal = resume_or_new(inputs)
     except InputError as error:
-        _print_input_error(error, err)
+        _print_input_error(error, err, out=out if options.json_output else None)
         return EXIT_INPUT
     except KeyboardInterrupt:
         err.print("opsbase: cancelled; nothing was created")
@@ -240,7 +252,7 @@ def provision(
     try:
         runner.preflight()
     except InputError as error:
-        _print_input_error(error, err)
+        _print_input_error(error, err, out=out if options.json_output else None)
         return EXIT_INPUT
 
     if options.dry_run:
@@ -268,7 +280,7 @@ def provision(
         )
         return EXIT_INTERRUPTED
     except InputError as error:
-        _print_input_error(error, err)
+        _print_input_error(error, err, out=out if options.json_output else None)
         return EXIT_INPUT
 
     if options.json_output:
@@ -278,8 +290,12 @@ def provision(
     return EXIT_OK
 
 
-def _print_input_error(error: InputError, err: Console) -> None:
+def _print_input_error(error: InputError, err: Console, *, out: Console | None = None) -> None:
+    """One line on standard error; with --json (*out*) also an error object on standard
+    output, so that a script reading it learns why nothing was done."""
     text = f"opsbase: error: {error.message}"
     if error.fix:
         text += f"; {error.fix}"
     err.print(text, markup=False, highlight=False)
+    if out is not None:
+        print_input_error_json(error, out)

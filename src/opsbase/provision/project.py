@@ -45,12 +45,26 @@ def manage(
     return result.stdout
 
 
+#: Provisioning logs no SQL: the superuser's password hash would land in logs/db.log.
+QUIET_SQL = {"OPSBASE_SQL_LOG": "false"}
+
+
 def migrate(dest: Path, python: Path, *, log: CommandLog) -> None:
     # The system checks run in the validation step; here they would judge tables that the
     # migration is about to create (database-tagged checks run before migrate starts).
-    manage(dest, python, "migrate", "--noinput", "--skip-checks", log=log)
+    manage(dest, python, "migrate", "--noinput", "--skip-checks", log=log, env=QUIET_SQL)
     # The prod settings serve hashed static files, which need the manifest collectstatic writes.
-    manage(dest, python, "collectstatic", "--noinput", log=log, env={"DJANGO_ENV": "prod"})
+    manage(
+        dest, python, "collectstatic", "--noinput", log=log, env={"DJANGO_ENV": "prod", **QUIET_SQL}
+    )
+
+
+def protect_sqlite(db_file: Path) -> None:
+    """The SQLite database and its folder: its owner's alone (0600, 0700)."""
+    if db_file.exists():
+        db_file.parent.chmod(0o700)
+        for item in db_file.parent.glob(db_file.name + "*"):
+            item.chmod(0o600)
 
 
 def superuser(
@@ -65,6 +79,7 @@ def superuser(
         code,
         log=log,
         env={
+            **QUIET_SQL,
             "OPSBASE_SUPERUSER_EMAIL": email,
             "OPSBASE_SUPERUSER_PASSWORD": password,
             "OPSBASE_TENANT_NAME": tenant,

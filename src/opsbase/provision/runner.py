@@ -21,7 +21,16 @@ from rich.markup import escape
 
 from opsbase.serve.nginx import nginx_binary
 
-from . import database, deploy, poetry_env, project, pythons, system_packages, validation
+from . import (
+    database,
+    deploy,
+    poetry_env,
+    project,
+    pythons,
+    registry,
+    system_packages,
+    validation,
+)
 from .commands import CommandLog
 from .errors import InputError, StepFailed
 from .inputs import Inputs, source_checkout
@@ -59,7 +68,8 @@ class Outcome:
 
     inputs: Inputs
     steps: list[StepResult] = field(default_factory=list)
-    superuser_password: str | None = None
+    superuser_password: str | None = None  # only a generated one: shown once, stored nowhere
+    superuser_note: str = ""  # what to say instead (given, or set in an earlier run)
     database: str = ""
     python: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -81,6 +91,7 @@ class Outcome:
             "superuser": {
                 "email": self.inputs.superuser_email,
                 "password": self.superuser_password,
+                "note": self.superuser_note,
             },
             "steps": [
                 {"step": s.key, "title": s.title, "status": s.status, "detail": s.detail}
@@ -109,6 +120,17 @@ def next_steps(inputs: Inputs, *, deployed: bool = False) -> list[str]:
         f"opsbase deploy --dest {inputs.dest}   # serve it with gunicorn and nginx",
         f"opsbase doctor --dest {inputs.dest}   # re-check the project at any time",
     ]
+
+
+def change_password_command(inputs: Inputs) -> str:
+    """How to give the superuser a new password (as the app's user once it is deployed)."""
+    manifest = deploy.read_manifest(inputs.dest)
+    user = manifest.get("user") if manifest else None
+    prefix = f"runuser -u {user} -- " if user and user != "root" else ""
+    return (
+        f"cd {inputs.dest} && {prefix}.venv/bin/python manage.py changepassword "
+        f"{inputs.superuser_email}"
+    )
 
 
 ConfirmFn = Callable[[str], bool]
@@ -160,19 +182,45 @@ class Provisioner:
                     "closed to other users",
                     "choose a system Python (--python /usr/bin/python3), or pass --no-deploy",
                 )
-        if self.inputs.database == "postgres":
-            self.admin = database.admin_from(self.inputs.db_admin_url)
-            known = project.known_database_url(self.inputs.dest)
+        i = self.inputs
+        deploy.check_registry(i.dest, i.name, i.url)
+        if not i.no_deploy and not self.journal.is_finished("web_server"):
+            # What deploy (step 9) would refuse is refused now, before anything is written.
+            deploy.check_machine(
+                dest=i.dest,
+                name=i.name,
+                public_url=i.url,
+                options=deploy.DeployOptions.from_dict(i.deploy),
+                nginx_required=False,
+            )
+        if i.database == "postgres":
+            self.admin = database.admin_from(i.db_admin_url)
+            known = project.known_database_url(i.dest)
             if not self.journal.is_finished("database"):
                 self.db_state = database.preflight(
-                    self.admin, self.inputs.name, known, force=self.inputs.force, log=self.log
+                    self.admin,
+                    i.name,
+                    known,
+                    force=i.force,
+                    log=self.log,
+                    created=self._created_on_server(),
                 )
             self.outcome.database = (
-                f"PostgreSQL database {self.inputs.name!r} owned by role {self.inputs.name!r} "
+                f"PostgreSQL database {i.name!r} owned by role {i.name!r} "
                 f"at {self.admin.host}:{self.admin.port}"
             )
         else:
-            self.outcome.database = f"SQLite {self.inputs.dest / SQLITE_FILE}"
+            self.outcome.database = f"SQLite {i.dest / SQLITE_FILE}"
+
+    def _created_on_server(self) -> dict[str, str]:
+        """What the registry says OpsBase created for this project on this PostgreSQL."""
+        assert self.admin is not None  # noqa: S101
+        entry = registry.read(self.inputs.name)
+        if entry is None or not entry.belongs_to(self.inputs.dest):
+            return {}
+        if entry.pg_server and entry.pg_server != f"{self.admin.host}:{self.admin.port}":
+            return {}
+        return dict(entry.created)
 
     def plan(self) -> list[tuple[str, str, bool]]:
         """Every step's action; the flag marks changes outside the project directory."""
@@ -204,8 +252,13 @@ class Provisioner:
                 else f"create role {i.name!r} (LOGIN NOSUPERUSER NOCREATEDB, random password) "
                 f"and database {i.name!r} owned by it"
             )
-            if state and state.exists and not state.reusable:
-                action = f"DROP and recreate role and database {i.name!r} (--force)"
+            if state and state.exists and i.force:
+                action = (
+                    f"back up, DROP and recreate role and database {i.name!r}, which OpsBase "
+                    "created for this project (--force)"
+                )
+            elif state and state.exists and not state.reusable:
+                action = f"reuse role and database {i.name!r} with a new password"
             steps.append(("database", f"{action} on {self.admin.describe()}", True))
         else:
             steps.append(("database", f"SQLite database {dest / SQLITE_FILE}", False))
@@ -228,6 +281,14 @@ class Provisioner:
             steps.append(("web_server", deploy.describe(i.deploy, name=i.name, url=i.url), True))
         steps.append(
             (
+                "web_server" if not i.no_deploy else "database",
+                f"record the project in the registry of OpsBase projects "
+                f"({registry.entry_path(i.name)})",
+                True,
+            )
+        )
+        steps.append(
+            (
                 "validation",
                 "manage.py check; runserver and gunicorn answer / with 200"
                 + ("" if i.no_deploy else "; the public URL through nginx"),
@@ -245,6 +306,11 @@ class Provisioner:
                     status = self.journal.status(key) or DONE
                     detail = self.journal.steps[key].get("detail", "")
                     self._record(key, status, "resumed: " + detail if detail else "already done")
+                    if key == "migrate":
+                        self.outcome.superuser_note = (
+                            "set in an earlier run and not shown again; to set a new one: "
+                            + change_password_command(self.inputs)
+                        )
                     if key == "scaffold":
                         self.log.attach(self.inputs.dest / "logs" / "provision.log")
                     continue
@@ -378,8 +444,23 @@ class Provisioner:
         if known != url or not project.env_files_present(dest):
             # The credentials are saved before the role exists, so an interrupted run resumes.
             write_env_files(dest, self.project_spec(), database_urls=self._urls(url))
-        database.ensure(self.admin, i.name, password, state, force=i.force, log=self.log)
-        self.db_state = database.DatabaseState(True, True, i.name, True)
+        server = f"{self.admin.host}:{self.admin.port}"
+        registry.update(dest, i.name, public_url=i.url, pg_server=server)
+
+        def record(kind: str) -> None:
+            registry.update(dest, i.name, created={kind: i.name})
+
+        database.ensure(
+            self.admin,
+            i.name,
+            password,
+            state,
+            force=i.force,
+            log=self.log,
+            backup_dir=dest / "backups",
+            record=record,
+        )
+        self.db_state = database.DatabaseState(True, True, i.name, True, True, True)
         verb = "reused" if state.reusable else "created"
         return DONE, f"{verb} role and database {i.name!r}; connection verified; env files (0600)"
 
@@ -416,6 +497,8 @@ class Provisioner:
     def step_migrate(self) -> tuple[str, str]:
         dest, python = self.inputs.dest, poetry_env.venv_python(self.inputs.dest)
         project.migrate(dest, python, log=self.log)
+        if self.inputs.database == "sqlite":
+            project.protect_sqlite(dest / SQLITE_FILE)
         password = self.superuser_password or secrets.token_urlsafe(12)
         project.superuser(
             dest,
@@ -425,7 +508,10 @@ class Provisioner:
             tenant=self.inputs.name,
             log=self.log,
         )
-        self.outcome.superuser_password = password
+        if self.superuser_password:
+            self.outcome.superuser_note = "the one you gave (not shown)"
+        else:
+            self.outcome.superuser_password = password
         return (
             DONE,
             f"migrated; superuser {self.inputs.superuser_email}, Admin of {self.inputs.name!r}",
@@ -461,6 +547,7 @@ class Provisioner:
         validation.check(dest, python, log=self.log)
         validation.runserver(dest, python, log=self.log)
         validation.gunicorn(dest, self.inputs.url, log=self.log)
+        deploy.give_logs_back(dest)
         detail = "check passed; runserver and gunicorn answered / with 200"
         if not (self.journal.status("web_server") == DONE and deploy.read_manifest(dest)):
             return DONE, detail

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import StepFailed
+from .errors import InputError, StepFailed
 from .journal import DONE, SKIPPED
 from .runner import TITLES, Outcome
 
@@ -49,7 +49,10 @@ def print_summary(outcome: Outcome, console: Console) -> None:
     facts.add_row("modules", ", ".join(data["modules"]) or "kernel only")
     facts.add_row("superuser", data["superuser"]["email"])
     if outcome.superuser_password:
+        # Only a generated password is shown: one the user chose is never echoed.
         facts.add_row("password", f"{outcome.superuser_password}  (shown once, stored nowhere)")
+    elif outcome.superuser_note:
+        facts.add_row("password", escape(outcome.superuser_note))
     facts.add_row("log", data["log"])
     console.print(facts)
     for warning in outcome.warnings:
@@ -65,6 +68,15 @@ def print_json(outcome: Outcome, console: Console, *, error: StepFailed | None =
         data["ok"] = False
         data["error"] = failure_dict(error)
     console.print_json(json.dumps(data))
+
+
+def print_input_error_json(error: InputError, console: Console) -> None:
+    """Bad input as JSON: ``{"ok": false, "error": {"kind": "input", ...}}`` (exit 2)."""
+    payload = {
+        "ok": False,
+        "error": {"kind": "input", "message": error.message, "fix": error.fix, "exit_code": 2},
+    }
+    console.print_json(json.dumps(payload))
 
 
 def failure_dict(error: StepFailed) -> dict[str, str]:

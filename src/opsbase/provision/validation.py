@@ -109,7 +109,7 @@ def runserver(dest: Path, python: Path, *, log: CommandLog) -> int:
     return serve_and_get(
         [str(python), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=dest,
-        env={"DJANGO_ENV": "dev"},
+        env={"DJANGO_ENV": "dev", "OPSBASE_SQL_LOG": "false"},
         port=port,
         host="127.0.0.1",
         https=False,
