@@ -502,8 +502,9 @@ def test_a_reload_that_does_not_take_is_undone_and_its_cause_named(deployed, mon
     assert "previous configuration was restored" in message
     assert "TLS" not in message and "gunicorn" not in message
     assert site.read_text() == served
-    assert json.loads((dest / ".opsbase" / "deploy.json").read_text())["https_port"] == (
-        json.loads(manifest)["https_port"]
+    assert (
+        json.loads((dest / ".opsbase" / "deploy.json").read_text())["https_port"]
+        == (json.loads(manifest)["https_port"])
     )
     assert https_get(deployed).status == 200
 

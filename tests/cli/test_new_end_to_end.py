@@ -371,7 +371,7 @@ def test_the_sqlite_project_has_the_layout_and_private_env_files(sqlite_project)
     dest = sqlite_project["dest"]
 
     assert [p for p in LAYOUT if not (dest / p).exists()] == []
-    assert (dest / "var" / "db.sqlite3").exists()
+    assert stat.S_IMODE((dest / "var" / "db.sqlite3").stat().st_mode) == 0o600
     assert {stat.S_IMODE((dest / n).stat().st_mode) for n in ENV_FILES} == {0o600}
 
 
@@ -387,6 +387,7 @@ def test_the_typed_superuser_password_works_and_was_not_logged(sqlite_project):
 
     assert result.stdout.strip().splitlines()[-1] == "True", result.stdout + result.stderr
     assert password not in (dest / "logs" / "provision.log").read_text()
+    assert password not in sqlite_project["transcript"]  # a typed password is never echoed
 
 
 def test_the_sqlite_project_passes_check_deploy_in_prod(sqlite_project):

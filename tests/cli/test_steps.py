@@ -197,3 +197,43 @@ def test_missing_system_packages_are_installed_under_the_managers_package_names(
     assert plan.missing == ["gunicorn"]
     assert plan.commands[0][-1] == "python3-gunicorn"
     assert "dnf install -y python3-gunicorn" in plan.describe()
+
+
+def summary_of(outcome) -> str:
+    from rich.console import Console
+
+    from opsbase.provision.summary import print_summary
+
+    console = Console(record=True, width=400)
+    print_summary(outcome, console)
+    return console.export_text()
+
+
+def test_a_resumed_run_says_how_to_set_a_new_superuser_password(tmp_path: Path):
+    """The generated password was shown by the run that set it; the journal keeps none."""
+    from rich.console import Console
+
+    from opsbase.provision.runner import STEPS, Provisioner
+
+    inputs = Inputs(dest=tmp_path, name="shop", url="https://s.example.com")
+    journal = Journal(dest=tmp_path, inputs={"name": "shop"})
+    for key, _title in STEPS:
+        journal.mark(key, DONE, "earlier")
+    runner = Provisioner(inputs, console=Console(quiet=True), journal=journal)
+
+    text = summary_of(runner.run())
+
+    assert runner.outcome.superuser_password is None
+    assert "set in an earlier run and not shown again" in text
+    assert f"cd {tmp_path} && .venv/bin/python manage.py changepassword admin@example.com" in text
+
+
+def test_only_a_generated_password_is_shown(tmp_path: Path):
+    from opsbase.provision.runner import Outcome
+
+    inputs = Inputs(dest=tmp_path, name="shop", url="https://s.example.com")
+    generated = Outcome(inputs=inputs, superuser_password="gen-Xy7-once")
+    given = Outcome(inputs=inputs, superuser_note="the one you gave (not shown)")
+
+    assert "gen-Xy7-once  (shown once, stored nowhere)" in summary_of(generated)
+    assert "the one you gave (not shown)" in summary_of(given)

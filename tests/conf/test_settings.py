@@ -211,3 +211,50 @@ def test_whether_the_cache_is_shared_is_judged_unless_the_environment_says(clean
     assert "OPSBASE_CACHE_SHARED" not in build_settings(clean_env, "dev")
     monkeypatch.setenv("OPSBASE_CACHE_SHARED", "false")
     assert build_settings(clean_env, "dev")["OPSBASE_CACHE_SHARED"] is False
+
+
+# -- what the logs may hold -------------------------------------------------------------------
+
+SQL_PROBE = (
+    "from django.db import connection; "
+    "connection.cursor().execute('SELECT %s', ['probe-param-7f3a'])"
+)
+
+
+def _db_log_lines(log_dir: Path) -> list[str]:
+    path = log_dir / "db.log"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_prod_logs_no_sql_not_even_a_migrations(tmp_path):
+    """Migrations write schema statements (with parameters) at DEBUG whatever DEBUG says."""
+    logs = tmp_path / "logs"
+    env = {
+        **PROD_ENV,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "OPSBASE_LOG_DIR": str(logs),
+        "OPSBASE_SQL_LOG": "true",  # asked for, and still not in prod
+    }
+
+    result = manage("migrate", "--noinput", env_extra=env)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [line for line in _db_log_lines(logs) if "django.db.backends" in line] == []
+    assert [p.name for p in logs.iterdir() if p.stat().st_mode & 0o007] == []
+
+
+@pytest.mark.parametrize(("switch", "logged"), [({}, True), ({"OPSBASE_SQL_LOG": "false"}, False)])
+def test_development_logs_sql_with_parameters_unless_switched_off(tmp_path, switch, logged):
+    logs = tmp_path / "logs"
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "OPSBASE_LOG_DIR": str(logs),
+        **switch,
+    }
+
+    result = manage("shell", "-c", SQL_PROBE, env_extra=env, settings_module="config.settings.dev")
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert any("probe-param-7f3a" in line for line in _db_log_lines(logs)) is logged
+    if logged:
+        assert (logs / "db.log").stat().st_mode & 0o777 == 0o640

@@ -368,3 +368,168 @@ def test_install_reloads_a_running_nginx_which_then_serves_the_site(tmp_path, co
         assert "being updated" in fetch(port, "/", host="shop.example.test").body
     finally:
         nginx.stop()
+
+
+# --- what was served before is put back ----------------------------------------------------
+
+
+@pytest.fixture
+def running_nginx(tmp_path):
+    """nginx running from a Debian-like folder of the test's own; yields (root, main, prefix)."""
+    from .harness import Process, wait_until
+
+    binary = ensure_nginx()
+    root, main, prefix = fake_etc_nginx(tmp_path, "sites")
+    nginx = Process(
+        [binary, "-p", f"{prefix}/", "-e", str(prefix / "error.log"), "-c", str(main)],
+        env=dict(os.environ), cwd=prefix, log=tmp_path / "nginx.out",
+    )  # fmt: skip
+    wait_until(lambda: (prefix / "nginx.pid").exists(), what="nginx to start")
+    yield root, main, prefix
+    nginx.stop()
+
+
+def plain_site(tmp_path, name: str, host: str, port: int, body: str) -> Path:
+    path = tmp_path / f"{name}-project" / f"{name}.conf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"server {{\n    listen 127.0.0.1:{port};\n    server_name {host};\n"
+        f'    return 200 "{body}";\n}}\n'
+    )
+    return path
+
+
+def answers(port: int, host: str) -> str | None:
+    from .harness import fetch
+
+    try:
+        return fetch(port, "/", host=host).body
+    except OSError:
+        return None
+
+
+def test_a_site_whose_name_another_site_serves_is_taken_out_again(tmp_path, running_nginx):
+    from .harness import free_port, wait_until
+
+    root, main, prefix = running_nginx
+    port = free_port()
+    first = plain_site(tmp_path, "first", "a.example.test", port, "first")
+    install = {"nginx_dir": root, "nginx_conf": main, "prefix": prefix, "ports": (port,)}
+    assert install_nginx_site(first, name="first", **install).ok
+    wait_until(lambda: answers(port, "a.example.test") == "first", what="the first site")
+
+    second = plain_site(tmp_path, "second", "a.example.test", port, "second")
+    report = install_nginx_site(second, name="second", **install)
+
+    assert not report.ok
+    assert f"another nginx site already serves a.example.test on 127.0.0.1:{port}" in str(report)
+    assert "previous configuration was restored" in str(report)
+    assert not (root / "sites-enabled" / "second.conf").exists()
+    assert answers(port, "a.example.test") == "first"
+
+
+def test_a_reload_that_does_not_take_is_undone_and_its_cause_named(tmp_path, running_nginx):
+    """`nginx -s reload` exits 0 when the master then cannot bind a port: the old
+    configuration stays in force, and so must the files."""
+    from .harness import free_port, wait_until
+
+    root, main, prefix = running_nginx
+    port = free_port()
+    site = plain_site(tmp_path, "shop", "shop.example.test", port, "old")
+    install = {"nginx_dir": root, "nginx_conf": main, "prefix": prefix}
+    assert install_nginx_site(site, name="shop", ports=(port,), **install).ok
+    wait_until(lambda: answers(port, "shop.example.test") == "old", what="the site")
+    served = site.read_text()
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        site.write_text(served.replace(f":{port};", f":{taken};").replace('"old"', '"new"'))
+        report = install_nginx_site(
+            site, name="shop", ports=(taken,), previous_text=served, **install
+        )
+
+    assert not report.ok
+    problem = report.problems[-1]
+    assert "nginx did not take the new configuration" in problem
+    assert f"bind() to 127.0.0.1:{taken} failed (98: Address already in use)" in problem
+    assert "previous configuration was restored" in problem
+    assert site.read_text() == served
+    assert (root / "sites-enabled" / "shop.conf").resolve() == site.resolve()
+    assert answers(port, "shop.example.test") == "old"
+
+
+def test_rollback_takes_an_installed_site_out_of_a_running_nginx(tmp_path, running_nginx):
+    from .harness import free_port, wait_until
+
+    root, main, prefix = running_nginx
+    port = free_port()
+    site = plain_site(tmp_path, "shop", "shop.example.test", port, "new")
+    report = install_nginx_site(
+        site, name="shop", nginx_dir=root, nginx_conf=main, prefix=prefix, ports=(port,)
+    )
+    assert report.ok and report.rollback is not None
+    wait_until(lambda: answers(port, "shop.example.test") == "new", what="the site")
+
+    back = report.rollback()
+
+    assert back.ok, str(back)
+    assert not (root / "sites-enabled" / "shop.conf").exists()
+    assert (root / "sites-enabled" / "default").is_symlink()
+    wait_until(lambda: answers(port, "shop.example.test") is None, what="the site to go")
+
+
+def test_every_server_block_hides_the_nginx_version(config):
+    text = render_nginx_site(NginxSite(config, tls="self-signed"))
+
+    assert text.count("server {") == 2
+    assert text.count("server_tokens off;") == 2
+
+
+def test_gunicorn_hands_its_socket_to_nginxs_group_when_started_as_root(tmp_path, processes):
+    """Without systemd the master (root) binds the socket: 0660 in nginx's group, not the
+    0777 that `--umask 0` gave, nor the workers' group."""
+    import grp
+
+    from .harness import Process, wait_until
+
+    if os.geteuid() != 0:
+        pytest.skip("only root gives a file to another group")
+    group = next((g for g in ("www-data", "nogroup") if _group_exists(g)), None)
+    if group is None:
+        pytest.skip("no www-data or nogroup group on this machine")
+    sock = tmp_path / "run" / "gunicorn.sock"
+    config = ServeConfig(
+        project_dir=Path.cwd(), name="shop", user=None, workers=1, socket_path=sock,
+        socket_group=group, log_dir=tmp_path / "logs", wsgi_app="tests.serve.test_configs:tiny_app",
+    )  # fmt: skip
+    conf = tmp_path / "gunicorn.conf.py"
+    conf.write_text(render_gunicorn_conf(config))
+    gunicorn = Process(
+        [str(BIN / "gunicorn"), "--config", str(conf)],
+        env=dict(os.environ), cwd=Path.cwd(), log=tmp_path / "gunicorn.out",
+    )  # fmt: skip
+    processes.append(gunicorn)
+
+    def handed_over() -> bool:
+        assert gunicorn.alive(), gunicorn.output()
+        return sock.exists() and grp.getgrgid(sock.stat().st_gid).gr_name == group
+
+    wait_until(handed_over, what="the socket to be handed to nginx's group")
+    assert sock.stat().st_mode & 0o777 == 0o660
+
+
+def _group_exists(name: str) -> bool:
+    import grp
+
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def tiny_app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
