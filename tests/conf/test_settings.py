@@ -19,6 +19,10 @@ PROD_ENV = {
     "DATABASE_URL": "sqlite:////tmp/opsbase-prod-check.sqlite3",
     "OPSBASE_ADMIN_URL": "manage-x7k2q9/",
     "OPSBASE_AUDIT_KEY": "audit-" + "0123456789abcdefghijklmnopqrstuvwxyz",
+    # The production parts a server runs: a shared cache, a broker, a mail server.
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
 }
 VARIABLES = (
     "SECRET_KEY",
@@ -27,6 +31,9 @@ VARIABLES = (
     "REDIS_URL",
     "CELERY_BROKER_URL",
     "EMAIL_HOST",
+    "EMAIL_URL",
+    "CELERY_BROKER_KEY_PREFIX",
+    "OPSBASE_SITE_NAME",
     "SENTRY_DSN",
     "DEBUG",
     "DJANGO_ENV",
@@ -74,7 +81,7 @@ def test_each_production_part_is_one_variable(clean_env, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://app:pw@db.internal:5432/app")
     monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/1")
     monkeypatch.setenv("CELERY_BROKER_URL", "amqp://guest:guest@mq.internal:5672//")
-    monkeypatch.setenv("EMAIL_HOST", "smtp.internal")
+    monkeypatch.setenv("EMAIL_URL", "smtp://smtp.internal")
     s = build_settings(clean_env, "dev")
     db = s["DATABASES"]["default"]
     assert (db["ENGINE"], db["HOST"], db["NAME"]) == (
@@ -167,6 +174,102 @@ def test_prod_without_an_audit_key_is_warned_by_the_deployment_checklist():
     assert result.returncode == 1
     assert "opsbase.W010" in result.stdout + result.stderr
     assert "OPSBASE_AUDIT_KEY is not set" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "warning"),
+    [("EMAIL_URL", "opsbase.W020"), ("REDIS_URL", "opsbase.W021"), ("CELERY_BROKER_URL", "W022")],
+)
+def test_prod_on_a_development_default_is_warned_by_the_deployment_check(variable, warning):
+    env = {key: value for key, value in PROD_ENV.items() if key != variable}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert warning in output
+    assert [w for w in ("W020", "W021", "W022") if w in output] == [warning[-4:]]
+
+
+def test_prod_with_console_email_written_out_is_warned_too():
+    env = {**PROD_ENV, "EMAIL_URL": "console://"}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+
+    assert result.returncode == 1
+    assert "opsbase.W020" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "smtp+tls://mailer%40example.com:p%2Fss@smtp.example.com",
+            {
+                "EMAIL_HOST": "smtp.example.com",
+                "EMAIL_PORT": 587,
+                "EMAIL_HOST_USER": "mailer@example.com",
+                "EMAIL_HOST_PASSWORD": "p/ss",
+                "EMAIL_USE_TLS": True,
+                "EMAIL_USE_SSL": False,
+            },
+        ),
+        (
+            "smtp://127.0.0.1",
+            {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": 25, "EMAIL_USE_TLS": False},
+        ),
+        ("smtp+ssl://relay.example.com", {"EMAIL_PORT": 465, "EMAIL_USE_SSL": True}),
+        ("smtp://relay.example.com:2525", {"EMAIL_PORT": 2525}),
+    ],
+)
+def test_email_comes_from_one_url(clean_env, monkeypatch, url, expected):
+    monkeypatch.setenv("EMAIL_URL", url)
+
+    s = build_settings(clean_env, "dev")
+
+    assert s["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert {key: s[key] for key in expected} == expected
+
+
+def test_console_email_url_prints_mail(clean_env, monkeypatch):
+    monkeypatch.setenv("EMAIL_URL", "console://")
+
+    assert build_settings(clean_env, "dev")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "words"),
+    [
+        ("EMAIL_URL", "http://mail.example.com", "scheme"),
+        ("EMAIL_URL", "smtp://", "names no host"),
+        ("EMAIL_HOST", "smtp.example.com", "EMAIL_URL="),
+    ],
+)
+def test_a_bad_email_setting_is_named(clean_env, monkeypatch, variable, value, words):
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(ConfigError) as info:
+        build_settings(clean_env, "dev")
+
+    assert info.value.variable == variable
+    assert words in str(info.value.code)
+
+
+def test_a_shared_redis_broker_keeps_each_projects_keys_apart(clean_env, monkeypatch):
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/1")
+    monkeypatch.setenv("CELERY_BROKER_KEY_PREFIX", "shop:")
+
+    s = build_settings(clean_env, "dev")
+
+    assert s["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"global_keyprefix": "shop:"}
+
+
+def test_the_site_name_comes_from_the_environment_else_opsbase(clean_env, monkeypatch):
+    assert build_settings(clean_env, "dev")["OPSBASE_SITE_NAME"] == "OpsBase"
+
+    monkeypatch.setenv("OPSBASE_SITE_NAME", "Shop Front")
+
+    assert build_settings(clean_env, "dev")["OPSBASE_SITE_NAME"] == "Shop Front"
 
 
 def test_collected_static_files_are_readable_by_nginx_while_uploads_stay_private(

@@ -2,7 +2,7 @@
 
 Embedded defaults let a new user run everything with nothing installed (SQLite, local-memory
 cache, eager Celery tasks, console e-mail). Each production part is switched on by one
-variable: ``DATABASE_URL``, ``REDIS_URL``, ``CELERY_BROKER_URL``, ``EMAIL_HOST``,
+variable: ``DATABASE_URL``, ``REDIS_URL``, ``CELERY_BROKER_URL``, ``EMAIL_URL``,
 ``SENTRY_DSN``. In ``prod`` (and ``staging``) the values that must be chosen by a person are
 required, and a missing or malformed one stops start-up with one line naming it.
 """
@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlparse
 
 from . import defaults
 from .env import ConfigError, get_bool, get_int, get_list, get_str, get_url, load_env
@@ -282,6 +283,7 @@ def build_settings(
     )
 
     s["OPSBASE_ADMIN_URL"] = _admin_url()
+    s["OPSBASE_SITE_NAME"] = get_str("OPSBASE_SITE_NAME", defaults.OPSBASE_SITE_NAME)
     s["OPSBASE_POSTGRES_RLS"] = get_bool("OPSBASE_POSTGRES_RLS", defaults.OPSBASE_POSTGRES_RLS)
     s["OPSBASE_METRICS_TOKEN"] = get_str("OPSBASE_METRICS_TOKEN")
     s["OPSBASE_SLOW_QUERY_MS"] = get_int("OPSBASE_SLOW_QUERY_MS", defaults.OPSBASE_SLOW_QUERY_MS)
@@ -415,6 +417,11 @@ def celery_config() -> dict[str, Any]:
         return config
     config["CELERY_BROKER_URL"] = broker
     config["CELERY_RESULT_BACKEND"] = get_str("CELERY_RESULT_BACKEND")
+    prefix = get_str("CELERY_BROKER_KEY_PREFIX")
+    if prefix and broker.startswith(("redis", "rediss")):
+        # Several projects may share one Redis: each queue, binding and unacked-task key then
+        # carries the project's prefix, so no worker takes another project's tasks.
+        config["CELERY_BROKER_TRANSPORT_OPTIONS"] = {"global_keyprefix": prefix}
     return config
 
 
@@ -444,22 +451,53 @@ def audit_config(log_dir: Path) -> dict[str, Any]:
     }
 
 
+EMAIL_SCHEMES = ("smtp", "smtp+tls", "smtps", "smtp+ssl", "console", "memory", "dummy")
+# django-environ's names for the backends that deliver nothing.
+_EMAIL_ALIASES = {"console": "consolemail", "memory": "memorymail", "dummy": "dummymail"}
+_EMAIL_PORTS = {"smtp": 25, "smtp+tls": 587, "smtps": 587, "smtp+ssl": 465}
+
+
 def email_config(*, required: bool = False) -> dict[str, Any]:
-    host = get_str("EMAIL_HOST", required=required)
+    """E-mail from one ``EMAIL_URL``: ``smtp://host:25``, ``smtp+tls://user:pw@host:587``
+    (STARTTLS), ``smtp+ssl://...:465``, ``console://`` (the default: printed, not sent)."""
+    import environ
+
+    if get_str("EMAIL_HOST") and not get_str("EMAIL_URL"):
+        raise ConfigError(
+            "EMAIL_HOST",
+            "is no longer read",
+            "configure e-mail with one EMAIL_URL, e.g. "
+            "EMAIL_URL=smtp+tls://USER:PASSWORD@smtp.example.com:587",
+        )
+    url = get_str("EMAIL_URL", "console://", required=required)
+    scheme = urlparse(url).scheme
+    if scheme not in EMAIL_SCHEMES:
+        raise ConfigError(
+            "EMAIL_URL",
+            f"has scheme {scheme or '(none)'!r}",
+            f"expected one of {', '.join(EMAIL_SCHEMES)}, e.g. smtp+tls://user:pw@host:587",
+        )
+    parsed = environ.Env.email_url_config(
+        url.replace(f"{scheme}://", f"{_EMAIL_ALIASES[scheme]}://", 1)
+        if scheme in _EMAIL_ALIASES
+        else url
+    )
     config: dict[str, Any] = {
         "DEFAULT_FROM_EMAIL": get_str("DEFAULT_FROM_EMAIL", "OpsBase <noreply@localhost>"),
         "SERVER_EMAIL": get_str("SERVER_EMAIL", "opsbase@localhost"),
+        "EMAIL_BACKEND": parsed["EMAIL_BACKEND"],
     }
-    if host is None:
-        config["EMAIL_BACKEND"] = "django.core.mail.backends.console.EmailBackend"
+    if scheme not in _EMAIL_PORTS:
         return config
+    if not parsed.get("EMAIL_HOST"):
+        raise ConfigError("EMAIL_URL", "names no host", "e.g. smtp+tls://user:pw@host:587")
     config.update(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST=host,
-        EMAIL_PORT=get_int("EMAIL_PORT", 587),
-        EMAIL_HOST_USER=get_str("EMAIL_HOST_USER", ""),
-        EMAIL_HOST_PASSWORD=get_str("EMAIL_HOST_PASSWORD", ""),
-        EMAIL_USE_TLS=get_bool("EMAIL_USE_TLS", True),
+        EMAIL_HOST=parsed["EMAIL_HOST"],
+        EMAIL_PORT=parsed.get("EMAIL_PORT") or _EMAIL_PORTS[scheme],
+        EMAIL_HOST_USER=parsed.get("EMAIL_HOST_USER") or "",
+        EMAIL_HOST_PASSWORD=parsed.get("EMAIL_HOST_PASSWORD") or "",
+        EMAIL_USE_TLS=bool(parsed.get("EMAIL_USE_TLS")),
+        EMAIL_USE_SSL=bool(parsed.get("EMAIL_USE_SSL")),
         EMAIL_TIMEOUT=get_int("EMAIL_TIMEOUT", 10),
     )
     return config

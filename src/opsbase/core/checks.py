@@ -1,4 +1,5 @@
-"""System checks of the kernel: the row-level security wiring and the database role."""
+"""System checks of the kernel: the row-level security wiring, the database role, and the
+development defaults a production server must not keep."""
 
 from __future__ import annotations
 
@@ -57,3 +58,59 @@ def check_rls_database(app_configs=None, databases=None, **kwargs) -> list[check
             for problem in rls_problems(alias)
         )
     return messages
+
+
+# Backends that keep what they hold inside one process, or deliver no e-mail.
+_PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",)
+_UNDELIVERED_EMAIL = (
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+)
+
+
+def production_defaults() -> list[checks.CheckMessage]:
+    """The embedded development defaults a production server must not keep: e-mail that is
+    never sent, a cache each worker process holds alone, tasks run inside the request."""
+    messages: list[checks.CheckMessage] = []
+    email = str(getattr(settings, "EMAIL_BACKEND", ""))
+    if email in _UNDELIVERED_EMAIL:
+        messages.append(
+            checks.Warning(
+                f"E-mail is not sent: EMAIL_BACKEND is {email.rsplit('.', 2)[-2]}, so "
+                "invitations and password resets never reach anyone.",
+                hint="Set EMAIL_URL, e.g. EMAIL_URL=smtp+tls://USER:PASSWORD@smtp.example.com:587.",
+                id="opsbase.W020",
+            )
+        )
+    backends = {
+        alias: str(config.get("BACKEND", "")) for alias, config in settings.CACHES.items()
+    }
+    local = sorted(alias for alias, backend in backends.items() if backend in _PER_PROCESS_CACHES)
+    if local:
+        messages.append(
+            checks.Warning(
+                f"The cache {', '.join(local)} lives in each process (LocMemCache): with "
+                "several workers, a revoked token, a removed member or an edited record is "
+                "seen late by the others, and sign-in limits count per process.",
+                hint="Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0.",
+                id="opsbase.W021",
+            )
+        )
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        messages.append(
+            checks.Warning(
+                "Celery runs tasks eagerly, inside the request that queues them: a slow or "
+                "failing task (an e-mail) slows or breaks the page.",
+                hint="Set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/1, and run a worker.",
+                id="opsbase.W022",
+            )
+        )
+    return messages
+
+
+@checks.register("opsbase", deploy=True)
+def check_production_defaults(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """``check --deploy``: none of the development defaults is left in production."""
+    return production_defaults()
