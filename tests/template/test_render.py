@@ -62,7 +62,7 @@ def test_settings_name_the_app_its_admin_path_and_its_modules(tmp_path, store):
 
     base = (spec.dest / "config/settings/base.py").read_text()
     answers = yaml.safe_load((spec.dest / ".copier-answers.yml").read_text())
-    assert 'OPSBASE_SITE_NAME="Crm Desk"' in base
+    assert 'SITE_NAME = "Crm Desk"' in base
     assert f'ADMIN_URL = "{answers["admin_url"]}"' in base
     assert answers["admin_url"].startswith("admin-") and answers["admin_url"] != "admin/"
     assert 'OPSBASE_MODULES: list[str] = ["tasks"]' in base

@@ -97,3 +97,15 @@ def test_logout_needs_post_and_signs_out(client, world):
     assert response.status_code == 302
     assert response.url == reverse("accounts:login")
     assert signed_in_user_id(client) is None
+
+
+def test_the_login_page_carries_the_sites_name_not_the_host(client, db, settings):
+    settings.OPSBASE_SITE_NAME = "Shop Front"
+
+    body = client.get(LOGIN, HTTP_HOST="127.0.0.1").content.decode()
+
+    assert "<title>" in body
+    title = body.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Shop Front" in title
+    assert "127.0.0.1" not in title
+    assert "127.0.0.1" not in body.split('class="navbar-brand', 1)[1].split("</a>", 1)[0]

@@ -138,3 +138,13 @@ def test_reset_pages_render(client, db):
     assert client.get("/accounts/password/reset/sent/").status_code == 200
     assert client.get("/accounts/password/reset/complete/").status_code == 200
     assert AUTH_SESSION_KEY not in client.session
+
+
+def test_the_reset_email_names_the_site_not_the_host(client, user, settings):
+    settings.OPSBASE_SITE_NAME = "Shop Front"
+
+    client.post(RESET, {"email": user.email}, HTTP_HOST="127.0.0.1")
+
+    message = mail.outbox[0]
+    assert message.subject == "Set a new password for Shop Front"
+    assert "on Shop Front." in message.body

@@ -1,8 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.functional import lazy
+
+from opsbase.conf import setting
 
 from . import views
 from .forms import LoginForm, PasswordChangeForm, PasswordResetSetForm
+
+# Django's sign-in view and reset e-mail name the site after the request's host (there is no
+# django.contrib.sites), which hides OPSBASE_SITE_NAME behind "127.0.0.1:8021": name it here.
+SITE = {"site_name": lazy(lambda: str(setting("SITE_NAME")), str)()}
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,6 +19,7 @@ urlpatterns = [
             template_name="accounts/login.html",
             authentication_form=LoginForm,
             redirect_authenticated_user=True,
+            extra_context=SITE,
         ),
         name="login",
     ),
@@ -44,6 +52,7 @@ urlpatterns = [
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/email/password_reset_body.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",
+            extra_email_context=SITE,
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",
