@@ -2,7 +2,9 @@
 
 import configparser
 import getpass
+import json
 import os
+import pwd
 import socket
 import subprocess
 import sys
@@ -231,44 +233,60 @@ def test_install_without_nginx_dir_says_which_folder_is_missing(tmp_path, config
 # --- gunicorn -------------------------------------------------------------------------------
 
 
+GUNICORN_PROBE = (
+    "import json, sys\n"
+    "from gunicorn.config import Config\n"
+    "from gunicorn.app.base import Application\n"
+    "class A(Application):\n"
+    "    def init(self, *a): pass\n"
+    "    def load(self): pass\n"
+    "a = A(); a.cfg = Config(); a.load_config_from_file(sys.argv[1])\n"
+    "c = a.cfg\n"
+    "print(json.dumps({k: str(c.settings[k].value) for k in sys.argv[2:]}))\n"
+)
+
+
+def gunicorn_reads(conf: Path, *names: str, **env: str) -> dict[str, str]:
+    """The values gunicorn itself takes from *conf* (in a process with *env* added)."""
+    result = subprocess.run(
+        [sys.executable, "-c", GUNICORN_PROBE, str(conf), *names],
+        capture_output=True, text=True, check=True, env={**os.environ, **env},
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
 def test_gunicorn_reads_the_rendered_configuration(tmp_path, config):
     config.workers = None
     conf = tmp_path / "gunicorn.conf.py"
     conf.write_text(render_gunicorn_conf(config))
-    probe = (
-        "import sys\n"
-        "from gunicorn.config import Config\n"
-        "from gunicorn.app.base import Application\n"
-        "class A(Application):\n"
-        "    def init(self, *a): pass\n"
-        "    def load(self): pass\n"
-        "a = A(); a.cfg = Config(); a.load_config_from_file(sys.argv[1])\n"
-        "c = a.cfg\n"
-        "print(c.workers, c.bind, c.timeout, c.graceful_timeout, c.accesslog, c.errorlog,"
-        " c.settings['wsgi_app'].value, c.settings['user'].value == 0)\n"
-    )
 
-    result = subprocess.run(
-        [sys.executable, "-c", probe, str(conf)],
-        capture_output=True, text=True, check=True, env={**os.environ, "GUNICORN_WORKERS": ""},
+    read = gunicorn_reads(
+        conf, "workers", "bind", "timeout", "graceful_timeout", "accesslog", "errorlog",
+        "wsgi_app", "umask", GUNICORN_WORKERS="",
     )  # fmt: skip
 
-    workers, bind, timeout, graceful, access, error, app, *_ = result.stdout.split()
-    assert int(workers) == (os.cpu_count() or 1) * 2 + 1
-    assert bind == "['unix:/run/shop/gunicorn.sock']"
-    assert (timeout, graceful) == ("30", "30")
-    assert access == str(config.log_dir / "gunicorn-access.log")
-    assert error == str(config.log_dir / "gunicorn-error.log")
-    assert app == "config.wsgi:application"
+    assert int(read["workers"]) == (os.cpu_count() or 1) * 2 + 1
+    assert read["bind"] == "['unix:/run/shop/gunicorn.sock']"
+    assert (read["timeout"], read["graceful_timeout"]) == ("30", "30")
+    assert read["accesslog"] == str(config.log_dir / "gunicorn-access.log")
+    assert read["errorlog"] == str(config.log_dir / "gunicorn-error.log")
+    assert read["wsgi_app"] == "config.wsgi:application"
+    assert read["umask"] == str(0o007)
 
 
-def test_gunicorn_drops_root_to_the_service_user(tmp_path):
-    config = ServeConfig(project_dir=tmp_path, name="shop", user="shopuser", workers=3)
+@pytest.mark.skipif(os.geteuid() != 0, reason="the user is dropped only when started as root")
+def test_gunicorn_started_as_root_drops_to_the_service_user(tmp_path):
+    config = ServeConfig(project_dir=tmp_path, name="shop", user="daemon", workers=3)
+    conf = tmp_path / "gunicorn.conf.py"
+    conf.write_text(render_gunicorn_conf(config))
+    daemon = pwd.getpwnam("daemon").pw_uid
 
-    text = render_gunicorn_conf(config)
+    read = gunicorn_reads(conf, "user", "workers")
+    overridden = gunicorn_reads(conf, "user", "workers", "bind", GUNICORN_WORKERS="2",
+                                GUNICORN_BIND="127.0.0.1:8001", GUNICORN_USER="root")  # fmt: skip
 
-    assert "user = 'shopuser' if os.geteuid() == 0 else None" in text
-    assert "os.environ.get(\"GUNICORN_WORKERS\", '3')" in text
+    assert read == {"user": str(daemon), "workers": "3"}
+    assert overridden == {"user": "0", "workers": "2", "bind": "['127.0.0.1:8001']"}
 
 
 # --- systemd --------------------------------------------------------------------------------

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from opsbase.provision.scaffold import STORE_VARIABLE, ProjectSpec, render_project, write_env_files
+from opsbase.provision.scaffold import (
+    STORE_VARIABLE,
+    ProdServices,
+    ProjectSpec,
+    render_project,
+    write_env_files,
+)
 
 # Variables a generated project reads; the outer test run may have set some of them.
 _PROJECT_VARIABLES = (
@@ -22,6 +28,8 @@ _PROJECT_VARIABLES = (
     "DEBUG",
     "REDIS_URL",
     "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "OPSBASE_SITE_NAME",
     "OPSBASE_ADMIN_URL",
     "OPSBASE_LOG_DIR",
 )
@@ -50,6 +58,12 @@ def run(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[st
     )
 
 
+# What `opsbase new` finds on a server: Redis answering here, a mail server given.
+PRODUCTION_SERVICES = ProdServices(
+    redis_url="redis://127.0.0.1:6379", email_url="smtp+tls://mailer:pw@smtp.example.com:587"
+)
+
+
 def sqlite_urls(dest: Path) -> dict[str, str]:
     return {env: f"sqlite:///{dest}/db.{env}.sqlite3" for env in ("dev", "test", "prod")}
 
@@ -71,5 +85,7 @@ def shop(tmp_path_factory) -> ProjectSpec:
         # The defaults a user gets, modules included.
         spec = ProjectSpec(dest=root / "shop", name="shop", public_url="https://shop.example.com")
         render_project(spec)
-        write_env_files(spec.dest, spec, database_urls=sqlite_urls(spec.dest))
+        write_env_files(
+            spec.dest, spec, database_urls=sqlite_urls(spec.dest), services=PRODUCTION_SERVICES
+        )
     return spec

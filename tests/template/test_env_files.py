@@ -8,7 +8,13 @@ import subprocess
 import pytest
 from dotenv import dotenv_values
 
-from opsbase.provision.scaffold import ProjectSpec, ScaffoldError, git_init, write_env_files
+from opsbase.provision.scaffold import (
+    ProdServices,
+    ProjectSpec,
+    ScaffoldError,
+    git_init,
+    write_env_files,
+)
 
 from .conftest import sqlite_urls
 
@@ -125,3 +131,38 @@ def test_git_init_commits_the_project_but_no_env_file(shop, tmp_path):
     assert not [name for name in tracked if name.startswith(".env")]
     status = subprocess.run(["git", "status", "--porcelain"], cwd=dest, capture_output=True)
     assert status.stdout == b""
+
+
+def test_prod_gets_redis_for_the_cache_and_the_broker_under_the_apps_prefixes(tmp_path):
+    services = ProdServices(redis_url="redis://127.0.0.1:6379", email_url="smtp://127.0.0.1:25")
+
+    write_env_files(tmp_path, _spec(tmp_path), database_urls=sqlite_urls(tmp_path),
+                    services=services)  # fmt: skip
+
+    prod = dotenv_values(tmp_path / ".env.prod")
+    assert prod["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+    assert prod["CACHE_KEY_PREFIX"] == "shop"
+    assert prod["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/1"
+    assert prod["CELERY_BROKER_KEY_PREFIX"] == "shop:"
+    assert prod["EMAIL_URL"] == "smtp://127.0.0.1:25"
+    assert prod["DEFAULT_FROM_EMAIL"] == "Shop <noreply@shop.example.com>"
+    dev = dotenv_values(tmp_path / ".env.dev")
+    assert "REDIS_URL" not in dev and "EMAIL_URL" not in dev  # development keeps its defaults
+
+
+def test_without_redis_prod_says_console_email_and_names_no_cache(tmp_path):
+    write_env_files(tmp_path, _spec(tmp_path), database_urls=sqlite_urls(tmp_path))
+
+    prod = dotenv_values(tmp_path / ".env.prod")
+    assert "REDIS_URL" not in prod and "CELERY_BROKER_URL" not in prod
+    assert prod["EMAIL_URL"] == "console://"
+
+
+def test_the_docker_stacks_database_password_is_kept_when_written_again(tmp_path):
+    write_env_files(tmp_path, _spec(tmp_path), database_urls=sqlite_urls(tmp_path))
+    first = dotenv_values(tmp_path / ".env.prod")["POSTGRES_PASSWORD"]
+
+    write_env_files(tmp_path, _spec(tmp_path), database_urls=sqlite_urls(tmp_path))
+
+    assert len(first) >= 32
+    assert dotenv_values(tmp_path / ".env.prod")["POSTGRES_PASSWORD"] == first

@@ -72,7 +72,7 @@ def test_upgrade_brings_the_template_change_and_keeps_the_users_edit(project, te
     )
     (template / "template/scripts/backup.sh").write_text("#!/bin/sh\necho backup\n")
 
-    upgrade_project(project, template=template)
+    result = upgrade_project(project, template=template)
 
     merged = views.read_text()
     assert "(revised template)" in merged
@@ -80,6 +80,65 @@ def test_upgrade_brings_the_template_change_and_keeps_the_users_edit(project, te
     assert "<<<<<<<" not in merged
     assert (project / "scripts/backup.sh").read_text() == "#!/bin/sh\necho backup\n"
     assert update_available(project, template=template) is None
+    assert result.conflicts == ()
+    assert "apps/main/views.py" in result.changed
+
+
+def test_a_conflicting_change_is_reported_by_file(project, template):
+    home = project / "apps/main/templates/main/home.html"
+    home.write_text(home.read_text().replace("Your operations", "Our plant's operations"))
+    _git(project, "commit", "-q", "-am", "Our own wording")
+    template_home = template / "template/apps/main/templates/main/home.html"
+    template_home.write_text(
+        template_home.read_text().replace("Your operations", "Every operation")
+    )
+
+    result = upgrade_project(project, template=template)
+
+    assert result.conflicts == ("apps/main/templates/main/home.html",)
+    assert "<<<<<<< before updating" in home.read_text()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["Dockerfile.jinja", "docker-compose.yml.jinja", "gunicorn.conf.py.jinja",
+     "scripts/monitor_services.sh", "deploy/docker/nginx/site.conf.jinja"],
+)  # fmt: skip
+def test_the_serving_files_come_from_the_template_and_are_upgraded(project, template, path):
+    source = template / "template" / path
+    source.write_text(source.read_text() + "\n# revised by a newer template\n")
+
+    result = upgrade_project(project, template=template)
+
+    rendered = project / path.removesuffix(".jinja")
+    assert rendered.read_text().endswith("# revised by a newer template\n")
+    assert result.conflicts == ()
+
+
+def test_what_deploy_writes_for_this_machine_never_blocks_an_upgrade(project, template):
+    # A project made before the template ignored deploy output: its .gitignore lacks it.
+    ignore = project / ".gitignore"
+    ignore.write_text(ignore.read_text().replace("deploy/nginx/\n", "").replace(
+        "deploy/systemd/\n", ""))  # fmt: skip
+    _git(project, "commit", "-q", "-am", "An older .gitignore")
+    for path in ("deploy/nginx/shop.conf", "deploy/systemd/shop.service"):
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text("# written by opsbase deploy\n")
+    (template / "template/scripts/backup.sh").write_text("#!/bin/sh\n")
+
+    result = upgrade_project(project, template=template)
+
+    assert (project / "scripts/backup.sh").exists()
+    assert result.conflicts == ()
+    assert (project / "deploy/nginx/shop.conf").exists()
+
+
+def test_a_new_project_ignores_what_deploy_writes(project):
+    for path in ("deploy/nginx/shop.conf", "deploy/systemd/shop.service"):
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text("# written by opsbase deploy\n")
+
+    assert _git(project, "status", "--porcelain") == ""
 
 
 def test_upgrade_refuses_a_project_with_uncommitted_changes(project, template):

@@ -139,6 +139,13 @@ def new(
     db_admin_url: Annotated[
         str | None, typer.Option(help="PostgreSQL URL of an administrator account.")
     ] = None,
+    email_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Production e-mail: smtp+tls://USER:PASSWORD@HOST:587 (default: a mail server "
+            "on 127.0.0.1:25, else console://)."
+        ),
+    ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Install system packages without asking.")
     ] = False,
@@ -187,6 +194,7 @@ def new(
         superuser_email=superuser_email,
         django=django,
         db_admin_url=db_admin_url,
+        email_url=email_url,
         yes=yes,
         interactive=not no_input and sys.stdin.isatty(),
         force=force,
@@ -265,10 +273,32 @@ def upgrade(
 
     path = _project_dir(dest)
     try:
-        upgrade_project(path)
+        result = upgrade_project(path)
     except ScaffoldError as error:
         raise fail(InputError(error.message, error.fix), EXIT_FAILED) from error
-    out.print(f"{path} is up to date with the OpsBase {__version__} template.")
+    if result.conflicts:
+        err.print(
+            f"opsbase: error: the upgrade from template {result.rendered} to {result.current} "
+            f"left {len(result.conflicts)} file(s) in conflict with your changes:",
+            markup=False,
+        )
+        for name in result.conflicts:
+            err.print(f"  {name}", markup=False)
+        err.print(
+            "  fix: edit each file where <<<<<<< before updating ... >>>>>>> after updating "
+            "marks both versions, keep what is right, then `git add` it; review the rest with "
+            "`git diff` and commit",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_FAILED)
+    if not result.changed:
+        out.print(f"{path} is up to date with the OpsBase {__version__} template.")
+        return
+    out.print(
+        f"{path}: upgraded from template {result.rendered} to {result.current}; "
+        f"{len(result.changed)} file(s) changed, none in conflict. Review with `git diff`, "
+        "run the tests, then commit."
+    )
 
 
 @app.command("check-update")

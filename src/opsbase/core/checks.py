@@ -84,9 +84,7 @@ def production_defaults() -> list[checks.CheckMessage]:
                 id="opsbase.W020",
             )
         )
-    backends = {
-        alias: str(config.get("BACKEND", "")) for alias, config in settings.CACHES.items()
-    }
+    backends = {alias: str(config.get("BACKEND", "")) for alias, config in settings.CACHES.items()}
     local = sorted(alias for alias, backend in backends.items() if backend in _PER_PROCESS_CACHES)
     if local:
         messages.append(

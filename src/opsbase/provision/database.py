@@ -32,6 +32,18 @@ def app_url(*, name: str, password: str, host: str, port: int) -> str:
     return f"postgres://{quote(name)}:{quote(password, safe='')}@{host}:{port}/{quote(name)}"
 
 
+def test_name(name: str) -> str:
+    """The project's test database: `<name>_test`, owned by the app's role."""
+    return f"{name}_test"
+
+
+def test_url(url: str) -> str:
+    """*url* (the app's DATABASE_URL) pointed at its test database."""
+    parts = urlsplit(url)
+    database = unquote(parts.path.lstrip("/"))
+    return parts._replace(path="/" + quote(test_name(database))).geturl()
+
+
 def parse_app_url(url: str) -> dict[str, Any]:
     parts = urlsplit(url)
     return {
@@ -251,6 +263,16 @@ def preflight(
     """Fail before anything is written when *name* is a role or database that OpsBase did not
     create for this project, or when the administrator may not create what is needed."""
     state = inspect(admin, name, known_url, log=log, created=created)
+    test = test_name(name)
+    rows = admin.query(
+        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = {}", (test,), log=log
+    )
+    if rows and str(rows[0][0]) != name:
+        raise InputError(
+            f"PostgreSQL database {test!r} (the project's tests would use it) already exists at "
+            f"{admin.host}:{admin.port}, owned by {rows[0][0]!r}; it was left untouched",
+            "choose another --name",
+        )
     foreign = state.foreign
     if foreign:
         what = " and ".join(foreign)
@@ -363,7 +385,7 @@ def ensure(
             backup(admin, name, backup_dir, log=log)
             admin.query(f"DROP DATABASE IF EXISTS {ident} WITH (FORCE)", log=log)
         if state.role_exists:
-            admin.query(f"DROP ROLE IF EXISTS {ident}", log=log)
+            drop(admin, name, log=log)
         state = DatabaseState(False, False, None, False)
     options = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
     if not state.role_exists:
@@ -385,6 +407,26 @@ def ensure(
     url = app_url(name=name, password=password, host=admin.host, port=admin.port)
     verify(url, log=log)
     return url
+
+
+def ensure_test_database(admin: Admin, name: str, *, log: CommandLog) -> None:
+    """`<name>_test` owned by role *name*, for the project's own tests: the same engine and
+    row-level security as production, on data that may be thrown away."""
+    from psycopg import sql as pgsql
+
+    test = test_name(name)
+    ident, owner = (pgsql.Identifier(x).as_string(None) for x in (test, name))
+    rows = admin.query(
+        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = {}", (test,), log=log
+    )
+    if not rows:
+        admin.query(f"CREATE DATABASE {ident} OWNER {owner} ENCODING 'UTF8'", log=log)
+    elif str(rows[0][0]) != name:
+        raise StepFailed(
+            f"the database {test!r} exists and belongs to {rows[0][0]!r}, not to {name!r}",
+            f"drop or rename {test!r} if it is not in use, or choose another --name",
+            step=log.step,
+        )
 
 
 def verify(url: str, *, log: CommandLog) -> None:
@@ -411,14 +453,30 @@ def verify(url: str, *, log: CommandLog) -> None:
         )
 
 
-def drop(admin: Admin, name: str, *, log: CommandLog, role: str | None = None) -> None:
-    """Remove database *name* and its role (*role*, else the same name): --force, destroy."""
+def drop(
+    admin: Admin, name: str | None, *, log: CommandLog, role: str | None = None
+) -> None:
+    """Remove database *name* with its `_test` database (when the role owns it) and the role
+    (*role*, else the same name); either may be None (OpsBase made only the other): --force,
+    destroy."""
     from psycopg import sql as pgsql
 
-    database = pgsql.Identifier(name).as_string(None)
-    owner = pgsql.Identifier(role or name).as_string(None)
-    admin.query(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)", log=log)
-    admin.query(f"DROP ROLE IF EXISTS {owner}", log=log)
+    owner_name = role or name
+    if name:
+        database = pgsql.Identifier(name).as_string(None)
+        admin.query(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)", log=log)
+        # The tests' database goes with it, when it is the role's (never another role's).
+        rows = admin.query(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = {}",
+            (test_name(name),),
+            log=log,
+        )
+        if rows and str(rows[0][0]) == owner_name:
+            test = pgsql.Identifier(test_name(name)).as_string(None)
+            admin.query(f"DROP DATABASE IF EXISTS {test} WITH (FORCE)", log=log)
+    if owner_name:
+        owner = pgsql.Identifier(owner_name).as_string(None)
+        admin.query(f"DROP ROLE IF EXISTS {owner}", log=log)
 
 
 def sqlite_url(path: Path) -> str:

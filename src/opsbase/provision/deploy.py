@@ -193,6 +193,12 @@ class Plan:
     def pid_file(self) -> Path:
         return self.socket_path.parent / "gunicorn.pid"
 
+    @property
+    def celery_pids(self) -> dict[str, Path]:
+        """Pid files of the Celery daemons, in a folder of the service user's own."""
+        folder = self.socket_path.parent / "celery"
+        return {"worker": folder / "worker.pid", "beat": folder / "beat.pid"}
+
 
 @dataclass
 class DeployResult:
@@ -642,7 +648,6 @@ def deploy(plan: Plan, *, log: CommandLog, say: Say) -> DeployResult:
     owned = _own_writable_paths(plan, note, log=log)
     manifest["owned_paths"] = sorted({*previous.get("owned_paths", []), *map(str, owned)})
 
-    write_serving_files(p.dest, p.name, p.public_url, user=plan.user, config=plan.config)
     site = plan.site()
     if plan.tls == "self-signed":
         serve.self_signed_certificate(site)
@@ -651,6 +656,7 @@ def deploy(plan: Plan, *, log: CommandLog, say: Say) -> DeployResult:
         _letsencrypt(plan, o, log=log, note=note)
 
     manifest["gunicorn"] = _gunicorn_record(plan)
+    manifest["celery"] = _celery_record(plan)
     manifest["socket"] = str(plan.socket_path)
     write_manifest(p.dest, {**previous, **early, **manifest, **_kept(previous, site_fields)})
     _start_gunicorn(plan, log=log, note=note)
@@ -812,34 +818,6 @@ def check_deployed(
     return checks
 
 
-def write_serving_files(
-    dest: Path,
-    name: str,
-    public_url: str,
-    *,
-    user: str | None = None,
-    python_version: str = "3.12",
-    config: serve.ServeConfig | None = None,
-    docker: bool = False,
-) -> list[Path]:
-    """``gunicorn.conf.py``, the ``scripts/`` and (with *docker*) the Docker files of a project;
-    `opsbase new` writes them all, `deploy` refreshes the first two with its user."""
-    host = urlsplit(public_url).hostname or "localhost"
-    config = config or serve.ServeConfig(
-        project_dir=dest,
-        name=name,
-        server_name=host,
-        user=user or name[:32],
-        socket_path=Path(f"/run/{name}/gunicorn.sock"),
-        env_file=Path(dest) / ".env.prod",
-    )
-    paths = [serve.write_gunicorn_conf(config)]
-    paths += serve.render_scripts(Path(dest) / "scripts", service=name)
-    if docker:
-        paths += serve.write_docker(config, python_version=python_version, db_name=name)
-    return paths
-
-
 def _create_user(user: str, home: Path, *, log: CommandLog) -> None:
     useradd = serve_process.find_program("useradd")
     if useradd is None:
@@ -895,6 +873,12 @@ def _own_writable_paths(plan: Plan, note: Say, *, log: CommandLog) -> list[Path]
     else:
         _set_tree(media, uid, gid, folder_mode=0o750, file_mode=0o640)
     owned.append(media)
+    # backups/: scripts/backup_db.sh runs as this user (from cron) and writes there; every row
+    # of every tenant, so the user's alone.
+    backups = p.dest / "backups"
+    backups.mkdir(exist_ok=True)
+    _set_tree(backups, uid, gid, folder_mode=0o700, file_mode=0o600)
+    owned.append(backups)
     readable = {".env", f".env.{plan.options.environment}"}
     for path in sorted(p.dest.glob(".env*")):
         if not path.is_file() or path.is_symlink():
@@ -1099,6 +1083,25 @@ def _gunicorn_record(plan: Plan) -> dict[str, Any]:
     return {"mode": "daemon", "pid_file": str(plan.pid_file)}
 
 
+def _celery_record(plan: Plan) -> dict[str, Any]:
+    if plan.systemd or not plan.options.start:
+        return {"mode": "none"}  # systemd: the units are in the gunicorn record
+    return {"mode": "daemon", "pid_files": {k: str(v) for k, v in plan.celery_pids.items()}}
+
+
+def _gunicorn_env(plan: Plan) -> dict[str, str]:
+    """What the project's gunicorn.conf.py (from the template) is told by this deploy."""
+    env = {"VIRTUAL_ENV": "", "DJANGO_ENV": plan.options.environment}
+    env["GUNICORN_BIND"] = plan.config.gunicorn_bind
+    if os.geteuid() == 0:
+        env["GUNICORN_USER"] = plan.user
+        if plan.config.socket_group:
+            env["GUNICORN_SOCKET_GROUP"] = plan.config.socket_group
+    if plan.options.workers:
+        env["GUNICORN_WORKERS"] = str(plan.options.workers)
+    return env
+
+
 def _start_gunicorn(plan: Plan, *, log: CommandLog, note: Say) -> None:
     config = plan.config
     p = plan.project
@@ -1117,6 +1120,8 @@ def _start_gunicorn(plan: Plan, *, log: CommandLog, note: Say) -> None:
     )
     if not plan.options.start:
         note(f"not started (--no-start): run {config.bin_dir}/gunicorn --config gunicorn.conf.py")
+        for name, argv in _celery_commands(plan).items():
+            note(f"not started (--no-start): the Celery {name}: {' '.join(argv)}")
         return
     pid = _running_pid(plan.pid_file)
     if pid is not None:
@@ -1131,7 +1136,7 @@ def _start_gunicorn(plan: Plan, *, log: CommandLog, note: Say) -> None:
             "--pid",
             str(plan.pid_file),
         ]
-        run(argv, log=log, cwd=p.dest, env={"VIRTUAL_ENV": "", "DJANGO_ENV": ""}, timeout=60)
+        run(argv, log=log, cwd=p.dest, env=_gunicorn_env(plan), timeout=60)
     if not _wait_for_socket(plan.socket_path, plan.pid_file):
         errors = p.dest / "logs" / "gunicorn-error.log"
         tail = errors.read_text(errors="replace")[-2000:] if errors.exists() else ""
@@ -1146,10 +1151,77 @@ def _start_gunicorn(plan: Plan, *, log: CommandLog, note: Say) -> None:
         f"gunicorn runs as {plan.user} (pid {pid}) on {plan.socket_path}, started without a "
         "supervisor: it does not survive a reboot; run it under your container's supervisor"
     )
-    note(
-        f"the Celery worker is not started here: {config.bin_dir}/celery --app "
-        f"{config.celery_app} worker"
-    )
+    _start_celery(plan, log=log, note=note)
+
+
+def _celery_commands(plan: Plan) -> dict[str, list[str]]:
+    """The Celery worker and beat as daemons of the service user (where systemd does not run
+    them), each with its pid file and log; beat's schedule beside the pid files."""
+    config, p = plan.config, plan.project
+    run_dir = plan.celery_pids["worker"].parent
+    common = [f"--workdir={p.dest}", "--loglevel=INFO", "--detach"]
+    if os.geteuid() == 0:
+        common += [f"--uid={plan.user}", f"--gid={plan.user}"]
+    celery = [str(config.bin_dir / "celery"), "--app", config.celery_app]
+    return {
+        "worker": [
+            *celery, "worker", *common, "--concurrency=2", f"--hostname={p.name}@%h",
+            f"--pidfile={plan.celery_pids['worker']}",
+            f"--logfile={p.dest / 'logs' / 'celery-worker.log'}",
+        ],
+        "beat": [
+            *celery, "beat", *common, f"--schedule={run_dir / 'celerybeat-schedule'}",
+            f"--pidfile={plan.celery_pids['beat']}",
+            f"--logfile={p.dest / 'logs' / 'celery-beat.log'}",
+        ],
+    }  # fmt: skip
+
+
+def _start_celery(plan: Plan, *, log: CommandLog, note: Say) -> None:
+    """(Re)start the Celery worker and beat: a worker keeps the code it started with, so a
+    deploy stops it (warm: running tasks finish) and starts it again."""
+    run_dir = plan.celery_pids["worker"].parent
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        account = pwd.getpwnam(plan.user)
+        # The daemons drop to the user before writing their pid files and schedule.
+        os.chown(run_dir, account.pw_uid, account.pw_gid)
+        run_dir.chmod(0o750)
+    env = {
+        "VIRTUAL_ENV": "",
+        "DJANGO_ENV": plan.options.environment,
+        "DJANGO_SETTINGS_MODULE": plan.config.settings_module,
+    }
+    for name, argv in _celery_commands(plan).items():
+        pid_file = plan.celery_pids[name]
+        previous = _running_pid(pid_file)
+        if previous is not None:
+            # Warm: running tasks finish (they are acknowledged late, so a killed one reruns).
+            _stop(pid_file, lambda line: None, what=f"the Celery {name}", timeout=120)
+        run(argv, log=log, cwd=plan.project.dest, env=env, timeout=120)
+        pid = _wait_for_pid(pid_file)
+        if pid is None:
+            logfile = plan.project.dest / "logs" / f"celery-{name}.log"
+            tail = logfile.read_text(errors="replace")[-2000:] if logfile.exists() else ""
+            raise StepFailed(
+                f"the Celery {name} did not start",
+                f"read {logfile}, fix, then run `opsbase deploy` again",
+                step=log.step,
+                command=" ".join(argv),
+                output_tail=tail,
+            )
+        verb = "restarted" if previous else "started"
+        note(f"Celery {name} {verb} as {plan.user} (pid {pid}), without a supervisor")
+
+
+def _wait_for_pid(pid_file: Path, timeout: float = 30) -> int | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pid = _running_pid(pid_file)
+        if pid is not None:
+            return pid
+        time.sleep(0.2)
+    return None
 
 
 def _running_pid(pid_file: Path) -> int | None:
@@ -1252,6 +1324,9 @@ def plan_destroy(
         actions.append(f"stop, disable and delete the systemd units {', '.join(gunicorn['units'])}")
     elif gunicorn.get("mode") == "daemon":
         actions.append(f"stop gunicorn (pid file {gunicorn['pid_file']})")
+    celery = manifest.get("celery", {})
+    if celery.get("mode") == "daemon":
+        actions.append("stop the Celery " + " and ".join(sorted(celery["pid_files"])))
     links = [link for link in serve.site_links(project.name, root) if link.is_symlink()]
     if links:
         actions.append("remove the nginx site " + ", ".join(str(x) for x in links))
@@ -1275,9 +1350,14 @@ def plan_destroy(
                 for kind, value in (("database", ours["name"]), ("role", ours["role"]))
                 if value
             )
+            tests = (
+                f" and its tests' database {database.test_name(ours['name'])!r}"
+                if ours["name"]
+                else ""
+            )
             actions.append(
                 f"back up the database into {project.dest / 'backups'}, then drop the "
-                f"PostgreSQL {what}"
+                f"PostgreSQL {what}{tests}"
             )
         else:
             actions.append(
@@ -1326,6 +1406,10 @@ def destroy(plan: DestroyPlan, *, log: CommandLog, say: Say) -> list[str]:
             raise StepFailed("systemd: " + "; ".join(report.problems), "fix it, then run again")
     elif gunicorn.get("mode") == "daemon":
         _stop(Path(gunicorn["pid_file"]), note)
+    celery = manifest.get("celery", {})
+    if celery.get("mode") == "daemon":
+        for name, pid_file in sorted(celery["pid_files"].items()):
+            _stop(Path(pid_file), note, what=f"the Celery {name}", timeout=120)
     report = serve.uninstall_nginx_site(
         p.name,
         project_dir=p.dest,
@@ -1345,6 +1429,8 @@ def destroy(plan: DestroyPlan, *, log: CommandLog, say: Say) -> list[str]:
             for kind, value in (("database", plan.db["name"]), ("role", plan.db["role"]))
             if value
         ]
+        if plan.db["name"]:
+            dropped.append(f"the tests' database {database.test_name(plan.db['name'])!r}")
         note("dropped the PostgreSQL " + " and ".join(dropped))
     user = plan.created.get("system_user")
     if user:
@@ -1376,15 +1462,16 @@ def destroy(plan: DestroyPlan, *, log: CommandLog, say: Say) -> list[str]:
     return done
 
 
-def _stop(pid_file: Path, note: Say) -> None:
+def _stop(pid_file: Path, note: Say, *, what: str = "gunicorn", timeout: float = 40) -> None:
+    """TERM (a graceful stop for gunicorn and Celery alike), then KILL after *timeout*."""
     pid = _running_pid(pid_file)
     if pid is None:
-        note("gunicorn was not running")
+        note(f"{what} was not running")
         return
     os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 40
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and _running_pid(pid_file) is not None:
         time.sleep(0.2)
     if _running_pid(pid_file) is not None:
         os.kill(pid, signal.SIGKILL)
-    note(f"stopped gunicorn (pid {pid})")
+    note(f"stopped {what} (pid {pid})")

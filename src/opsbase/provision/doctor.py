@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 import sys
 from dataclasses import dataclass
@@ -109,9 +110,60 @@ def diagnose(dest: Path, *, environment: str = "prod", urls: bool = True) -> lis
             log,
         )
     )
+    checks += production_parts(dest, python, env, log)
     if urls:
         checks += url_checks(dest)
+        checks += process_checks(dest)
     return checks
+
+
+# Each development default production must not keep (opsbase.core.checks), as a row.
+PRODUCTION_PARTS = {
+    "opsbase.W020": "e-mail is sent (EMAIL_URL)",
+    "opsbase.W021": "cache shared by every process (REDIS_URL)",
+    "opsbase.W022": "background tasks go to a worker (CELERY_BROKER_URL)",
+}
+_PARTS_CODE = (
+    "import json; from opsbase.core.checks import production_defaults; "
+    "print('opsbase-doctor:' + json.dumps([[m.id, m.msg, m.hint] for m in production_defaults()]))"
+)
+
+
+def production_parts(dest: Path, python: Path, env: dict[str, str], log: CommandLog) -> list[Check]:
+    """One row per production part: the project's own system check decides each."""
+    try:
+        result = run(
+            [str(python), "manage.py", "shell", "-c", _PARTS_CODE],
+            log=log,
+            cwd=dest,
+            env=env,
+            timeout=300,
+        )
+    except StepFailed as error:
+        detail = tail(error.output_tail or error.message, 2)
+        return [Check(name, False, detail) for name in PRODUCTION_PARTS.values()]
+    found: dict[str, tuple[str, str]] = {}
+    for line in result.stdout.splitlines():
+        if line.startswith("opsbase-doctor:"):
+            found = {i: (msg, hint) for i, msg, hint in json.loads(line.split(":", 1)[1])}
+    rows = []
+    for check_id, name in PRODUCTION_PARTS.items():
+        if check_id in found:
+            message, hint = found[check_id]
+            rows.append(Check(name, False, f"{message} {hint} ({check_id})"))
+        else:
+            rows.append(Check(name, True, "yes"))
+    return rows
+
+
+def process_checks(dest: Path) -> list[Check]:
+    """The daemons deploy started where systemd does not supervise them: gunicorn, the Celery
+    worker and beat, each running."""
+    from opsbase.serve.monitor import check_daemons
+
+    from .deploy import read_manifest
+
+    return [Check(r.name, r.ok, r.detail) for r in check_daemons(read_manifest(dest))]
 
 
 def url_checks(dest: Path) -> list[Check]:

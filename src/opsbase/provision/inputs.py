@@ -49,6 +49,7 @@ class Inputs:
     superuser_email: str = "admin@example.com"
     django: str = DJANGO_DEFAULT
     db_admin_url: str | None = None
+    email_url: str | None = None  # EMAIL_URL of .env.prod; None: a local MTA, else console://
     yes: bool = False
     force: bool = False
     skip_system_packages: bool = False
@@ -62,6 +63,7 @@ class Inputs:
         data["dest"] = str(self.dest)
         data["modules"] = list(self.modules)
         data["db_admin_url"] = _without_password(self.db_admin_url)
+        data["email_url"] = _without_password(self.email_url)
         data.pop("warnings")
         return data
 
@@ -196,6 +198,40 @@ def validate_email(email: str) -> str:
             "pass e.g. --superuser-email admin@example.com",
         )
     return email
+
+
+EMAIL_SCHEMES = ("smtp", "smtp+tls", "smtps", "smtp+ssl", "console")
+
+
+def validate_email_url(url: str) -> str:
+    """The production EMAIL_URL: smtp(+tls|+ssl)://[user:password@]host[:port], or console://."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in EMAIL_SCHEMES:
+        raise InputError(
+            f"--email-url {parts.scheme or url!r}://... is not an e-mail URL",
+            "pass e.g. --email-url smtp+tls://USER:PASSWORD@smtp.example.com:587 (or console://)",
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise InputError(f"--email-url has a malformed port: {parts.netloc!r}") from None
+    if parts.scheme != "console" and not parts.hostname:
+        raise InputError(
+            "--email-url names no mail server",
+            "pass e.g. --email-url smtp+tls://USER:PASSWORD@smtp.example.com:587",
+        )
+    return url
+
+
+def local_mail_server(host: str = "127.0.0.1", port: int = 25, timeout: float = 2.0) -> bool:
+    """Whether an SMTP server (a local MTA: postfix, exim) greets on *host*:*port*."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            return sock.recv(64).startswith(b"220")
+    except OSError:
+        return False
 
 
 def validate_database(database: str) -> str:

@@ -41,6 +41,7 @@ class NewOptions:
     superuser_email: str | None = None
     django: str = checks.DJANGO_DEFAULT
     db_admin_url: str | None = None
+    email_url: str | None = None
     yes: bool = False
     interactive: bool = False
     force: bool = False
@@ -80,6 +81,9 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
         if given is not None:
             checks.validate_superuser_password(given, email=resumed.superuser_email)
         return resumed, given
+
+    # Flags without a question are checked before any is asked.
+    email_url = checks.validate_email_url(options.email_url) if options.email_url else None
 
     # Name first: the destination's default is derived from it.
     if options.name is not None:
@@ -151,6 +155,7 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
         superuser_email=email,
         django=django,
         db_admin_url=options.db_admin_url,
+        email_url=email_url,
         yes=options.yes,
         force=options.force,
         skip_system_packages=options.skip_system_packages,
@@ -202,6 +207,11 @@ def _resumed_inputs(dest: Path, options: NewOptions) -> Inputs:
         django=saved.get("django", checks.DJANGO_DEFAULT),
         # The journal keeps no password: a resumed run takes the admin URL from the flag again.
         db_admin_url=options.db_admin_url or saved.get("db_admin_url"),
+        email_url=(
+            checks.validate_email_url(options.email_url)
+            if options.email_url
+            else saved.get("email_url")
+        ),
         yes=options.yes or saved.get("yes", False),
         force=options.force,
         skip_system_packages=options.skip_system_packages

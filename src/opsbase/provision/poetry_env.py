@@ -3,6 +3,10 @@ dependencies and the `requirements.txt` exported for pip-based deploys."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import sys
+import tempfile
 import tomllib
 import urllib.request
 from pathlib import Path
@@ -103,8 +107,10 @@ def has_export_plugin(*, log: CommandLog) -> bool:
 
 
 def export_requirements(dest: Path, *, log: CommandLog) -> Path:
-    """`requirements.txt` pinned from `poetry.lock` (main group only)."""
+    """`requirements.txt` pinned from `poetry.lock` (main group only); a path dependency (an
+    OpsBase source checkout) becomes a wheel in `vendor/`, which any machine can install."""
     target = dest / "requirements.txt"
+    lock_data = tomllib.loads((dest / "poetry.lock").read_text(encoding="utf-8"))
     if has_export_plugin(log=log):
         run(
             [*poetry_command(), "export", "--no-ansi", "--without-hashes", "-o", str(target)],
@@ -114,11 +120,73 @@ def export_requirements(dest: Path, *, log: CommandLog) -> Path:
             timeout=600,
             fix=INSTALL_FIX,
         )
-        return target
-    lock_data = tomllib.loads((dest / "poetry.lock").read_text(encoding="utf-8"))
-    target.write_text(requirements_from_lock(lock_data, base=dest), encoding="utf-8")
-    log.write(f"wrote {target} from poetry.lock (poetry-plugin-export is not installed)")
+    else:
+        target.write_text(requirements_from_lock(lock_data, base=dest), encoding="utf-8")
+        log.write(f"wrote {target} from poetry.lock (poetry-plugin-export is not installed)")
+    wheels = vendor_path_dependencies(dest, lock_data, log=log)
+    if wheels:
+        target.write_text(
+            requirements_with_wheels(target.read_text(encoding="utf-8"), wheels), encoding="utf-8"
+        )
     return target
+
+
+# What a source checkout holds that its wheel never needs (and that may be large or private).
+_BUILD_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv*", "__pycache__", "*.py[co]", "*.egg-info", "build", "dist", "node_modules",
+    "*.sqlite3", "logs", "media", "staticfiles", "demo", ".pytest_cache", ".mypy_cache",
+    ".ruff_cache", ".hypothesis", "test-artifacts",
+)  # fmt: skip
+
+
+def vendor_path_dependencies(
+    dest: Path, lock_data: dict[str, Any], *, log: CommandLog
+) -> dict[str, Path]:
+    """Build a wheel of each main-group path dependency into `dest/vendor`; name -> wheel.
+
+    The checkout is copied first, so the build leaves nothing in it and parallel builds do not
+    share its `build/` folder.
+    """
+    wheels: dict[str, Path] = {}
+    for package in lock_data.get("package", []):
+        source = package.get("source") or {}
+        if "main" not in package.get("groups", ["main"]) or source.get("type") != "directory":
+            continue
+        where = Path(source["url"])
+        where = where if where.is_absolute() else (dest / where).resolve()
+        vendor = dest / "vendor"
+        vendor.mkdir(exist_ok=True)
+        stem = re.sub(r"[-_.]+", "_", package["name"]).lower()
+        for old in vendor.glob(f"{stem}-*.whl"):
+            old.unlink()
+        with tempfile.TemporaryDirectory(prefix="opsbase-wheel-") as tmp:
+            copy = Path(tmp) / "source"
+            shutil.copytree(where, copy, ignore=_BUILD_IGNORE)
+            run(
+                [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir",
+                 str(vendor), str(copy)],
+                log=log,
+                timeout=900,
+                fix=f"check that {where} builds (pip wheel {where}), then run again",
+            )  # fmt: skip
+        built = sorted(vendor.glob(f"{stem}-*.whl"))
+        if built:
+            wheels[package["name"]] = built[-1]
+    return wheels
+
+
+def requirements_with_wheels(text: str, wheels: dict[str, Path]) -> str:
+    """*text* with each `name @ file:...` line of *wheels* pointing at its wheel in vendor/."""
+    names = {re.sub(r"[-_.]+", "-", name).lower(): path for name, path in wheels.items()}
+    lines = []
+    for line in text.splitlines():
+        requirement, _, markers = line.partition(";")
+        name = re.split(r"[\s@=<>!~\[]", requirement.strip(), maxsplit=1)[0]
+        wheel = names.get(re.sub(r"[-_.]+", "-", name).lower())
+        if wheel is not None and "@" in requirement:
+            line = f"./vendor/{wheel.name}" + (f" ;{markers}" if markers.strip() else "")
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def requirements_from_lock(lock_data: dict[str, Any], *, base: Path) -> str:

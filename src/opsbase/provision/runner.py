@@ -33,12 +33,12 @@ from . import (
 )
 from .commands import CommandLog
 from .errors import InputError, StepFailed
-from .inputs import Inputs, source_checkout
+from .inputs import Inputs, local_mail_server, source_checkout
 from .journal import DONE, FAILED, INTERRUPTED, RUNNING, SKIPPED, Journal
 from .scaffold import ScaffoldError
 
 STEPS: tuple[tuple[str, str], ...] = (
-    ("system_packages", "System packages (gunicorn, nginx)"),
+    ("system_packages", "System packages (gunicorn, nginx, Redis)"),
     ("python", "Python interpreter"),
     ("scaffold", "Project files"),
     ("database", "Database and environment files"),
@@ -250,7 +250,7 @@ class Provisioner:
                 f"reuse role and database {i.name!r}"
                 if state and state.reusable
                 else f"create role {i.name!r} (LOGIN NOSUPERUSER NOCREATEDB, random password) "
-                f"and database {i.name!r} owned by it"
+                f"and databases {i.name!r} and {database.test_name(i.name)!r} (tests) owned by it"
             )
             if state and state.exists and i.force:
                 action = (
@@ -359,13 +359,13 @@ class Provisioner:
     def step_system_packages(self) -> tuple[str, str]:
         if self.inputs.skip_system_packages:
             self._warn(
-                "system packages were not checked (--skip-system-packages): install gunicorn "
-                "and nginx before deploying"
+                "system packages were not checked (--skip-system-packages): install gunicorn, "
+                "nginx and Redis before deploying"
             )
             return SKIPPED, "skipped (--skip-system-packages)"
         current = system_packages.plan()
         if not current.missing:
-            return DONE, "gunicorn and nginx are installed"
+            return DONE, "gunicorn, nginx and Redis are installed"
         if current.manager is None:
             self._warn("missing " + ", ".join(current.missing) + ": install them by hand")
             return SKIPPED, "no known package manager"
@@ -378,6 +378,13 @@ class Provisioner:
             )
             return SKIPPED, "not installed: " + ", ".join(current.missing)
         system_packages.install(current, log=self.log)
+        if "redis-server" in current.missing and not system_packages.start_redis(log=self.log):
+            self._warn(
+                "Redis was installed but does not answer at 127.0.0.1:6379, so the project "
+                "keeps a per-process cache and runs tasks in the request: start it "
+                "(systemctl enable --now redis-server), then set REDIS_URL and "
+                "CELERY_BROKER_URL in .env.prod (docs/environment.md)"
+            )
         return DONE, "installed " + ", ".join(current.missing)
 
     def step_python(self) -> tuple[str, str]:
@@ -410,12 +417,40 @@ class Provisioner:
         spec = self.project_spec()
         render_project(spec)
         self.log.attach(self.inputs.dest / "logs" / "provision.log")
-        deploy.write_serving_files(
-            spec.dest, spec.name, spec.public_url, python_version=spec.python_version, docker=True
-        )
         self.journal.active = True
         self.journal.save()
         return DONE, str(self.inputs.dest)
+
+    def prod_services(self) -> Any:
+        """Redis when one answers here (installed by the first step, or already running), and
+        the e-mail URL: --email-url, else a local mail server, else the console."""
+        from .scaffold import ProdServices
+
+        email_url = self.inputs.email_url
+        if email_url and "***" in email_url:
+            raise StepFailed(
+                "the password of --email-url is not kept between runs",
+                "run the same command again with --email-url",
+                step="database",
+            )
+        if not email_url:
+            if local_mail_server():
+                email_url = "smtp://127.0.0.1:25"
+            else:
+                email_url = "console://"
+                self._warn(
+                    "no mail server was given (--email-url) or found on 127.0.0.1:25, so the "
+                    "app prints e-mail instead of sending it: set EMAIL_URL in .env.prod, e.g. "
+                    "EMAIL_URL=smtp+tls://USER:PASSWORD@smtp.example.com:587"
+                )
+        redis = system_packages.REDIS_URL if system_packages.redis_answers() else None
+        if redis is None:
+            self._warn(
+                "no Redis answers at 127.0.0.1:6379, so the project keeps a per-process cache "
+                "and runs tasks in the request: install and start Redis, then set REDIS_URL and "
+                "CELERY_BROKER_URL in .env.prod (docs/environment.md)"
+            )
+        return ProdServices(redis_url=redis, email_url=email_url)
 
     def step_database(self) -> tuple[str, str]:
         from .scaffold import write_env_files
@@ -427,7 +462,12 @@ class Provisioner:
             (dest / SQLITE_FILE).parent.mkdir(exist_ok=True)
             url = database.sqlite_url(dest / SQLITE_FILE)
             if not project.env_files_present(dest):
-                write_env_files(dest, self.project_spec(), database_urls=self._urls(url))
+                write_env_files(
+                    dest,
+                    self.project_spec(),
+                    database_urls=self._urls(url),
+                    services=self.prod_services(),
+                )
             return DONE, f"SQLite {SQLITE_FILE}; env files written (0600)"
         assert self.admin is not None  # noqa: S101
         known = project.known_database_url(dest)
@@ -443,7 +483,12 @@ class Provisioner:
         )
         if known != url or not project.env_files_present(dest):
             # The credentials are saved before the role exists, so an interrupted run resumes.
-            write_env_files(dest, self.project_spec(), database_urls=self._urls(url))
+            write_env_files(
+                dest,
+                self.project_spec(),
+                database_urls=self._urls(url),
+                services=self.prod_services(),
+            )
         server = f"{self.admin.host}:{self.admin.port}"
         registry.update(dest, i.name, public_url=i.url, pg_server=server)
 
@@ -460,12 +505,19 @@ class Provisioner:
             backup_dir=dest / "backups",
             record=record,
         )
+        database.ensure_test_database(self.admin, i.name, log=self.log)
         self.db_state = database.DatabaseState(True, True, i.name, True, True, True)
         verb = "reused" if state.reusable else "created"
-        return DONE, f"{verb} role and database {i.name!r}; connection verified; env files (0600)"
+        return (
+            DONE,
+            f"{verb} role and database {i.name!r}, test database "
+            f"{database.test_name(i.name)!r}; connection verified; env files (0600)",
+        )
 
     def _urls(self, url: str) -> dict[str, str]:
-        # The app's role may not create databases (NOCREATEDB), so tests use SQLite.
+        if self.inputs.database == "postgres":
+            # The tests run on <name>_test, the app's own (it may not create databases).
+            return {"dev": url, "test": database.test_url(url), "prod": url}
         test = database.sqlite_url(self.inputs.dest / "db.test.sqlite3")
         return {"dev": url, "test": test, "prod": url}
 

@@ -193,16 +193,33 @@ def _public_origin(public_url: str) -> tuple[str, str]:
 # -- environment files -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ProdServices:
+    """What production uses besides its database, written into ``.env.prod``."""
+
+    redis_url: str | None = None  # a Redis server, e.g. redis://127.0.0.1:6379 (no db number)
+    email_url: str = "console://"  # EMAIL_URL: smtp+tls://user:pw@host:587, console://
+
+
 def write_env_files(
-    dest: Path, spec: ProjectSpec, *, database_urls: dict[str, str], environment: str = "dev"
+    dest: Path,
+    spec: ProjectSpec,
+    *,
+    database_urls: dict[str, str],
+    environment: str = "dev",
+    services: ProdServices | None = None,
 ) -> list[Path]:
     """Write ``.env`` (``DJANGO_ENV``), ``.env.dev``, ``.env.test``, ``.env.prod``; mode 0600.
 
     Each environment file gets its own random ``SECRET_KEY`` (an existing file's key is kept,
     so a re-run does not sign everyone out) and ``OPSBASE_AUDIT_KEY`` (kept too), ``DEBUG``,
     ``ALLOWED_HOSTS`` and ``CSRF_TRUSTED_ORIGINS`` from the public URL and ``DATABASE_URL``
-    from *database_urls* (keys ``dev``, ``test``, ``prod``).
+    from *database_urls* (keys ``dev``, ``test``, ``prod``). ``.env.prod`` also gets
+    *services*: with Redis, the cache and Celery's broker on it under the app's own key
+    prefixes; ``EMAIL_URL``; and the Docker stack's ``POSTGRES_PASSWORD`` (kept when the file
+    exists).
     """
+    services = services or ProdServices()
     missing = [env for env in ENVIRONMENTS if not database_urls.get(env)]
     if missing:
         raise ScaffoldError(
@@ -243,10 +260,37 @@ def write_env_files(
         if env == "prod" and origin.startswith("http://"):
             # No TLS on the public URL: redirecting to HTTPS would lock everyone out.
             values["SECURE_SSL_REDIRECT"] = "false"
+        if env == "prod":
+            values.update(_prod_services(path, spec, host, services))
         header = f"# Settings of the {env} environment ({spec.name}); secrets: keep mode 0600.\n"
         body = "".join(_env_line(key, value) for key, value in values.items())
         written.append(_write_secret_file(path, header + body))
     return written
+
+
+def _prod_services(
+    path: Path, spec: ProjectSpec, host: str, services: ProdServices
+) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if services.redis_url:
+        redis = services.redis_url.rstrip("/")
+        # One Redis may serve several projects: each keeps its keys under its own prefixes.
+        values.update(
+            REDIS_URL=f"{redis}/0",
+            CACHE_KEY_PREFIX=spec.name,
+            CELERY_BROKER_URL=f"{redis}/1",
+            CELERY_BROKER_KEY_PREFIX=f"{spec.name}:",
+        )
+    values["EMAIL_URL"] = services.email_url
+    if "." in host and not host.replace(".", "").isdigit():
+        title = spec.name.replace("_", " ").title()
+        values["DEFAULT_FROM_EMAIL"] = f"{title} <noreply@{host}>"
+        values["SERVER_EMAIL"] = f"{spec.name}@{host}"
+    # Read by docker-compose.yml (docker compose --env-file .env.prod), not by Django.
+    values["POSTGRES_PASSWORD"] = _existing_value(path, "POSTGRES_PASSWORD") or secrets.token_hex(
+        24
+    )
+    return values
 
 
 def set_environment(dest: Path, environment: str) -> Path:
@@ -272,12 +316,16 @@ def _env_line(key: str, value: str) -> str:
 
 
 def _existing_secret_key(path: Path, name: str = "SECRET_KEY", min_length: int = 50) -> str | None:
+    key = _existing_value(path, name) or ""
+    return key if len(key) >= min_length else None
+
+
+def _existing_value(path: Path, key: str) -> str | None:
     if not path.is_file():
         return None
     from dotenv import dotenv_values
 
-    key = dotenv_values(path, interpolate=False).get(name) or ""
-    return key if len(key) >= min_length else None
+    return dotenv_values(path, interpolate=False).get(key) or None
 
 
 def _write_secret_file(path: Path, content: str) -> Path:
@@ -306,11 +354,26 @@ def update_available(dest: Path, *, template: Path | None = None) -> tuple[str, 
     return rendered, current
 
 
-def upgrade_project(dest: Path, *, template: Path | None = None) -> None:
+# What `opsbase deploy` writes for this machine: never part of the project's history, so it
+# never makes the project look changed (projects made before the template ignored it too).
+DEPLOY_OUTPUT = ("deploy/nginx/", "deploy/systemd/", "deploy/ssl/", "deploy/acme/", "run/")
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    """What an upgrade did: the versions, the files it changed and those left in conflict."""
+
+    rendered: str
+    current: str
+    changed: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+
+
+def upgrade_project(dest: Path, *, template: Path | None = None) -> UpgradeResult:
     """Three-way merge the current template into the project (``copier update``).
 
     The project must be a git repository without uncommitted changes; the result is left
-    uncommitted for review, with conflicts marked inline.
+    uncommitted for review, with conflicts marked inline and named in the result.
     """
     dest = Path(dest).resolve()
     answers = _read_answers(dest)
@@ -319,6 +382,7 @@ def upgrade_project(dest: Path, *, template: Path | None = None) -> None:
             f"{dest} is not a git repository",
             "upgrades merge through git: run `git init`, commit the project, then upgrade",
         )
+    _exclude_deploy_output(dest)
     dirty = _git(dest, "status", "--porcelain").strip()
     if dirty:
         raise ScaffoldError(
@@ -335,6 +399,8 @@ def upgrade_project(dest: Path, *, template: Path | None = None) -> None:
             "upgrade on the machine that created the project, or copy its template store "
             f"here (set {STORE_VARIABLE} to use another location)",
         )
+    if rendered == current:
+        return UpgradeResult(rendered, current)
     copier = _copier()
     try:
         copier.run_update(
@@ -352,6 +418,38 @@ def upgrade_project(dest: Path, *, template: Path | None = None) -> None:
         raise ScaffoldError(
             f"the upgrade of {dest} failed: {exc}", "see the message above"
         ) from exc
+    changed = tuple(
+        line[3:] for line in _git(dest, "status", "--porcelain").splitlines() if len(line) > 3
+    )
+    # copier records each file its merge left conflicted as unmerged in the index.
+    unmerged = _git(dest, "diff", "--name-only", "--diff-filter=U").split()
+    marked = [
+        name for name in changed if (dest / name).is_file() and _has_conflict_markers(dest / name)
+    ]
+    conflicts = tuple(sorted({*unmerged, *marked}))
+    return UpgradeResult(rendered, current, changed, conflicts)
+
+
+def _has_conflict_markers(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    lines = text.splitlines()
+    return any(line.startswith("<<<<<<< ") for line in lines) and any(
+        line.startswith(">>>>>>> ") for line in lines
+    )
+
+
+def _exclude_deploy_output(dest: Path) -> None:
+    """List the deploy output in the repository's own exclude file (`.git/info/exclude`)."""
+    exclude = dest / ".git" / "info" / "exclude"
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    present = exclude.read_text(encoding="utf-8").splitlines() if exclude.exists() else []
+    missing = [entry for entry in DEPLOY_OUTPUT if entry not in present]
+    if missing:
+        text = "\n".join([*present, "# written by opsbase deploy for this machine", *missing])
+        exclude.write_text(text + "\n", encoding="utf-8")
 
 
 def _read_answers(dest: Path) -> dict[str, Any]:
@@ -500,8 +598,10 @@ def _copier() -> Any:
 
 
 __all__ = [
+    "ProdServices",
     "ProjectSpec",
     "ScaffoldError",
+    "UpgradeResult",
     "git_init",
     "render_project",
     "template_store",

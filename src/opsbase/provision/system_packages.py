@@ -1,25 +1,33 @@
-"""gunicorn and nginx installed system-wide, through the machine's package manager."""
+"""gunicorn, nginx and Redis installed system-wide, through the machine's package manager.
+
+Redis is the production cache and Celery's broker: it counts as present when a server already
+answers at 127.0.0.1:6379 (whatever installed it), else its package is installed like nginx.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .commands import CommandLog, run
 
-REQUIRED = ("nginx", "gunicorn")
+REQUIRED = ("nginx", "gunicorn", "redis-server")
 # Package names of each tool, per package manager.
 PACKAGE_NAMES = {
-    "apt-get": {"nginx": "nginx", "gunicorn": "gunicorn"},
-    "dnf": {"nginx": "nginx", "gunicorn": "python3-gunicorn"},
-    "yum": {"nginx": "nginx", "gunicorn": "python3-gunicorn"},
-    "apk": {"nginx": "nginx", "gunicorn": "py3-gunicorn"},
-    "pacman": {"nginx": "nginx", "gunicorn": "gunicorn"},
-    "brew": {"nginx": "nginx", "gunicorn": "gunicorn"},
+    "apt-get": {"nginx": "nginx", "gunicorn": "gunicorn", "redis-server": "redis-server"},
+    "dnf": {"nginx": "nginx", "gunicorn": "python3-gunicorn", "redis-server": "redis"},
+    "yum": {"nginx": "nginx", "gunicorn": "python3-gunicorn", "redis-server": "redis"},
+    "apk": {"nginx": "nginx", "gunicorn": "py3-gunicorn", "redis-server": "redis"},
+    "pacman": {"nginx": "nginx", "gunicorn": "gunicorn", "redis-server": "redis"},
+    "brew": {"nginx": "nginx", "gunicorn": "gunicorn", "redis-server": "redis"},
 }
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}"
 MANAGERS = tuple(PACKAGE_NAMES)
 SYSTEM_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 
@@ -32,7 +40,7 @@ class Plan:
 
     def describe(self) -> str:
         if not self.missing:
-            return "gunicorn and nginx are installed"
+            return "gunicorn, nginx and Redis are installed"
         if not self.manager:
             return "missing " + ", ".join(self.missing) + "; no known package manager found"
         return (
@@ -51,6 +59,23 @@ def installed(tool: str) -> bool:
     return found is not None and ".venv" not in Path(found).parts
 
 
+def redis_answers(host: str = REDIS_HOST, port: int = REDIS_PORT, timeout: float = 2.0) -> bool:
+    """Whether a Redis server that needs no password answers PING at *host*:*port*."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def present(tool: str) -> bool:
+    """Installed system-wide; for Redis, also a server already answering here."""
+    if tool == "redis-server" and redis_answers():
+        return True
+    return installed(tool)
+
+
 def detect_manager() -> str | None:
     for manager in MANAGERS:
         if shutil.which(manager):
@@ -60,7 +85,7 @@ def detect_manager() -> str | None:
 
 def plan(*, missing: list[str] | None = None, manager: str | None = None) -> Plan:
     """What to install; *missing* and *manager* are detected on this machine when not given."""
-    missing = [tool for tool in REQUIRED if not installed(tool)] if missing is None else missing
+    missing = [tool for tool in REQUIRED if not present(tool)] if missing is None else missing
     manager = manager or detect_manager()
     if not missing or manager is None:
         return Plan(manager, missing, [])
@@ -90,3 +115,22 @@ def install(current: Plan, *, log: CommandLog) -> None:
             timeout=1800,
             fix="install " + " ".join(current.missing) + " by hand, or pass --skip-system-packages",
         )
+
+
+def start_redis(*, log: CommandLog) -> bool:
+    """After installing Redis: make sure it answers (the package starts it where systemd runs;
+    elsewhere nothing does). True when it answers at 127.0.0.1:6379."""
+    if redis_answers():
+        return True
+    systemctl = shutil.which("systemctl")
+    if systemctl and Path("/run/systemd/system").is_dir():
+        for unit in ("redis-server", "redis"):
+            result = run([systemctl, "enable", "--now", unit], log=log, check=False, timeout=120)
+            if result.returncode == 0:
+                break
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if redis_answers():
+            return True
+        time.sleep(0.5)
+    return False

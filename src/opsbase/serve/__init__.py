@@ -1,13 +1,14 @@
-"""Serving and operating an OpsBase project: gunicorn, nginx, systemd, Docker, backups.
+"""Serving and operating an OpsBase project: gunicorn, nginx, systemd, backups, monitoring.
 
 Renderers return text and writers put it into the project's ``deploy/`` folder; installers
 change the machine only where asked and report plainly what they did or could not do. The
-``opsbase`` command line (``new``, ``deploy``, ``doctor``) calls these functions.
+``opsbase`` command line (``new``, ``deploy``, ``doctor``) calls these functions. The files a
+project keeps in git (its ``gunicorn.conf.py``, scripts, Dockerfile and compose file) come
+from the project template, so ``opsbase upgrade`` updates them.
 """
 
 from .config import ServeConfig
-from .docker import render_docker, write_docker
-from .gunicorn import render_gunicorn_conf, write_gunicorn_conf
+from .gunicorn import gunicorn_settings, render_gunicorn_conf, write_gunicorn_conf
 from .nginx import (
     HSTS_LONG_SECONDS,
     HSTS_START_SECONDS,
@@ -27,7 +28,6 @@ from .nginx import (
     write_nginx_site,
     write_nginx_standalone,
 )
-from .scripts import render_scripts
 from .systemd import (
     InstallReport,
     install_systemd_units,
@@ -47,6 +47,7 @@ __all__ = [
     "UrlCheck",
     "certbot_command",
     "default_site_enabled",
+    "gunicorn_settings",
     "check_public_url",
     "check_url",
     "install_nginx_site",
@@ -55,18 +56,15 @@ __all__ = [
     "nginx_running",
     "nginx_test",
     "port_owner",
-    "render_docker",
     "render_gunicorn_conf",
     "render_nginx_site",
     "render_nginx_standalone",
-    "render_scripts",
     "render_systemd_units",
     "self_signed_certificate",
     "site_links",
     "uninstall_nginx_site",
     "uninstall_systemd_units",
     "systemd_running",
-    "write_docker",
     "write_gunicorn_conf",
     "write_nginx_site",
     "write_nginx_standalone",

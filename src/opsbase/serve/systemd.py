@@ -50,6 +50,7 @@ def render_systemd_units(
         "listen": config.bind or config.socket_path,
         "unix": config.bind is None,
         "stop_timeout": config.graceful_timeout + 5,
+        "workers": config.workers,
     }
     units = {
         f"{config.name}.socket": render_template("systemd/gunicorn.socket", context),

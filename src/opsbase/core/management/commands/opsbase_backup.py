@@ -44,6 +44,11 @@ class Command(BaseCommand):
             path = backup_database(Database.from_alias(database), directory, keep=keep)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
+        except PermissionError as exc:
+            raise CommandError(
+                f"cannot write the backup: {exc.strerror}: {exc.filename}; run it as the user "
+                f"that owns {directory} (the app's, after `opsbase deploy`), or pass --dir"
+            ) from None
         size = path.stat().st_size
         self.stdout.write(self.style.SUCCESS(f"Backup written: {path} ({size:,} bytes)"))
         return None

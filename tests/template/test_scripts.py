@@ -1,21 +1,21 @@
-"""The operations scripts, run as a person runs them, against the example project."""
+"""The operations scripts of a rendered project, run as a person runs them, against the
+example project (PROJECT_DIR points them at it)."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from opsbase.serve import render_scripts
-
-from .harness import EXAMPLE, free_port
+from tests.serve.harness import EXAMPLE, free_port
 
 
 @pytest.fixture(scope="module")
-def scripts(tmp_path_factory):
+def scripts(tmp_path_factory, shop):
     root = tmp_path_factory.mktemp("scripts")
-    render_scripts(root / "scripts", service="shop")
+    shutil.copytree(shop.dest / "scripts", root / "scripts")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
         "PROJECT_DIR": str(EXAMPLE),
@@ -58,7 +58,7 @@ def test_deploy_then_backup_then_restore(scripts, tmp_path):
     refused = run(scripts, "restore_db.sh", "--latest", "--dir", str(tmp_path))
 
     assert deployed.returncode == 0, deployed.stderr
-    assert "systemd does not manage shop here" in deployed.stdout
+    assert "systemd does not manage shop here" in deployed.stdout  # the app's name, rendered
     assert (root / "static" / "admin").is_dir()  # collectstatic ran
     assert backed_up.returncode == 0 and "Backup written" in backed_up.stdout
     assert restored.returncode == 0 and "Restored" in restored.stdout, restored.stderr
@@ -85,6 +85,13 @@ def test_monitor_reports_a_site_that_does_not_answer(scripts):
     assert "/health/live" in result.stdout and "connection refused" in result.stdout
     if not Path("/run/systemd/system").is_dir():
         assert "systemd is not running here" in result.stdout
+
+
+def test_monitor_of_a_project_never_deployed_asks_for_its_url(scripts):
+    result = run(scripts, "monitor_services.sh")
+
+    assert result.returncode == 1
+    assert "not deployed on this machine" in result.stdout
 
 
 def test_sync_cdn_explains_what_is_missing(scripts):

@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# Is everything up? The health endpoints at the public URL (and through the local nginx),
-# and, where systemd runs, the state of each unit. Exit status 1 when anything is wrong,
-# so cron or a monitor can alert on it.
-#   scripts/monitor_services.sh [PUBLIC_URL]     (default: $PUBLIC_URL, else {{ local_url }})
+# Is everything up? /health/live and /health/ready through this machine's nginx, redirects
+# followed (http to https), each answering 200; the processes `opsbase deploy` started; and,
+# where systemd runs, the state of each unit. Exit status 1 when anything is wrong, so cron or
+# a monitor can alert on it.
+#   scripts/monitor_services.sh [URL] [--public]   (default: the URL deploy recorded;
+#                                                  --public: also as the world reaches it)
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
-url="${1:-${PUBLIC_URL:-{{ local_url }}}}"
-url="${url%/}"
 status=0
-for path in /health/live /health/ready; do
-  "$PYTHON" -m opsbase.serve.urlcheck "$url$path" || status=1
-done
+"$PYTHON" -m opsbase.serve.monitor --project "$PROJECT_DIR" "$@" || status=1
 if have_systemd; then
   for unit in "$SERVICE.socket" "$SERVICE.service" "$SERVICE-celery.service" \
               "$SERVICE-celerybeat.service" nginx.service; do
