@@ -55,6 +55,8 @@ def cli_env(tmp_root: Path, **extra: str) -> dict[str, str]:
     env["OPSBASE_TEMPLATE_STORE"] = str(tmp_root / "template-store")
     # The registry of OpsBase projects of this run (the machine's is /var/lib/opsbase).
     env["OPSBASE_REGISTRY"] = str(tmp_root / "registry")
+    # The answers an interactive run keeps between tries: the test's own.
+    env["XDG_STATE_HOME"] = str(tmp_root / "state")
     env["COLUMNS"] = "200"
     env.update(extra)
     return env
@@ -96,6 +98,7 @@ def pg_name():
 def pg_drop(name: str) -> None:
     with pg_connect() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}_test" WITH (FORCE)')
         conn.execute(f'DROP ROLE IF EXISTS "{name}"')
 
 

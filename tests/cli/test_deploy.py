@@ -23,8 +23,10 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from opsbase.serve import write_nginx_standalone
+from opsbase.serve.systemd import verify_units
 from tests.serve.harness import ensure_nginx, fetch, free_port, wait_until
 
 from .conftest import PROVISION_ONCE, cli_env, opsbase
@@ -49,6 +51,15 @@ def _pid(path: Path) -> int | None:
     except (OSError, ValueError):
         return None
     return pid
+
+
+def _running(pid: int) -> bool:
+    """Whether *pid* runs (a zombie left for its parent to reap does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def fake_nginx_dir(root: Path) -> Path:
@@ -85,6 +96,7 @@ def deployed():
         "--database", "sqlite", "--python", str(SYSTEM_PYTHON), "--no-input",
         "--skip-system-packages", "--ssl", "self-signed", "--http-port", str(http_port),
         "--listen-address", "127.0.0.1", "--nginx-dir", str(nginx_dir), "--json",
+        "--email-url", "smtp://127.0.0.1:25",
         cwd=top, env=env,
     )  # fmt: skip
     info = {
@@ -103,6 +115,8 @@ def deployed():
     # Whatever a failed test left: gunicorn, nginx, the user and its group, the files.
     for pid_file, sig in (
         (Path(f"/run/{name}/gunicorn.pid"), signal.SIGTERM),
+        (Path(f"/run/{name}/celery/worker.pid"), signal.SIGTERM),
+        (Path(f"/run/{name}/celery/beat.pid"), signal.SIGTERM),
         (nginx_dir / "nginx.pid", signal.SIGQUIT),
     ):
         pid = _pid(pid_file)
@@ -118,6 +132,12 @@ def deployed():
     subprocess.run(["groupdel", name], check=False, capture_output=True)
     shutil.rmtree(top, ignore_errors=True)
     shutil.rmtree(f"/run/{name}", ignore_errors=True)
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def deploy_args(info, *extra: str) -> list[str]:
@@ -239,6 +259,178 @@ def test_the_project_holds_its_serving_files(deployed):
         ["git", "check-ignore", "deploy/ssl/selfsigned.key"], cwd=dest, capture_output=True
     )
     assert ignored.returncode == 0
+    # The image installs what the project pins: OpsBase's wheel, built into the project.
+    requirements = (dest / "requirements.txt").read_text()
+    wheel = next((dest / "vendor").glob("opsbase-*.whl"))
+    assert f"./vendor/{wheel.name}" in requirements
+    assert "file:" not in requirements
+    assert f"vendor/{wheel.name}" in git(dest, "ls-files", "vendor")
+
+
+def as_service_user(info, *argv: str, env: dict | None = None, timeout: float = 300):
+    """*argv* in the project, as the app's own user (what its cron jobs run as)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.pop("VIRTUAL_ENV", None)
+    return subprocess.run(
+        ["runuser", "-u", info["name"], "--", *argv],
+        cwd=info["dest"], env={**clean, **(env or {})}, capture_output=True, text=True,
+        timeout=timeout,
+    )  # fmt: skip
+
+
+def test_the_prod_cache_and_celerys_broker_are_redis(deployed):
+    code = (
+        "from django.conf import settings; from django.core.cache import cache; "
+        "cache.set('probe', 'shared', 30); "
+        "print(settings.CACHES['default']['BACKEND'], settings.CELERY_BROKER_URL, "
+        "cache.get('probe'))"
+    )
+
+    result = as_service_user(deployed, ".venv/bin/python", "manage.py", "shell", "-c", code)
+    ready = https_get(deployed, "/health/ready")
+
+    backend, broker, value = result.stdout.split()[-3:]
+    assert backend == "opsbase.core.cache.RedisCache", result.stdout + result.stderr
+    assert broker == "redis://127.0.0.1:6379/1"
+    assert value == "shared"
+    assert ready.status == 200
+    assert json.loads(ready.body)["checks"]["broker"]["ok"] is True
+
+
+def test_celerys_worker_and_beat_run_as_the_service_user_and_answer(deployed):
+    name = deployed["name"]
+    pids = {unit: _pid(Path(f"/run/{name}/celery/{unit}.pid")) for unit in ("worker", "beat")}
+    owners = {
+        unit: subprocess.run(["ps", "-o", "user=", "-p", str(pid)], capture_output=True,
+                             text=True).stdout.strip()
+        for unit, pid in pids.items() if pid
+    }  # fmt: skip
+
+    ping = as_service_user(
+        deployed, ".venv/bin/celery", "--app", "opsbase.core.celery", "inspect", "ping",
+        "--timeout", "10", env={"DJANGO_ENV": "prod", "DJANGO_SETTINGS_MODULE":
+                                "config.settings.prod"},
+    )  # fmt: skip
+
+    assert owners == {"worker": name, "beat": name}, pids
+    assert ping.returncode == 0, ping.stdout + ping.stderr
+    assert f"{name}@" in ping.stdout and "pong" in ping.stdout
+
+
+def test_the_units_deploy_wrote_pass_systemd_analyze(deployed):
+    units = sorted((deployed["dest"] / "deploy" / "systemd").iterdir())
+
+    result = verify_units(units)
+
+    assert [u.name for u in units] == [
+        f"{deployed['name']}-celery.service", f"{deployed['name']}-celerybeat.service",
+        f"{deployed['name']}.service", f"{deployed['name']}.socket",
+    ]  # fmt: skip
+    if result is None:
+        pytest.skip("systemd-analyze is not installed")
+    assert result.ok, result.explain()
+
+
+def test_a_backup_runs_as_the_service_user_as_its_cron_line_says(deployed):
+    dest, name = deployed["dest"], deployed["name"]
+    cron = (dest / "scripts" / "backup_db.sh").read_text()
+
+    result = as_service_user(deployed, "scripts/backup_db.sh", "--keep", "2")
+
+    assert f"15 3 * * *  {name}  /path/to/project/scripts/backup_db.sh" in cron
+    assert result.returncode == 0, result.stdout + result.stderr
+    backup = next((dest / "backups").glob("*.sqlite3.gz"))
+    assert backup.stat().st_uid == pwd.getpwnam(name).pw_uid
+    assert backup.stat().st_mode & 0o777 == 0o600
+    assert (dest / "backups").stat().st_mode & 0o777 == 0o700
+
+
+def test_public_pages_show_the_apps_name_and_never_the_admins_path(deployed):
+    settings = {
+        line.split(" =")[0]: line.split('"')[1]
+        for line in (deployed["dest"] / "config/settings/base.py").read_text().splitlines()
+        if line.startswith(("ADMIN_URL =", "SITE_NAME ="))
+    }
+    admin, title = settings["ADMIN_URL"], settings["SITE_NAME"]
+
+    pages = {path: https_get(deployed, path) for path in ("/", "/accounts/login/")}
+
+    for path, page in pages.items():
+        assert page.status == 200, path
+        assert admin.strip("/") not in page.body, path
+    login_title = pages["/accounts/login/"].body.split("<title>", 1)[1].split("</title>")[0]
+    assert title.lower() == deployed["name"].replace("_", " ")
+    assert title in login_title
+    assert deployed["host"] not in login_title
+
+
+def test_monitor_passes_then_fails_while_gunicorn_is_stopped(deployed):
+    name = deployed["name"]
+    monitor = ["bash", "scripts/monitor_services.sh"]
+    healthy = as_service_user(deployed, *monitor)
+    master = _pid(Path(f"/run/{name}/gunicorn.pid"))
+    os.kill(master, signal.SIGTERM)
+    wait_until(lambda: _pid(Path(f"/run/{name}/gunicorn.pid")) is None, timeout=40,
+               what="gunicorn to stop")  # fmt: skip
+    try:
+        down = as_service_user(deployed, *monitor)
+        plain = as_service_user(
+            deployed, *monitor, f"http://{deployed['host']}:{deployed['http_port']}"
+        )
+    finally:
+        again = opsbase(*deploy_args(deployed), cwd=deployed["top"], env=deployed["env"])
+
+    assert healthy.returncode == 0, healthy.stdout + healthy.stderr
+    assert "/health/ready" in healthy.stdout
+    assert down.returncode == 1
+    assert "502" in down.stdout and "[PROBLEM] gunicorn running" in down.stdout
+    # Given the plain-HTTP address, it follows nginx's redirect and still sees the 502.
+    assert plain.returncode == 1 and "after 1 redirect" in plain.stdout and "502" in plain.stdout
+    assert again.returncode == 0, again.stderr[-3000:]
+
+
+def test_deploy_output_never_blocks_an_upgrade(deployed):
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=deployed["dest"], capture_output=True, text=True
+    )
+
+    result = opsbase("upgrade", "--dest", str(deployed["dest"]), cwd=deployed["top"],
+                     env=deployed["env"])  # fmt: skip
+
+    assert status.stdout == ""
+    assert result.returncode == 0, result.stderr
+    assert "is up to date" in result.stdout
+
+
+def test_a_conflicting_upgrade_exits_1_and_names_the_file(deployed, tmp_path):
+    dest, store = deployed["dest"], deployed["top"] / "template-store"
+    answers = dest / ".copier-answers.yml"
+    rendered = yaml.safe_load(answers.read_text())["_commit"]
+    home = "apps/main/templates/main/home.html"
+    original = "Your operations, organizations, roles and audit trail in one place."
+    # An older template version, in the store as a release before this one would have put it:
+    # its home page said something else on the line the project is about to change.
+    clone = tmp_path / "older"
+    git(tmp_path, "clone", "-q", str(store), str(clone))
+    git(clone, "checkout", "-q", rendered)
+    (clone / "template" / home).write_text(
+        (clone / "template" / home).read_text().replace(original, "Operations in one place.")
+    )
+    git(clone, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "older")
+    git(clone, "tag", "0.0.1.post1")
+    git(clone, "push", "-q", "origin", "0.0.1.post1")
+    answers.write_text(answers.read_text().replace(f"_commit: {rendered}", "_commit: 0.0.1.post1"))
+    page = dest / home
+    page.write_text(page.read_text().replace(original, "The plant, run from one place."))
+    git(dest, "commit", "-qam", "Our own welcome")
+
+    result = opsbase("upgrade", "--dest", str(dest), cwd=deployed["top"], env=deployed["env"])
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "is up to date" not in result.stdout
+    assert f"  {home}" in result.stderr.splitlines()
+    assert "<<<<<<< before updating" in page.read_text()
+    git(dest, "reset", "-q", "--hard")
 
 
 def test_doctor_checks_the_url_through_nginx_and_publicly(deployed):
@@ -248,6 +440,12 @@ def test_doctor_checks_the_url_through_nginx_and_publicly(deployed):
     )  # fmt: skip
 
     checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
+    # Production parts: Redis for the cache and the broker, a mail server, each daemon.
+    for name in ("cache shared by every process (REDIS_URL)", "e-mail is sent (EMAIL_URL)",
+                 "background tasks go to a worker (CELERY_BROKER_URL)"):  # fmt: skip
+        assert checks[name]["ok"], checks[name]
+    assert all(checks[f"{what} running"]["ok"] for what in ("gunicorn", "Celery worker",
+                                                             "Celery beat"))  # fmt: skip
     local_https = checks[
         f"GET https://{deployed['host']}:{deployed['https_port']}/ "
         f"(local 127.0.0.1:{deployed['https_port']})"
@@ -526,12 +724,16 @@ def test_destroy_removes_the_site_the_process_and_the_user(deployed):
     name, dest = deployed["name"], deployed["dest"]
     pid_file = Path(f"/run/{name}/gunicorn.pid")
     master = _pid(pid_file)
+    celery = [_pid(Path(f"/run/{name}/celery/{unit}.pid")) for unit in ("worker", "beat")]
 
     result = opsbase(
         "destroy", "--dest", str(dest), "--yes", cwd=deployed["top"], env=deployed["env"]
     )
 
     assert result.returncode == 0, result.stderr[-3000:]
+    assert None not in celery
+    assert "stop the Celery beat and worker" in result.stderr
+    assert [pid for pid in celery if _running(pid)] == []
     assert not (deployed["nginx_dir"] / "sites-enabled" / f"{name}.conf").exists()
     assert not (deployed["nginx_dir"] / "sites-available" / f"{name}.conf").exists()
     assert (deployed["nginx_dir"] / "sites-enabled" / "default").is_symlink()

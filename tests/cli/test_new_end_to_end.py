@@ -119,6 +119,9 @@ def pg_project(tmp_path_factory):
         "--no-input",
         "--skip-system-packages",
         "--no-deploy",
+        # The mail server a production server is given; nothing sends mail in these tests.
+        "--email-url",
+        "smtp+tls://mailer:secret@smtp.example.com:587",
     ]
     env = cli_env(root)
     first = subprocess.Popen(
@@ -176,6 +179,7 @@ def test_the_database_is_owned_by_its_own_unprivileged_role(pg_project):
     name = pg_project["name"]
 
     assert pg_database_owner(name) == name
+    assert pg_database_owner(f"{name}_test") == name
     assert pg_role(name) == (False, False, False, True)
 
 
@@ -231,10 +235,39 @@ def test_the_postgres_project_passes_check_deploy_in_prod(pg_project):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_postgres_projects_own_tests_pass(pg_project):
-    result = project_run(pg_project["dest"], "-m", "pytest", "-q", "-p", "no:cacheprovider")
+def test_the_postgres_projects_own_tests_run_on_its_test_database_with_row_level_security(
+    pg_project,
+):
+    dest, name = pg_project["dest"], pg_project["name"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.pop("VIRTUAL_ENV", None)
 
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    # The command the project documents, twice: the test database is kept, never recreated.
+    runs = [
+        subprocess.run(
+            ["bash", "scripts/run_tests.sh", "-q", "-rA", "-p", "no:cacheprovider"],
+            cwd=dest,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+
+    for result in runs:
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+        assert (
+            "PASSED tests/test_settings.py::"
+            "test_on_postgresql_the_tests_see_row_level_security_as_production_does"
+        ) in result.stdout
+    test_url = next(
+        line.split("=", 1)[1].strip("'")
+        for line in (dest / ".env.test").read_text().splitlines()
+        if line.startswith("DATABASE_URL=")
+    )
+    assert test_url.endswith(f"/{name}_test")
+    assert pg_database_owner(f"{name}_test") == name
 
 
 def test_doctor_passes_on_the_new_project(pg_project):
@@ -283,6 +316,51 @@ def test_doctor_fails_when_debug_is_on_in_prod(pg_project, tmp_path):
     assert "DEBUG off in prod" in failed
 
 
+def test_doctor_reports_each_development_default_left_in_prod(pg_project, tmp_path):
+    dest = pg_project["dest"]
+    env_prod = dest / ".env.prod"
+    original = env_prod.read_text()
+    kept = [
+        line
+        for line in original.splitlines()
+        if not line.startswith(("REDIS_URL=", "CELERY_BROKER_URL=", "EMAIL_URL="))
+    ]
+    try:
+        env_prod.write_text("\n".join([*kept, "EMAIL_URL='console://'"]) + "\n")
+        result = opsbase(
+            "doctor", "--dest", str(dest), "--json", cwd=tmp_path, env=pg_project["env"]
+        )
+    finally:
+        env_prod.write_text(original)
+
+    checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
+    assert result.returncode == 1
+    for name, check_id in (
+        ("e-mail is sent (EMAIL_URL)", "opsbase.W020"),
+        ("cache shared by every process (REDIS_URL)", "opsbase.W021"),
+        ("background tasks go to a worker (CELERY_BROKER_URL)", "opsbase.W022"),
+    ):
+        assert not checks[name]["ok"], name
+        assert check_id in checks[name]["detail"]
+
+
+def test_the_postgres_projects_prod_settings_use_redis_and_the_mail_server(pg_project):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.CELERY_BROKER_URL, "
+        "settings.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix'], settings.EMAIL_HOST, "
+        "settings.EMAIL_PORT, settings.EMAIL_USE_TLS)"
+    )
+
+    result = project_run(pg_project["dest"], "manage.py", "shell", "-c", code,
+                         env={"DJANGO_ENV": "prod"})  # fmt: skip
+
+    assert result.stdout.split()[-6:] == [
+        "opsbase.core.cache.RedisCache", "redis://127.0.0.1:6379/1",
+        f"{pg_project['name']}:", "smtp.example.com", "587", "True",
+    ], result.stdout + result.stderr  # fmt: skip
+
+
 def test_destroy_backs_up_then_drops_the_database_and_its_role(pg_project):
     """Last of the PostgreSQL project's tests: it takes the database away."""
     dest, name = pg_project["dest"], pg_project["name"]
@@ -297,6 +375,7 @@ def test_destroy_backs_up_then_drops_the_database_and_its_role(pg_project):
     backups = list((dest / "backups").glob("*"))
     assert len(backups) == 1 and backups[0].stat().st_size > 0
     assert pg_database_owner(name) is None
+    assert pg_database_owner(f"{name}_test") is None
     assert pg_role(name) is None
     assert (dest / "manage.py").exists()  # the project itself stays
 
@@ -313,7 +392,15 @@ def sqlite_project(tmp_path_factory):
     env = cli_env(root, TERM="xterm", PGHOST="127.0.0.1", PGUSER="postgres")
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "opsbase.cli", "new", "--skip-system-packages", "--no-deploy"],
+        [
+            "-m",
+            "opsbase.cli",
+            "new",
+            "--skip-system-packages",
+            "--no-deploy",
+            "--email-url",
+            "smtp://127.0.0.1:25",
+        ],  # fmt: skip
         cwd=str(root),
         env=env,
         encoding="utf-8",

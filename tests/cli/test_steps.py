@@ -237,3 +237,58 @@ def test_only_a_generated_password_is_shown(tmp_path: Path):
 
     assert "gen-Xy7-once  (shown once, stored nowhere)" in summary_of(generated)
     assert "the one you gave (not shown)" in summary_of(given)
+
+
+def test_a_resumed_run_keeps_the_web_server_flags_of_the_first(tmp_path: Path):
+    from opsbase.provision.deploy import DeployOptions
+    from opsbase.provision.new import NewOptions, collect
+
+    first = DeployOptions(nginx_dir="/srv/nginx-test", http_port=8080, ssl="self-signed")
+    journal = Journal(
+        dest=tmp_path,
+        inputs={"name": "shop", "url": "https://s.example.com", "deploy": first.to_dict()},
+        active=True,
+    )
+    journal.mark("dependencies", RUNNING)
+    # What the command line hands over when run again with no web-server flag but one.
+    again = DeployOptions(https_port=8443).to_dict()
+
+    inputs, _ = collect(NewOptions(dest=str(tmp_path), deploy=again), None)
+
+    assert inputs.deploy["nginx_dir"] == "/srv/nginx-test"
+    assert inputs.deploy["http_port"] == 8080
+    assert inputs.deploy["ssl"] == "self-signed"
+    assert inputs.deploy["https_port"] == 8443
+
+
+def test_a_path_dependency_becomes_a_wheel_in_vendor_named_by_the_requirements(tmp_path: Path):
+    package = tmp_path / "checkout"
+    (package / "src" / "tinypkg").mkdir(parents=True)
+    (package / "src" / "tinypkg" / "__init__.py").write_text("VALUE = 1\n")
+    (package / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "tinypkg"\nversion = "1.2.0"\n'
+    )
+    project = tmp_path / "project"
+    project.mkdir()
+    lock = {
+        "package": [
+            {"name": "django", "version": "5.2.8", "groups": ["main"]},
+            {
+                "name": "tinypkg",
+                "version": "1.2.0",
+                "groups": ["main"],
+                "source": {"type": "directory", "url": str(package)},
+            },
+        ]
+    }
+    exported = poetry_env.requirements_from_lock(lock, base=project)
+
+    wheels = poetry_env.vendor_path_dependencies(project, lock, log=CommandLog())
+    text = poetry_env.requirements_with_wheels(exported, wheels)
+
+    assert [p.name for p in (project / "vendor").iterdir()] == ["tinypkg-1.2.0-py3-none-any.whl"]
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert lines == ["django==5.2.8", "./vendor/tinypkg-1.2.0-py3-none-any.whl"]
+    assert "file:" not in text
+    assert not (package / "build").exists()  # built from a copy: the checkout stays clean

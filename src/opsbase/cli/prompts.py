@@ -62,12 +62,39 @@ def ask_url(default: str = "") -> str:
     return checks.validate_url(value)
 
 
-def ask_python(interpreters: list[Interpreter]) -> str:
-    choices = [questionary.Choice("current: the Python running opsbase", value="current")]
-    for interp in interpreters:
-        value = str(interp.path) if interp.path else interp.version
-        choices.append(questionary.Choice(interp.label(), value=value))
-    return str(_answer(questionary.select("Python interpreter:", choices=choices)))
+def ask_python(
+    interpreters: list[Interpreter],
+    *,
+    default: str = "current",
+    refusal: Callable[[str], str | None] | None = None,
+) -> str:
+    """The interpreter: the *default* comes first and is preselected; one *refusal* gives a
+    reason for is marked so, and choosing it anyway says why and asks again on the spot."""
+    refuse = refusal or (lambda value: None)
+    options = [("current", "current: the Python running opsbase")]
+    options += [(str(i.path) if i.path else i.version, i.label()) for i in interpreters]
+    if default not in {value for value, _ in options}:
+        options.insert(0, (default, f"{default} (the system's Python)"))
+    options.sort(key=lambda option: option[0] != default)
+    reasons = {value: refuse(value) for value, _ in options}
+    choices = [
+        questionary.Choice(label + (f"  [not usable: {reasons[value]}]" if reasons[value] else ""),
+                           value=value)
+        for value, label in options
+    ]  # fmt: skip
+    while True:
+        value = str(
+            _answer(questionary.select("Python interpreter:", choices=choices, default=default))
+        )
+        reason = reasons.get(value) or refuse(value)
+        if reason is None:
+            return value
+        say(f"{value} cannot be used: {reason}. Choose another.")
+
+
+def say(message: str) -> None:
+    """A line under the questions (why an answer was refused)."""
+    questionary.print(message, style="fg:ansiyellow")
 
 
 def ask_database(default: str) -> str:

@@ -1159,10 +1159,15 @@ def _celery_commands(plan: Plan) -> dict[str, list[str]]:
     them), each with its pid file and log; beat's schedule beside the pid files."""
     config, p = plan.config, plan.project
     run_dir = plan.celery_pids["worker"].parent
-    common = [f"--workdir={p.dest}", "--loglevel=INFO", "--detach"]
-    if os.geteuid() == 0:
+    common = ["--loglevel=INFO", "--detach"]
+    celery = [str(config.bin_dir / "celery"), "--app", config.celery_app, f"--workdir={p.dest}"]
+    runuser = serve_process.find_program("runuser")
+    if os.geteuid() == 0 and runuser:
+        # Celery's own --uid drops privileges, then tries again in the detached process and
+        # fails there (initgroups as the user): become the user before Celery starts.
+        celery = [runuser, "-u", plan.user, "--", *celery]
+    elif os.geteuid() == 0:
         common += [f"--uid={plan.user}", f"--gid={plan.user}"]
-    celery = [str(config.bin_dir / "celery"), "--app", config.celery_app]
     return {
         "worker": [
             *celery, "worker", *common, "--concurrency=2", f"--hostname={p.name}@%h",
@@ -1463,15 +1468,31 @@ def destroy(plan: DestroyPlan, *, log: CommandLog, say: Say) -> list[str]:
 
 
 def _stop(pid_file: Path, note: Say, *, what: str = "gunicorn", timeout: float = 40) -> None:
-    """TERM (a graceful stop for gunicorn and Celery alike), then KILL after *timeout*."""
+    """TERM (a graceful stop for gunicorn and Celery alike), then KILL after *timeout*; waits
+    for the process itself (Celery removes its pid file as soon as it starts stopping)."""
     pid = _running_pid(pid_file)
     if pid is None:
         note(f"{what} was not running")
         return
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _running_pid(pid_file) is not None:
+    while time.monotonic() < deadline and _process_alive(pid):
         time.sleep(0.2)
-    if _running_pid(pid_file) is not None:
+    if _process_alive(pid):
         os.kill(pid, signal.SIGKILL)
+        while _process_alive(pid) and time.monotonic() < deadline + 10:
+            time.sleep(0.2)
     note(f"stopped {what} (pid {pid})")
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether *pid* runs (a zombie, which only waits for its parent to read it, does not)."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"

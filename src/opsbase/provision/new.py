@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -84,19 +85,22 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
 
     # Flags without a question are checked before any is asked.
     email_url = checks.validate_email_url(options.email_url) if options.email_url else None
+    deploying = not options.no_deploy
+    # The answers of a run that stopped before creating anything come back as the defaults.
+    last = load_answers() if ask else {}
 
     # Name first: the destination's default is derived from it.
     if options.name is not None:
         name = checks.validate_name(options.name)
     elif ask:
-        name = ask.ask_name()
+        name = ask.ask_name(last.get("name", ""))
     else:
         raise InputError("the app name is missing", "pass --name, e.g. --name shop")
 
     if options.url is not None:
         url = checks.validate_url(options.url)
     elif ask:
-        url = ask.ask_url()
+        url = ask.ask_url(last.get("url", ""))
     else:
         raise InputError(
             "the public URL is missing", "pass --url, e.g. --url https://shop.example.com"
@@ -105,7 +109,8 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
     if options.dest is not None:
         dest = checks.validate_dest(options.dest)
     elif ask:
-        dest = ask.ask_dest(str(Path.cwd() / name))
+        same = last.get("name") == name and last.get("dest")
+        dest = ask.ask_dest(str(last["dest"]) if same else str(Path.cwd() / name))
     else:
         dest = checks.validate_dest(Path.cwd() / name)
 
@@ -114,28 +119,37 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
     if options.python is not None:
         python_spec = options.python
     elif ask:
-        python_spec = ask.ask_python(pythons.discover())
+        fallback = _default_python(deploying=deploying)
+        previous = last.get("python")
+        python_spec = ask.ask_python(
+            pythons.discover(),
+            default=previous if previous and not python_refusal(previous, deploying) else fallback,
+            refusal=lambda spec: python_refusal(spec, deploying),
+        )
     else:
-        python_spec = _default_python(deploying=not options.no_deploy)
+        python_spec = _default_python(deploying=deploying)
 
     if options.database is not None:
         database = checks.validate_database(options.database)
     elif ask:
-        database = ask.ask_database(default_database(options.db_admin_url))
+        database = ask.ask_database(
+            last.get("database") or default_database(options.db_admin_url)
+        )
     else:
         database = default_database(options.db_admin_url)
 
     if options.modules is not None:
         modules = checks.validate_modules(options.modules)
     elif ask:
-        modules = ask.ask_modules(checks.available_modules(), checks.default_modules())
+        chosen = tuple(last["modules"]) if "modules" in last else checks.default_modules()
+        modules = ask.ask_modules(checks.available_modules(), chosen)
     else:
         modules = checks.default_modules()
 
     if options.superuser_email is not None:
         email = checks.validate_email(options.superuser_email)
     elif ask:
-        email = ask.ask_email("admin@example.com")
+        email = ask.ask_email(last.get("superuser_email") or "admin@example.com")
     else:
         email = "admin@example.com"
 
@@ -164,7 +178,70 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
     )
     if django_warning:
         result.warnings.append(django_warning)
+    if ask:
+        save_answers(result)
     return result, password
+
+
+# -- the answers of an interactive run, kept until it creates something ---------------------
+
+
+def answers_path() -> Path:
+    """Where an interactive run keeps its answers (no secret) until the project exists."""
+    state = os.environ.get("XDG_STATE_HOME", "").strip() or str(Path.home() / ".local/state")
+    return Path(state).expanduser() / "opsbase" / "new-answers.json"
+
+
+def load_answers() -> dict[str, Any]:
+    try:
+        data = json.loads(answers_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_answers(inputs: Inputs) -> None:
+    """Keep the answers, so a run refused later (in preflight) asks them again as defaults."""
+    data = inputs.to_journal()
+    keep = ("name", "url", "dest", "python", "database", "modules", "superuser_email")
+    path = answers_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({key: data[key] for key in keep}, handle)
+    except OSError:
+        pass  # a convenience: a read-only home only loses the defaults
+
+
+def forget_answers() -> None:
+    answers_path().unlink(missing_ok=True)
+
+
+def python_refusal(spec: str, deploying: bool) -> str | None:
+    """Why the app's own user could not run the interpreter *spec* (as root, deploying), or
+    None; an interpreter Poetry would download counts where Poetry would put it."""
+    if not deploying or os.geteuid() != 0:
+        return None
+    from .deploy import closed_to_service_user
+
+    if spec == "current" or os.sep in spec:
+        path = Path(sys.executable) if spec == "current" else Path(spec)
+        if not path.exists():
+            return f"{path} does not exist"
+        closed = closed_to_service_user(path)
+    else:
+        closed = _first_closed(pythons.poetry_python_dir())
+    if closed is None:
+        return None
+    return f"the app's own user could not run it: {closed} is closed to other users"
+
+
+def _first_closed(path: Path) -> Path | None:
+    for folder in reversed([path, *path.parents]):
+        if folder.exists() and not folder.stat().st_mode & 0o001:
+            return folder
+    return None
 
 
 SYSTEM_PYTHONS = (Path("/usr/bin/python3"), Path("/usr/local/bin/python3"))
@@ -217,7 +294,7 @@ def _resumed_inputs(dest: Path, options: NewOptions) -> Inputs:
         skip_system_packages=options.skip_system_packages
         or saved.get("skip_system_packages", False),
         no_deploy=options.no_deploy or saved.get("no_deploy", False),
-        deploy=dict(options.deploy or saved.get("deploy") or {}),
+        deploy=_resumed_deploy(saved.get("deploy") or {}, options.deploy),
     )
     if options.name is not None and options.name != result.name:
         raise InputError(
@@ -228,6 +305,17 @@ def _resumed_inputs(dest: Path, options: NewOptions) -> Inputs:
     if warning:
         result.warnings.append(warning)
     return result
+
+
+def _resumed_deploy(saved: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The web-server flags of the first run, with those given again on top. The command line
+    hands every flag over, set or not: a default must not undo what the first run chose
+    (--nginx-dir, --http-port...)."""
+    from .deploy import DeployOptions
+
+    defaults = DeployOptions().to_dict()
+    changed = {key: value for key, value in given.items() if defaults.get(key) != value}
+    return {**saved, **changed}
 
 
 def provision(
@@ -277,7 +365,11 @@ def provision(
     log_path = str(inputs.dest / "logs" / "provision.log")
     try:
         outcome = runner.run()
+        if options.interactive:
+            forget_answers()  # the project exists: a run again resumes from its journal
     except StepFailed as error:
+        if options.interactive and runner.journal.active:
+            forget_answers()
         if options.json_output:
             print_json(runner.outcome, out, error=error)
         print_failure(error, err, log_path=log_path)

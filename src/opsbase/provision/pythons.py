@@ -52,6 +52,15 @@ def poetry_command() -> list[str]:
     return [sys.executable, "-m", "poetry"]
 
 
+def poetry_python_dir() -> Path:
+    """Where `poetry python install` puts interpreters: Poetry's data folder."""
+    configured = os.environ.get("POETRY_DATA_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser() / "python"
+    data_home = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local/share")
+    return Path(data_home).expanduser() / "pypoetry" / "python"
+
+
 def current() -> Interpreter:
     version = ".".join(str(p) for p in sys.version_info[:3])
     return Interpreter(version, sys.implementation.name.replace("cpython", "CPython"), _current())
