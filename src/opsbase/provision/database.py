@@ -453,9 +453,7 @@ def verify(url: str, *, log: CommandLog) -> None:
         )
 
 
-def drop(
-    admin: Admin, name: str | None, *, log: CommandLog, role: str | None = None
-) -> None:
+def drop(admin: Admin, name: str | None, *, log: CommandLog, role: str | None = None) -> None:
     """Remove database *name* with its `_test` database (when the role owns it) and the role
     (*role*, else the same name); either may be None (OpsBase made only the other): --force,
     destroy."""

@@ -132,9 +132,7 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
     if options.database is not None:
         database = checks.validate_database(options.database)
     elif ask:
-        database = ask.ask_database(
-            last.get("database") or default_database(options.db_admin_url)
-        )
+        database = ask.ask_database(last.get("database") or default_database(options.db_admin_url))
     else:
         database = default_database(options.db_admin_url)
 
