@@ -90,8 +90,8 @@ def production_defaults() -> list[checks.CheckMessage]:
         messages.append(
             checks.Warning(
                 f"The cache {', '.join(local)} lives in each process (LocMemCache): with "
-                "several workers, a revoked token, a removed member or an edited record is "
-                "seen late by the others, and sign-in limits count per process.",
+                "several workers every request reads the cache versions from the database "
+                "(one more query), and the API's throttles count per process.",
                 hint="Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0.",
                 id="opsbase.W021",
             )
