@@ -323,7 +323,9 @@ def test_doctor_reports_each_development_default_left_in_prod(pg_project, tmp_pa
     kept = [
         line
         for line in original.splitlines()
-        if not line.startswith(("REDIS_URL=", "CELERY_BROKER_URL=", "EMAIL_URL="))
+        if not line.startswith(
+            ("REDIS_URL=", "CELERY_BROKER_URL=", "EMAIL_URL=", "OPSBASE_TRUSTED_PROXIES=")
+        )
     ]
     try:
         env_prod.write_text("\n".join([*kept, "EMAIL_URL='console://'"]) + "\n")
@@ -339,6 +341,7 @@ def test_doctor_reports_each_development_default_left_in_prod(pg_project, tmp_pa
         ("e-mail is sent (EMAIL_URL)", "opsbase.W020"),
         ("cache shared by every process (REDIS_URL)", "opsbase.W021"),
         ("background tasks go to a worker (CELERY_BROKER_URL)", "opsbase.W022"),
+        ("client addresses through the proxy (OPSBASE_TRUSTED_PROXIES)", "opsbase.W023"),
     ):
         assert not checks[name]["ok"], name
         assert check_id in checks[name]["detail"]

@@ -23,6 +23,8 @@ PROD_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+    # Behind the nginx opsbase writes (one hop that replaces X-Forwarded-For).
+    "OPSBASE_TRUSTED_PROXIES": "1",
 }
 VARIABLES = (
     "SECRET_KEY",
@@ -178,7 +180,12 @@ def test_prod_without_an_audit_key_is_warned_by_the_deployment_checklist():
 
 @pytest.mark.parametrize(
     ("variable", "warning"),
-    [("EMAIL_URL", "opsbase.W020"), ("REDIS_URL", "opsbase.W021"), ("CELERY_BROKER_URL", "W022")],
+    [
+        ("EMAIL_URL", "opsbase.W020"),
+        ("REDIS_URL", "opsbase.W021"),
+        ("CELERY_BROKER_URL", "opsbase.W022"),
+        ("OPSBASE_TRUSTED_PROXIES", "opsbase.W023"),
+    ],
 )
 def test_prod_on_a_development_default_is_warned_by_the_deployment_check(variable, warning):
     env = {key: value for key, value in PROD_ENV.items() if key != variable}
@@ -188,7 +195,7 @@ def test_prod_on_a_development_default_is_warned_by_the_deployment_check(variabl
     assert result.returncode == 1
     output = result.stdout + result.stderr
     assert warning in output
-    assert [w for w in ("W020", "W021", "W022") if w in output] == [warning[-4:]]
+    assert [w for w in ("W020", "W021", "W022", "W023") if w in output] == [warning[-4:]]
 
 
 def test_prod_with_console_email_written_out_is_warned_too():

@@ -96,6 +96,20 @@ def production_defaults() -> list[checks.CheckMessage]:
                 id="opsbase.W021",
             )
         )
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and not int(
+        getattr(settings, "OPSBASE_TRUSTED_PROXIES", 0) or 0
+    ):
+        messages.append(
+            checks.Warning(
+                "A proxy stands in front (SECURE_PROXY_SSL_HEADER is set) but "
+                "OPSBASE_TRUSTED_PROXIES is 0: every client shares the proxy's address, so "
+                "one attacker's failed sign-ins throttle everyone and the audit records no "
+                "client address.",
+                hint="Set OPSBASE_TRUSTED_PROXIES=1 when one proxy (nginx) replaces "
+                "X-Forwarded-For with $remote_addr, as the nginx site OpsBase writes does.",
+                id="opsbase.W023",
+            )
+        )
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         messages.append(
             checks.Warning(

@@ -122,6 +122,7 @@ PRODUCTION_PARTS = {
     "opsbase.W020": "e-mail is sent (EMAIL_URL)",
     "opsbase.W021": "cache shared by every process (REDIS_URL)",
     "opsbase.W022": "background tasks go to a worker (CELERY_BROKER_URL)",
+    "opsbase.W023": "client addresses through the proxy (OPSBASE_TRUSTED_PROXIES)",
 }
 _PARTS_CODE = (
     "import json; from opsbase.core.checks import production_defaults; "
