@@ -11,7 +11,7 @@ globals().update(
     build_settings(
         Path(__file__).resolve().parent,
         "test",
-        extra_apps=["tests.testapp", "opsbase.modules.tasks"],
+        extra_apps=["tests.testapp", "opsbase.modules.tasks", "opsbase.modules.leads"],
     )
 )
 ROOT_URLCONF = "tests.urls"

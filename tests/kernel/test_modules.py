@@ -121,10 +121,10 @@ def test_the_schema_names_module_enums(client, world):
 
 
 def test_a_missing_dependency_stops_the_project(monkeypatch):
-    monkeypatch.setattr(TasksConfig, "dependencies", ("leads",))
+    monkeypatch.setattr(TasksConfig, "dependencies", ("nosuchmodule",))
     errors = [e for e in checks.run_checks() if e.id == "opsbase.E201"]
     assert len(errors) == 1
-    assert "'tasks' needs the module 'leads'" in errors[0].msg
+    assert "'tasks' needs the module 'nosuchmodule'" in errors[0].msg
 
 
 def test_a_grant_to_an_unknown_role_template_is_warned(monkeypatch):

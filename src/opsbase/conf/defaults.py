@@ -80,8 +80,8 @@ OPSBASE_UPLOAD_ALLOWED_TYPES = [
 
 # CSV imports of a module's records (the kit's import page): the largest file and the most
 # rows one import takes (it is kept in the member's session between its steps).
-OPSBASE_IMPORT_MAX_SIZE = 2 * 1024 * 1024
-OPSBASE_IMPORT_MAX_ROWS = 1000
+OPSBASE_IMPORT_MAX_SIZE = 5 * 1024 * 1024
+OPSBASE_IMPORT_MAX_ROWS = 10_000
 
 # PostgreSQL row-level security on every tenant-owned table (see docs/security.md).
 OPSBASE_POSTGRES_RLS = True

@@ -51,6 +51,9 @@ class ModuleConfig(AppConfig):
     #: The URLconf of the pages and of the API routes, relative to the app ("" when none).
     pages_urlconf: ClassVar[str] = "urls"
     api_urlconf: ClassVar[str] = "api_urls"
+    #: The URLconf of pages anyone reaches without signing in (a public form), mounted at the
+    #: site root: its routes carry their own prefix (``w/<key>/``). "" when none.
+    public_urlconf: ClassVar[str] = ""
     #: Labels of the modules this one builds on (and may import); checked at start-up and by
     #: the import contracts of ``make lint``.
     dependencies: ClassVar[tuple[str, ...]] = ()
@@ -62,6 +65,9 @@ class ModuleConfig(AppConfig):
     search_fields: ClassVar[Mapping[str, Sequence[str]]] = {}
     #: OpenAPI enum name -> dotted path of the choices it names (drf-spectacular).
     api_enum_names: ClassVar[Mapping[str, str]] = {}
+    #: Periodic jobs for ``celery beat``: entry name -> ``{"task": ..., "schedule": ...}``
+    #: (added to ``CELERY_BEAT_SCHEDULE``; an entry the project sets itself wins).
+    beat_schedule: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -87,6 +93,11 @@ class ModuleConfig(AppConfig):
             dashboard.register(card)
         for slug, codenames in self.role_templates.items():
             policy.template_grant(slug, codenames)
+        if self.beat_schedule:
+            from django.conf import settings
+
+            schedule = dict(getattr(settings, "CELERY_BEAT_SCHEDULE", {}) or {})
+            settings.CELERY_BEAT_SCHEDULE = {**self.beat_schedule, **schedule}
 
     # -- what the kernel reads ---------------------------------------------------------------
     def pages_prefix(self) -> str:
@@ -108,11 +119,19 @@ def installed_modules() -> list[ModuleConfig]:
 
 
 def module_page_urls() -> list[URLPattern | URLResolver]:
-    """Each installed module's pages, under its prefix (for the root URLconf)."""
+    """Each installed module's pages, under its prefix, and its public pages (for the root
+    URLconf)."""
     return [
-        path(module.pages_prefix(), include(urlconf))
-        for module in installed_modules()
-        if (urlconf := module.urlconf(module.pages_urlconf))
+        *[
+            path(module.pages_prefix(), include(urlconf))
+            for module in installed_modules()
+            if (urlconf := module.urlconf(module.pages_urlconf))
+        ],
+        *[
+            path("", include(urlconf))
+            for module in installed_modules()
+            if (urlconf := module.urlconf(module.public_urlconf))
+        ],
     ]
 
 

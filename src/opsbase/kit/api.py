@@ -50,11 +50,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import filters, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from opsbase.api.renderers import JSONRenderer, RenderedJSON
 from opsbase.api.schema import ErrorSerializer
 from opsbase.api.serializers import FieldsBuiltOnce
+from opsbase.core.exceptions import ValidationError
 from opsbase.kernel.modules import search_fields_for
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
@@ -176,6 +178,25 @@ def _error_example(name: str, code: str, message: str, **more: Any) -> OpenApiEx
     )
 
 
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV in UTF-8 (a BOM is fine); the first row "
+        "names the columns, as the export does."
+    )
+
+
+class ImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row's line in the file (the header is 1).")
+    errors = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
+
+
+class ImportReportSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    imported = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
+    rows = ImportRowSerializer(many=True, help_text="The rows with errors (none: valid).")
+
+
 class TenantModelViewSet(CachedListMixin, viewsets.ModelViewSet):
     """The records of one entity of the caller's organization (see the module docstring)."""
 
@@ -194,6 +215,9 @@ class TenantModelViewSet(CachedListMixin, viewsets.ModelViewSet):
     lookup_value_regex = r"\d+"
     detail_serializer_class: ClassVar[type[serializers.Serializer]]
     transition_serializer_class: ClassVar[type[serializers.Serializer] | None] = None
+    #: The entity's ``Pages`` whose ``import_fields`` and form a CSV import reads: offers
+    #: ``POST …/import/`` (multipart ``file``; ``?dry_run=1``), all or nothing.
+    import_pages: ClassVar[Any] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -228,6 +252,8 @@ class TenantModelViewSet(CachedListMixin, viewsets.ModelViewSet):
         actions = super().get_extra_actions()
         if getattr(cls, "transition_serializer_class", None) is None:
             actions = [a for a in actions if a.__name__ != "transition"]
+        if getattr(cls, "import_pages", None) is None:
+            actions = [a for a in actions if a.__name__ != "import_csv"]
         return actions
 
     # -- reading ---------------------------------------------------------------------------
@@ -315,6 +341,24 @@ class TenantModelViewSet(CachedListMixin, viewsets.ModelViewSet):
         self.entity.do_delete(request, request.membership, self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(
+        request={"multipart/form-data": ImportSerializer},
+        responses={200: ImportReportSerializer, 201: ImportReportSerializer},
+        parameters=[OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Check only.")],
+        summary="Import a CSV file, all or nothing",
+        description="Every row goes through the create service in one transaction: a file "
+        "with any bad row answers 400 naming the rows (`fields`: `row <n>`) and stores "
+        "nothing. `?dry_run=1` answers the per-row report and stores nothing.",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_csv(self, request: Any) -> Response:
+        return import_csv(self, request)
+
     @action(detail=True, methods=["post"])
     def transition(self, request: Any, pk: Any = None) -> Response:
         """Move the record along one workflow transition; 400 ``invalid_transition`` names
@@ -325,6 +369,44 @@ class TenantModelViewSet(CachedListMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         name = serializer.validated_data["transition"]
         return self._answer(self.entity.do_transition(request, request.membership, obj, name))
+
+
+def import_csv(view: Any, request: Any) -> Response:
+    """The CSV import of *view*'s entity (``TenantModelViewSet.import_csv``)."""
+    from .csv_import import UploadForm, import_guess, import_preview, import_write, read_table
+
+    pages = view.import_pages
+    codenames = view.entity.codenames
+    policy.require(request.membership, codenames.add or codenames.view)
+    upload = UploadForm(files=request.FILES)
+    if not upload.is_valid():  # the page's checks: size, kind, UTF-8
+        raise ValidationError(extra={"fields": {k: list(v) for k, v in upload.errors.items()}})
+    header, rows = read_table(upload.cleaned_data["file"])
+    mapping = import_guess(pages, request.membership, header)
+    missing = [n for n in getattr(pages, "import_required", ()) if n not in mapping]
+    if missing:
+        raise ValidationError(
+            _("The file has no column for: %(fields)s.") % {"fields": ", ".join(missing)},
+            extra={"fields": {"file": [_("Missing columns: %s.") % ", ".join(missing)]}},
+        )
+    results = import_preview(pages, request.membership, header, rows, mapping)
+    dry_run = request.query_params.get("dry_run") in ("1", "true", "yes")
+    if not dry_run and not any(r.errors for r in results):
+        import_write(pages, request, results)
+    failed = [r for r in results if r.errors]
+    if failed and not dry_run:
+        raise ValidationError(
+            _("Nothing was imported: %(count)s rows have errors (rows %(rows)s).")
+            % {"count": len(failed), "rows": ", ".join(str(r.number) for r in failed[:20])},
+            extra={"fields": {f"row {r.number}": r.errors for r in failed}},
+        )
+    report = {
+        "count": len(results),
+        "imported": 0 if dry_run else len(results),
+        "dry_run": dry_run,
+        "rows": [{"row": r.number, "errors": r.errors} for r in failed],
+    }
+    return Response(report, status=status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED)
 
 
 def _transition_serializer(entity: Entity, module: str) -> type[serializers.Serializer]:

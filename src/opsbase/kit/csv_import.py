@@ -167,74 +167,22 @@ class RecordImportView(PageView):
 
     # -- reading and writing ---------------------------------------------------------------
     def form_fields(self) -> dict[str, forms.Field]:
-        form = self.pages.form_class(membership=self.request.membership)  # type: ignore[attr-defined]
-        return {name: form.fields[name] for name in self.pages.import_fields}
+        return import_form_fields(self.pages, self.request.membership)  # type: ignore[attr-defined]
 
     def guess(self, header: list[str]) -> dict[str, str]:
-        """Each field's column: the one named as the field or its label (any case)."""
-        found: dict[str, str] = {}
-        for name, form_field in self.form_fields().items():
-            wanted = {name.casefold(), str(form_field.label or "").casefold()}
-            match = next((h for h in header if h.casefold() in wanted), None)
-            if match is not None:
-                found[name] = match
-        return found
+        return import_guess(self.pages, self.request.membership, header)  # type: ignore[attr-defined]
 
     def preview(self, stored: dict[str, Any]) -> list[RowResult]:
-        """Every row read and checked by the module's form (errors per row)."""
-        membership = self.request.membership  # type: ignore[attr-defined]
-        context = ImportContext(membership)
-        header, mapping = stored["header"], stored.get("mapping", {})
-        form_fields = self.form_fields()
-        results = []
-        for number, values in enumerate(stored["rows"], start=2):
-            by_column = dict(zip(header, values, strict=True))
-            data: dict[str, Any] = {}
-            for name, form_field in form_fields.items():
-                source = mapping.get(name)
-                if not source:
-                    data[name] = form_field.initial if form_field.initial is not None else ""
-                    continue
-                text = by_column.get(source, "")
-                try:
-                    column = self.entity.rows.column(name)
-                except KeyError:
-                    data[name] = text.strip()
-                else:
-                    parsed = column.parse_csv(text, context)
-                    data[name] = "" if parsed is None else parsed
-            form = self.pages.form_class(data, membership=membership)
-            result = RowResult(number=number, values=by_column, data=data)
-            if not form.is_valid():
-                for name, errors in form.errors.items():
-                    label = form.fields[name].label if name in form.fields else ""
-                    result.errors += [f"{label}: {e}" if label else str(e) for e in errors]
-            else:
-                result.data = form.cleaned_data
-            results.append(result)
-        return results
+        return import_preview(
+            self.pages,
+            self.request.membership,  # type: ignore[attr-defined]
+            stored["header"],
+            stored["rows"],
+            stored.get("mapping", {}),
+        )
 
     def write(self, results: list[RowResult]) -> None:
-        """Create every row through the module's service, in one transaction: rolled back
-        (nothing written) when any row is refused, each refusal noted on its row."""
-        request = self.request
-        membership = request.membership  # type: ignore[attr-defined]
-
-        @atomic_write
-        def create_all() -> None:
-            failed = False
-            for result in results:
-                try:
-                    with transaction.atomic():  # a savepoint: the next rows still get checked
-                        self.entity.do_create(request, membership, dict(result.data))
-                except (ValidationError, InvalidTransition, PermissionDenied) as exc:
-                    fields = getattr(exc, "extra", {}).get("fields") or {}
-                    result.errors += [m for ms in fields.values() for m in ms] or [exc.message]
-                    failed = True
-            if failed:
-                transaction.set_rollback(True)
-
-        create_all()
+        import_write(self.pages, self.request, results)
 
     def show(self, *, status: int = 200, **context: Any) -> HttpResponse:
         results: list[RowResult] = context.get("results") or []
@@ -258,3 +206,121 @@ class RecordImportView(PageView):
             }
         )
         return render(self.request, self.template_names(), context, status=status)
+
+
+# -- the steps, for the page and the API alike ---------------------------------------------------
+def import_form_fields(pages: Any, membership: Any) -> dict[str, forms.Field]:
+    """The form fields a file may fill (``Pages.import_fields``)."""
+    form = pages.form_class(membership=membership)
+    return {name: form.fields[name] for name in pages.import_fields}
+
+
+def import_guess(pages: Any, membership: Any, header: list[str]) -> dict[str, str]:
+    """Each field's column: the one named as the field or its label (any case)."""
+    found: dict[str, str] = {}
+    for name, form_field in import_form_fields(pages, membership).items():
+        wanted = {name.casefold(), str(form_field.label or "").casefold()}
+        match = next((h for h in header if h.casefold() in wanted), None)
+        if match is not None:
+            found[name] = match
+    return found
+
+
+def import_preview(
+    pages: Any, membership: Any, header: list[str], rows: list[list[str]], mapping: dict
+) -> list[RowResult]:
+    """Every row read through the row spec's columns and checked by the module's form (errors
+    per row). A field left unmapped takes ``Pages.import_defaults``, else the form's initial."""
+    entity = pages.entity
+    context = ImportContext(membership)
+    form_fields = import_form_fields(pages, membership)
+    defaults = getattr(pages, "import_defaults", {}) or {}
+    columns: dict[str, Any] = {}
+    for name in form_fields:
+        try:
+            columns[name] = entity.rows.column(name)
+        except KeyError:
+            columns[name] = None
+    # One form whose member choices are read once, bound again for each row.
+    form = pages.form_class(membership=membership)
+    for form_field in form.fields.values():
+        queryset = getattr(form_field, "queryset", None)
+        if queryset is not None:
+            form_field.queryset = _cached(queryset)
+    results = []
+    for number, values in enumerate(rows, start=2):
+        by_column = dict(zip(header, values, strict=True))
+        data: dict[str, Any] = {}
+        for name, form_field in form_fields.items():
+            source = mapping.get(name)
+            if not source:
+                initial = defaults.get(name, form_field.initial)
+                data[name] = initial if initial is not None else ""
+                continue
+            text = by_column.get(source, "")
+            column = columns[name]
+            if column is None:
+                data[name] = text.strip()
+            else:
+                parsed = column.parse_csv(text, context)
+                data[name] = "" if parsed is None else parsed
+        form.data, form.is_bound = data, True
+        form._errors = None
+        form.cleaned_data = {}
+        result = RowResult(number=number, values=by_column, data=data)
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                result.errors += [f"{label}: {e}" if label else str(e) for e in errors]
+        else:
+            result.data = dict(form.cleaned_data)
+        results.append(result)
+    return results
+
+
+def _cached(queryset: Any) -> Any:
+    """*queryset* evaluated once: later ``get``/``filter`` calls of a choice field read the
+    cached rows (``ModelChoiceField`` looks a value up per row otherwise)."""
+    rows = list(queryset)
+    by_pk = {str(row.pk): row for row in rows}
+
+    class Rows(list):  # the subset of a queryset ModelChoiceField uses
+        model = queryset.model
+
+        def all(self) -> Rows:
+            return self
+
+        def get(self, **kwargs: Any) -> Any:
+            (value,) = kwargs.values()
+            found = by_pk.get(str(getattr(value, "pk", value)))
+            if found is None:
+                raise queryset.model.DoesNotExist
+            return found
+
+        def none(self) -> Rows:
+            return Rows()
+
+    return Rows(rows)
+
+
+def import_write(pages: Any, request: Any, results: list[RowResult]) -> None:
+    """Create every row through the module's service, in one transaction: rolled back
+    (nothing written) when any row is refused, each refusal noted on its row."""
+    entity = pages.entity
+    membership = request.membership
+
+    @atomic_write
+    def create_all() -> None:
+        failed = False
+        for result in results:
+            try:
+                with transaction.atomic():  # a savepoint: the next rows still get checked
+                    entity.do_create(request, membership, dict(result.data))
+            except (ValidationError, InvalidTransition, PermissionDenied) as exc:
+                fields = getattr(exc, "extra", {}).get("fields") or {}
+                result.errors += [m for ms in fields.values() for m in ms] or [exc.message]
+                failed = True
+        if failed:
+            transaction.set_rollback(True)
+
+    create_all()

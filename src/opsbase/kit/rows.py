@@ -259,6 +259,28 @@ class Number(Column):
         return text.strip()
 
 
+class Amount(Column):
+    """A decimal amount (a price, a deal's value): a string in the API (``"1200.00"``, as
+    DRF's ``DecimalField`` writes it), the plain number in the CSV and on pages."""
+
+    def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
+        value = self.value(row)
+        return [(self.name, None if value is None else str(value))]
+
+    def api_fields(self) -> dict[str, serializers.Field]:
+        field = self.model_field()
+        digits = getattr(field, "max_digits", None) or 20
+        places = getattr(field, "decimal_places", None) or 2
+        return {
+            self.name: serializers.DecimalField(
+                max_digits=digits, decimal_places=places, **self._source()
+            )
+        }
+
+    def parse_csv(self, text: str, context: ImportContext) -> Any:
+        return text.strip()
+
+
 class Text(Column):
     """Text; with ``link=True`` the page shows it as the link to the record."""
 

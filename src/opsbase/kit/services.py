@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=models.Model)
 Check = Callable[[M, frozenset[str]], None]
 Effect = Callable[[M, frozenset[str]], None]
+Derive = Callable[[M, frozenset[str]], Mapping[str, Any]]
 
 __all__ = ["record_create", "record_delete", "record_move_to", "record_update"]
 
@@ -142,8 +143,12 @@ def record_create(
     codename: str,
     check: Check[M] | None = None,
     after_commit: Effect[M] | None = None,
+    derive: Derive[M] | None = None,
 ) -> M:
-    """Save the new *obj* in *membership*'s tenant, checked, validated and audited."""
+    """Save the new *obj* in *membership*'s tenant, checked, validated and audited.
+
+    *derive(row, changed)* gives fields worked out from the others (a score, a normalized
+    phone number): set after the check, saved and audited with the rest."""
     obj.tenant_id = membership.tenant_id  # type: ignore[attr-defined]  # a TenantOwnedModel
     policy.require(membership, codename, obj)
     fields = _concrete(type(obj))
@@ -154,6 +159,9 @@ def record_create(
     _check_members(membership, obj, changed)
     if check is not None:
         check(obj, changed)
+    if derive is not None:
+        for name, value in derive(obj, changed).items():
+            setattr(obj, name, value)
     validated(obj, exclude=_clean_exclusions(type(obj)))
     obj.save()
     audit_create(membership=membership, obj=obj)
@@ -170,9 +178,11 @@ def record_update(
     changes: Mapping[str, Any],
     check: Check[M] | None = None,
     after_commit: Effect[M] | None = None,
+    derive: Derive[M] | None = None,
 ) -> M:
     """Apply *changes* (field name: value; relations as objects or ids) to *obj*'s row under
-    its lock; save and audit only the fields whose values differ. Returns *obj*, refreshed."""
+        its lock; save and audit only the fields whose values differ (and those *derive* then
+    changes, as in ``record_create``). Returns *obj*, refreshed."""
     model = type(obj)
     by_name = {f.name: f for f in _concrete(model)}
     unknown = sorted(set(changes) - set(by_name))
@@ -190,6 +200,11 @@ def record_update(
         _check_members(membership, row, changed)
         if check is not None:
             check(row, changed)
+        if derive is not None:
+            for name, value in derive(row, changed).items():
+                if _differs(row, by_name[name], value):
+                    _set(row, by_name[name], value)
+                    edits[name] = value
         validated(row, exclude=_clean_exclusions(model))
         update_fields = [by_name[name].attname for name in edits]
         if "updated_at" in by_name:

@@ -447,6 +447,10 @@ class Pages:
     lists: ClassVar[Sequence[ListPage]] = ()
     #: Form fields a CSV import fills (none: no import page).
     import_fields: ClassVar[Sequence[str]] = ()
+    #: Values of the fields a file leaves unmapped (else the form's initial values), and the
+    #: fields the API import refuses a file without a column for.
+    import_defaults: ClassVar[dict[str, Any]] = {}
+    import_required: ClassVar[Sequence[str]] = ()
     list_view: ClassVar[type[RecordListView]] = RecordListView
     detail_view: ClassVar[type[RecordDetailView]] = RecordDetailView
     form_view: ClassVar[type[RecordFormView]] = RecordFormView

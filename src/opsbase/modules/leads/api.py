@@ -1,0 +1,184 @@
+"""Leads API: ``/api/v1/leads/`` (the kit's viewset over LEADS) with moves, activities, merge
+and import; ``/api/v1/pipelines/`` and ``/api/v1/lead-forms/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from opsbase.api.schema import ErrorSerializer
+from opsbase.kernel.policy import policy
+from opsbase.kit.api import TenantModelViewSet
+from opsbase.kit.selectors import record_get_for
+
+from .constants import CHANGE, MANAGE, MERGE
+from .entity import LEADS
+from .models import LeadForm
+from .selectors import lead_activities, lead_merge_get, pipeline_get_for, pipeline_list
+from .serializers import (
+    ActivitySerializer,
+    LeadFormSerializer,
+    LeadSerializer,
+    MergeResultSerializer,
+    MergeSerializer,
+    MoveSerializer,
+    PipelineSerializer,
+)
+from .services import (
+    activity_add,
+    lead_form_create,
+    lead_form_rotate,
+    lead_form_update,
+    lead_merge,
+    lead_merge_undo,
+    lead_move,
+)
+from .views import LeadPages
+
+
+class LeadViewSet(TenantModelViewSet):
+    """Leads of the caller's organization: a User's own, every one for Admin and Manager."""
+
+    entity = LEADS
+    serializer_class = LeadSerializer
+    import_pages = LeadPages
+    example = {
+        "id": 12,
+        "name": "Ada Park",
+        "company": "Initech",
+        "email": "ada@initech.test",
+        "stage": 3,
+        "stage_name": "Qualified",
+        "source": "web_form",
+        "score": 45,
+    }
+    create_example = {
+        "name": "Ada Park",
+        "company": "Initech",
+        "email": "ada@initech.test",
+        "value": "12000.00",
+        "currency": "EUR",
+    }
+    docs = {
+        "list": {
+            "description": "Filters: `stage`, `owner`, `source`, `due`, `score_min`, "
+            "`score_max`, `q` (name, company, e-mail, phone); `ordering`."
+        }
+    }
+
+    @extend_schema(request=MoveSerializer, summary="Move a lead to a stage of its pipeline")
+    @action(detail=True, methods=["post"])
+    def move(self, request: Any, pk: Any = None) -> Response:
+        lead = self.get_object()
+        data = MoveSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        lead = lead_move(membership=request.membership, lead=lead, **data.validated_data)
+        return self._answer(lead)
+
+    @extend_schema(
+        request=ActivitySerializer,
+        responses=ActivitySerializer(many=True),
+        summary="A lead's timeline (GET) or a new activity on it (POST)",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def activities(self, request: Any, pk: Any = None) -> Response:
+        lead = self.get_object()
+        if request.method == "GET":
+            rows = lead_activities(lead=lead)
+            return Response(ActivitySerializer(rows, many=True).data)
+        policy.require(request.membership, CHANGE, lead)
+        data = ActivitySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        activity = activity_add(membership=request.membership, lead=lead, **data.validated_data)
+        return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=MergeSerializer,
+        responses={200: MergeResultSerializer, 404: ErrorSerializer},
+        summary="Merge two leads (undo: merge/{id}/undo/)",
+    )
+    @action(detail=False, methods=["post"])
+    def merge(self, request: Any) -> Response:
+        data = MergeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = request.membership
+        policy.require(membership, MERGE)
+        keep = LEADS.record(membership, data.validated_data["keep"])
+        merged = LEADS.record(membership, data.validated_data["merge"])
+        record = lead_merge(
+            membership=membership, keep=keep, merge=merged, fields=data.validated_data.get("fields")
+        )
+        answer = self._answer(keep).data
+        return Response({"merge": record.pk, "lead": answer})
+
+    @extend_schema(request=None, summary="Undo a merge: both leads as they were")
+    @action(detail=False, methods=["post"], url_path=r"merge/(?P<merge_id>\d+)/undo")
+    def merge_undo(self, request: Any, merge_id: Any = None) -> Response:
+        membership = request.membership
+        record = lead_merge_get(membership=membership, pk=merge_id)
+        kept = lead_merge_undo(membership=membership, merge=record)
+        return self._answer(kept)
+
+
+class PipelineViewSet(viewsets.ReadOnlyModelViewSet):
+    """The organization's pipelines and their ordered stages."""
+
+    serializer_class = PipelineSerializer
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return PipelineSerializer.Meta.model.objects.unscoped().none()
+        return pipeline_list(membership=self.request.membership)  # type: ignore[attr-defined]
+
+    def get_object(self) -> Any:
+        return pipeline_get_for(membership=self.request.membership, pk=self.kwargs["pk"])  # type: ignore[attr-defined]
+
+
+class LeadFormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Public web-to-lead forms (``/w/<public_key>/``); Admins and Managers make them."""
+
+    serializer_class = LeadFormSerializer
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        policy.require(request.membership, MANAGE)
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return LeadForm.objects.unscoped().none()
+        forms = LeadForm.objects.for_tenant(self.request.membership.tenant_id)  # type: ignore[attr-defined]
+        return forms.prefetch_related("assignees")
+
+    def get_object(self) -> Any:
+        return record_get_for(
+            LeadForm,
+            membership=self.request.membership,  # type: ignore[attr-defined]
+            pk=self.kwargs["pk"],
+            codename=MANAGE,
+        )
+
+    def _data(self, instance: Any = None, partial: bool = False) -> dict:
+        data = self.get_serializer(instance, data=self.request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def create(self, request: Any) -> Response:
+        form = lead_form_create(membership=request.membership, **self._data())
+        return Response(self.get_serializer(form).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Any, pk: Any = None) -> Response:
+        form = self.get_object()
+        form = lead_form_update(
+            membership=request.membership, form=form, **self._data(form, partial=True)
+        )
+        return Response(self.get_serializer(form).data)
+
+    @extend_schema(request=None, summary="A new public key (the old URL stops answering)")
+    @action(detail=True, methods=["post"])
+    def rotate(self, request: Any, pk: Any = None) -> Response:
+        form = lead_form_rotate(membership=request.membership, form=self.get_object())
+        return Response(self.get_serializer(form).data)

@@ -1,0 +1,74 @@
+from django.utils.translation import gettext_lazy as _
+
+from opsbase.kernel.modules import ModuleConfig
+from opsbase.web.navigation import NavItem
+
+from .constants import VIEW
+
+
+class LeadsConfig(ModuleConfig):
+    name = "opsbase.modules.leads"
+    label = "leads"
+    verbose_name = _("Leads")
+    url_prefix = "leads/"
+    public_urlconf = "public_urls"
+    dependencies = ("tasks",)
+    navigation = (
+        NavItem(
+            label=_("Leads"),
+            url_name="leads:lead_list",
+            icon="person-lines-fill",
+            codename=VIEW,
+            order=20,
+        ),
+        NavItem(
+            label=_("Pipeline board"),
+            url_name="leads:lead_board",
+            icon="kanban",
+            codename=VIEW,
+            order=21,
+        ),
+    )
+    role_templates = {"production-manager": (VIEW,)}
+    search_fields = {"lead": ("name", "company", "email", "phone")}
+    # Inactivity decays scores: every lead rescored each night.
+    beat_schedule = {
+        "opsbase-leads-rescore": {"task": "opsbase.leads.rescore", "schedule": 24 * 3600.0}
+    }
+    api_enum_names = {
+        "LeadSourceEnum": "opsbase.modules.leads.constants.LeadSource",
+        "StageKindEnum": "opsbase.modules.leads.constants.StageKind",
+        "ActivityKindEnum": "opsbase.modules.leads.constants.ActivityKind",
+    }
+
+    def ready(self) -> None:
+        super().ready()
+        from django.db.models.signals import post_save
+
+        from opsbase.kernel.tenants.models import Tenant
+
+        from .signals import tenant_pipeline_create
+
+        post_save.connect(tenant_pipeline_create, sender=Tenant, dispatch_uid="leads_pipeline")
+
+    def dashboard_cards(self):
+        from opsbase.web.dashboard import CountsCard
+
+        from .views import lead_dashboard_counts
+
+        return (
+            CountsCard(
+                key="leads",
+                title=_("Leads"),
+                icon="person-lines-fill",
+                codename=VIEW,
+                counts=lead_dashboard_counts,
+                order=20,
+                versioned=True,
+            ),
+        )
+
+    def demo_seed(self, *, tenant) -> None:
+        from .demo import demo_leads_seed
+
+        demo_leads_seed(tenant=tenant)

@@ -1,0 +1,79 @@
+"""Choices of leads, the default pipeline, the scoring rules' defaults and the codenames."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+VIEW = "leads.view_lead"
+ADD = "leads.add_lead"
+CHANGE = "leads.change_lead"
+DELETE = "leads.delete_lead"
+REOPEN = "leads.reopen_lead"
+MERGE = "leads.merge_lead"
+MANAGE = "leads.manage_pipelines"
+ALL_CODENAMES = (VIEW, ADD, CHANGE, DELETE, REOPEN, MERGE, MANAGE)
+
+
+class StageKind(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+class LeadSource(models.TextChoices):
+    WEB_FORM = "web_form", _("Web form")
+    REFERRAL = "referral", _("Referral")
+    CAMPAIGN = "campaign", _("Campaign")
+    IMPORT = "import", _("Import")
+    MANUAL = "manual", _("Manual")
+    OTHER = "other", _("Other")
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", _("Call")
+    EMAIL = "email", _("E-mail")
+    MEETING = "meeting", _("Meeting")
+    NOTE = "note", _("Note")
+    STAGE = "stage", _("Stage change")
+
+
+# The pipeline every new organization starts with: (name, kind, fields required to enter).
+DEFAULT_PIPELINE = _("Sales")
+DEFAULT_STAGES = (
+    (_("New"), StageKind.OPEN, ()),
+    (_("Contacted"), StageKind.OPEN, ()),
+    (_("Qualified"), StageKind.OPEN, ()),
+    (_("Proposal"), StageKind.OPEN, ("value",)),
+    (_("Won"), StageKind.WON, ("value",)),
+    (_("Lost"), StageKind.LOST, ("lost_reason",)),
+)
+DEFAULT_LOST_REASONS = (_("Price"), _("Chose a competitor"), _("No budget"), _("No answer"))
+
+# Tracking parameters a web form reads from the query string.
+TRACKING_FIELDS = (
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "gclid",
+    "fbclid",
+    "msclkid",
+)
+
+# Scoring: rule key -> points, unless the organization sets its own (LeadScoringRule).
+DEFAULT_SCORING = {
+    "source:referral": 20,
+    "source:web_form": 15,
+    "source:campaign": 10,
+    "source:import": 5,
+    "source:manual": 5,
+    "complete:email": 5,
+    "complete:phone": 5,
+    "complete:company": 5,
+    "complete:value": 10,
+    "activity:recent": 15,  # an activity in the last 14 days
+    "stage:step": 5,  # per open stage passed
+    "decay:week": -2,  # per week without activity, beyond the first
+}
+RECENT_DAYS = 14
+DECAY_FLOOR = -30

@@ -1,0 +1,88 @@
+"""The demo's leads: about forty per organization, spread over every stage of its pipeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from opsbase.kernel.roles.constants import RoleKind
+from opsbase.kernel.tenants.models import Membership
+
+from .constants import LeadSource, StageKind
+from .models import Lead
+from .selectors import lost_reason_list, pipeline_default
+from .services import activity_add, lead_create, lead_form_create, lead_move
+
+PEOPLE = (
+    "Ada Park",
+    "Ben Ortiz",
+    "Chloé Martin",
+    "Dev Patel",
+    "Emma Stone",
+    "Farid Haddad",
+    "Grace Lee",
+    "Hugo Weber",
+    "Ines Costa",
+    "Jonas Berg",
+)
+COMPANIES = (
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Vandelay",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Soylent",
+    "Cyberdyne",
+)
+
+
+def demo_leads_seed(*, tenant) -> None:
+    """40 leads in *tenant*'s default pipeline, owned by its Manager and User, over every
+    stage. Only for an organization without leads: re-running the demo adds nothing."""
+    if Lead.objects.for_tenant(tenant).exists():
+        return
+    members = {
+        m.role.kind: m
+        for m in Membership.objects.for_tenant(tenant).select_related("role", "user")
+        if m.user.email.endswith(f"@{tenant.slug}.test")
+    }
+    manager, user = members[RoleKind.MANAGER], members.get(RoleKind.USER)
+    pipeline = pipeline_default(tenant_id=tenant.pk)
+    stages = list(pipeline.stages.order_by("position"))
+    reason = lost_reason_list(tenant_id=tenant.pk).first()
+    lead_form_create(
+        membership=manager,
+        name="Contact us",
+        pipeline=pipeline,
+        assignees=[m for m in (manager, user) if m is not None],
+    )
+    sources = list(LeadSource)
+    today = timezone.localdate()
+    for n in range(40):
+        owner = user if (user and n % 3 == 0) else manager
+        name = PEOPLE[n % len(PEOPLE)] + ("" if n < len(PEOPLE) else f" {n // len(PEOPLE) + 1}")
+        company = COMPANIES[n % len(COMPANIES)]
+        lead = lead_create(
+            membership=owner,
+            name=name,
+            company=company,
+            email=f"contact{n}@{company.split()[0].lower()}.test",
+            phone=f"+1 415 555 {1000 + n:04d}",
+            source=sources[n % len(sources)],
+            value=Decimal(1000 + 750 * (n % 9)),
+            follow_up=today + timedelta(days=n % 7 - 2),
+        )
+        if n % 4 == 0:
+            activity_add(membership=owner, lead=lead, kind="call", body="First call, interested.")
+        target = stages[n % len(stages)]
+        if target.position:
+            mover = manager if target.kind != StageKind.OPEN else owner
+            lead_move(
+                membership=mover,
+                lead=lead,
+                stage=target,
+                lost_reason=reason if target.kind == StageKind.LOST else None,
+            )

@@ -1,0 +1,226 @@
+"""Leads: pipelines of stages, leads moving through them, their activities, web forms."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from opsbase.core.models import TenantOwnedModel
+
+from .constants import ActivityKind, LeadSource, StageKind
+
+
+def new_public_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Pipeline(TenantOwnedModel):
+    name = models.CharField(_("name"), max_length=100)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("pipeline")
+        verbose_name_plural = _("pipelines")
+        ordering = ["-is_default", "name", "pk"]
+        indexes = [models.Index(fields=["tenant", "name"], name="pipeline_tenant_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(TenantOwnedModel):
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=8, choices=StageKind.choices)
+    #: Lead fields that must be filled to enter this stage ("value", "lost_reason"...).
+    required_fields = models.JSONField(_("required fields"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["pipeline", "position", "pk"]
+        indexes = [models.Index(fields=["tenant", "pipeline", "position"], name="stage_order")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind != StageKind.OPEN
+
+
+class LostReason(TenantOwnedModel):
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["tenant", "name"], name="lostreason_tenant_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lead(TenantOwnedModel):
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=150)
+    company = models.CharField(_("company"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone_e164 = models.CharField(max_length=20, blank=True, editable=False)
+    source = models.CharField(
+        _("source"), max_length=16, choices=LeadSource.choices, default=LeadSource.MANUAL
+    )
+    utm_source = models.CharField(_("UTM source"), max_length=100, blank=True)
+    utm_medium = models.CharField(_("UTM medium"), max_length=100, blank=True)
+    utm_campaign = models.CharField(_("UTM campaign"), max_length=100, blank=True)
+    utm_term = models.CharField(_("UTM term"), max_length=100, blank=True)
+    utm_content = models.CharField(_("UTM content"), max_length=100, blank=True)
+    gclid = models.CharField(_("Google click id"), max_length=255, blank=True)
+    fbclid = models.CharField(_("Facebook click id"), max_length=255, blank=True)
+    msclkid = models.CharField(_("Microsoft click id"), max_length=255, blank=True)
+    referrer = models.URLField(_("referrer"), max_length=500, blank=True)
+    value = models.DecimalField(
+        _("estimated value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    owner = models.ForeignKey(
+        "tenants.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    lost_reason = models.ForeignKey(
+        LostReason, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("lost reason")
+    )
+    score = models.IntegerField(_("score"), default=0)
+    score_reasons = models.JSONField(default=list, blank=True, editable=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("likely duplicate of"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    #: What a conversion made of it elsewhere ("billing.customer:12"), when installed.
+    converted_to = models.CharField(max_length=100, blank=True, editable=False)
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["tenant", "-created_at"], name="lead_tenant_created"),
+            models.Index(fields=["tenant", "stage"], name="lead_tenant_stage"),
+            models.Index(fields=["tenant", "owner"], name="lead_tenant_owner"),
+            models.Index(fields=["tenant", "email"], name="lead_tenant_email"),
+            models.Index(fields=["tenant", "phone_e164"], name="lead_tenant_phone"),
+            models.Index(fields=["tenant", "follow_up"], name="lead_tenant_follow_up"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.company})" if self.company else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("leads:lead_detail", args=[self.pk])
+
+
+class Activity(TenantOwnedModel):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=8, choices=ActivityKind.choices)
+    body = models.TextField(_("what happened"), blank=True)
+    author = models.ForeignKey(
+        "tenants.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    #: A stage change's stages (``{"from": id, "to": id}``), for its undo.
+    data = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["tenant", "lead", "-created_at"], name="activity_lead")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.body[:40]}"
+
+
+class LeadForm(TenantOwnedModel):
+    """A public web-to-lead form at ``/w/<public_key>/``."""
+
+    name = models.CharField(_("name"), max_length=100)
+    # 192 random bits: unguessable, and never equal to another (no unique check that would
+    # read every organization's forms).
+    public_key = models.CharField(max_length=64, db_index=True, default=new_public_key)
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="+")
+    redirect_url = models.URLField(_("redirect after sending"), blank=True)
+    assignees = models.ManyToManyField("tenants.Membership", blank=True, related_name="+")
+    next_assignee = models.PositiveIntegerField(default=0, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("lead form")
+        verbose_name_plural = _("lead forms")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["tenant", "name"], name="leadform_tenant_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScoringRule(TenantOwnedModel):
+    """An organization's points for one scoring rule (``constants.DEFAULT_SCORING`` keys)."""
+
+    rule = models.CharField(_("rule"), max_length=40)
+    points = models.SmallIntegerField(_("points"))
+
+    class Meta:
+        verbose_name = _("scoring rule")
+        verbose_name_plural = _("scoring rules")
+        ordering = ["rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "rule"], name="scoringrule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.points}"
+
+
+class LeadMerge(TenantOwnedModel):
+    """One merge, kept so that it can be undone exactly: both leads as they were and the
+    activities moved."""
+
+    kept = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
+    merged = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
+    kept_before = models.JSONField(encoder=DjangoJSONEncoder)
+    moved_activities = models.JSONField(default=list)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lead merge")
+        verbose_name_plural = _("lead merges")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"

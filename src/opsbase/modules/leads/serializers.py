@@ -1,0 +1,126 @@
+"""JSON input of the leads API: parsing and validation only (a lead's output is LEAD_ROWS)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from opsbase.kit.api import MemberField, RecordSerializer
+
+from .constants import ActivityKind, LeadSource
+from .models import Activity, Lead, LeadForm, LostReason, Pipeline, Stage
+from .selectors import LEAD_ROWS
+
+
+class TenantRowField(serializers.PrimaryKeyRelatedField):
+    """An id of a row of the caller's organization (another's reads as not existing)."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        membership = getattr(self.context.get("request"), "membership", None)
+        if membership is None:
+            return self.model.objects.unscoped().none()
+        return self.model.objects.for_tenant(membership.tenant_id)
+
+
+class LeadSerializer(RecordSerializer):
+    """A lead of the organization."""
+
+    name = serializers.CharField(max_length=150)
+    company = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=LeadSource.choices, required=False
+    )
+    value = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    currency = serializers.CharField(min_length=3, max_length=3, required=False)
+    owner = MemberField(
+        required=False, allow_null=True, help_text=_("Membership id of an active member, or null.")
+    )
+    follow_up = serializers.DateField(required=False, allow_null=True)
+
+    class Meta:
+        model = Lead
+        rows = LEAD_ROWS
+
+
+class MoveSerializer(serializers.Serializer):
+    stage = TenantRowField(Stage, help_text=_("Id of a stage of the lead's pipeline."))
+    lost_reason = TenantRowField(
+        LostReason,
+        required=False,
+        allow_null=True,
+        help_text=_("Required to enter a lost stage."),
+    )
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(
+        choices=[c for c in ActivityKind.choices if c[0] != ActivityKind.STAGE]
+    )
+    author_email = serializers.EmailField(
+        source="author.user.email", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["id", "kind", "body", "author_email", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class MergeSerializer(serializers.Serializer):
+    keep = serializers.IntegerField()
+    merge = serializers.IntegerField()
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ChoiceField(choices=["keep", "merge"]), required=False
+    )
+
+
+class MergeResultSerializer(serializers.Serializer):
+    merge = serializers.IntegerField(help_text=_("The merge's id, to undo it."))
+    lead = LeadSerializer(help_text=_("The lead kept, as merged."))
+
+
+class StageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Stage
+        fields = ["id", "name", "position", "kind", "required_fields"]
+
+
+class PipelineSerializer(serializers.ModelSerializer):
+    stages = StageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Pipeline
+        fields = ["id", "name", "is_default", "stages"]
+
+
+class LeadFormSerializer(serializers.ModelSerializer):
+    pipeline = TenantRowField(Pipeline)
+    assignees = MemberField(many=True, required=False)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LeadForm
+        fields = [
+            "id",
+            "name",
+            "pipeline",
+            "redirect_url",
+            "assignees",
+            "is_active",
+            "public_key",
+            "url",
+        ]
+        read_only_fields = ["public_key"]
+
+    def get_url(self, form: LeadForm) -> str:
+        from django.urls import reverse
+
+        return reverse("lead_public_form", args=[form.public_key])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from .views import LeadPages, lead_activity_add, lead_board, lead_move_view
+
+app_name = "leads"
+urlpatterns = [
+    path("board/", lead_board, name="lead_board"),
+    path("<int:pk>/move/", lead_move_view, name="lead_move"),
+    path("<int:pk>/activities/", lead_activity_add, name="lead_activity_add"),
+    *LeadPages.urls(),
+]

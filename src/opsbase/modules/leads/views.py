@@ -1,0 +1,219 @@
+"""Lead pages: the kit's list, detail, form and delete over LEADS, plus the board, moves,
+activities, merge and the public web form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from opsbase.core.exceptions import InvalidTransition, ValidationError
+from opsbase.core.middleware import client_ip
+from opsbase.kernel.policy import policy
+from opsbase.kit.caching import counts_cached
+from opsbase.kit.ratelimit import rate_limit_hit
+from opsbase.kit.views import ListPage, Pages, RecordDetailView
+from opsbase.web.decorators import membership_required
+
+from .constants import CHANGE, TRACKING_FIELDS, VIEW, LeadSource
+from .entity import LEADS
+from .forms import ActivityForm, LeadForm, PublicLeadForm
+from .models import Stage
+from .selectors import (
+    board_columns,
+    lead_activities,
+    lead_form_by_key,
+    lead_report,
+    lost_reason_list,
+    pipeline_default,
+    pipeline_list,
+)
+from .services import activity_add, lead_form_submit, lead_move, lead_move_undo
+
+FORM_RATE = 30  # posts per address per minute
+
+
+class LeadDetail(RecordDetailView):
+    """The kit's detail, with the timeline, quick activity, moves and the score's reasons."""
+
+    def context(self, obj: Any) -> dict[str, Any]:
+        membership = self.request.membership  # type: ignore[attr-defined]
+        stages = Stage.objects.for_tenant(obj.tenant_id).filter(pipeline_id=obj.pipeline_id)
+        return {
+            **super().context(obj),
+            "activities": lead_activities(lead=obj)[:50],
+            "activity_form": ActivityForm(),
+            "stages": stages,
+            "lost_reasons": lost_reason_list(tenant_id=obj.tenant_id),
+            "may_change": policy.can(membership, CHANGE, obj),
+        }
+
+
+class LeadPages(Pages):
+    entity = LEADS
+    form_class = LeadForm
+    detail_view = LeadDetail
+    lists = (
+        ListPage(
+            "lead_list",
+            "",
+            codename=VIEW,
+            heading=gettext_lazy("Leads"),
+            icon="person-lines-fill",
+            empty_title=gettext_lazy("No leads yet."),
+            empty_text=gettext_lazy("Leads you create, import or receive show up here."),
+        ),
+    )
+    import_defaults = {"source": LeadSource.IMPORT}
+    import_required = ("name",)
+    import_fields = (
+        "name",
+        "company",
+        "email",
+        "phone",
+        "source",
+        "value",
+        "currency",
+        "owner",
+        "follow_up",
+    )
+
+
+@membership_required
+def lead_board(request: HttpRequest) -> HttpResponse:
+    """The pipeline board: a column per stage, with counts and value sums."""
+    membership = request.membership  # type: ignore[attr-defined]
+    policy.require(membership, VIEW)
+    pipelines = list(pipeline_list(membership=membership))
+    wanted = request.GET.get("pipeline", "")
+    pipeline = next((p for p in pipelines if str(p.pk) == wanted), None) or (
+        pipelines[0] if pipelines else pipeline_default(tenant_id=membership.tenant_id)
+    )
+    context = {
+        "pipeline": pipeline,
+        "pipelines": pipelines,
+        "columns": board_columns(membership=membership, pipeline=pipeline),
+        "lost_reasons": lost_reason_list(tenant_id=membership.tenant_id),
+    }
+    template = "leads/_board.html" if request.headers.get("HX-Request") else "leads/board.html"
+    return render(request, template, context)
+
+
+@require_POST
+@membership_required
+def lead_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A move (board drag, keyboard or detail page), or its undo (``undo=1``)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    lead = LEADS.record(membership, pk)
+    try:
+        if request.POST.get("undo"):
+            lead_move_undo(membership=membership, lead=lead)
+            messages.success(request, _("Move undone."))
+        else:
+            stage = (
+                Stage.objects.for_tenant(membership.tenant_id)
+                .filter(pk=_int(request.POST.get("stage")))
+                .first()
+            )
+            reason = (
+                lost_reason_list(tenant_id=membership.tenant_id)
+                .filter(pk=_int(request.POST.get("lost_reason")))
+                .first()
+            )
+            if stage is None:
+                raise ValidationError(extra={"fields": {"stage": [_("Choose a stage.")]}})
+            lead_move(membership=membership, lead=lead, stage=stage, lost_reason=reason)
+            messages.success(
+                request, _("%(lead)s moved to %(stage)s.") % {"lead": lead, "stage": stage}
+            )
+    except (ValidationError, InvalidTransition) as exc:
+        fields = exc.extra.get("fields") if isinstance(exc, ValidationError) else None
+        text = " ".join(m for ms in (fields or {}).values() for m in ms) or exc.message
+        messages.error(request, text)
+        if request.headers.get("HX-Request"):
+            return lead_board(_as_get(request))
+    if request.headers.get("HX-Request"):
+        return lead_board(_as_get(request))
+    return redirect(request.POST.get("next") or reverse("leads:lead_detail", args=[lead.pk]))
+
+
+@require_POST
+@membership_required
+def lead_activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    lead = LEADS.record(membership, pk)
+    policy.require(membership, CHANGE, lead)
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        activity_add(membership=membership, lead=lead, **form.cleaned_data)
+        messages.success(request, _("Activity added."))
+    else:
+        messages.error(request, _("Say what happened."))
+    return redirect("leads:lead_detail", pk=lead.pk)
+
+
+@csrf_exempt
+@xframe_options_exempt
+def lead_public_form(request: HttpRequest, key: str) -> HttpResponse:
+    """The public web-to-lead form (embeddable). Over 30 posts a minute from one address:
+    429, nothing stored. A filled honeypot is thanked and dropped."""
+    form_def = lead_form_by_key(key=key)
+    if form_def is None:
+        return render(request, "leads/public_form.html", {"missing": True}, status=404)
+    tracking = {name: request.GET.get(name, "")[:255] for name in TRACKING_FIELDS}
+    tracking["referrer"] = request.META.get("HTTP_REFERER", "")[:500]
+    if request.method != "POST":
+        return render(request, "leads/public_form.html", {"form": PublicLeadForm()})
+    if not rate_limit_hit("leads.form", client_ip(request) or "-", FORM_RATE, 60):
+        return HttpResponse(_("Too many requests; try again in a minute."), status=429)
+    form = PublicLeadForm(request.POST)
+    if not form.is_valid():
+        return render(request, "leads/public_form.html", {"form": form}, status=400)
+    if not form.cleaned_data.get("website"):
+        tracking.update({k: request.POST.get(k, tracking[k])[:255] for k in TRACKING_FIELDS})
+        try:
+            lead_form_submit(
+                form=form_def,
+                data=form.cleaned_data,
+                tracking=tracking,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            for name, errors in (exc.extra.get("fields") or {}).items():
+                form.add_error(name if name in form.fields else None, errors)
+            return render(request, "leads/public_form.html", {"form": form}, status=400)
+    if form_def.redirect_url:
+        return redirect(form_def.redirect_url)
+    return render(request, "leads/public_form.html", {"thanks": True})
+
+
+def lead_dashboard_counts(membership) -> list[tuple[object, int, str | None]]:
+    counts = counts_cached(
+        "leads.lead:counts", membership, VIEW, lambda: lead_report(membership=membership)
+    )
+    shown = reverse("leads:lead_list")
+    return [
+        (_("Open"), counts["open"], None),
+        (_("Won"), counts["won"], None),
+        (_("Follow-ups due"), counts["due"], f"{shown}?due=true"),
+    ]
+
+
+def _int(text: Any) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _as_get(request: HttpRequest) -> HttpRequest:
+    request.method = "GET"
+    return request

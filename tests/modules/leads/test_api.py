@@ -1,0 +1,116 @@
+"""The leads API beyond the kit's actions: filters, moves, activities, merge, pipelines and
+forms, and another organization's token seeing none of them."""
+
+import pytest
+
+from opsbase.modules.leads.models import Lead
+from opsbase.modules.leads.selectors import lost_reason_list, pipeline_default
+from opsbase.modules.leads.services import lead_form_create
+from opsbase.testing.api import token_client
+
+
+def stage(member, name):
+    return pipeline_default(tenant_id=member.tenant_id).stages.get(name=name)
+
+
+def test_the_list_filters_by_stage_owner_source_and_search(manager, user, make_lead):
+    make_lead(manager, name="Ada Park", source="referral")
+    mine = make_lead(user, name="Ben Ortiz", source="import", company="Hooli")
+    client = token_client(manager)
+
+    by_owner = client.get("/api/v1/leads/", {"owner": user.pk}).json()["results"]
+    by_source = client.get("/api/v1/leads/", {"source": "import"}).json()["results"]
+    by_q = client.get("/api/v1/leads/", {"q": "hooli"}).json()["results"]
+    by_stage = client.get("/api/v1/leads/", {"stage": stage(manager, "New").pk}).json()
+
+    assert [r["id"] for r in by_owner] == [mine.pk]
+    assert [r["id"] for r in by_source] == [mine.pk]
+    assert [r["id"] for r in by_q] == [mine.pk]
+    assert by_stage["count"] == 2
+    ordered = client.get("/api/v1/leads/", {"ordering": "name"}).json()["results"]
+    assert [r["name"] for r in ordered] == ["Ada Park", "Ben Ortiz"]
+
+
+def test_a_move_to_lost_without_a_reason_is_a_400_naming_it(manager, make_lead):
+    lead = make_lead(manager)
+    client = token_client(manager)
+    lost = stage(manager, "Lost")
+
+    refused = client.post(f"/api/v1/leads/{lead.pk}/move/", {"stage": lost.pk}, format="json")
+    reason = lost_reason_list(tenant_id=manager.tenant_id).first()
+    moved = client.post(
+        f"/api/v1/leads/{lead.pk}/move/",
+        {"stage": lost.pk, "lost_reason": reason.pk},
+        format="json",
+    )
+
+    assert refused.status_code == 400
+    assert "lost_reason" in refused.json()["error"]["fields"]
+    assert moved.status_code == 200
+    assert moved.json()["stage_name"] == "Lost"
+
+
+def test_activities_are_added_and_listed(manager, make_lead):
+    lead = make_lead(manager)
+    client = token_client(manager)
+
+    added = client.post(
+        f"/api/v1/leads/{lead.pk}/activities/", {"kind": "call", "body": "Hi"}, format="json"
+    )
+    listed = client.get(f"/api/v1/leads/{lead.pk}/activities/").json()
+
+    assert added.status_code == 201
+    assert [a["body"] for a in listed] == ["Hi"]
+
+
+def test_merge_and_undo_through_the_api(manager, make_lead):
+    keep = make_lead(manager, name="Ada Park", email="ada@initech.test")
+    merge = make_lead(manager, name="Ada", company="Initech")
+    client = token_client(manager)
+
+    done = client.post(
+        "/api/v1/leads/merge/",
+        {"keep": keep.pk, "merge": merge.pk, "fields": {"company": "merge"}},
+        format="json",
+    )
+    undone = client.post(f"/api/v1/leads/merge/{done.json()['merge']}/undo/")
+
+    assert done.status_code == 200
+    assert done.json()["lead"]["company"] == "Initech"
+    assert undone.status_code == 200
+    assert Lead.objects.for_tenant(manager.tenant).get(pk=keep.pk).company == ""
+    assert Lead.objects.for_tenant(manager.tenant).get(pk=merge.pk).merged_into is None
+
+
+def test_another_organizations_token_gets_404_on_every_lead_pipeline_and_form(
+    world, manager, make_lead
+):
+    lead = make_lead(manager)
+    pipeline = pipeline_default(tenant_id=manager.tenant_id)
+    form = lead_form_create(membership=manager, name="Contact", pipeline=pipeline)
+    globex = token_client(world.away_members["admin"])
+
+    answers = [
+        globex.get(f"/api/v1/leads/{lead.pk}/").status_code,
+        globex.patch(f"/api/v1/leads/{lead.pk}/", {"name": "x"}, format="json").status_code,
+        globex.post(f"/api/v1/leads/{lead.pk}/move/", {}, format="json").status_code,
+        globex.get(f"/api/v1/leads/{lead.pk}/activities/").status_code,
+        globex.delete(f"/api/v1/leads/{lead.pk}/").status_code,
+        globex.get(f"/api/v1/pipelines/{pipeline.pk}/").status_code,
+        globex.get(f"/api/v1/lead-forms/{form.pk}/").status_code,
+        globex.post(f"/api/v1/lead-forms/{form.pk}/rotate/").status_code,
+    ]
+
+    assert answers == [404] * len(answers)
+    assert lead.pk not in [r["id"] for r in globex.get("/api/v1/leads/").json()["results"]]
+
+
+@pytest.mark.parametrize(("kind", "status"), [("admin", 200), ("manager", 200), ("user", 403)])
+def test_only_admins_and_managers_see_lead_forms(world, kind, status):
+    assert token_client(world.members[kind]).get("/api/v1/lead-forms/").status_code == status
+
+
+def test_pipelines_list_their_stages_in_order(user):
+    pipelines = token_client(user).get("/api/v1/pipelines/").json()["results"]
+
+    assert [s["name"] for s in pipelines[0]["stages"]][:2] == ["New", "Contacted"]
