@@ -308,6 +308,17 @@ def import_write(pages: Any, request: Any, results: list[RowResult]) -> None:
     (nothing written) when any row is refused, each refusal noted on its row."""
     entity = pages.entity
     membership = request.membership
+    if entity.create_many is not None:
+        from .services import RowsInvalid
+
+        try:
+            entity.create_many(membership=membership, rows=[dict(r.data) for r in results])
+        except RowsInvalid as exc:
+            for index, messages in exc.rows.items():
+                results[index].errors += messages
+        except (ValidationError, PermissionDenied) as exc:
+            results[0].errors.append(exc.message)
+        return
 
     @atomic_write
     def create_all() -> None:

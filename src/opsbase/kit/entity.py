@@ -56,6 +56,9 @@ class Entity:
     update: Callable[..., Any] | None = None
     delete: Callable[..., Any] | None = None
     transition: Callable[..., Any] | None = None
+    #: ``<entity>_create_many(*, membership, rows)``: many records at once (a CSV import),
+    #: raising ``kit.services.RowsInvalid`` with the refused rows; else one create per row.
+    create_many: Callable[..., Any] | None = None
     #: Keywords every service call of a request gets besides the member (``site_url``...).
     service_kwargs: Callable[[HttpRequest], dict[str, Any]] | None = None
 

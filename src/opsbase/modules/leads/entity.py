@@ -6,7 +6,7 @@ from .constants import ADD, CHANGE, DELETE, VIEW
 from .filters import LeadFilter
 from .models import Lead
 from .selectors import LEAD_ROWS, RELATED, lead_get_for, lead_list
-from .services import lead_create, lead_delete, lead_update
+from .services import lead_create, lead_create_many, lead_delete, lead_update
 
 LEADS = Entity(
     model=Lead,
@@ -17,6 +17,7 @@ LEADS = Entity(
     list=lead_list,
     get=lead_get_for,
     create=lead_create,
+    create_many=lead_create_many,
     update=lead_update,
     delete=lead_delete,
 )

@@ -165,6 +165,37 @@ def lead_duplicate_find(lead: Lead) -> Lead | None:
     return None
 
 
+def lead_duplicate_index(*, tenant_id: int) -> Any:
+    """``find(lead) -> id | None`` over the organization's leads read once (for an import):
+    the same e-mail, phone number, or a similar name at the same company."""
+    by_email: dict[str, int] = {}
+    by_phone: dict[str, int] = {}
+    by_company: dict[str, list[tuple[str, int]]] = {}
+    rows = Lead.objects.for_tenant(tenant_id).filter(merged_into=None).order_by("-pk")
+    for pk, name, email, phone, company in rows.values_list(
+        "pk", "name", "email", "phone_e164", "company"
+    ):
+        if email:
+            by_email[email.casefold()] = pk
+        if phone:
+            by_phone[phone] = pk
+        if company:
+            by_company.setdefault(company.casefold(), []).append((name.casefold(), pk))
+
+    def find(lead: Lead) -> int | None:
+        found = by_email.get(lead.email.casefold()) if lead.email else None
+        found = found or (by_phone.get(lead.phone_e164) if lead.phone_e164 else None)
+        if found or not lead.company:
+            return found
+        wanted = lead.name.casefold()
+        for name, pk in by_company.get(lead.company.casefold(), ())[:20]:
+            if difflib.SequenceMatcher(None, wanted, name).ratio() >= 0.85:
+                return pk
+        return None
+
+    return find
+
+
 def board_columns(*, membership: Membership, pipeline: Pipeline) -> list[dict[str, Any]]:
     """The board: each stage with its count, value sum and leads (two queries)."""
     leads = lead_list(membership=membership).filter(pipeline=pipeline)

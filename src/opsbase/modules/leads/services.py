@@ -23,7 +23,12 @@ from opsbase.kernel.audit.services import audit_update, snapshot
 from opsbase.kernel.policy import policy
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
-from opsbase.kit.services import record_create, record_delete, record_update
+from opsbase.kit.services import (
+    record_create,
+    record_create_many,
+    record_delete,
+    record_update,
+)
 
 from .constants import (
     ADD,
@@ -230,6 +235,41 @@ def lead_create(
     return record_create(
         membership=membership,
         obj=lead,
+        codename=ADD,
+        check=lambda row, changed: _check(membership, row, changed),
+        derive=derive,
+    )
+
+
+@atomic_write
+def lead_create_many(*, membership: Membership, rows: list[dict[str, Any]]) -> list[Lead]:
+    """Many new leads at once (an import), each as ``lead_create`` makes it; likely
+    duplicates of the organization's leads flagged. All or nothing (``RowsInvalid``)."""
+    from .selectors import lead_duplicate_index, pipeline_default
+
+    pipeline = pipeline_default(tenant_id=membership.tenant_id)
+    stage = pipeline.stages.order_by("position", "pk").first()
+    rules = scoring_rules(membership.tenant_id)
+    duplicates = lead_duplicate_index(tenant_id=membership.tenant_id)
+    leads = []
+    for row in rows:
+        fields = {k: v for k, v in row.items() if v is not None}
+        fields["owner"] = fields.get("owner") or membership
+        leads.append(Lead(pipeline=pipeline, stage=stage, **fields))
+
+    def derive(lead: Lead, changed: frozenset[str]) -> dict[str, Any]:
+        lead.phone_e164 = _e164(lead.phone)
+        score, reasons = lead_score(lead, rules)
+        return {
+            "phone_e164": lead.phone_e164,
+            "score": score,
+            "score_reasons": reasons,
+            "duplicate_of_id": duplicates(lead),
+        }
+
+    return record_create_many(
+        membership=membership,
+        objs=leads,
         codename=ADD,
         check=lambda row, changed: _check(membership, row, changed),
         derive=derive,
