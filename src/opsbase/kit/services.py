@@ -234,7 +234,7 @@ def record_create_many(
     from opsbase.kernel.audit.services import audit_bulk_create
 
     with rls_row_scope(membership.tenant_id):
-        created = model._default_manager.for_tenant(  # type: ignore[attr-defined]
+        created: list[M] = model._default_manager.for_tenant(  # type: ignore[attr-defined]
             membership.tenant_id
         ).bulk_create(objs, batch_size=batch_size)
     audit_bulk_create(membership=membership, objs=created)
