@@ -57,6 +57,9 @@ class ModuleConfig(AppConfig):
     #: Labels of the modules this one builds on (and may import); checked at start-up and by
     #: the import contracts of ``make lint``.
     dependencies: ClassVar[tuple[str, ...]] = ()
+    #: Labels of modules this one works with when they are installed, through the hooks they
+    #: provide (``opsbase.kit.hooks``), never importing them; nothing is checked at start-up.
+    optional_dependencies: ClassVar[tuple[str, ...]] = ()
     #: Sidebar entries (``opsbase.web.navigation.NavItem``).
     navigation: ClassVar[Sequence[NavItem]] = ()
     #: Role template slug -> codenames of this module the template grants.

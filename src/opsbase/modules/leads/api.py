@@ -21,6 +21,8 @@ from .models import LeadForm
 from .selectors import lead_activities, lead_merge_get, pipeline_get_for, pipeline_list
 from .serializers import (
     ActivitySerializer,
+    ConvertSerializer,
+    FollowUpSerializer,
     LeadFormSerializer,
     LeadSerializer,
     MergeResultSerializer,
@@ -30,6 +32,8 @@ from .serializers import (
 )
 from .services import (
     activity_add,
+    lead_convert,
+    lead_follow_up,
     lead_form_create,
     lead_form_rotate,
     lead_form_update,
@@ -114,6 +118,29 @@ class LeadViewSet(TenantModelViewSet):
         )
         answer = self._answer(keep).data
         return Response({"merge": record.pk, "lead": answer})
+
+    @extend_schema(
+        request=None,
+        responses={200: ConvertSerializer, 404: ErrorSerializer},
+        summary="Make a billing customer of a won lead (404 without billing)",
+    )
+    @action(detail=True, methods=["post"])
+    def convert(self, request: Any, pk: Any = None) -> Response:
+        ref = lead_convert(membership=request.membership, lead=self.get_object())
+        return Response({"customer": ref})
+
+    @extend_schema(
+        request=FollowUpSerializer,
+        responses={201: FollowUpSerializer},
+        summary="A follow-up task for a won lead",
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request: Any, pk: Any = None) -> Response:
+        lead = self.get_object()
+        data = FollowUpSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = lead_follow_up(membership=request.membership, lead=lead, **data.validated_data)
+        return Response({**data.data, "task": task.pk}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, summary="Undo a merge: both leads as they were")
     @action(detail=False, methods=["post"], url_path=r"merge/(?P<merge_id>\d+)/undo")

@@ -13,6 +13,7 @@ class LeadsConfig(ModuleConfig):
     url_prefix = "leads/"
     public_urlconf = "public_urls"
     dependencies = ("tasks",)
+    optional_dependencies = ("billing",)
     navigation = (
         NavItem(
             label=_("Leads"),

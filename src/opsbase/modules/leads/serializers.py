@@ -87,6 +87,16 @@ class MergeResultSerializer(serializers.Serializer):
     lead = LeadSerializer(help_text=_("The lead kept, as merged."))
 
 
+class ConvertSerializer(serializers.Serializer):
+    customer = serializers.CharField(help_text=_("The customer's reference in billing."))
+
+
+class FollowUpSerializer(serializers.Serializer):
+    title = serializers.CharField(min_length=3, max_length=200)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    task = serializers.IntegerField(read_only=True)
+
+
 class StageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Stage

@@ -23,6 +23,7 @@ from opsbase.kernel.audit.services import audit_update, snapshot
 from opsbase.kernel.policy import policy
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
+from opsbase.kit.hooks import hook
 from opsbase.kit.services import (
     record_create,
     record_create_many,
@@ -569,3 +570,62 @@ def leads_rescore_all() -> int:
             for lead in leads.iterator(chunk_size=500):
                 changed += lead_rescore(lead=lead, rules=rules)
     return changed
+
+
+# -- conversion ----------------------------------------------------------------------------------
+CUSTOMER_HOOK = "billing.customer_create"
+
+
+def _won(lead: Lead) -> None:
+    if lead.stage.kind != StageKind.WON:
+        raise InvalidTransition(_("Only a won lead can be converted."))
+
+
+@atomic_write
+def lead_convert(*, membership: Membership, lead: Lead) -> str:
+    """Make a billing customer of a won lead (when billing is installed: the hook
+    ``billing.customer_create``); the lead keeps the customer's reference, the customer the
+    lead's (``source``). Converting twice answers the first customer."""
+    create = hook(CUSTOMER_HOOK)
+    if create is None:
+        raise NotFound(_("Billing is not installed."))
+    policy.require(membership, CHANGE, lead)
+    _won(lead)
+    if lead.converted_to:
+        return lead.converted_to
+    customer = create(
+        membership=membership,
+        name=lead.company or lead.name,
+        email=lead.email,
+        phone=lead.phone,
+        contact=lead.name,
+        source=f"leads.lead:{lead.pk}",
+    )
+    ref = f"{customer._meta.label_lower}:{customer.pk}"
+    record_update(membership=membership, obj=lead, codename=CHANGE, changes={"converted_to": ref})
+    return ref
+
+
+@atomic_write
+def lead_follow_up(*, membership: Membership, lead: Lead, title: str, due_date: Any = None) -> Any:
+    """A follow-up task for a won lead (the tasks module, a declared dependency), assigned to
+    the lead's owner and noted on its timeline."""
+    from opsbase.modules.tasks.services import task_create
+
+    policy.require(membership, CHANGE, lead)
+    _won(lead)
+    task = task_create(
+        membership=membership,
+        title=title,
+        due_date=due_date,
+        description=_("Follow-up of the lead “%s”.") % lead,
+        assignee=lead.owner,
+    )
+    activity_add(
+        membership=membership,
+        lead=lead,
+        kind=ActivityKind.NOTE,
+        body=_("Follow-up task: %s") % task.title,
+        data={"task": task.pk},
+    )
+    return task

@@ -19,11 +19,12 @@ from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.core.middleware import client_ip
 from opsbase.kernel.policy import policy
 from opsbase.kit.caching import counts_cached
+from opsbase.kit.hooks import hook
 from opsbase.kit.ratelimit import rate_limit_hit
 from opsbase.kit.views import ListPage, Pages, RecordDetailView
 from opsbase.web.decorators import membership_required
 
-from .constants import CHANGE, TRACKING_FIELDS, VIEW, LeadSource
+from .constants import CHANGE, TRACKING_FIELDS, VIEW, LeadSource, StageKind
 from .entity import LEADS
 from .forms import ActivityForm, LeadForm, PublicLeadForm
 from .models import Stage
@@ -36,7 +37,15 @@ from .selectors import (
     pipeline_default,
     pipeline_list,
 )
-from .services import activity_add, lead_form_submit, lead_move, lead_move_undo
+from .services import (
+    CUSTOMER_HOOK,
+    activity_add,
+    lead_convert,
+    lead_follow_up,
+    lead_form_submit,
+    lead_move,
+    lead_move_undo,
+)
 
 FORM_RATE = 30  # posts per address per minute
 
@@ -54,6 +63,8 @@ class LeadDetail(RecordDetailView):
             "stages": stages,
             "lost_reasons": lost_reason_list(tenant_id=obj.tenant_id),
             "may_change": policy.can(membership, CHANGE, obj),
+            "is_won": obj.stage.kind == StageKind.WON,
+            "may_convert": hook(CUSTOMER_HOOK) is not None and not obj.converted_to,
         }
 
 
@@ -103,8 +114,9 @@ def lead_board(request: HttpRequest) -> HttpResponse:
         "columns": board_columns(membership=membership, pipeline=pipeline),
         "lost_reasons": lost_reason_list(tenant_id=membership.tenant_id),
     }
-    template = "leads/_board.html" if request.headers.get("HX-Request") else "leads/board.html"
-    return render(request, template, context)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "leads/_board.html" if partial else "leads/board.html"
+    return render(request, template, {**context, "partial": partial})
 
 
 @require_POST
@@ -157,6 +169,25 @@ def lead_activity_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Activity added."))
     else:
         messages.error(request, _("Say what happened."))
+    return redirect("leads:lead_detail", pk=lead.pk)
+
+
+@require_POST
+@membership_required
+def lead_won_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Convert a won lead into a billing customer, or give it a follow-up task."""
+    membership = request.membership  # type: ignore[attr-defined]
+    lead = LEADS.record(membership, pk)
+    try:
+        if what == "convert":
+            lead_convert(membership=membership, lead=lead)
+            messages.success(request, _("Customer created in billing."))
+        else:
+            title = request.POST.get("title", "").strip() or _("Follow up with %s") % lead
+            lead_follow_up(membership=membership, lead=lead, title=title[:200])
+            messages.success(request, _("Follow-up task created."))
+    except (ValidationError, InvalidTransition) as exc:
+        messages.error(request, exc.message)
     return redirect("leads:lead_detail", pk=lead.pk)
 
 
