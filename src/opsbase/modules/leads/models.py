@@ -214,7 +214,7 @@ class LeadMerge(TenantOwnedModel):
     kept = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
     merged = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
     kept_before = models.JSONField(encoder=DjangoJSONEncoder)
-    moved_activities = models.JSONField(default=list)
+    moved = models.JSONField(default=dict)
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

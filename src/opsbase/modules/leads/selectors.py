@@ -142,36 +142,29 @@ def lead_form_by_key(*, key: str) -> LeadForm | None:
 
 
 def lead_duplicate_find(lead: Lead) -> Lead | None:
-    """Another lead of the organization that is likely the same: the same e-mail (any case),
-    the same phone number, or a similar name at the same company."""
-    others = Lead.objects.for_tenant(lead.tenant_id).filter(merged_into=None)
-    if lead.pk:
-        others = others.exclude(pk=lead.pk)
+    """Another lead of the organization that is likely the same as *lead* (see below)."""
     same = Q(pk__in=[])
-    if lead.email:
-        same |= Q(email__iexact=lead.email)
-    if lead.phone_e164:
-        same |= Q(phone_e164=lead.phone_e164)
-    if lead.company:
-        same |= Q(company__iexact=lead.company)
-    wanted = lead.name.casefold()
-    for other in others.filter(same).order_by("pk").only("name", "email", "phone_e164")[:20]:
-        if (lead.email and other.email.casefold() == lead.email.casefold()) or (
-            lead.phone_e164 and other.phone_e164 == lead.phone_e164
-        ):
-            return other
-        if difflib.SequenceMatcher(None, wanted, other.name.casefold()).ratio() >= 0.85:
-            return other
-    return None
+    for name, value in (
+        ("email__iexact", lead.email),
+        ("phone_e164", lead.phone_e164),
+        ("company__iexact", lead.company),
+    ):
+        if value:
+            same |= Q(**{name: value})
+    pk = lead_duplicate_index(tenant_id=lead.tenant_id, among=same)(lead)
+    return None if pk is None else Lead.objects.for_tenant(lead.tenant_id).get(pk=pk)
 
 
-def lead_duplicate_index(*, tenant_id: int) -> Any:
-    """``find(lead) -> id | None`` over the organization's leads read once (for an import):
-    the same e-mail, phone number, or a similar name at the same company."""
+def lead_duplicate_index(*, tenant_id: int, among: Q | None = None) -> Any:
+    """``find(lead) -> id | None`` over the organization's leads (*among* them), read once:
+    the same e-mail (any case), phone number (E.164), or a name 85 % alike at the same
+    company; the newest such lead."""
     by_email: dict[str, int] = {}
     by_phone: dict[str, int] = {}
     by_company: dict[str, list[tuple[str, int]]] = {}
-    rows = Lead.objects.for_tenant(tenant_id).filter(merged_into=None).order_by("-pk")
+    rows = Lead.objects.for_tenant(tenant_id).filter(merged_into=None).order_by("pk")
+    if among is not None:
+        rows = rows.filter(among)
     for pk, name, email, phone, company in rows.values_list(
         "pk", "name", "email", "phone_e164", "company"
     ):
@@ -188,7 +181,7 @@ def lead_duplicate_index(*, tenant_id: int) -> Any:
         if found or not lead.company:
             return found
         wanted = lead.name.casefold()
-        for name, pk in by_company.get(lead.company.casefold(), ())[:20]:
+        for name, pk in by_company.get(lead.company.casefold(), [])[-20:]:
             if difflib.SequenceMatcher(None, wanted, name).ratio() >= 0.85:
                 return pk
         return None

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from opsbase.core.exceptions import InvalidTransition, NotFound, ValidationError
 from opsbase.core.writes import atomic_write, row_lock
-from opsbase.kernel.audit.services import audit_update, snapshot
 from opsbase.kernel.policy import policy
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.hooks import hook
+from opsbase.kit.merge import record_merge, record_merge_undo
 from opsbase.kit.services import (
     record_create,
     record_create_many,
@@ -82,7 +82,6 @@ EDITABLE_FIELDS = (
     "msclkid",
     "referrer",
 )
-MERGEABLE_FIELDS = (*EDITABLE_FIELDS, "stage", "pipeline", "lost_reason")
 
 
 def _field(name: str) -> Any:
@@ -388,84 +387,35 @@ def activity_add(
 
 
 # -- merge ---------------------------------------------------------------------------------------
-def _lead_state(lead: Lead) -> dict[str, Any]:
-    return {f.attname: getattr(lead, f.attname) for f in Lead._meta.concrete_fields}
+MERGE_TERMS: dict[str, Any] = {
+    "codename": MERGE,
+    "aside": "merged_into",
+    "children": [(Activity, "lead")],
+}
 
 
-@atomic_write
 def lead_merge(
     *, membership: Membership, keep: Lead, merge: Lead, fields: Mapping[str, str] | None = None
 ) -> LeadMerge:
-    """Merge *merge* into *keep*: each field in *fields* marked ``"merge"`` takes the merged
-    lead's value, every activity moves over, and the merged lead is set aside (not deleted),
-    so that ``lead_merge_undo`` restores both exactly. One audited operation."""
-    if keep.pk == merge.pk:
-        raise ValidationError(extra={"fields": {"merge": [_("Choose another lead.")]}})
-    tenant = membership.tenant_id
-    first, second = sorted([keep.pk, merge.pk])
-    rows = {pk: row_lock(Lead, pk=pk, tenant_id=tenant) for pk in (first, second)}
-    kept, merged = rows[keep.pk], rows[merge.pk]
-    for row in (kept, merged):
-        policy.require(membership, MERGE, row)
-        if row.merged_into_id:
-            raise NotFound()
-    bad = sorted(set(fields or {}) - set(MERGEABLE_FIELDS))
-    if bad or any(v not in ("keep", "merge") for v in (fields or {}).values()):
-        raise ValidationError(
-            extra={"fields": {"fields": [_("Name lead fields, each “keep” or “merge”.")]}}
-        )
-    activities = Activity.objects.for_tenant(tenant).filter(lead=merged)
-    record = LeadMerge(
-        tenant_id=tenant,
-        kept=kept,
-        merged=merged,
-        kept_before=_lead_state(kept),
-        moved_activities=list(activities.values_list("pk", flat=True)),
+    """Merge *merge* into *keep* (the kit's ``record_merge``): the fields marked ``"merge"``
+    come from the merged lead, every activity moves over, the merged lead is set aside, and
+    ``lead_merge_undo`` restores both exactly."""
+    take = {name for name, side in (fields or {}).items() if side == "merge"}
+    entry: LeadMerge = record_merge(
+        membership=membership,
+        keep=keep,
+        other=merge,
+        take=take,
+        journal=LeadMerge,
+        derive=_derive,
+        **MERGE_TERMS,
     )
-    record.save()
-    activities.update(lead=kept)
-    changes = {
-        name: getattr(merged, _field(name).attname)
-        for name, side in (fields or {}).items()
-        if side == "merge"
-    }
-    before = snapshot(merged)
-    Lead.objects.for_tenant(tenant).filter(pk=merged.pk).update(merged_into=kept)
-    merged.merged_into = kept
-    audit_update(membership=membership, obj=merged, before=before)
-    record_update(membership=membership, obj=keep, codename=MERGE, changes=changes, derive=_derive)
-    return record
+    return entry
 
 
-@atomic_write
 def lead_merge_undo(*, membership: Membership, merge: LeadMerge) -> Lead:
     """Undo *merge*: both leads and their activities as they were before it."""
-    tenant = membership.tenant_id
-    if merge.undone_at is not None:
-        raise InvalidTransition(_("This merge has already been undone."))
-    kept = row_lock(Lead, pk=merge.kept_id, tenant_id=tenant)
-    merged = row_lock(Lead, pk=merge.merged_id, tenant_id=tenant)
-    policy.require(membership, MERGE, kept)
-    restored = Lead(pk=kept.pk)
-    for field in Lead._meta.concrete_fields:
-        saved = merge.kept_before[field.attname]
-        setattr(restored, field.attname, None if saved is None else field.to_python(saved))
-    before = snapshot(kept)
-    names = [f.attname for f in Lead._meta.concrete_fields if not f.primary_key]
-    Lead.objects.for_tenant(tenant).filter(pk=kept.pk).update(
-        **{name: getattr(restored, name) for name in names}
-    )
-    kept.refresh_from_db()
-    audit_update(membership=membership, obj=kept, before=before)
-    Activity.objects.for_tenant(tenant).filter(pk__in=merge.moved_activities).update(lead=merged)
-    before = snapshot(merged)
-    Lead.objects.for_tenant(tenant).filter(pk=merged.pk).update(
-        merged_into=None, updated_at=F("updated_at")
-    )
-    merged.merged_into = None
-    audit_update(membership=membership, obj=merged, before=before)
-    merge.undone_at = timezone.now()
-    merge.save(update_fields=["undone_at", "updated_at"])
+    kept: Lead = record_merge_undo(membership=membership, journal=merge, **MERGE_TERMS)
     return kept
 
 
