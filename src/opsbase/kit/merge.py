@@ -21,6 +21,7 @@ records locked in key order, audited.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -43,6 +44,13 @@ __all__ = ["record_merge", "record_merge_undo"]
 
 def _manager(model: type[models.Model], tenant_id: int) -> Any:
     return model._default_manager.for_tenant(tenant_id)  # type: ignore[attr-defined]
+
+
+def _dumped(value: Any) -> Any:
+    """*value* as JSON keeps it exactly (``DjangoJSONEncoder`` cuts times to milliseconds)."""
+    if isinstance(value, datetime.datetime | datetime.time):
+        return value.isoformat()
+    return value
 
 
 def _set_aside(membership: Membership, row: models.Model, aside: str, value: Any) -> None:
@@ -94,7 +102,9 @@ def record_merge(
         tenant_id=tenant,
         kept=kept,
         merged=merged,
-        kept_before={f.attname: getattr(kept, f.attname) for f in model._meta.concrete_fields},
+        kept_before={
+            f.attname: _dumped(getattr(kept, f.attname)) for f in model._meta.concrete_fields
+        },
         moved=moved,
     )
     entry.save()

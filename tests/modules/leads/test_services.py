@@ -5,7 +5,7 @@ import pytest
 
 from opsbase.core.exceptions import InvalidTransition, PermissionDenied, ValidationError
 from opsbase.kernel.audit.models import AuditEvent
-from opsbase.modules.leads.models import Activity, Lead, Pipeline
+from opsbase.modules.leads.models import Activity, Lead, LeadMerge, Pipeline
 from opsbase.modules.leads.selectors import lead_list, lost_reason_list, pipeline_default
 from opsbase.modules.leads.services import (
     activity_add,
@@ -161,7 +161,8 @@ def test_a_merge_keeps_every_activity_and_its_undo_restores_both_exactly(manager
     assert Activity.objects.for_tenant(manager.tenant).filter(lead=keep).count() == 2
     assert merge.pk not in set(lead_list(membership=manager).values_list("pk", flat=True))
 
-    lead_merge_undo(membership=manager, merge=record)
+    # The journal as stored (its JSON read back), as a later request undoes it.
+    lead_merge_undo(membership=manager, merge=LeadMerge.objects.for_tenant(manager.tenant).get())
 
     assert (_state(keep), _state(merge)) == before
 
