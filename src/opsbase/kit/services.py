@@ -237,7 +237,10 @@ def record_create_many(
         created: list[M] = model._default_manager.for_tenant(  # type: ignore[attr-defined]
             membership.tenant_id
         ).bulk_create(objs, batch_size=batch_size)
-    audit_bulk_create(membership=membership, objs=created)
+    # Audited by batches too: one statement for 10,000 events outgrows MariaDB's
+    # max_allowed_packet.
+    for start in range(0, len(created), batch_size):
+        audit_bulk_create(membership=membership, objs=created[start : start + batch_size])
     # A bulk insert sends no post_save: the cached lists of the tenant are renewed here.
     from opsbase.core.cache import tenant_version_bump
 

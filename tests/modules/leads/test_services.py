@@ -152,7 +152,7 @@ def test_a_merge_keeps_every_activity_and_its_undo_restores_both_exactly(manager
     activity_add(membership=manager, lead=merge, kind="note", body="Met at the fair")
     before = (_state(keep), _state(merge))
 
-    record = lead_merge(
+    lead_merge(
         membership=manager, keep=keep, merge=merge, fields={"phone": "merge", "company": "merge"}
     )
 
