@@ -73,3 +73,18 @@ def test_the_public_form_is_valid_html_with_a_hidden_honeypot(client, manager):
     assert page.status_code == 200
     assert html_problems(page.content) == []
     assert b'name="website"' in page.content
+
+
+def test_the_dashboard_shows_the_funnel_and_what_each_source_won(manager, make_lead):
+    from opsbase.modules.leads.services import lead_move
+
+    won = make_lead(manager, name="Ada", source="referral", value=1200)
+    make_lead(manager, name="Ben", source="referral")
+    lead_move(membership=manager, lead=won, stage=stage(manager, "Won"))
+
+    html = session_client(manager).get("/").content.decode()
+
+    assert "Funnel" in html
+    assert "Won by source" in html
+    assert "50 % · 1,200" in html
+    assert "Follow-ups due today" in html

@@ -55,9 +55,27 @@ class LeadsConfig(ModuleConfig):
     def dashboard_cards(self):
         from opsbase.web.dashboard import CountsCard
 
-        from .views import lead_dashboard_counts
+        from .views import lead_dashboard_counts, lead_funnel_counts, lead_source_counts
 
         return (
+            CountsCard(
+                key="leads-funnel",
+                title=_("Funnel"),
+                icon="funnel",
+                codename=VIEW,
+                counts=lead_funnel_counts,
+                order=21,
+                versioned=True,
+            ),
+            CountsCard(
+                key="leads-sources",
+                title=_("Won by source"),
+                icon="bullseye",
+                codename=VIEW,
+                counts=lead_source_counts,
+                order=22,
+                versioned=True,
+            ),
             CountsCard(
                 key="leads",
                 title=_("Leads"),

@@ -210,6 +210,26 @@ def board_columns(*, membership: Membership, pipeline: Pipeline) -> list[dict[st
     ]
 
 
+def lead_funnel(*, membership: Membership) -> list[tuple[str, int, int]]:
+    """The default pipeline's stages in order, with how many leads the member may see are
+    in each: ``[(name, stage id, count)]`` (one query for the counts)."""
+    pipeline = pipeline_default(tenant_id=membership.tenant_id)
+    leads = lead_list(membership=membership).order_by().filter(pipeline=pipeline)
+    counts = dict(leads.values_list("stage_id").annotate(n=Count("pk")))
+    return [(s.name, s.pk, counts.get(s.pk, 0)) for s in pipeline.stages.all()]
+
+
+def lead_sources(*, membership: Membership) -> list[tuple[str, int, int, Any]]:
+    """Per source: leads, won leads and won value (``[(source, total, won, value)]``), the
+    conversion figures marketing's attribution reads."""
+    leads = lead_list(membership=membership).order_by()
+    won = Q(stage__kind=StageKind.WON)
+    rows = leads.values("source").annotate(
+        total=Count("pk"), won=Count("pk", filter=won), value=Sum("value", filter=won)
+    )
+    return [(r["source"], r["total"], r["won"], r["value"] or 0) for r in rows]
+
+
 def lead_report(*, membership: Membership) -> dict[str, Any]:
     """The dashboard's figures: leads per stage kind, won value, follow-ups due today."""
     leads = lead_list(membership=membership).order_by()

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +33,9 @@ from .selectors import (
     board_columns,
     lead_activities,
     lead_form_by_key,
+    lead_funnel,
     lead_report,
+    lead_sources,
     lost_reason_list,
     pipeline_default,
     pipeline_list,
@@ -234,7 +237,34 @@ def lead_dashboard_counts(membership) -> list[tuple[object, int, str | None]]:
     return [
         (_("Open"), counts["open"], None),
         (_("Won"), counts["won"], None),
-        (_("Follow-ups due"), counts["due"], f"{shown}?due=true"),
+        (_("Lost"), counts["lost"], None),
+        (_("Follow-ups due today"), counts["due"], f"{shown}?due=true"),
+    ]
+
+
+def lead_funnel_counts(membership) -> list[tuple[object, int, str | None]]:
+    """The funnel card: each stage of the default pipeline with its leads."""
+    rows = counts_cached(
+        "leads.lead:funnel", membership, VIEW, lambda: lead_funnel(membership=membership)
+    )
+    shown = reverse("leads:lead_list")
+    return [(name, count, f"{shown}?stage={pk}") for name, pk, count in rows]
+
+
+def lead_source_counts(membership) -> list[tuple[object, Any, str | None]]:
+    """The sources card: per source, the share of leads won and the value won."""
+    rows = counts_cached(
+        "leads.lead:sources", membership, VIEW, lambda: lead_sources(membership=membership)
+    )
+    labels = dict(LeadSource.choices)
+    shown = reverse("leads:lead_list")
+    return [
+        (
+            labels.get(source, source),
+            f"{round(100 * won / total) if total else 0} % · {floatformat(value, '0g')}",
+            f"{shown}?source={source}",
+        )
+        for source, total, won, value in sorted(rows, key=lambda r: -r[3])
     ]
 
 
