@@ -114,3 +114,25 @@ def test_pipelines_list_their_stages_in_order(user):
     pipelines = token_client(user).get("/api/v1/pipelines/").json()["results"]
 
     assert [s["name"] for s in pipelines[0]["stages"]][:2] == ["New", "Contacted"]
+
+
+def test_a_manager_sets_scoring_points_and_open_leads_are_rescored(manager, user, make_lead):
+    lead = make_lead(user, source="referral")
+    before = Lead.objects.for_tenant(manager.tenant).get(pk=lead.pk).score
+
+    changed = token_client(manager).patch(
+        "/api/v1/lead-scoring/", {"rules": {"source:referral": 50}}, format="json"
+    )
+    refused = token_client(user).patch(
+        "/api/v1/lead-scoring/", {"rules": {"source:referral": 1}}, format="json"
+    )
+    unknown = token_client(manager).patch(
+        "/api/v1/lead-scoring/", {"rules": {"nonsense": 1}}, format="json"
+    )
+
+    assert changed.status_code == 200
+    assert changed.json()["rules"]["source:referral"] == 50
+    assert Lead.objects.for_tenant(manager.tenant).get(pk=lead.pk).score == before + 30
+    assert refused.status_code == 403
+    assert unknown.status_code == 400
+    assert token_client(user).get("/api/v1/lead-scoring/").status_code == 200

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from opsbase.api.schema import ErrorSerializer
 from opsbase.kernel.policy import policy
@@ -18,6 +19,7 @@ from opsbase.kit.selectors import record_get_for
 from .constants import CHANGE, MANAGE, MERGE
 from .entity import LEADS
 from .models import LeadForm
+from .permissions import VIEW_PIPELINES
 from .selectors import lead_activities, lead_merge_get, pipeline_get_for, pipeline_list
 from .serializers import (
     ActivitySerializer,
@@ -29,6 +31,7 @@ from .serializers import (
     MergeSerializer,
     MoveSerializer,
     PipelineSerializer,
+    ScoringSerializer,
 )
 from .services import (
     activity_add,
@@ -40,6 +43,8 @@ from .services import (
     lead_merge,
     lead_merge_undo,
     lead_move,
+    scoring_rules,
+    scoring_rules_set,
 )
 from .views import LeadPages
 
@@ -149,6 +154,32 @@ class LeadViewSet(TenantModelViewSet):
         record = lead_merge_get(membership=membership, pk=merge_id)
         kept = lead_merge_undo(membership=membership, merge=record)
         return self._answer(kept)
+
+
+class LeadScoringView(APIView):
+    """The organization's scoring rules: each rule's points (``PATCH`` some; Admin and
+    Manager). Open leads are rescored at once."""
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        policy.require(request.membership, VIEW_PIPELINES if request.method == "GET" else MANAGE)
+
+    @extend_schema(responses=ScoringSerializer, summary="Scoring rules and their points")
+    def get(self, request: Any) -> Response:
+        return Response({"rules": scoring_rules(request.membership.tenant_id)})
+
+    @extend_schema(
+        request=ScoringSerializer,
+        responses=ScoringSerializer,
+        summary="Change the points of some scoring rules",
+    )
+    def patch(self, request: Any) -> Response:
+        data = ScoringSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rules = scoring_rules_set(
+            membership=request.membership, points=data.validated_data["rules"]
+        )
+        return Response({"rules": rules})
 
 
 class PipelineViewSet(viewsets.ReadOnlyModelViewSet):

@@ -97,6 +97,13 @@ class FollowUpSerializer(serializers.Serializer):
     task = serializers.IntegerField(read_only=True)
 
 
+class ScoringSerializer(serializers.Serializer):
+    rules = serializers.DictField(
+        child=serializers.IntegerField(min_value=-100, max_value=100),
+        help_text=_('Rule -> points, e.g. {"source:referral": 20, "decay:week": -2}.'),
+    )
+
+
 class StageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Stage

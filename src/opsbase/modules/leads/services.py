@@ -113,6 +113,33 @@ def scoring_rules(tenant_id: int) -> dict[str, int]:
     return {**DEFAULT_SCORING, **dict(own)}
 
 
+@atomic_write
+def scoring_rules_set(*, membership: Membership, points: Mapping[str, int]) -> dict[str, int]:
+    """Set the organization's points of the named rules (audited), then rescore its open
+    leads. Unknown rules are a 400 naming them."""
+    unknown = sorted(set(points) - set(DEFAULT_SCORING))
+    if unknown:
+        message = _("Unknown rules: %s.") % ", ".join(unknown)
+        raise ValidationError(extra={"fields": {"rules": [message]}})
+    own = {r.rule: r for r in ScoringRule.objects.for_tenant(membership.tenant_id)}
+    for rule, value in points.items():
+        if rule in own:
+            record_update(
+                membership=membership, obj=own[rule], codename=MANAGE, changes={"points": value}
+            )
+        else:
+            record_create(
+                membership=membership, obj=ScoringRule(rule=rule, points=value), codename=MANAGE
+            )
+    rules = scoring_rules(membership.tenant_id)
+    leads = Lead.objects.for_tenant(membership.tenant_id).filter(
+        stage__kind=StageKind.OPEN, merged_into=None
+    )
+    for lead in leads.select_related("stage").iterator(chunk_size=500):
+        lead_rescore(lead=lead, rules=rules)
+    return rules
+
+
 def lead_score(lead: Lead, rules: Mapping[str, int], now: Any = None) -> tuple[int, list]:
     """The score of *lead* and each rule's points (``[[label, points], ...]``)."""
     now = now or timezone.now()
