@@ -136,3 +136,29 @@ def test_a_manager_sets_scoring_points_and_open_leads_are_rescored(manager, user
     assert refused.status_code == 403
     assert unknown.status_code == 400
     assert token_client(user).get("/api/v1/lead-scoring/").status_code == 200
+
+
+def test_bulk_assign_gives_every_lead_to_one_owner_or_none_when_one_is_not_allowed(
+    manager, user, world, make_lead
+):
+    mine = [make_lead(user, name=f"Lead {n}") for n in range(3)]
+    theirs = make_lead(manager, name="Not yours")
+    spare = world.spare
+
+    done = token_client(manager).post(
+        "/api/v1/leads/assign/", {"leads": [m.pk for m in mine], "owner": spare.pk}, format="json"
+    )
+    refused = token_client(user).post(
+        "/api/v1/leads/assign/", {"leads": [theirs.pk], "owner": user.pk}, format="json"
+    )
+
+    assert done.status_code == 200
+    assert done.json()["changed"] == 3
+    owners = set(
+        Lead.objects.for_tenant(manager.tenant)
+        .filter(pk__in=[m.pk for m in mine])
+        .values_list("owner", flat=True)
+    )
+    assert owners == {spare.pk}
+    assert refused.status_code in (403, 404)
+    assert Lead.objects.for_tenant(manager.tenant).get(pk=theirs.pk).owner == manager

@@ -23,6 +23,7 @@ from .permissions import VIEW_PIPELINES
 from .selectors import lead_activities, lead_merge_get, pipeline_get_for, pipeline_list
 from .serializers import (
     ActivitySerializer,
+    AssignSerializer,
     ConvertSerializer,
     FollowUpSerializer,
     LeadFormSerializer,
@@ -35,6 +36,7 @@ from .serializers import (
 )
 from .services import (
     activity_add,
+    lead_assign,
     lead_convert,
     lead_follow_up,
     lead_form_create,
@@ -104,6 +106,22 @@ class LeadViewSet(TenantModelViewSet):
         data.is_valid(raise_exception=True)
         activity = activity_add(membership=request.membership, lead=lead, **data.validated_data)
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AssignSerializer,
+        responses={200: AssignSerializer, 404: ErrorSerializer},
+        summary="Give many leads to one owner (all or nothing)",
+    )
+    @action(detail=False, methods=["post"])
+    def assign(self, request: Any) -> Response:
+        data = AssignSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        membership = request.membership
+        leads = [LEADS.record(membership, pk) for pk in data.validated_data["leads"]]
+        changed = lead_assign(
+            membership=membership, leads=leads, owner=data.validated_data["owner"]
+        )
+        return Response({**data.data, "changed": changed})
 
     @extend_schema(
         request=MergeSerializer,

@@ -74,6 +74,12 @@ class ActivitySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
+class AssignSerializer(serializers.Serializer):
+    leads = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    owner = MemberField(help_text=_("Membership id of the new owner."))
+    changed = serializers.IntegerField(read_only=True)
+
+
 class MergeSerializer(serializers.Serializer):
     keep = serializers.IntegerField()
     merge = serializers.IntegerField()
