@@ -178,3 +178,22 @@ def test_scores_explain_each_rule_and_follow_the_tenants_rules(manager, make_lea
     lead_update(membership=manager, lead=lead, company="Initech")
 
     assert Lead.objects.for_tenant(manager.tenant).get(pk=lead.pk).score == 50
+
+
+def test_the_nightly_rescore_decays_leads_without_activity(manager, make_lead, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opsbase.modules.leads.tasks import leads_rescore
+
+    lead = make_lead(manager, source="referral")
+    Lead.objects.for_tenant(manager.tenant).filter(pk=lead.pk).update(
+        created_at=timezone.now() - timedelta(weeks=5)
+    )
+
+    assert leads_rescore.delay().get() == 1
+    fresh = Lead.objects.for_tenant(manager.tenant).get(pk=lead.pk)
+    assert fresh.score == lead.score - 8
+    assert ["No activity for 5 weeks", -8] in fresh.score_reasons
+    assert settings.CELERY_BEAT_SCHEDULE["opsbase-leads-rescore"]["task"] == "opsbase.leads.rescore"
