@@ -197,3 +197,12 @@ def test_the_nightly_rescore_decays_leads_without_activity(manager, make_lead, s
     assert fresh.score == lead.score - 8
     assert ["No activity for 5 weeks", -8] in fresh.score_reasons
     assert settings.CELERY_BEAT_SCHEDULE["opsbase-leads-rescore"]["task"] == "opsbase.leads.rescore"
+
+
+def test_an_edit_without_an_owner_keeps_the_lead_with_the_member_editing_it(user, make_lead):
+    lead = make_lead(user)
+
+    lead_update(membership=user, lead=lead, owner=None, company="Hooli")
+
+    assert Lead.objects.for_tenant(user.tenant).get(pk=lead.pk).owner == user
+    assert lead in lead_list(membership=user)

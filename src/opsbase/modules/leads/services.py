@@ -305,10 +305,13 @@ def lead_create_many(*, membership: Membership, rows: list[dict[str, Any]]) -> l
 
 @atomic_write
 def lead_update(*, membership: Membership, lead: Lead, **changes: Any) -> Lead:
-    """Change fields of *lead* (not its stage: ``lead_move``); rescored."""
+    """Change fields of *lead* (not its stage: ``lead_move``); rescored. No owner means the
+    member changing it (a lead always has one: a User's own leads stay theirs to see)."""
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise TypeError(f"lead_update() cannot change {', '.join(unknown)}.")
+    if "owner" in changes and changes["owner"] is None:
+        changes["owner"] = membership
     return record_update(
         membership=membership,
         obj=lead,
