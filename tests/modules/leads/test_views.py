@@ -88,3 +88,19 @@ def test_the_dashboard_shows_the_funnel_and_what_each_source_won(manager, make_l
     assert "Won by source" in html
     assert "50 % · 1,200" in html
     assert "Follow-ups due today" in html
+
+
+def test_a_manager_makes_a_web_form_sees_its_snippets_and_gives_it_a_new_address(manager, user):
+    from opsbase.modules.leads.models import LeadForm
+
+    client = session_client(manager)
+    client.post("/leads/forms/", {"name": "Pricing page", "assignees": [user.pk]})
+    form = LeadForm.objects.for_tenant(manager.tenant).get()
+    page = client.get("/leads/forms/")
+
+    assert html_problems(page.content) == []
+    assert f"/w/{form.public_key}/" in page.content.decode()
+    assert list(form.assignees.all()) == [user]
+    client.post("/leads/forms/", {"rotate": form.pk})
+    assert client.get(f"/w/{form.public_key}/").status_code == 404
+    assert session_client(user).get("/leads/forms/").status_code == 403

@@ -20,7 +20,13 @@ from .constants import CHANGE, MANAGE, MERGE
 from .entity import LEADS
 from .models import LeadForm
 from .permissions import VIEW_PIPELINES
-from .selectors import lead_activities, lead_merge_get, pipeline_get_for, pipeline_list
+from .selectors import (
+    lead_activities,
+    lead_form_list,
+    lead_merge_get,
+    pipeline_get_for,
+    pipeline_list,
+)
 from .serializers import (
     ActivitySerializer,
     AssignSerializer,
@@ -226,8 +232,7 @@ class LeadFormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return LeadForm.objects.unscoped().none()
-        forms = LeadForm.objects.for_tenant(self.request.membership.tenant_id)  # type: ignore[attr-defined]
-        return forms.prefetch_related("assignees")
+        return lead_form_list(membership=self.request.membership)  # type: ignore[attr-defined]
 
     def get_object(self) -> Any:
         return record_get_for(

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from opsbase.kernel.modules import ModuleConfig
 from opsbase.web.navigation import NavItem
 
-from .constants import VIEW
+from .constants import MANAGE, VIEW
 
 
 class LeadsConfig(ModuleConfig):
@@ -28,6 +28,13 @@ class LeadsConfig(ModuleConfig):
             icon="kanban",
             codename=VIEW,
             order=21,
+        ),
+        NavItem(
+            label=_("Web forms"),
+            url_name="leads:lead_forms",
+            icon="ui-checks",
+            codename=MANAGE,
+            order=22,
         ),
     )
     role_templates = {"production-manager": (VIEW,)}

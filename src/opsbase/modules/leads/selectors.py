@@ -131,6 +131,12 @@ def lost_reason_list(*, tenant_id: int) -> QuerySet[LostReason]:
     return LostReason.objects.for_tenant(tenant_id)
 
 
+def lead_form_list(*, membership: Membership) -> QuerySet[LeadForm]:
+    """The organization's web forms, their assignees at hand."""
+    forms = LeadForm.objects.for_tenant(membership.tenant_id)
+    return forms.prefetch_related("assignees__user")
+
+
 def lead_form_by_key(*, key: str) -> LeadForm | None:
     """The active public form of *key* (any organization's: the key is the credential)."""
     return (

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from .views import LeadPages, lead_activity_add, lead_board, lead_move_view, lead_won_action
+from .views import (
+    LeadPages,
+    lead_activity_add,
+    lead_board,
+    lead_forms,
+    lead_move_view,
+    lead_won_action,
+)
 
 app_name = "leads"
 urlpatterns = [
     path("board/", lead_board, name="lead_board"),
+    path("forms/", lead_forms, name="lead_forms"),
     path("<int:pk>/move/", lead_move_view, name="lead_move"),
     path("<int:pk>/activities/", lead_activity_add, name="lead_activity_add"),
     path("<int:pk>/convert/", lead_won_action, {"what": "convert"}, name="lead_convert"),

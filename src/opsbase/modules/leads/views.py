@@ -22,10 +22,11 @@ from opsbase.kernel.policy import policy
 from opsbase.kit.caching import counts_cached
 from opsbase.kit.hooks import hook
 from opsbase.kit.ratelimit import rate_limit_hit
+from opsbase.kit.selectors import member_choices
 from opsbase.kit.views import ListPage, Pages, RecordDetailView
 from opsbase.web.decorators import membership_required
 
-from .constants import CHANGE, TRACKING_FIELDS, VIEW, LeadSource, StageKind
+from .constants import CHANGE, MANAGE, TRACKING_FIELDS, VIEW, LeadSource, StageKind
 from .entity import LEADS
 from .forms import ActivityForm, LeadForm, PublicLeadForm
 from .models import Stage
@@ -33,6 +34,7 @@ from .selectors import (
     board_columns,
     lead_activities,
     lead_form_by_key,
+    lead_form_list,
     lead_funnel,
     lead_report,
     lead_sources,
@@ -45,6 +47,8 @@ from .services import (
     activity_add,
     lead_convert,
     lead_follow_up,
+    lead_form_create,
+    lead_form_rotate,
     lead_form_submit,
     lead_move,
     lead_move_undo,
@@ -192,6 +196,54 @@ def lead_won_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     except (ValidationError, InvalidTransition) as exc:
         messages.error(request, exc.message)
     return redirect("leads:lead_detail", pk=lead.pk)
+
+
+@membership_required
+def lead_forms(request: HttpRequest) -> HttpResponse:
+    """The organization's web forms with their address and embeddable snippets; a Manager
+    adds one (its assignees: the members chosen) or gives one a new key."""
+    membership = request.membership  # type: ignore[attr-defined]
+    policy.require(membership, MANAGE)
+    if request.method == "POST":
+        if request.POST.get("rotate"):
+            form = (
+                lead_form_list(membership=membership)
+                .filter(pk=_int(request.POST["rotate"]))
+                .first()
+            )
+            if form is not None:
+                lead_form_rotate(membership=membership, form=form)
+                messages.success(request, _("The form has a new address; the old one is closed."))
+        else:
+            members = member_choices(membership=membership).filter(
+                pk__in=[_int(pk) for pk in request.POST.getlist("assignees")]
+            )
+            name = request.POST.get("name", "").strip()[:100] or _("Contact us")
+            lead_form_create(
+                membership=membership,
+                name=name,
+                assignees=list(members),
+                pipeline=pipeline_default(tenant_id=membership.tenant_id),
+                redirect_url=request.POST.get("redirect_url", "").strip()[:200],
+            )
+            messages.success(request, _("Form “%s” created.") % name)
+        return redirect("leads:lead_forms")
+    forms = [
+        {
+            "form": f,
+            "path": reverse("lead_public_form", args=[f.public_key]),
+            "url": request.build_absolute_uri(reverse("lead_public_form", args=[f.public_key])),
+        }
+        for f in lead_form_list(membership=membership)
+    ]
+    return render(
+        request,
+        "leads/forms.html",
+        {
+            "forms": forms,
+            "members": member_choices(membership=membership),
+        },
+    )
 
 
 @csrf_exempt
