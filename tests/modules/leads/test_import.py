@@ -105,3 +105,23 @@ def test_ten_thousand_rows_import_all_or_nothing(manager):
     assert list(refused.json()["error"]["fields"]) == ["row 9002"]
     assert accepted.status_code == 201
     assert Lead.objects.for_tenant(manager.tenant).count() == 10_000
+
+
+def test_the_import_page_previews_then_imports_every_row_or_none(manager):
+    from opsbase.testing.matrix import session_client
+
+    client = session_client(manager)
+    client.post("/leads/import/", {"step": "upload", "file": csv_file(rows(3, bad=2))})
+    preview = client.get("/leads/import/")
+    refused = client.post("/leads/import/", {"step": "import"})
+
+    assert preview.status_code == 200
+    assert refused.status_code == 400
+    assert not Lead.objects.for_tenant(manager.tenant).exists()
+
+    client.post("/leads/import/", {"step": "cancel"})
+    client.post("/leads/import/", {"step": "upload", "file": csv_file(rows(3))})
+    done = client.post("/leads/import/", {"step": "import"})
+
+    assert done.status_code == 302
+    assert Lead.objects.for_tenant(manager.tenant).count() == 3
