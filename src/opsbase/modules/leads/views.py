@@ -16,6 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from opsbase.core.context import tenant_context
 from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.core.middleware import client_ip
 from opsbase.kernel.policy import policy
@@ -266,12 +267,14 @@ def lead_public_form(request: HttpRequest, key: str) -> HttpResponse:
     if not form.cleaned_data.get("website"):
         tracking.update({k: request.POST.get(k, tracking[k])[:255] for k in TRACKING_FIELDS})
         try:
-            lead_form_submit(
-                form=form_def,
-                data=form.cleaned_data,
-                tracking=tracking,
-                site_url=request.build_absolute_uri("/"),
-            )
+            # A visitor is no member: the request binds no organization; the form's does.
+            with tenant_context(form_def.tenant_id):
+                lead_form_submit(
+                    form=form_def,
+                    data=form.cleaned_data,
+                    tracking=tracking,
+                    site_url=request.build_absolute_uri("/"),
+                )
         except ValidationError as exc:
             for name, errors in (exc.extra.get("fields") or {}).items():
                 form.add_error(name if name in form.fields else None, errors)
