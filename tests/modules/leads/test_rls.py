@@ -16,7 +16,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_a_web_form_post_creates_its_lead_under_row_level_security(
-    world, client, app_role  # noqa: F811
+    world,
+    client,
+    app_role,  # noqa: F811
 ):
     manager = world.members["manager"]
     pipeline = pipeline_default(tenant_id=manager.tenant_id)
