@@ -484,6 +484,7 @@ def demo(
     ] = False,
 ) -> None:
     """A demo project with sample data, served at http://127.0.0.1:PORT."""
+    from opsbase.provision.inputs import available_modules
     from opsbase.provision.journal import Journal
     from opsbase.provision.new import NewOptions, provision
 
@@ -496,7 +497,8 @@ def demo(
             url=f"http://127.0.0.1:{port}",
             python="current",
             database="sqlite",
-            modules=None,
+            # The demo shows every module this OpsBase ships.
+            modules=",".join(available_modules()),
             superuser_email="admin@example.com",
             interactive=False,
             skip_system_packages=True,

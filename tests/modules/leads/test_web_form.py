@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
+from opsbase.core.cache import counting_cache
 from opsbase.modules.leads.models import Lead
 from opsbase.modules.leads.selectors import pipeline_default
 from opsbase.modules.leads.services import lead_form_create, lead_form_rotate
@@ -12,8 +13,9 @@ POST = {"name": "Ada Park", "email": "ada@initech.test", "company": "Initech"}
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits(db):
     cache.clear()
+    counting_cache().clear()
     yield
     cache.clear()
 
