@@ -248,3 +248,31 @@ def test_the_schema_documents_the_endpoints_with_examples(client):
     create = paths["/api/v1/tasks/"]["post"]
     assert create["requestBody"]["content"]["application/json"]["examples"]
     assert "invalid_transition" in str(paths["/api/v1/tasks/{id}/"]["patch"]["responses"]["400"])
+
+
+def test_an_unfiltered_list_builds_no_filter_form_and_a_filtered_one_does(
+    manager, make_task, monkeypatch
+):
+    from opsbase.modules.tasks.filters import TaskFilter
+
+    make_task(manager, title="Oil the press", priority="low")
+    make_task(manager, title="Sweep the floor", priority="urgent")
+    built = []
+    original = TaskFilter.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(kwargs.get("data"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(TaskFilter, "__init__", counting)
+    client = token_client(manager)
+
+    everything = client.get("/api/v1/tasks/?ordering=title&page_size=10")
+    urgent = client.get("/api/v1/tasks/?priority=urgent")
+
+    assert [row["title"] for row in everything.json()["results"]] == [
+        "Oil the press",
+        "Sweep the floor",
+    ]
+    assert [row["title"] for row in urgent.json()["results"]] == ["Sweep the floor"]
+    assert len(built) == 1
