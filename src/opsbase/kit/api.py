@@ -166,7 +166,7 @@ class QueryFilterBackend(DjangoFilterBackend):
 @cache
 def _filter_names(filterset_class: type) -> tuple[str, ...]:
     # A range filter's parameters extend its name (``due_after``, ``score_min``).
-    return tuple(filterset_class.base_filters)
+    return tuple(getattr(filterset_class, "base_filters", ()))
 
 
 class RowSpecOrdering(filters.OrderingFilter):
