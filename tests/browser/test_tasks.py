@@ -133,6 +133,7 @@ def test_the_status_changes_in_place_without_leaving_the_list(page, world, sign_
     row = row_of(page, "Order valves")
     expect(row.get_by_test_id("task-status-badge")).to_have_text("To do")
 
+    row.get_by_test_id("task-status-menu").click()
     row.get_by_role("button", name="Start").click()
 
     expect(row.get_by_test_id("task-status-badge")).to_have_text("In progress")
@@ -142,8 +143,10 @@ def test_the_status_changes_in_place_without_leaving_the_list(page, world, sign_
     expect(row_of(page, "Paint the fence").get_by_test_id("task-status-badge")).to_have_text(
         "To do"
     )
+    row.get_by_test_id("task-status-menu").click()
     row.get_by_role("button", name="Complete").click()
     expect(row.get_by_test_id("task-status-badge")).to_have_text("Done")
+    row.get_by_test_id("task-status-menu").click()
     expect(row.get_by_role("button", name="Reopen")).to_be_visible()
     assert page.evaluate("window.__stillTheSamePage") is True
 
@@ -160,7 +163,10 @@ def test_filtering_the_list_by_status_and_text(page, world, sign_in):
     sign_in(manager)
     page.goto("/tasks/")
     expect(rows(page)).to_have_count(3)
+    # The filters wait behind their button; the search box is always there.
+    expect(filters(page).get_by_label("Status")).to_be_hidden()
 
+    page.get_by_test_id("task-filter-toggle").click()
     filters(page).get_by_label("Status").select_option(label="In progress")
     page.get_by_test_id("task-filter-apply").click()
 
@@ -168,8 +174,11 @@ def test_filtering_the_list_by_status_and_text(page, world, sign_in):
     expect(rows(page)).to_have_count(1)
     expect(row_of(page, "Replace the pump seal")).to_be_visible()
     expect(filters(page).get_by_label("Status")).to_have_value("in_progress")
+    # The active filter shows as a chip that removes it.
+    expect(page.get_by_test_id("task-chip")).to_contain_text("Status: In progress")
+    page.get_by_test_id("task-chip").click()
+    expect(rows(page)).to_have_count(3)
 
-    page.get_by_test_id("task-filter-clear").click()
     filters(page).get_by_label("Search").fill("valves")
     page.get_by_test_id("task-filter-apply").click()
     expect(rows(page)).to_have_count(1)

@@ -36,10 +36,20 @@ def request_members(request: Any) -> QuerySet[Membership]:
     return member_choices(membership=membership)
 
 
-class MemberChoiceFilter(django_filters.ModelChoiceFilter):
-    """A filter on a membership field, offering the request's members by name."""
+class MemberFilterField(django_filters.fields.ModelChoiceField):
+    """A filter's member field: as ``MemberChoiceField``, and ``null_label`` offers "none"."""
 
-    field_class = MemberChoiceField
+    default_error_messages = {"invalid_choice": FOREIGN_MEMBER}
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return MemberChoiceField.label_from_instance(self, obj)
+
+
+class MemberChoiceFilter(django_filters.ModelChoiceFilter):
+    """A filter on a membership field, offering the request's members by name
+    (``null_label=_("Unassigned")``: also the records with nobody, ``?<name>=null``)."""
+
+    field_class = MemberFilterField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", request_members)

@@ -95,8 +95,17 @@ class RowFormat:
     """What is the same for every row of one answer, worked out once: today's date, the
     formatters, labels in the active language, URL patterns, the member and the CSRF field."""
 
-    def __init__(self, spec: RowSpec, *, membership: Any = None, csrf_token: str = "") -> None:
+    def __init__(
+        self,
+        spec: RowSpec,
+        *,
+        membership: Any = None,
+        csrf_token: str = "",
+        select_form: str = "",
+    ) -> None:
         self.spec = spec
+        #: The id of the bulk form a row's check box belongs to (none: rows have no box).
+        self.select_form = select_form
         self.membership = membership
         self.csrf_token = csrf_token
         self.today = timezone.localdate()
@@ -423,17 +432,17 @@ class Choice(Column):
 
 
 class State(Choice):
-    """A workflow state: its badge and, on pages, the moves the member may make there, each a
-    button of one form posted to the record's ``transition`` page (htmx swaps the block)."""
+    """A workflow state: its badge and, on pages, one menu of the moves the member may make
+    there (the badge opens it), each a button of one form posted to the record's
+    ``transition`` page (htmx swaps the block)."""
 
     @staticmethod
     def _buttons(moves: Sequence[Any]) -> SafeString:
         move_to = _("Move to %(target)s")
         return format_html_join(
             "\n",
-            '<button type="submit" name="transition" value="{}" '
-            'class="btn btn-outline-secondary btn-sm py-0" data-testid="transition-{}" '
-            'title="{}">{}</button>',
+            '<li><button type="submit" name="transition" value="{}" class="dropdown-item" '
+            'data-testid="transition-{}" title="{}">{}</button></li>',
             ((m.name, m.name, move_to % {"target": m.target_label}, m.label) for m in moves),
         )
 
@@ -445,7 +454,16 @@ class State(Choice):
         spec = fmt.spec
         pk, value = escape(row["id"]), self.value(row)
         prefix = fmt.once((self.name, "prefix"), lambda: escape(f"{spec.prefix}-{self.testid}"))
-        form = ""
+        badge = fmt.once(
+            (self.name, "badge", value),
+            lambda: format_html(
+                '<span class="badge {}" data-testid="{}-badge">{}</span>',
+                self.badge(value),
+                prefix,
+                fmt.labels(self.source).get(value or "", value),
+            ),
+        )
+        inner = badge
         membership = fmt.membership
         if membership is not None and membership.tenant_id == row["tenant_id"]:
             obj = spec.instance(row)
@@ -464,10 +482,15 @@ class State(Choice):
                     (self.name, tuple(m.name for m in moves)), lambda: self._buttons(moves)
                 )
                 label = escape(change % {"record": spec.record_label(row)})
-                form = (
-                    f'<form method="post" action="{url}" class="d-inline-flex flex-wrap gap-1" '
+                inner = (
+                    f'<form method="post" action="{url}" class="dropdown" '
                     f'hx-post="{url}" hx-target="#{prefix}-{pk}" hx-swap="outerHTML" '
-                    f'aria-label="{label}">{fmt.csrf_input}{buttons}</form>'
+                    f'aria-label="{label}">{fmt.csrf_input}'
+                    '<button type="button" class="btn btn-sm opsbase-state-toggle '
+                    'dropdown-toggle" '
+                    f'data-bs-toggle="dropdown" aria-expanded="false" aria-label="{label}" '
+                    f'data-testid="{prefix}-menu">{badge}</button>'
+                    f'<ul class="dropdown-menu">{buttons}</ul></form>'
                 )
         alert = (
             format_html(
@@ -478,22 +501,13 @@ class State(Choice):
             if error
             else ""
         )
-        badge = fmt.once(
-            (self.name, "badge", value),
-            lambda: format_html(
-                'data-testid="{}" data-{}="{}">'
-                '<span class="badge {}" data-testid="{}-badge">{}</span>',
-                prefix,
-                self.testid,
-                value,
-                self.badge(value),
-                prefix,
-                fmt.labels(self.source).get(value or "", value),
-            ),
+        data = fmt.once(
+            (self.name, "data", value),
+            lambda: format_html('data-testid="{}" data-{}="{}"', prefix, self.testid, value),
         )
         return mark_safe(  # noqa: S308 - escaped parts only
             f'<div id="{prefix}-{pk}" class="d-flex flex-wrap align-items-center gap-1" '
-            f"{badge}{form}{alert}</div>"
+            f"{data}>{inner}{alert}</div>"
         )
 
 
@@ -869,15 +883,30 @@ class RowSpec:
     def table_row(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
         # Joined as text: every cell is escaped markup already, and the <td> of each column
         # the same on every row (a format_html per cell costs a page as much as its query).
+        # data-label names the value where a phone shows the row as a card.
         opening = fmt.once(
             "td",
             lambda: [
-                (c, format_html('<td class="{}">', c.td_class) if c.td_class else "<td>")
+                (
+                    c,
+                    format_html('<td class="{}" data-label="{}">', c.td_class, c.table_label)
+                    if c.td_class
+                    else format_html('<td data-label="{}">', c.table_label),
+                )
                 for c in self.table_columns()
             ],
         )
         cells = "".join([f"{td}{self.cell(c, row, fmt)}</td>" for c, td in opening])
         prefix, pk = self.prefix, conditional_escape(row["id"])
+        if fmt.select_form:
+            select = fmt.once("select", lambda: _("Select %(record)s"))
+            label = escape(select % {"record": self.record_label(row)})
+            cells = (
+                f'<td class="opsbase-select"><label class="opsbase-hit">'
+                f'<input class="form-check-input" type="checkbox" name="pk" value="{pk}" '
+                f'form="{fmt.select_form}" aria-label="{label}" data-testid="{prefix}-select">'
+                f"</label></td>{cells}"
+            )
         return mark_safe(  # noqa: S308 - escaped parts only
             f'<tr data-{prefix}-id="{pk}" data-testid="{prefix}-row">{cells}</tr>'
         )

@@ -61,6 +61,7 @@ from opsbase.web.page_cache import csrf_placeholder, page_cached, page_render, p
 from .caching import CachedListMixin
 from .entity import Entity
 from .history import record_history
+from .listing import ListControls, headers
 from .rows import RowFormat, State
 
 if TYPE_CHECKING:
@@ -86,6 +87,9 @@ class ListPage:
     #: A template rendering one ``<tr>`` (context: ``row``, ``cells``, ``spec``), instead of
     #: the kit's one-pass builder (slower: one template render per row).
     row_template: str | None = None
+    #: Views offered above the list, ``(label, query)``: ``(_("Unassigned"), "assignee=null")``;
+    #: each is the list's URL with that query, so it can be shared like any other link.
+    views: Sequence[tuple[_StrOrPromise, str]] = ()
 
 
 def _query_with(request: HttpRequest, **changes: Any) -> str:
@@ -235,6 +239,7 @@ class RecordListView(CachedListMixin, PageView):
             spec,
             membership=self.request.membership,  # type: ignore[attr-defined]
             csrf_token=csrf_placeholder(),
+            select_form=f"{spec.prefix}-bulk" if self.bulk_actions() else "",
         )
         if self.list_page.row_template is None:
             return spec.table_rows(rows, fmt)
@@ -253,6 +258,16 @@ class RecordListView(CachedListMixin, PageView):
             )
         )
 
+    def bulk_actions(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """What the member may do to the rows they select, as the bulk menu's groups."""
+        cached = getattr(self, "_bulk", None)
+        if cached is None:
+            membership = self.request.membership  # type: ignore[attr-defined]
+            from .bulk import bulk_actions
+
+            cached = self._bulk = bulk_actions(self.pages, membership, self.request)
+        return cached
+
     def content_context(self) -> dict[str, Any]:
         request = self.request
         filterset, records = self.filtered()
@@ -265,8 +280,27 @@ class RecordListView(CachedListMixin, PageView):
         membership = request.membership  # type: ignore[attr-defined]
         add = self.entity.codenames.add
         may_add = bool(add and self.entity.create and policy.can(membership, add))
+        controls = ListControls(
+            filterset.form if filterset is not None else None, request.GET, request
+        )
+        here = reverse(self.pages.list_url_name(self.list_page.name))
+        sort = self.sort()
+        columns = spec.table_columns()
         return {
             **self.base_context(),
+            "controls": controls,
+            "headers": headers(spec, columns, sort, request.GET),
+            "bulk": self.bulk_actions(),
+            "bulk_url": self.url("bulk"),
+            "here": request.get_full_path(),
+            "saved_views": [
+                {
+                    "label": label,
+                    "url": f"{here}?{query}",
+                    "active": query == request.GET.urlencode(),
+                }
+                for label, query in self.list_page.views
+            ],
             "list_page": self.list_page,
             "heading": self.list_page.heading,
             "clear_url": reverse(self.pages.list_url_name(self.list_page.name)),
@@ -275,8 +309,8 @@ class RecordListView(CachedListMixin, PageView):
             "page": page,
             "rows": rows,
             "table_rows": self.table_rows(rows),
-            "columns": spec.table_columns(),
-            "sort": self.sort(),
+            "columns": columns,
+            "sort": sort,
             "sort_choices": self.sort_choices(),
             "page_size": _page_size(request),
             "page_sizes": list(setting("PAGE_SIZES")),
@@ -456,6 +490,8 @@ class Pages:
     form_view: ClassVar[type[RecordFormView]] = RecordFormView
     delete_view: ClassVar[type[RecordDeleteView]] = RecordDeleteView
     transition_view: ClassVar[type[RecordTransitionView]] = RecordTransitionView
+    #: The Person column bulk "Assign to" sets (None: the first optional member column).
+    bulk_assign: ClassVar[str | None] = None
 
     @classmethod
     def list_url_name(cls, name: str | None = None) -> str:
@@ -489,6 +525,9 @@ class Pages:
                     name=f"{model}_transition",
                 )
             )
+        from .bulk import RecordBulkView
+
+        patterns.append(path("bulk/", RecordBulkView.as_view(pages=cls), name=f"{model}_bulk"))
         if cls.import_fields:
             patterns.append(
                 path("import/", RecordImportView.as_view(pages=cls), name=f"{model}_import")

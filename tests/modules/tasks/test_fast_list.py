@@ -169,28 +169,33 @@ def test_filtered_and_sorted_pages_match_too(manager, varied, query):
 # (``RowSpec.table_rows``) must give. People show by name.
 PER_ROW_TEMPLATE = """{% load i18n %}{% for task, status_badge, priority_badge, moves in tasks %}
 <tr data-task-id="{{ task.pk }}" data-testid="task-row">
-  <td><a href="{{ task.get_absolute_url }}" data-testid="task-link">{{ task.title }}</a></td>
-  <td><div id="task-status-{{ task.pk }}" class="d-flex flex-wrap align-items-center gap-1" data-testid="task-status" data-status="{{ task.status }}">
-  <span class="badge {{ status_badge }}" data-testid="task-status-badge">{{ task.get_status_display }}</span>
+  <td data-label="{{ labels.title }}"><a href="{{ task.get_absolute_url }}" data-testid="task-link">{{ task.title }}</a></td>
+  <td data-label="{{ labels.status }}"><div id="task-status-{{ task.pk }}" class="d-flex flex-wrap align-items-center gap-1" data-testid="task-status" data-status="{{ task.status }}">
   {% if moves %}
-  <form method="post" action="{% url 'tasks:task_transition' task.pk %}" class="d-inline-flex flex-wrap gap-1"
+  <form method="post" action="{% url 'tasks:task_transition' task.pk %}" class="dropdown"
         hx-post="{% url 'tasks:task_transition' task.pk %}" hx-target="#task-status-{{ task.pk }}" hx-swap="outerHTML"
         aria-label="{% blocktranslate with title=task.title %}Change the status of {{ title }}{% endblocktranslate %}">
     {% csrf_token %}
+    <button type="button" class="btn btn-sm opsbase-state-toggle dropdown-toggle" data-bs-toggle="dropdown" aria-expanded="false"
+        aria-label="{% blocktranslate with title=task.title %}Change the status of {{ title }}{% endblocktranslate %}" data-testid="task-status-menu"><span class="badge {{ status_badge }}" data-testid="task-status-badge">{{ task.get_status_display }}</span></button>
+    <ul class="dropdown-menu">
     {% for move in moves %}
-    <button type="submit" name="transition" value="{{ move.name }}" class="btn btn-outline-secondary btn-sm py-0"
-            data-testid="transition-{{ move.name }}" title="{% blocktranslate with target=move.target_label %}Move to {{ target }}{% endblocktranslate %}">{{ move.label }}</button>
+    <li><button type="submit" name="transition" value="{{ move.name }}" class="dropdown-item"
+            data-testid="transition-{{ move.name }}" title="{% blocktranslate with target=move.target_label %}Move to {{ target }}{% endblocktranslate %}">{{ move.label }}</button></li>
     {% endfor %}
+    </ul>
   </form>
+  {% else %}
+  <span class="badge {{ status_badge }}" data-testid="task-status-badge">{{ task.get_status_display }}</span>
   {% endif %}
   </div></td>
-  <td><span class="badge {{ priority_badge }}">{{ task.get_priority_display }}</span></td>
-  <td class="text-nowrap">
+  <td data-label="{{ labels.priority }}"><span class="badge {{ priority_badge }}">{{ task.get_priority_display }}</span></td>
+  <td class="text-nowrap" data-label="{{ labels.due_date }}">
     {% if task.due_date %}{{ task.due_date|date:"Y-m-d" }}{% else %}<span class="text-body-secondary">—</span>{% endif %}
     {% if task.is_overdue %}<span class="badge text-bg-danger ms-1" data-testid="task-overdue">{% translate "Overdue" %}</span>{% endif %}
   </td>
-  <td>{% if task.assignee %}{{ task.assignee.user.get_full_name|default:task.assignee.user.email }}{% else %}<span class="text-body-secondary">{% translate "Unassigned" %}</span>{% endif %}</td>
-  <td class="text-body-secondary">{% if task.owner %}{{ task.owner.get_full_name|default:task.owner.email }}{% else %}—{% endif %}</td>
+  <td data-label="{{ labels.assignee }}">{% if task.assignee %}{{ task.assignee.user.get_full_name|default:task.assignee.user.email }}{% else %}<span class="text-body-secondary">{% translate "Unassigned" %}</span>{% endif %}</td>
+  <td class="text-body-secondary" data-label="{{ labels.owner }}">{% if task.owner %}{{ task.owner.get_full_name|default:task.owner.email }}{% else %}—{% endif %}</td>
 </tr>{% endfor %}"""
 
 
@@ -221,6 +226,7 @@ def test_the_page_rows_render_as_the_per_row_templates_do(
     context = RequestContext(request, {"tasks": per_task})
 
     with translation.override(language):
+        context.push(labels={c.name: c.table_label for c in TASK_ROWS.table_columns()})
         old = Template(PER_ROW_TEMPLATE).render(context)
         fmt = RowFormat(TASK_ROWS, membership=member, csrf_token=get_token(request))
         new = TASK_ROWS.table_rows(TASK_ROWS.rows(task_list(membership=member)), fmt)

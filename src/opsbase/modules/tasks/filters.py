@@ -21,7 +21,9 @@ class TaskFilter(django_filters.FilterSet):
     priority = django_filters.ChoiceFilter(
         label=_("Priority"), choices=TaskPriority.choices, empty_label=_("Any priority")
     )
-    assignee = MemberChoiceFilter(label=_("Assignee"), empty_label=_("Anyone"))
+    assignee = MemberChoiceFilter(
+        label=_("Assignee"), empty_label=_("Anyone"), null_label=_("Unassigned")
+    )
     due_from = django_filters.DateFilter(
         label=_("Due from"),
         field_name="due_date",

@@ -41,6 +41,7 @@ class TaskPages(Pages):
             empty_text=_("Tasks you create or that are assigned to you show up here."),
             icon="check2-square",
             sort_choices=SORT_CHOICES,
+            views=((_("My overdue"), "overdue=true"),),
         ),
         ListPage(
             "task_all",
@@ -50,6 +51,7 @@ class TaskPages(Pages):
             empty_title=_("This organization has no tasks yet."),
             icon="check2-square",
             sort_choices=SORT_CHOICES,
+            views=((_("Unassigned"), "assignee=null"), (_("Overdue"), "overdue=true")),
         ),
     )
     import_fields = ("title", "description", "priority", "due_date", "assignee")

@@ -57,5 +57,62 @@
     showAlert("The server could not be reached. Check your connection and try again.");
   });
 
+  // Bulk selection: the header's box ticks every row of the page; the bulk form counts them
+  // and asks before deleting.
+  function bulkBoxes(formId) {
+    return document.querySelectorAll('input[name="pk"][form="' + formId + '"]');
+  }
+
+  function showSelected(formId) {
+    var form = document.getElementById(formId);
+    if (!form) {
+      return;
+    }
+    var boxes = bulkBoxes(formId);
+    var ticked = 0;
+    boxes.forEach(function (box) {
+      if (box.checked) {
+        ticked += 1;
+      }
+    });
+    var count = form.querySelector("[data-opsbase-selected-count]");
+    if (count) {
+      count.textContent = ticked ? ticked + " / " + boxes.length : "";
+    }
+    var all = document.querySelector('[data-opsbase-select-all="' + formId + '"]');
+    if (all) {
+      all.checked = ticked > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    var formId = target.getAttribute("data-opsbase-select-all");
+    if (formId) {
+      bulkBoxes(formId).forEach(function (box) {
+        box.checked = target.checked;
+      });
+      showSelected(formId);
+    } else if (target.name === "pk" && target.getAttribute("form")) {
+      showSelected(target.getAttribute("form"));
+    }
+  });
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      var question = form.getAttribute("data-opsbase-confirm-delete");
+      if (question && form.elements.action && form.elements.action.value === "delete") {
+        if (!window.confirm(question)) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+        }
+      }
+    },
+    true
+  );
+
   window.OpsBase = { showAlert: showAlert };
 })();

@@ -1,0 +1,206 @@
+"""The controls of a list page, built as plain markup: the search box, the filters behind the
+Filters button, the active filters as removable chips and the sortable column headers.
+
+Built in Python from the filter form's fields (no crispy-forms, no widget templates): a list
+page is computed on every request and its filters must cost little more than their choices.
+A widget the kit does not know (a module's own) is rendered by Django as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from opsbase.kernel.tenants.models import Membership
+
+from .forms import MemberChoiceField, MemberFilterField
+from .rows import Column, RowSpec
+from .selectors import member_choices
+
+
+def query_with(query: QueryDict, **changes: Any) -> str:
+    """*query* with *changes* (None removes a key), as ``?...`` (``?`` when empty)."""
+    changed = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            changed.pop(key, None)
+        else:
+            changed[key] = value
+    encoded = changed.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _person(member: Membership) -> str:
+    user = member.user
+    return user.get_full_name().strip() or user.email
+
+
+def members_by_name(request: Any, membership: Membership) -> list[tuple[str, str]]:
+    """``(pk, name)`` of the active members of the organization, read once per request."""
+    found = getattr(request, "_opsbase_members", None)
+    if found is None:
+        found = [(str(m.pk), _person(m)) for m in member_choices(membership=membership)]
+        found.sort(key=lambda item: item[1].casefold())
+        request._opsbase_members = found
+    return found
+
+
+def field_choices(field: forms.Field, request: Any = None) -> list[tuple[str, str]]:
+    """``(value, label)`` of a choice field, people by name (one query for a model field;
+    the organization's members read once per request)."""
+    if not isinstance(field, forms.ModelChoiceField):
+        return [(str(value), str(label)) for value, label in getattr(field, "choices", ())]
+    choices: list[tuple[str, str]] = []
+    if field.empty_label is not None:
+        choices.append(("", str(field.empty_label)))
+    null_label = getattr(field, "null_label", None)
+    if null_label is not None:
+        choices.append((str(getattr(field, "null_value", "null")), str(null_label)))
+    membership = getattr(request, "membership", None)
+    if isinstance(field, MemberChoiceField | MemberFilterField) and membership is not None:
+        return choices + members_by_name(request, membership)
+    for obj in field.queryset or ():
+        label = _person(obj) if isinstance(obj, Membership) else field.label_from_instance(obj)
+        choices.append((str(obj.pk), label))
+    return choices
+
+
+@dataclass
+class Control:
+    """One filter of the panel: its label, its markup and its errors."""
+
+    name: str
+    label: str
+    html: SafeString
+    errors: list[str]
+    id: str
+
+
+@dataclass
+class Chip:
+    """An active filter: what it says and the list without it."""
+
+    name: str
+    text: str
+    remove_url: str
+
+
+def _control(bound: forms.BoundField, value: str, choices: list[tuple[str, str]] | None) -> str:
+    widget = bound.field.widget
+    control_id = bound.auto_id or bound.name
+    # An invalid field says so to assistive technology, and where its message is.
+    invalid = (
+        format_html(' aria-invalid="true" aria-describedby="{}_error"', control_id)
+        if bound.errors
+        else ""
+    )
+    css = " is-invalid" if bound.errors else ""
+    if choices is not None:
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, mark_safe(" selected") if v == value else "", label) for v, label in choices),
+        )
+        return format_html(
+            '<select name="{}" class="form-select{}" id="{}"{}>{}</select>',
+            bound.html_name,
+            css,
+            control_id,
+            invalid,
+            options,
+        )
+    if isinstance(widget, forms.widgets.Input) and not isinstance(widget, forms.CheckboxInput):
+        return format_html(
+            '<input type="{}" name="{}" class="form-control{}" id="{}" value="{}"{}>',
+            widget.attrs.get("type") or widget.input_type,
+            bound.html_name,
+            css,
+            control_id,
+            value,
+            invalid,
+        )
+    return str(bound)  # a widget of the module's own: Django renders it
+
+
+class ListControls:
+    """The search box, filter panel, chips and headers of one list page's request."""
+
+    def __init__(self, form: forms.Form | None, query: QueryDict, request: Any = None) -> None:
+        self.query = query
+        self.search: Control | None = None
+        self.controls: list[Control] = []
+        self.chips: list[Chip] = []
+        if form is None:
+            return
+        data: Mapping[str, Any] = form.data if form.is_bound else {}
+        for index, bound in enumerate(form.visible_fields()):
+            value = str(data.get(bound.html_name, "") or "")
+            field = bound.field
+            choices = (
+                field_choices(field, request) if isinstance(field, forms.ChoiceField) else None
+            )
+            control = Control(
+                bound.name,
+                str(bound.label),
+                mark_safe(_control(bound, value, choices)),  # noqa: S308 - escaped parts
+                [str(e) for e in bound.errors],
+                bound.auto_id or bound.name,
+            )
+            if index == 0 and choices is None:
+                control.html = format_html(
+                    '<input class="form-control" type="search" id="{}" name="{}" value="{}" '
+                    'placeholder="{}">',
+                    control.id,
+                    bound.html_name,
+                    value,
+                    _("Search…"),
+                )
+                self.search = control
+            else:
+                self.controls.append(control)
+            if value:
+                shown = dict(choices).get(value, value) if choices is not None else value
+                text = value if index == 0 else f"{bound.label}: {shown}"
+                self.chips.append(
+                    Chip(
+                        bound.name, text, query_with(query, **{bound.html_name: None, "page": None})
+                    )
+                )
+
+    @property
+    def errors(self) -> bool:
+        return any(control.errors for control in self.controls)
+
+
+@dataclass
+class Header:
+    """A column header: its label, and when the column sorts, the link and the direction."""
+
+    column: Column
+    label: str
+    url: str
+    sorted: str  # "ascending", "descending" or ""
+    css: str
+
+
+def headers(spec: RowSpec, columns: Sequence[Column], sort: str, query: QueryDict) -> list[Header]:
+    """The table's headers; a column the spec sorts by links to the list sorted by it (again:
+    the other way)."""
+    found = []
+    for column in columns:
+        key = column.name if column.name in spec.sorts else ""
+        if not key:
+            found.append(Header(column, column.table_label, "", "", column.td_class))
+            continue
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
+        wanted = f"-{key}" if state == "ascending" else key
+        url = query_with(query, sort=wanted, page=None)
+        found.append(Header(column, column.table_label, url, state, column.td_class))
+    return found
