@@ -10,6 +10,7 @@ import re
 import pytest
 from django.apps import apps
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from opsbase.kernel.roles.constants import RoleKind
@@ -76,7 +77,9 @@ def test_a_manager_signs_in_creates_edits_and_deletes_a_task(page, world):
     expect(page.get_by_text("Task “Check the pumps” created.")).to_be_visible()
     expect(page.get_by_test_id("task-title")).to_have_text("Check the pumps")
     expect(page.get_by_test_id("task-priority")).to_have_text("High")
-    expect(page.get_by_test_id("task-due")).to_contain_text(due.isoformat())
+    # In the language's short format, as every kit page shows dates.
+    shown = date_format(due, "SHORT_DATE_FORMAT")
+    expect(page.get_by_test_id("task-due")).to_contain_text(shown)
     expect(page.get_by_test_id("task-assignee")).to_have_text(colleague.user.get_full_name())
     expect(page.get_by_test_id("task-status-badge")).to_have_text("To do")
     expect(page.get_by_test_id("task-description")).to_contain_text("before the inspection")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kit.history import record_history
@@ -32,7 +33,8 @@ def test_each_event_says_who_did_what_from_what_to_what(world):
     completed, status = moved.changes  # by field name
     assert (status.label, status.old, status.new) == ("Status", "To do", "Done")
     local = timezone.localtime(Task.objects.for_tenant(world.home).get().completed_at)
-    assert (completed.label, completed.new) == ("Completed", local.strftime("%Y-%m-%d %H:%M"))
+    shown = date_format(local, "SHORT_DATETIME_FORMAT")  # the language's own format
+    assert (completed.label, completed.new) == ("Completed", shown)
 
 
 def test_people_gone_since_are_said_so_and_actors_without_a_name_by_email(world):

@@ -122,6 +122,6 @@ def test_a_cell_template_renders_that_column_escaped(tasks):
     html = spec.table_row(row, RowFormat(spec, membership=manager))
 
     assert (
-        '<td data-label="Title"><strong data-testid="title-cell">'
+        '<td class="opsbase-wrap" data-label="Title"><strong data-testid="title-cell">'
         "&lt;b&gt;x&lt;/b&gt;</strong>\n</td>" in html
     )

@@ -19,6 +19,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -138,7 +139,7 @@ def _shown(model: type[models.Model], name: str, value: Any, related: Mapping[An
             moment = dt.datetime.fromisoformat(value)
         except ValueError:
             return value
-        return date_format(timezone.localtime(moment), "Y-m-d H:i")
+        return date_format(timezone.localtime(moment), get_format("SHORT_DATETIME_FORMAT"))
     return str(value)
 
 

@@ -34,7 +34,8 @@ and the kit reads it everywhere a list of them appears:
 A row is a dict keyed by the ORM paths the columns read (``"assignee__user__email"``);
 ``spec.row_of(obj)`` makes the same dict from a model instance, so a record just saved is
 answered exactly as a list shows it. Formats: dates and date-times (the API's own formats;
-pages show ``Y-m-d`` and ``Y-m-d H:i`` in the active time zone), choices by their label
+pages show the active language's short date and date-time formats, in the active time
+zone), choices by their label
 (with a badge class per value), people by name (e-mail when they have none; the API and
 the CSV give the e-mail), a workflow state with the moves the member may make.
 """
@@ -52,6 +53,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.encoding import force_str
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -116,6 +118,15 @@ class RowFormat:
         self._urls: dict[str, str] = {}
         self._once: dict[Any, Any] = {}
 
+    @functools.cached_property
+    def date_format(self) -> str:
+        """How pages show a date in the active language (its short format)."""
+        return str(get_format("SHORT_DATE_FORMAT"))
+
+    @functools.cached_property
+    def datetime_format(self) -> str:
+        return str(get_format("SHORT_DATETIME_FORMAT"))
+
     def once(self, key: Any, compute: Callable[[], Any]) -> Any:
         """*compute()* the first time *key* is asked for in this answer (a translated text,
         a column's label): the same for every row, worked out once."""
@@ -148,6 +159,10 @@ class RowFormat:
 class Column:
     """One value of a record as every list shows it. *name* is its key in the API and its
     header in the CSV; *source* the ORM path it reads (the name by default)."""
+
+    #: Free text: a long unbroken word wraps anywhere in its cell (``opsbase-wrap``), rather
+    #: than widening the table; the short values of other columns keep their words whole.
+    wrap = True
 
     def __init__(
         self,
@@ -261,6 +276,8 @@ def _muted(text: Any) -> SafeString:
 
 
 class Number(Column):
+    wrap = False
+
     def api_fields(self) -> dict[str, serializers.Field]:
         return {self.name: serializers.IntegerField(**self._source())}
 
@@ -320,6 +337,8 @@ class LongText(Column):
 class Date(Column):
     """A date; ``flag`` names a computed column whose truth adds a badge (``Overdue``)."""
 
+    wrap = False
+
     def __init__(self, name: str, label: _StrOrPromise | None = None, **kwargs: Any) -> None:
         self.flag = kwargs.pop("flag", None)
         kwargs.setdefault("td_class", "text-nowrap")
@@ -338,7 +357,7 @@ class Date(Column):
 
     def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
         value = self.value(row)
-        shown = date_format(value, "Y-m-d") if value is not None else _muted("—")
+        shown = date_format(value, fmt.date_format) if value is not None else _muted("—")
         if self.flag is None:
             return conditional_escape(shown)
         flag = fmt.once((self.name, "flag"), lambda: fmt.spec.column(self.flag))
@@ -359,6 +378,8 @@ class Date(Column):
 class DateTime(Column):
     """A moment: the API's ISO format; pages show it in the active time zone."""
 
+    wrap = False
+
     def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
         value = self.value(row)
         return [(self.name, fmt.datetime(value) if value is not None else None)]
@@ -374,12 +395,14 @@ class DateTime(Column):
         value = self.value(row)
         if value is None:
             return _muted("—")
-        return conditional_escape(date_format(timezone.localtime(value), "Y-m-d H:i"))
+        return conditional_escape(date_format(timezone.localtime(value), fmt.datetime_format))
 
 
 class Choice(Column):
     """One of a field's choices: its value in the API (with ``label_key``, its label too),
     its label in the CSV and on pages, in a badge when *badges* maps values to classes."""
+
+    wrap = False
 
     def __init__(self, name: str, label: _StrOrPromise | None = None, **kwargs: Any) -> None:
         self.badges: Mapping[str, str] | None = kwargs.pop("badges", None)
@@ -515,6 +538,8 @@ class Person(Column):
     """A person (a foreign key to the user model, or to a membership): shown by name on pages
     (e-mail when they gave none), by e-mail in the CSV. In the API either the id with the
     e-mail under *email_key* (``api_style="id"``), or ``{"id", "email"}`` (``"object"``)."""
+
+    wrap = False
 
     def __init__(self, name: str, label: _StrOrPromise | None = None, **kwargs: Any) -> None:
         self.api_style: str = kwargs.pop("api_style", "id")
@@ -887,12 +912,9 @@ class RowSpec:
         opening = fmt.once(
             "td",
             lambda: [
-                (
-                    c,
-                    format_html('<td class="{}" data-label="{}">', c.td_class, c.table_label)
-                    if c.td_class
-                    else format_html('<td data-label="{}">', c.table_label),
-                )
+                (c, format_html('<td class="{}" data-label="{}">', css, c.table_label))
+                if (css := " ".join(filter(None, [c.td_class, "opsbase-wrap" if c.wrap else ""])))
+                else (c, format_html('<td data-label="{}">', c.table_label))
                 for c in self.table_columns()
             ],
         )

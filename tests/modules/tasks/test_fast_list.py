@@ -169,7 +169,7 @@ def test_filtered_and_sorted_pages_match_too(manager, varied, query):
 # (``RowSpec.table_rows``) must give. People show by name.
 PER_ROW_TEMPLATE = """{% load i18n %}{% for task, status_badge, priority_badge, moves in tasks %}
 <tr data-task-id="{{ task.pk }}" data-testid="task-row">
-  <td data-label="{{ labels.title }}"><a href="{{ task.get_absolute_url }}" data-testid="task-link">{{ task.title }}</a></td>
+  <td class="opsbase-wrap" data-label="{{ labels.title }}"><a href="{{ task.get_absolute_url }}" data-testid="task-link">{{ task.title }}</a></td>
   <td data-label="{{ labels.status }}"><div id="task-status-{{ task.pk }}" class="d-flex flex-wrap align-items-center gap-1" data-testid="task-status" data-status="{{ task.status }}">
   {% if moves %}
   <form method="post" action="{% url 'tasks:task_transition' task.pk %}" class="dropdown"
@@ -191,7 +191,7 @@ PER_ROW_TEMPLATE = """{% load i18n %}{% for task, status_badge, priority_badge, 
   </div></td>
   <td data-label="{{ labels.priority }}"><span class="badge {{ priority_badge }}">{{ task.get_priority_display }}</span></td>
   <td class="text-nowrap" data-label="{{ labels.due_date }}">
-    {% if task.due_date %}{{ task.due_date|date:"Y-m-d" }}{% else %}<span class="text-body-secondary">—</span>{% endif %}
+    {% if task.due_date %}{{ task.due_date|date:"SHORT_DATE_FORMAT" }}{% else %}<span class="text-body-secondary">—</span>{% endif %}
     {% if task.is_overdue %}<span class="badge text-bg-danger ms-1" data-testid="task-overdue">{% translate "Overdue" %}</span>{% endif %}
   </td>
   <td data-label="{{ labels.assignee }}">{% if task.assignee %}{{ task.assignee.user.get_full_name|default:task.assignee.user.email }}{% else %}<span class="text-body-secondary">{% translate "Unassigned" %}</span>{% endif %}</td>

@@ -75,6 +75,8 @@
         ticked += 1;
       }
     });
+    // The bulk menu shows once a row is ticked.
+    form.classList.toggle("opsbase-bulk-idle", ticked === 0);
     var count = form.querySelector("[data-opsbase-selected-count]");
     if (count) {
       count.textContent = ticked ? ticked + " / " + boxes.length : "";
@@ -113,6 +115,18 @@
     },
     true
   );
+
+  function showAllSelected() {
+    document.querySelectorAll("form.opsbase-bulk[id]").forEach(function (form) {
+      showSelected(form.id);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showAllSelected);
+  } else {
+    showAllSelected();
+  }
 
   window.OpsBase = { showAlert: showAlert };
 })();
