@@ -238,3 +238,22 @@ def test_the_sidebar_offers_the_audit_log_to_admins_only(world):
     assert reverse("audit:event_list") in urls("admin")
     assert reverse("audit:event_list") not in urls("manager")
     assert reverse("audit:event_list") not in urls("user")
+
+
+def test_the_audit_page_says_actions_and_targets_in_words(world):
+    from opsbase.kernel.roles.constants import RoleKind
+
+    admin = world.members[RoleKind.ADMIN]
+    audit_event(
+        tenant=admin.tenant,
+        actor=admin.user,
+        action="task.transition.block",
+        target_type="accounts.user",
+        target_id="7",
+        target_label="Order valves",
+    )
+
+    page = session_client(admin).get(reverse("audit:event_list")).content.decode()
+
+    assert "Status changed: block" in page and ">User</small>" in page
+    assert "accounts.user #7" not in page and ">task.transition.block<" not in page
