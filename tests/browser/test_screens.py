@@ -6,6 +6,7 @@ A task named with one 200-character word stays in the list: it must wrap, not wi
 """
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,24 @@ def test_bulk_actions_change_the_ticked_rows(page, world, sign_in, color_scheme)
     page.get_by_test_id("task-bulk-action").select_option(value="delete")
     page.get_by_test_id("task-bulk-apply").click()
     expect(page.get_by_test_id("task-row")).to_have_count(2)
+
+
+def test_a_member_saves_the_filters_as_a_view_and_opens_it_again(page, world, sign_in):
+    manager = world.members[RoleKind.MANAGER]
+    add(manager, "Order valves", priority="urgent")
+    add(manager, "Paint the fence", priority="low")
+    sign_in(manager)
+    page.goto("/tasks/all/?priority=urgent")
+    expect(page.get_by_test_id("task-row")).to_have_count(1)
+
+    page.get_by_test_id("task-views").click()
+    page.get_by_test_id("task-view-name").fill("Fires")
+    page.get_by_test_id("task-view-save").click()
+    expect(page.get_by_text("View “Fires” saved.")).to_be_visible()
+    page.goto("/tasks/all/")
+    expect(page.get_by_test_id("task-row")).to_have_count(2)
+    page.get_by_test_id("task-views").click()
+    page.get_by_test_id("task-saved-view").get_by_role("link", name="Fires").click()
+
+    expect(page).to_have_url(re.compile(r"/tasks/all/\?priority=urgent$"))
+    expect(page.get_by_test_id("task-row")).to_have_count(1)

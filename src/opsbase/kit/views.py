@@ -293,6 +293,8 @@ class RecordListView(CachedListMixin, PageView):
             "bulk": self.bulk_actions(),
             "bulk_url": self.url("bulk"),
             "here": request.get_full_path(),
+            "views_url": self.url("views"),
+            "current_query": request.GET.urlencode(),
             "saved_views": [
                 {
                     "label": label,
@@ -526,8 +528,10 @@ class Pages:
                 )
             )
         from .bulk import RecordBulkView
+        from .saved_views import SavedViewsView
 
         patterns.append(path("bulk/", RecordBulkView.as_view(pages=cls), name=f"{model}_bulk"))
+        patterns.append(path("views/", SavedViewsView.as_view(pages=cls), name=f"{model}_views"))
         if cls.import_fields:
             patterns.append(
                 path("import/", RecordImportView.as_view(pages=cls), name=f"{model}_import")
