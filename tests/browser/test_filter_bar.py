@@ -152,6 +152,8 @@ def test_the_task_list_starts_high_with_its_filters_behind_a_button(
     first = page.get_by_test_id("task-row").first.bounding_box()
     assert first is not None and first["y"] < 300, first  # was 480 with the filters open
     page.get_by_test_id("task-filter-toggle").click()
+    # Open once Bootstrap's sliding is over (it is "collapsing" meanwhile).
+    expect(page.locator("#task-filter-panel")).to_have_class("collapse show")
     expect(form.get_by_label("Sort by")).to_be_visible()
     expect(form.get_by_label("Sort by")).to_have_value("-priority")
     for label in ("Status", "Priority", "Assignee", "Due from", "Due until", "Overdue"):
