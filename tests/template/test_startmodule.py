@@ -4,13 +4,14 @@ its first migration, its generated tests (the kit's matrix), its pages and API."
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
 
 from opsbase.kit.management.commands.startmodule import model_name_for
 from opsbase.provision.scaffold import STORE_VARIABLE, ProjectSpec, render_project, write_env_files
 
-from .conftest import PRODUCTION_SERVICES, run, sqlite_urls
+from .conftest import PRODUCTION_SERVICES, project_env, run, sqlite_urls
 
 pytestmark = pytest.mark.slow
 
@@ -105,3 +106,19 @@ def test_a_bad_name_is_refused_naming_the_problem(plant, args, message):
 )
 def test_the_model_is_named_after_the_module(module, model):
     assert model_name_for(module) == model
+
+
+def test_the_cli_runs_it_in_the_project_named(plant, tmp_path):
+    made = subprocess.run(
+        [sys.executable, "-m", "opsbase.cli", "startmodule", "gizmos", "--dest", str(plant.dest)],
+        cwd=tmp_path, env=project_env(), capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    refused = subprocess.run(
+        [sys.executable, "-m", "opsbase.cli", "startmodule", "gizmos", "--dest", str(tmp_path)],
+        cwd=tmp_path, env=project_env(), capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert (plant.dest / "apps" / "gizmos" / "migrations" / "0001_initial.py").is_file()
+    assert refused.returncode == 2
+    assert "is not an OpsBase project" in refused.stdout + refused.stderr

@@ -264,6 +264,26 @@ def doctor(
     raise typer.Exit(0 if ok else EXIT_FAILED)
 
 
+@app.command("startmodule")
+def startmodule(
+    name: Annotated[str, typer.Argument(help="The module's name: lower case, e.g. spare_parts.")],
+    dest: Annotated[str | None, typer.Option(help="Project directory (default: here).")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="The model's class name (default: from the name).")
+    ] = None,
+) -> None:
+    """A new module of the OpsBase kit in the project's apps/ (manage.py startmodule), with its
+    first migration; the project installs it by itself."""
+    path = _project_dir(dest)
+    venv_python = path / ".venv" / "bin" / "python"
+    python = str(venv_python) if venv_python.exists() else sys.executable
+    command = [python, "manage.py", "startmodule", name, *(["--model", model] if model else [])]
+    env = {**os.environ, "DJANGO_ENV": os.environ.get("DJANGO_ENV", "dev")}
+    env.pop("VIRTUAL_ENV", None)
+    code = subprocess.call(command, cwd=path, env=env)  # noqa: S603 - the project's manage.py
+    raise typer.Exit(0 if code == 0 else (EXIT_INPUT if code == 1 else EXIT_FAILED))
+
+
 @app.command("upgrade")
 def upgrade(
     dest: Annotated[str | None, typer.Option(help="Project directory (default: here).")] = None,
