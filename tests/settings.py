@@ -11,7 +11,12 @@ globals().update(
     build_settings(
         Path(__file__).resolve().parent,
         "test",
-        extra_apps=["tests.testapp", "opsbase.modules.tasks", "opsbase.modules.leads"],
+        extra_apps=[
+            "tests.testapp",
+            "opsbase.modules.tasks",
+            "opsbase.modules.leads",
+            "opsbase.modules.billing",
+        ],
     )
 )
 ROOT_URLCONF = "tests.urls"

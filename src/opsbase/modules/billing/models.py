@@ -1,0 +1,242 @@
+"""Billing's records: customers, products and prices, invoices with lines, payments allocated
+to invoices, credit notes. Amounts are Decimals in the document's currency; an invoice's
+totals are computed in one place (``Invoice.compute_totals``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opsbase.core.models import TenantOwnedModel
+
+from .constants import DEFAULT_CURRENCY, InvoiceStatus, PaymentMethod
+from .money import is_currency, quantize
+
+
+def money_field(verbose_name: Any, *, editable: bool = True) -> models.DecimalField:
+    """An amount: wide enough for three minor digits (KWD); rounded by ``money.quantize``."""
+    return models.DecimalField(
+        verbose_name, max_digits=18, decimal_places=3, default=Decimal(0), editable=editable
+    )
+
+
+def validate_currency(value: str) -> None:
+    if not is_currency(value):
+        raise ValidationError(_("%(code)s is not a currency."), params={"code": value})
+
+
+def currency_field() -> models.CharField:
+    return models.CharField(
+        _("currency"), max_length=3, default=DEFAULT_CURRENCY, validators=[validate_currency]
+    )
+
+
+class Customer(TenantOwnedModel):
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact = models.CharField(_("contact person"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    tax_id = models.CharField(_("tax number"), max_length=40, blank=True)
+    currency = currency_field()
+    #: Where the customer came from in another module ("leads.lead:12"), when installed.
+    source = models.CharField(_("source"), max_length=100, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["tenant", "name"], name="bill_customer_tenant_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(TenantOwnedModel):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["tenant", "name"], name="bill_product_tenant_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Price(TenantOwnedModel):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="prices", verbose_name=_("product")
+    )
+    currency = currency_field()
+    unit_amount = money_field(_("unit price"))
+    tax_rate = models.DecimalField(
+        _("tax rate (%)"), max_digits=5, decimal_places=2, default=Decimal(0)
+    )
+
+    class Meta:
+        verbose_name = _("price")
+        verbose_name_plural = _("prices")
+        ordering = ["product", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "product", "currency"], name="bill_price_one_per_currency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.unit_amount} {self.currency}"
+
+
+class Invoice(TenantOwnedModel):
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("customer")
+    )
+    #: Given at issue, gapless per tenant; empty on a draft.
+    number = models.CharField(_("number"), max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+    )
+    currency = currency_field()
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    subtotal = money_field(_("subtotal"), editable=False)
+    tax_total = money_field(_("tax"), editable=False)
+    total = money_field(_("total"), editable=False)
+    amount_paid = money_field(_("paid"), editable=False)
+    amount_credited = money_field(_("credited"), editable=False)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["tenant", "status"], name="bill_invoice_tenant_status"),
+            models.Index(fields=["tenant", "customer"], name="bill_invoice_tenant_customer"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "number"],
+                condition=~models.Q(number=""),
+                name="bill_invoice_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(_("Draft invoice"))
+
+    @property
+    def balance(self) -> Decimal:
+        return self.total - self.amount_paid - self.amount_credited
+
+    def compute_totals(self, lines: list[InvoiceLine] | None = None) -> None:
+        """The one place an invoice's totals are computed: each line rounded to the currency's
+        minor units, then summed."""
+        lines = list(self.lines.all()) if lines is None else lines
+        subtotal = sum((line.net_amount for line in lines), Decimal(0))
+        tax = sum((line.tax_amount for line in lines), Decimal(0))
+        self.subtotal = quantize(subtotal, self.currency)
+        self.tax_total = quantize(tax, self.currency)
+        self.total = self.subtotal + self.tax_total
+
+
+class InvoiceLine(TenantOwnedModel):
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice")
+    )
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, default=1)
+    unit_amount = money_field(_("unit price"))
+    tax_rate = models.DecimalField(
+        _("tax rate (%)"), max_digits=5, decimal_places=2, default=Decimal(0)
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["invoice", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def net_amount(self) -> Decimal:
+        return quantize(self.quantity * self.unit_amount, self.invoice.currency)
+
+    @property
+    def tax_amount(self) -> Decimal:
+        return quantize(self.net_amount * self.tax_rate / 100, self.invoice.currency)
+
+
+class Payment(TenantOwnedModel):
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="payments", verbose_name=_("customer")
+    )
+    currency = currency_field()
+    amount = money_field(_("amount"))
+    method = models.CharField(
+        _("method"), max_length=16, choices=PaymentMethod.choices, default=PaymentMethod.MANUAL
+    )
+    received_on = models.DateField(_("received on"))
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+class PaymentAllocation(TenantOwnedModel):
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("payment")
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("invoice")
+    )
+    amount = money_field(_("amount"))
+
+    class Meta:
+        verbose_name = _("payment allocation")
+        verbose_name_plural = _("payment allocations")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} → {self.invoice}"
+
+
+class CreditNote(TenantOwnedModel):
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("invoice")
+    )
+    number = models.CharField(_("number"), max_length=40, blank=True)
+    amount = money_field(_("amount"))
+    reason = models.TextField(_("reason"))
+    issue_date = models.DateField(_("issue date"))
+
+    class Meta:
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["-issue_date", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number or str(_("Credit note"))

@@ -1,0 +1,24 @@
+"""Money: Decimal amounts rounded to their currency's minor units, as Babel's CLDR data gives
+them (JPY 0, EUR 2, KWD 3); no hand-written table."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import get_currency_precision, list_currencies
+
+
+def is_currency(code: str) -> bool:
+    """True for an ISO 4217 code that CLDR knows."""
+    return code in list_currencies()
+
+
+def minor_units(currency: str) -> int:
+    """Digits after the decimal point of *currency*."""
+    return int(get_currency_precision(currency))
+
+
+def quantize(amount: Decimal | int | str, currency: str) -> Decimal:
+    """*amount* rounded half up to *currency*'s minor units."""
+    exponent = Decimal(1).scaleb(-minor_units(currency))
+    return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
