@@ -3,6 +3,7 @@ import uuid
 import pytest
 from django.core.cache import cache
 
+from opsbase.kernel.roles.constants import RoleKind
 from opsbase.testing.matrix import build_world
 
 
@@ -22,6 +23,24 @@ def _own_audit_checkpoint_file(settings, _audit_checkpoint_dir):
 def world(db):
     """Acme and Globex, each with an Admin, a Manager and a User (plus a spare User in Acme)."""
     return build_world()
+
+
+@pytest.fixture
+def admin(world):
+    """Acme's Admin."""
+    return world.members[RoleKind.ADMIN]
+
+
+@pytest.fixture
+def manager(world):
+    """Acme's Manager."""
+    return world.members[RoleKind.MANAGER]
+
+
+@pytest.fixture
+def user(world):
+    """Acme's User (its spare User is ``world.spare``)."""
+    return world.members[RoleKind.USER]
 
 
 @pytest.fixture

@@ -1,19 +1,8 @@
 import pytest
 
-from opsbase.kernel.roles.constants import RoleKind
 from tests.testapp.models import Ticket
 
 WORK = "testapp.work_ticket"
-
-
-@pytest.fixture
-def admin(world):
-    return world.members[RoleKind.ADMIN]
-
-
-@pytest.fixture
-def user(world):
-    return world.members[RoleKind.USER]
 
 
 @pytest.fixture

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.skipif(
 BULK = "/tasks/bulk/"
 
 
-@pytest.fixture
-def manager(world):
-    return world.members[RoleKind.MANAGER]
-
-
 def add(member, title):
     from opsbase.modules.tasks.services import task_create
 

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.skipif(
 VIEWS = "/tasks/views/"
 
 
-@pytest.fixture
-def manager(world):
-    return world.members[RoleKind.MANAGER]
-
-
 def save(member, name, query, page="task_all"):
     return session_client(member).post(VIEWS, {"list": page, "name": name, "query": query})
 

@@ -29,11 +29,6 @@ def page_cache(settings, web_urls):
     cache.clear()
 
 
-@pytest.fixture
-def admin(world):
-    return world.members[RoleKind.ADMIN]
-
-
 def _html(client, path) -> str:
     response = client.get(path)
     assert response.status_code == 200

@@ -1,6 +1,5 @@
 import pytest
 
-from opsbase.kernel.roles.constants import RoleKind
 from opsbase.modules.leads.services import lead_create
 
 
@@ -12,18 +11,3 @@ def make_lead():
         return lead_create(membership=owner, name=name, **fields)
 
     return make
-
-
-@pytest.fixture
-def admin(world):
-    return world.members[RoleKind.ADMIN]
-
-
-@pytest.fixture
-def manager(world):
-    return world.members[RoleKind.MANAGER]
-
-
-@pytest.fixture
-def user(world):
-    return world.members[RoleKind.USER]

@@ -1,6 +1,5 @@
 import pytest
 
-from opsbase.kernel.roles.constants import RoleKind
 from opsbase.modules.tasks.services import task_create
 
 
@@ -13,18 +12,3 @@ def make_task():
         return task_create(membership=owner, title=title, **fields)
 
     return make
-
-
-@pytest.fixture
-def admin(world):
-    return world.members[RoleKind.ADMIN]
-
-
-@pytest.fixture
-def manager(world):
-    return world.members[RoleKind.MANAGER]
-
-
-@pytest.fixture
-def user(world):
-    return world.members[RoleKind.USER]

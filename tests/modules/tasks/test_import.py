@@ -29,11 +29,6 @@ def _titles(world):
     return sorted(Task.objects.for_tenant(world.home).values_list("title", flat=True))
 
 
-@pytest.fixture
-def manager(world):
-    return world.members[RoleKind.MANAGER]
-
-
 def test_an_exported_list_imports_back_as_new_tasks_of_the_importer(world, manager, make_task):
     user = world.members[RoleKind.USER]
     make_task(manager, title="Check the pumps", priority="urgent", assignee=user)
