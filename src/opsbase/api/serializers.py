@@ -13,6 +13,39 @@ from .models import ApiToken, ApiTokenStatus
 MAX_EXPIRY_DAYS = 3650
 
 
+class TenantRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id of a row of the caller's organization.
+
+    The id of another organization's row, and one beyond any integer column, read as "does
+    not exist" (400 with the field's error): never a 404 for the whole request, never a 500.
+    Give the ``model`` (class attribute or argument); override ``tenant_queryset`` when the
+    choices are narrower than the organization's rows (active members, assignable roles).
+    """
+
+    model: Any = None
+
+    def __init__(self, model: Any = None, **kwargs: Any) -> None:
+        if model is not None:
+            self.model = model
+        super().__init__(**kwargs)
+
+    def tenant_queryset(self, membership: Any) -> Any:
+        return self.model.objects.for_tenant(membership.tenant_id)
+
+    def get_queryset(self) -> Any:
+        membership = getattr(self.context.get("request"), "membership", None)
+        if membership is None:
+            return self.model.objects.unscoped().none()
+        return self.tenant_queryset(membership)
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:
+            # Some drivers (SQLite's on Django 4.2) fail on an integer no column can hold.
+            self.fail("does_not_exist", pk_value=data)
+
+
 class FieldsBuiltOnce:
     """Mix into a ``ModelSerializer``: its fields are worked out from the model once per
     class, and every instance gets fresh copies of them (as DRF gives declared fields).

@@ -56,7 +56,7 @@ from rest_framework.response import Response
 
 from opsbase.api.renderers import JSONRenderer, RenderedJSON
 from opsbase.api.schema import ErrorSerializer
-from opsbase.api.serializers import FieldsBuiltOnce
+from opsbase.api.serializers import FieldsBuiltOnce, TenantRelatedField
 from opsbase.core.exceptions import ValidationError
 from opsbase.kernel.modules import search_fields_for
 from opsbase.kernel.policy import policy
@@ -69,19 +69,16 @@ from .rows import RowFormat, RowSpec
 from .selectors import member_choices
 
 
-class MemberField(serializers.PrimaryKeyRelatedField):
+class MemberField(TenantRelatedField):
     """A membership id of the caller's organization (active members only)."""
 
+    model = Membership
     default_error_messages = {
         "does_not_exist": FOREIGN_MEMBER,
         "incorrect_type": _("Give the member's id (a number)."),
     }
 
-    def get_queryset(self) -> Any:
-        request = self.context.get("request")
-        membership = getattr(request, "membership", None)
-        if membership is None:
-            return Membership.objects.unscoped().none()
+    def tenant_queryset(self, membership: Any) -> Any:
         return member_choices(membership=membership)
 
 

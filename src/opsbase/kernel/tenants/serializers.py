@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from opsbase.api.serializers import TenantRelatedField
 from opsbase.kernel.roles.models import Role
 from opsbase.kernel.roles.selectors import role_options
 
 from .models import Invitation, Membership
 
 
-class _TenantRoleField(serializers.PrimaryKeyRelatedField):
+class _TenantRoleField(TenantRelatedField):
     """A role id of the caller's organization (any other id is "does not exist")."""
 
-    def get_queryset(self):
-        request = self.context.get("request")
-        membership = getattr(request, "membership", None)
-        if membership is None:
-            return Role.objects.unscoped().none()
+    model = Role
+
+    def tenant_queryset(self, membership):
         return role_options(membership=membership)
 
 

@@ -5,25 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from opsbase.api.serializers import TenantRelatedField
 from opsbase.kit.api import MemberField, RecordSerializer
 
 from .constants import ActivityKind, LeadSource
 from .models import Activity, Lead, LeadForm, LostReason, Pipeline, Stage
 from .selectors import LEAD_ROWS
-
-
-class TenantRowField(serializers.PrimaryKeyRelatedField):
-    """An id of a row of the caller's organization (another's reads as not existing)."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        membership = getattr(self.context.get("request"), "membership", None)
-        if membership is None:
-            return self.model.objects.unscoped().none()
-        return self.model.objects.for_tenant(membership.tenant_id)
 
 
 class LeadSerializer(RecordSerializer):
@@ -51,8 +38,8 @@ class LeadSerializer(RecordSerializer):
 
 
 class MoveSerializer(serializers.Serializer):
-    stage = TenantRowField(Stage, help_text=_("Id of a stage of the lead's pipeline."))
-    lost_reason = TenantRowField(
+    stage = TenantRelatedField(Stage, help_text=_("Id of a stage of the lead's pipeline."))
+    lost_reason = TenantRelatedField(
         LostReason,
         required=False,
         allow_null=True,
@@ -125,7 +112,7 @@ class PipelineSerializer(serializers.ModelSerializer):
 
 
 class LeadFormSerializer(serializers.ModelSerializer):
-    pipeline = TenantRowField(Pipeline)
+    pipeline = TenantRelatedField(Pipeline)
     assignees = MemberField(many=True, required=False)
     url = serializers.SerializerMethodField()
 
