@@ -6,6 +6,7 @@
 from pathlib import Path
 
 from opsbase.conf import build_settings
+from opsbase.provision.inputs import available_modules
 
 globals().update(
     build_settings(
@@ -13,9 +14,9 @@ globals().update(
         "test",
         extra_apps=[
             "tests.testapp",
-            "opsbase.modules.tasks",
-            "opsbase.modules.leads",
-            "opsbase.modules.billing",
+            # Every module OpsBase ships, as `opsbase demo` installs them: a new module is
+            # tested without editing this file.
+            *(f"opsbase.modules.{name}" for name in available_modules()),
         ],
     )
 )
