@@ -14,7 +14,10 @@
 Services are the module's own (``<entity>_create(*, membership, **data)``,
 ``<entity>_update(*, membership, <entity>, **changes)``, ``<entity>_delete(*, membership,
 <entity>)``, ``<entity>_transition(*, membership, <entity>, transition)``): the pages and the
-API call them and nothing else writes. Reads default to the kit's selectors (the records the
+API call them and nothing else writes. An entity with no rule of its own beyond the model's
+validation (reference data: locations, reasons, rigs) leaves them out: the kit's
+``record_create``/``record_update``/``record_delete`` then run under the entity's codenames,
+locked, validated and audited the same way. Reads default to the kit's selectors (the records the
 member's role may see under ``codenames.view``, with ``related`` joined); a module gives its
 own ``list``/``get`` when it needs more.
 """
@@ -61,6 +64,18 @@ class Entity:
     create_many: Callable[..., Any] | None = None
     #: Keywords every service call of a request gets besides the member (``site_url``...).
     service_kwargs: Callable[[HttpRequest], dict[str, Any]] | None = None
+
+    def __post_init__(self) -> None:
+        # The kit's plain services for an action the entity offers without its own rule.
+        from . import services
+
+        codenames = self.codenames
+        if self.create is None and codenames.add:
+            object.__setattr__(self, "create", services.plain_create(self.model, codenames.add))
+        if self.update is None and codenames.change:
+            object.__setattr__(self, "update", services.plain_update(self.name, codenames.change))
+        if self.delete is None and codenames.delete:
+            object.__setattr__(self, "delete", services.plain_delete(self.name, codenames.delete))
 
     @property
     def name(self) -> str:

@@ -61,6 +61,9 @@ __all__ = [
     "record_delete",
     "record_move_to",
     "record_update",
+    "plain_create",
+    "plain_delete",
+    "plain_update",
 ]
 
 
@@ -364,3 +367,35 @@ def record_move_to(
     else:
         transition_apply(membership=membership, obj=obj, transition=leading[0].name)
     return obj
+
+
+def plain_create(model: type[M], codename: str) -> Callable[..., M]:
+    """``<entity>_create(*, membership, **data)`` for a record with no rule of its own: the
+    model's validation, the policy's *codename*, the audit (``record_create``)."""
+
+    def create(*, membership: Membership, **data: Any) -> M:
+        return record_create(membership=membership, obj=model(**data), codename=codename)
+
+    create.__name__ = f"{model._meta.model_name}_create"
+    return create
+
+
+def plain_update(name: str, codename: str) -> Callable[..., Any]:
+    """``<entity>_update(*, membership, <entity>, **changes)`` (``record_update``)."""
+
+    def update(*, membership: Membership, **changes: Any) -> Any:
+        obj = changes.pop(name)
+        return record_update(membership=membership, obj=obj, codename=codename, changes=changes)
+
+    update.__name__ = f"{name}_update"
+    return update
+
+
+def plain_delete(name: str, codename: str) -> Callable[..., None]:
+    """``<entity>_delete(*, membership, <entity>)`` (``record_delete``)."""
+
+    def delete(*, membership: Membership, **kwargs: Any) -> None:
+        record_delete(membership=membership, obj=kwargs[name], codename=codename)
+
+    delete.__name__ = f"{name}_delete"
+    return delete

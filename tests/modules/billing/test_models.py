@@ -10,8 +10,9 @@ from opsbase.kernel.policy import policy
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.roles.services import role_create_from_template
 from opsbase.modules.billing.constants import ALL_CODENAMES
-from opsbase.modules.billing.models import Customer, Invoice, InvoiceLine
+from opsbase.modules.billing.models import Invoice, InvoiceLine
 from opsbase.modules.billing.money import minor_units, quantize
+from opsbase.modules.customers.models import Customer
 
 
 @pytest.mark.parametrize(

@@ -8,3 +8,4 @@ class BillingConfig(ModuleConfig):
     label = "billing"
     verbose_name = _("Billing")
     url_prefix = "billing/"
+    dependencies = ("customers",)

@@ -3,14 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opsbase.modules.customers.constants import DEFAULT_CURRENCY as DEFAULT_CURRENCY
+
 VIEW = "billing.view"
 MANAGE = "billing.manage"
 ISSUE = "billing.issue"
 RECORD_PAYMENT = "billing.record_payment"
 VOID = "billing.void"
 ALL_CODENAMES = (VIEW, MANAGE, ISSUE, RECORD_PAYMENT, VOID)
-
-DEFAULT_CURRENCY = "EUR"
 
 
 class InvoiceStatus(models.TextChoices):

@@ -1,20 +1,21 @@
-"""Billing's records: customers, products and prices, invoices with lines, payments allocated
-to invoices, credit notes. Amounts are Decimals in the document's currency; an invoice's
-totals are computed in one place (``Invoice.compute_totals``)."""
+"""Billing's records: products and prices, invoices with lines, payments allocated to
+invoices, credit notes (customers are the customers module's). Amounts are Decimals in the
+document's currency; an invoice's totals are computed in one place (``Invoice.compute_totals``).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.models import TenantOwnedModel
+from opsbase.modules.customers.models import Customer, validate_currency
 
 from .constants import DEFAULT_CURRENCY, InvoiceStatus, PaymentMethod
-from .money import is_currency, quantize
+from .money import quantize
 
 
 def money_field(verbose_name: Any, *, editable: bool = True) -> models.DecimalField:
@@ -24,36 +25,10 @@ def money_field(verbose_name: Any, *, editable: bool = True) -> models.DecimalFi
     )
 
 
-def validate_currency(value: str) -> None:
-    if not is_currency(value):
-        raise ValidationError(_("%(code)s is not a currency."), params={"code": value})
-
-
 def currency_field() -> models.CharField:
     return models.CharField(
         _("currency"), max_length=3, default=DEFAULT_CURRENCY, validators=[validate_currency]
     )
-
-
-class Customer(TenantOwnedModel):
-    name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    contact = models.CharField(_("contact person"), max_length=200, blank=True)
-    address = models.TextField(_("address"), blank=True)
-    tax_id = models.CharField(_("tax number"), max_length=40, blank=True)
-    currency = currency_field()
-    #: Where the customer came from in another module ("leads.lead:12"), when installed.
-    source = models.CharField(_("source"), max_length=100, blank=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("customer")
-        verbose_name_plural = _("customers")
-        ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["tenant", "name"], name="bill_customer_tenant_name")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Product(TenantOwnedModel):

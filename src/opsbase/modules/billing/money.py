@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import get_currency_precision, list_currencies
+from babel.numbers import get_currency_precision
 
+from opsbase.modules.customers.models import is_currency
 
-def is_currency(code: str) -> bool:
-    """True for an ISO 4217 code that CLDR knows."""
-    return code in list_currencies()
+__all__ = ["is_currency", "minor_units", "quantize"]
 
 
 def minor_units(currency: str) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.policy import policy, register, tenant_wide
+from opsbase.modules.customers import constants as customers
 
 from .constants import ALL_CODENAMES, ISSUE, MANAGE, RECORD_PAYMENT, VIEW, VOID
 
@@ -48,5 +49,6 @@ policy.register_template(
     "billing",
     name=_("Billing"),
     description=_("Keeps customers and products, issues invoices and records payments."),
-    permissions=ALL_CODENAMES,
+    # Invoices need customers: the template keeps them too.
+    permissions=ALL_CODENAMES + customers.ALL_CODENAMES,
 )

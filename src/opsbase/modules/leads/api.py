@@ -151,7 +151,7 @@ class LeadViewSet(TenantModelViewSet):
     @extend_schema(
         request=None,
         responses={200: ConvertSerializer, 404: ErrorSerializer},
-        summary="Make a billing customer of a won lead (404 without billing)",
+        summary="Make a customer of a won lead (404 without the customers module)",
     )
     @action(detail=True, methods=["post"])
     def convert(self, request: Any, pk: Any = None) -> Response:

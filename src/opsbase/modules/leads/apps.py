@@ -13,7 +13,7 @@ class LeadsConfig(ModuleConfig):
     url_prefix = "leads/"
     public_urlconf = "public_urls"
     dependencies = ("tasks",)
-    optional_dependencies = ("billing",)
+    optional_dependencies = ("customers",)
     navigation = (
         NavItem(
             label=_("Leads"),

@@ -121,7 +121,7 @@ class Lead(TenantOwnedModel):
         related_name="+",
         editable=False,
     )
-    #: What a conversion made of it elsewhere ("billing.customer:12"), when installed.
+    #: What a conversion made of it elsewhere ("customers.customer:12"), when installed.
     converted_to = models.CharField(max_length=100, blank=True, editable=False)
     last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)

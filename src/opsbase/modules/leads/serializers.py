@@ -81,7 +81,9 @@ class MergeResultSerializer(serializers.Serializer):
 
 
 class ConvertSerializer(serializers.Serializer):
-    customer = serializers.CharField(help_text=_("The customer's reference in billing."))
+    customer = serializers.CharField(
+        help_text=_("The customer's reference: customers.customer:12.")
+    )
 
 
 class FollowUpSerializer(serializers.Serializer):

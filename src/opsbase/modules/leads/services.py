@@ -564,7 +564,7 @@ def leads_rescore_all() -> int:
 
 
 # -- conversion ----------------------------------------------------------------------------------
-CUSTOMER_HOOK = "billing.customer_create"
+CUSTOMER_HOOK = "customers.customer_create"
 
 
 def _won(lead: Lead) -> None:
@@ -574,12 +574,12 @@ def _won(lead: Lead) -> None:
 
 @atomic_write
 def lead_convert(*, membership: Membership, lead: Lead) -> str:
-    """Make a billing customer of a won lead (when billing is installed: the hook
-    ``billing.customer_create``); the lead keeps the customer's reference, the customer the
+    """Make a customer of a won lead (when the customers module is installed: the hook
+    ``customers.customer_create``); the lead keeps the customer's reference, the customer the
     lead's (``source``). Converting twice answers the first customer."""
     create = hook(CUSTOMER_HOOK)
     if create is None:
-        raise NotFound(_("Billing is not installed."))
+        raise NotFound(_("The customers module is not installed."))
     policy.require(membership, CHANGE, lead)
     _won(lead)
     if lead.converted_to:

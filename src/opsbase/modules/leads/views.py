@@ -183,13 +183,13 @@ def lead_activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @membership_required
 def lead_won_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    """Convert a won lead into a billing customer, or give it a follow-up task."""
+    """Convert a won lead into a customer, or give it a follow-up task."""
     membership = request.membership  # type: ignore[attr-defined]
     lead = LEADS.record(membership, pk)
     try:
         if what == "convert":
             lead_convert(membership=membership, lead=lead)
-            messages.success(request, _("Customer created in billing."))
+            messages.success(request, _("Customer created."))
         else:
             title = request.POST.get("title", "").strip() or _("Follow up with %s") % lead
             lead_follow_up(membership=membership, lead=lead, title=title[:200])

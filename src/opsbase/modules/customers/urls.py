@@ -1,0 +1,4 @@
+from .views import CustomerPages
+
+app_name = "customers"
+urlpatterns = CustomerPages.urls()
