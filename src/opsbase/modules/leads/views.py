@@ -29,8 +29,8 @@ from opsbase.kit.views import ListPage, Pages, RecordDetailView
 from opsbase.web.decorators import membership_required
 
 from .constants import CHANGE, MANAGE, MERGE, TRACKING_FIELDS, VIEW, LeadSource, StageKind
-from .entity import LEADS
-from .forms import ActivityForm, LeadForm, PublicLeadForm
+from .entity import LEADS, LOST_REASONS
+from .forms import ActivityForm, LeadForm, LostReasonForm, PublicLeadForm
 from .models import LeadMerge, Stage
 from .selectors import (
     board_columns,
@@ -114,6 +114,24 @@ class LeadPages(Pages):
         undo=lead_merge_undo,
         journal=LeadMerge,
         duplicate_field="duplicate_of",
+    )
+
+
+class LostReasonPages(Pages):
+    """The reasons a Manager offers for a lost lead (moving a lead to a lost stage asks one)."""
+
+    entity = LOST_REASONS
+    form_class = LostReasonForm
+    lists = (
+        ListPage(
+            "lostreason_list",
+            "",
+            codename=MANAGE,
+            heading=gettext_lazy("Lost reasons"),
+            icon="x-octagon",
+            empty_title=gettext_lazy("No lost reasons yet."),
+            empty_text=gettext_lazy("Moving a lead to a lost stage asks for one of them."),
+        ),
     )
 
 
