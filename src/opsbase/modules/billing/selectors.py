@@ -32,6 +32,7 @@ from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import OWED_STATUSES, STATUS_BADGES, VIEW, InvoiceStatus
 from .models import CreditNote, Invoice, InvoiceLine, Payment, PaymentAllocation
+from .money import quantize
 
 _OWED = frozenset(str(s) for s in OWED_STATUSES)
 
@@ -53,8 +54,25 @@ class RecordLink(Text):
         )
 
 
+class Money(Amount):
+    """An amount in its document's currency, in that currency's minor units everywhere
+    (``"1242.00"`` in EUR, ``"1242"`` in JPY), whatever the stored precision."""
+
+    def __init__(self, name: str, label: Any = None, *, currency: str = "currency", **kwargs: Any):
+        self.currency = currency
+        super().__init__(name, label, **kwargs)
+
+    def select(self) -> list[str]:
+        return [self.source, self.currency]
+
+    def value(self, row: Mapping[str, Any]) -> Any:
+        value = row[self.source]
+        return None if value is None else quantize(value, row[self.currency])
+
+
 def _balance(row: Mapping[str, Any], fmt: RowFormat | None = None) -> Decimal:
-    return Decimal(row["total"]) - Decimal(row["amount_paid"]) - Decimal(row["amount_credited"])
+    owed = Decimal(row["total"]) - Decimal(row["amount_paid"]) - Decimal(row["amount_credited"])
+    return quantize(owed, row["currency"])
 
 
 def _overdue(row: Mapping[str, Any], fmt: RowFormat) -> bool:
@@ -78,11 +96,11 @@ INVOICE_ROWS = RowSpec(
         Date("issue_date", table_label=_("Issued")),
         Date("due_date", table_label=_("Due"), flag="is_overdue", testid="due"),
         Computed("is_overdue", _overdue, _("Overdue")),
-        Amount("subtotal", table=False),
-        Amount("tax_total", table=False),
-        Amount("total", td_class="text-end"),
-        Amount("amount_paid", table=False),
-        Amount("amount_credited", table=False),
+        Money("subtotal", table=False),
+        Money("tax_total", table=False),
+        Money("total", td_class="text-end"),
+        Money("amount_paid", table=False),
+        Money("amount_credited", table=False),
         Computed(
             "balance",
             lambda row, fmt: str(_balance(row)),
@@ -116,7 +134,7 @@ PAYMENT_ROWS = RowSpec(
         Date("received_on"),
         Number("customer", source="customer_id", table=False, detail=False),
         Text("customer_name", _("Customer"), source="customer__name"),
-        Amount("amount", td_class="text-end"),
+        Money("amount", td_class="text-end"),
         Text("currency", _("Currency")),
         Choice("method"),
         RecordLink("reference", empty=_("Payment")),
@@ -136,7 +154,7 @@ CREDIT_NOTE_ROWS = RowSpec(
         Number("invoice", source="invoice_id", table=False, detail=False),
         Text("invoice_number", _("Invoice"), source="invoice__number"),
         Text("customer_name", _("Customer"), source="invoice__customer__name"),
-        Amount("amount", td_class="text-end"),
+        Money("amount", td_class="text-end", currency="invoice__currency"),
         Text("currency", _("Currency"), source="invoice__currency"),
         Date("issue_date"),
         LongText("reason"),
@@ -205,7 +223,7 @@ def invoice_totals(invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
         .values("currency")
         .annotate(
             count=Count("pk"),
-            total=Sum("total"),
+            invoiced=Sum("total"),
             owed=Sum(F("total") - F("amount_paid") - F("amount_credited")),
         )
         .order_by("currency")

@@ -15,7 +15,7 @@ from opsbase.modules.customers.models import Customer
 
 from .constants import PaymentMethod
 from .models import CreditNote, Invoice, Payment, Product
-from .money import is_currency
+from .money import is_currency, quantize
 from .selectors import CREDIT_NOTE_ROWS, INVOICE_ROWS, PAYMENT_ROWS, invoice_lines
 
 
@@ -59,8 +59,9 @@ class InvoiceLineSerializer(serializers.Serializer):
         help_text=_("A percentage: 21 for 21 %."),
     )
     product = TenantRelatedField(model=Product, required=False, allow_null=True)
-    net_amount = _money(read_only=True)
-    tax_amount = _money(read_only=True)
+    # Rounded to the currency's minor units: "42.00" in EUR, "42" in JPY.
+    net_amount = serializers.CharField(read_only=True)
+    tax_amount = serializers.CharField(read_only=True)
 
 
 class InvoiceSerializer(RecordSerializer):
@@ -152,7 +153,11 @@ class PaymentSerializer(RecordSerializer):
 
         data = super().to_representation(instance)
         data["allocations"] = [
-            {"invoice": a.invoice_id, "invoice_number": a.invoice.number, "amount": str(a.amount)}
+            {
+                "invoice": a.invoice_id,
+                "invoice_number": a.invoice.number,
+                "amount": str(quantize(a.amount, instance.currency)),
+            }
             for a in payment_allocations(payment=instance)
         ]
         return data

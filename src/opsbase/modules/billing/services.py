@@ -327,6 +327,10 @@ def invoice_update(
     row = row_lock(Invoice, pk=invoice.pk, tenant_id=membership.tenant_id)
     policy.require(membership, MANAGE, row)
     _refuse_unless_draft(row)
+    if "currency" in changes and not changes["currency"]:
+        # None given: the customer's currency (the new customer's, when it changes too).
+        customer = changes.get("customer") or row.customer
+        changes["currency"] = getattr(customer, "currency", row.currency)
     if changes:
         record_update(
             membership=membership,
