@@ -1,0 +1,71 @@
+"""Input of the drill bit pages: parsing and validation only; the services decide the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opsbase.kit.forms import RecordForm
+from opsbase.modules.sites.selectors import rig_choices, well_choices
+
+from .constants import BitSize, BitType
+from .models import FOREIGN_SITE, DrillBit
+
+
+class SiteChoiceField(forms.ModelChoiceField):
+    """A rig or well of the organization (the form sets the choices per member)."""
+
+    default_error_messages = {"invalid_choice": FOREIGN_SITE}
+
+
+class DrillBitForm(RecordForm):
+    model = DrillBit
+    serial_number = forms.CharField(label=_("Serial number"), max_length=60)
+    bit_type = forms.ChoiceField(label=_("Type"), choices=BitType.choices)
+    size = forms.ChoiceField(label=_("Size"), choices=BitSize.choices)
+    design = forms.CharField(label=_("Design / model"), max_length=120, required=False)
+    iadc_code = forms.CharField(
+        label=_("IADC code"),
+        max_length=4,
+        required=False,
+        help_text=_("517X for a roller cone, M323 for a fixed cutter bit."),
+    )
+    location = forms.CharField(label=_("Current location"), max_length=200, required=False)
+    rig = SiteChoiceField(label=_("Rig"), queryset=None, required=False, empty_label=_("None"))
+    well = SiteChoiceField(label=_("Well"), queryset=None, required=False, empty_label=_("None"))
+
+    def __init__(self, data: Any = None, *args: Any, membership: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, membership=membership, **kwargs)
+        rig: Any = self.fields["rig"]
+        well: Any = self.fields["well"]
+        rig.queryset = rig_choices(membership=membership)
+        well.queryset = well_choices(membership=membership)
+
+    def clean_iadc_code(self) -> str:
+        return (self.cleaned_data.get("iadc_code") or "").strip().upper()
+
+
+class TransitionForm(forms.Form):
+    """A move asked for on the scan page (the reason only where the move takes one)."""
+
+    transition = forms.CharField(max_length=64)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class LabelForm(forms.Form):
+    """Which bits' labels to print, and on what."""
+
+    LAYOUTS = (
+        ("a4", _("A4 sheet (24 labels)")),
+        ("roll", _("62 mm label roll")),
+        ("svg", _("SVG image")),
+    )
+    pk = forms.TypedMultipleChoiceField(label=_("Drill bits"), coerce=int, choices=())
+    layout = forms.ChoiceField(label=_("Print on"), choices=LAYOUTS, initial="a4")
+
+    def __init__(self, data: Any = None, *, bits: Any, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        field: Any = self.fields["pk"]
+        field.choices = [(bit.pk, str(bit)) for bit in bits]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from .views import DrillBitPages, drillbit_labels, drillbit_qr
+
+app_name = "drillbits"
+urlpatterns = [
+    path("labels/", drillbit_labels, name="drillbit_labels"),
+    path("<int:pk>/qr.svg", drillbit_qr, name="drillbit_qr"),
+    *DrillBitPages.urls(),
+]
