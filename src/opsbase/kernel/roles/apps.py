@@ -8,9 +8,9 @@ class RolesConfig(AppConfig):
     verbose_name = _("Roles")
 
     def ready(self) -> None:
-        from opsbase.web import navigation
-
         from django.db.models.signals import post_migrate
+
+        from opsbase.web import navigation
 
         from . import permissions  # noqa: F401
         from .signals import offer_new_permissions
