@@ -133,7 +133,7 @@ class Invoice(TenantOwnedModel):
 
     @property
     def balance(self) -> Decimal:
-        return self.total - self.amount_paid - self.amount_credited
+        return quantize(self.total - self.amount_paid - self.amount_credited, self.currency)
 
     def compute_totals(self, lines: list[InvoiceLine] | None = None) -> None:
         """The one place an invoice's totals are computed: each line rounded to the currency's
