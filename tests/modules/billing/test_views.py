@@ -138,3 +138,22 @@ def test_a_move_asked_by_htmx_answers_the_status_block(client, admin, make_invoi
 
     assert response.status_code == 200
     assert "at least one line" in response.content.decode()
+
+
+def test_bulk_delete_removes_drafts_and_names_the_issued_ones(client, admin, make_invoice):
+    draft, issued = make_invoice(admin), make_invoice(admin, issue=True)
+
+    response = client.post(
+        reverse("billing:invoice_bulk"),
+        {"action": "delete", "pk": [draft.pk, issued.pk], "next": "/billing/invoices/"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert issued.number in html and "credit note or void" in html
+    from opsbase.modules.billing.models import Invoice
+
+    assert list(Invoice.objects.for_tenant(admin.tenant).values_list("pk", flat=True)) == [
+        issued.pk
+    ]
