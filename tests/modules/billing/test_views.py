@@ -157,3 +157,16 @@ def test_bulk_delete_removes_drafts_and_names_the_issued_ones(client, admin, mak
     assert list(Invoice.objects.for_tenant(admin.tenant).values_list("pk", flat=True)) == [
         issued.pk
     ]
+
+
+def test_the_invoice_list_exports_numbers_statuses_and_balances(client, admin, make_invoice):
+    issued = make_invoice(admin, issue=True)
+    make_invoice(admin)
+
+    response = client.get(reverse("billing:invoice_list") + "?format=csv")
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = text.strip().splitlines()
+    assert "balance" in header.split(",") and "status" in header.split(",")
+    assert len(rows) == 2
+    assert any(issued.number in row and "1242.00" in row and "Open" in row for row in rows)
