@@ -225,7 +225,7 @@ class Payment(TenantOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency}"
+        return f"{quantize(self.amount, self.currency)} {self.currency}"
 
 
 class PaymentAllocation(TenantOwnedModel):
@@ -243,7 +243,7 @@ class PaymentAllocation(TenantOwnedModel):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return f"{self.amount} → {self.invoice}"
+        return f"{quantize(self.amount, self.invoice.currency)} → {self.invoice}"
 
 
 class CreditNote(TenantOwnedModel):
