@@ -52,9 +52,10 @@ def test_totals_equal_the_sum_of_the_rounded_lines(lines, currency):
     assert invoice.total == invoice.subtotal + invoice.tax_total
     for amount in (invoice.subtotal, invoice.tax_total, invoice.total):
         assert amount == amount.quantize(step), amount  # whole minor units only
-    # Rounding each line moves the total by at most half a minor unit per rounding.
+    # Each line is rounded twice (its net, then the tax of the rounded net): the total is
+    # within half a minor unit per rounding, plus the tax on the net's rounding, per line.
     exact = sum(q * p * (1 + t / 100) for q, p, t in lines)
-    assert abs(invoice.total - exact) <= step * len(lines)
+    assert abs(invoice.total - exact) <= step * len(lines) * Decimal("1.11")
 
 
 operations = st.lists(

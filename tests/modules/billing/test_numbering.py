@@ -141,3 +141,47 @@ def test_a_rolled_back_issue_gives_its_number_back(admin, customer, monkeypatch)
     assert second.number == f"INV-{YEAR}-0001"
     first.refresh_from_db()
     assert first.number is None
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's whole-database lock")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_api_issues_on_a_sqlite_server_are_numbered_without_gaps(
+    admin, customer, tmp_path
+):
+    """As the demo runs (gunicorn, three workers, a file database): each issue answers 200,
+    or 503 with Retry-After when the database stays busy, and the issued ones hold 1..n."""
+    import json
+    import sqlite3
+
+    from tests.modules.tasks.test_races import _free_port, _post, _serve
+
+    drafts = _drafts(admin, customer, 20)
+    _token, raw = token_for(admin)
+    database = tmp_path / "demo.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(database)
+    connection.connection.backup(target)
+    target.close()
+    port = _free_port()
+    server = _serve(database, port)
+    try:
+        barrier = threading.Barrier(len(drafts))
+
+        def issue(invoice):
+            barrier.wait(timeout=10)
+            return _post(f"http://127.0.0.1:{port}/api/v1/invoices/{invoice.pk}/issue/", raw, {})
+
+        with ThreadPoolExecutor(max_workers=len(drafts)) as pool:
+            answers = list(pool.map(issue, drafts))
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+
+    codes = Counter(code for code, _headers, _body in answers)
+    assert set(codes) <= {200, 503}, (codes, output[-3000:])
+    issued = sorted(json.loads(body)["number"] for code, _h, body in answers if code == 200)
+    assert issued == [f"INV-{YEAR}-{n:04}" for n in range(1, codes[200] + 1)]
+    stored = sqlite3.connect(database).execute(
+        "SELECT number FROM billing_invoice WHERE number IS NOT NULL ORDER BY number"
+    )
+    assert [row[0] for row in stored.fetchall()] == issued

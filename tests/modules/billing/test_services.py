@@ -294,3 +294,17 @@ def test_the_invoice_state_is_only_changed_by_the_workflow(admin, make_invoice):
         invoice.save()
     with pytest.raises(InvalidTransition):
         Invoice.objects.for_tenant(admin.tenant).update(status=InvoiceStatus.PAID)
+
+
+@pytest.mark.parametrize("pattern", ["INV-{year}", "INV-{number}", "INV-{seq:x", "{0}"])
+def test_a_bad_number_pattern_is_refused_and_issues_nothing(admin, customer, settings, pattern):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.OPSBASE_BILLING_INVOICE_NUMBER = pattern
+    invoice = invoice_create(membership=admin, customer=customer, lines=LINES)
+
+    with pytest.raises(ImproperlyConfigured):
+        invoice_issue(membership=admin, invoice=invoice)
+
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.number) == (InvoiceStatus.DRAFT, None)

@@ -68,6 +68,11 @@ class InvoiceViewSet(TenantModelViewSet):
     }
     invalid_example = {"customer": ["Choose a customer of this organization."]}
     patch_example = {"notes": "PO 4471"}
+    more_responses: ClassVar[dict[str, dict[int, Any]]] = {
+        "update": {409: ErrorSerializer},
+        "partial_update": {409: ErrorSerializer},
+        "destroy": {204: None, 409: ErrorSerializer},
+    }
     docs = {
         "list": {
             "description": "Filters: `status`, `customer`, `currency`, `due_from`, `due_to`, "

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
+from opsbase.modules.customers.demo import demo_customers_seed
 from opsbase.modules.customers.models import Customer
 from opsbase.modules.customers.services import customer_create
 
@@ -55,13 +56,14 @@ def demo_billing_seed(*, tenant) -> None:
     )
     if admin is None:
         return
+    # The customers module's demo customers (seeded here first when billing's demo runs
+    # before it: modules install in any order).
+    demo_customers_seed(tenant=tenant)
     customers = list(Customer.objects.for_tenant(tenant).order_by("name")[:3])
     if not customers:
         customers = [
-            customer_create(membership=admin, name=name, email=email, currency="EUR")
-            for name, email in (
-                ("Northwind Drilling", "accounts@northwind.example"),
-                ("Baltic Wells", "billing@balticwells.example"),
+            customer_create(
+                membership=admin, name="Northwind Drilling", email="accounts@northwind.example"
             )
         ]
     today = timezone.localdate()

@@ -133,7 +133,7 @@ class Invoice(TenantOwnedModel):
 
     @property
     def balance(self) -> Decimal:
-        return self.total - self.amount_paid - self.amount_credited
+        return quantize(self.total - self.amount_paid - self.amount_credited, self.currency)
 
     def compute_totals(self, lines: list[InvoiceLine] | None = None) -> None:
         """The one place an invoice's totals are computed: each line rounded to the currency's
@@ -225,7 +225,7 @@ class Payment(TenantOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency}"
+        return f"{quantize(self.amount, self.currency)} {self.currency}"
 
 
 class PaymentAllocation(TenantOwnedModel):
@@ -243,7 +243,7 @@ class PaymentAllocation(TenantOwnedModel):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return f"{self.amount} → {self.invoice}"
+        return f"{quantize(self.amount, self.invoice.currency)} → {self.invoice}"
 
 
 class CreditNote(TenantOwnedModel):

@@ -70,6 +70,17 @@ class Money(Amount):
         return None if value is None else quantize(value, row[self.currency])
 
 
+class StatusBadge(Choice):
+    """The invoice's state as a badge. Its moves are the page's buttons, not a menu on each
+    list row: the moves of a draft ask whether it has lines, a query per row."""
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat, error: str = "") -> SafeString:
+        badge = super().cell(row, fmt)
+        if not error:
+            return badge
+        return format_html('{}<div class="small text-danger" role="alert">{}</div>', badge, error)
+
+
 def _balance(row: Mapping[str, Any], fmt: RowFormat | None = None) -> Decimal:
     owed = Decimal(row["total"]) - Decimal(row["amount_paid"]) - Decimal(row["amount_credited"])
     return quantize(owed, row["currency"])
@@ -91,7 +102,7 @@ INVOICE_ROWS = RowSpec(
         RecordLink("number", _("Number"), empty=_("Draft"), detail=False),
         Number("customer", source="customer_id", table=False, detail=False),
         Text("customer_name", _("Customer"), source="customer__name"),
-        Choice("status", badges=STATUS_BADGES, label_key="status_label"),
+        StatusBadge("status", badges=STATUS_BADGES, label_key="status_label"),
         Text("currency", _("Currency"), table=False),
         Date("issue_date", table_label=_("Issued")),
         Date("due_date", table_label=_("Due"), flag="is_overdue", testid="due"),
@@ -228,7 +239,14 @@ def invoice_totals(invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
         )
         .order_by("currency")
     )
-    return [dict(row) for row in rows]
+    return [
+        {
+            **row,
+            "invoiced": quantize(row["invoiced"] or 0, row["currency"]),
+            "owed": quantize(row["owed"] or 0, row["currency"]),
+        }
+        for row in rows
+    ]
 
 
 def invoice_counts(*, membership: Membership) -> dict[str, int]:

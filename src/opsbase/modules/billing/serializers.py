@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from opsbase.api.serializers import TenantRelatedField
@@ -31,14 +33,22 @@ def _currency(value: str) -> str:
     return code
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class CustomerField(TenantRelatedField):
     model = Customer
     default_error_messages = {"does_not_exist": _("Choose a customer of this organization.")}
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class InvoiceField(TenantRelatedField):
     model = Invoice
     default_error_messages = {"does_not_exist": _("Choose an invoice of this organization.")}
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ProductField(TenantRelatedField):
+    model = Product
+    default_error_messages = {"does_not_exist": _("Choose a product of this organization.")}
 
 
 class InvoiceLineSerializer(serializers.Serializer):
@@ -58,7 +68,7 @@ class InvoiceLineSerializer(serializers.Serializer):
         default=Decimal(0),
         help_text=_("A percentage: 21 for 21 %."),
     )
-    product = TenantRelatedField(model=Product, required=False, allow_null=True)
+    product = ProductField(required=False, allow_null=True)
     # Rounded to the currency's minor units: "42.00" in EUR, "42" in JPY.
     net_amount = serializers.CharField(read_only=True)
     tax_amount = serializers.CharField(read_only=True)

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,8 +77,21 @@ def _setting(name: str, default: Any) -> Any:
 
 
 def document_number_format(pattern: str, *, seq: int, on: dt.date) -> str:
-    """*pattern* filled in: ``INV-{year}-{seq:04}`` → ``INV-2026-0007``."""
-    return pattern.format(year=on.year, month=on.month, seq=seq)
+    """*pattern* filled in: ``INV-{year}-{seq:04}`` → ``INV-2026-0007``. A pattern without
+    ``{seq}``, or naming anything but ``{year}``, ``{month}`` and ``{seq}``, is refused."""
+    try:
+        number = pattern.format(year=on.year, month=on.month, seq=seq)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ImproperlyConfigured(
+            f"The billing number pattern {pattern!r} cannot be filled in ({exc!r}): use "
+            "{year}, {month} and {seq} (with a format such as {seq:04})."
+        ) from None
+    if "{seq" not in pattern:
+        raise ImproperlyConfigured(
+            f"The billing number pattern {pattern!r} has no {{seq}}: every number would be "
+            "the same."
+        )
+    return number
 
 
 def document_number_take(*, tenant_id: int, kind: str, pattern: str, on: dt.date) -> str:
