@@ -35,6 +35,12 @@ from .constants import KIND_BADGES, QUANTITY_DIGITS, QUANTITY_PLACES, VIEW
 from .models import Item, Location, StockBalance, StockMovement
 
 
+def quantity_text(value: Decimal) -> str:
+    """*value* without trailing zeros: ``12.5``, ``40``."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 class Flag(Column):
     """A yes/no field: a boolean in the API, "Yes"/"No" on pages and in the CSV."""
 
@@ -50,8 +56,31 @@ class Flag(Column):
         return conditional_escape(_("Yes") if self.value(row) else _("No"))
 
 
+_PLACES = Decimal(1).scaleb(-QUANTITY_PLACES)
+
+
+def _quantized(value: Any) -> Decimal | None:
+    # A sum comes back from SQLite without the column's places: every engine answers alike.
+    return None if value is None else Decimal(value).quantize(_PLACES)
+
+
 class Quantity(Amount):
-    """A stock quantity: a string in the API (``"12.500"``), the number on pages."""
+    """A stock quantity: a string with 3 places in the API (``"12.500"``), the number
+    without trailing zeros on pages and in the CSV (``12.5``)."""
+
+    def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
+        value = _quantized(self.value(row))
+        return [(self.name, None if value is None else str(value))]
+
+    def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
+        value = _quantized(self.value(row))
+        return "" if value is None else quantity_text(value)
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        value = _quantized(self.value(row))
+        if value is None:
+            return super().cell(row, fmt)
+        return conditional_escape(quantity_text(value))
 
     def api_fields(self) -> dict[str, serializers.Field]:
         source = self._source()

@@ -217,7 +217,9 @@ def _locked_balances(tenant_id: int, item: Item, locations: list[Location]) -> d
 
 
 def _amount(value: Decimal, unit: str) -> str:
-    return f"{number_format(value.normalize() if value == value.to_integral() else value)} {unit}"
+    """A quantity as people read it: ``5 pcs``, ``2.5 kg`` (the language's decimal mark)."""
+    plain = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return f"{number_format(plain)} {unit}"
 
 
 def _threshold(balance: StockBalance, item: Item) -> Decimal | None:

@@ -3,6 +3,7 @@ movement is posted and never edited."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -17,7 +18,7 @@ from opsbase.kit.views import ListPage, Pages, RecordDetailView
 from .constants import ISSUE, VIEW
 from .entity import ITEMS, LOCATIONS, MOVEMENTS
 from .forms import ItemForm, LocationForm, MovementForm
-from .selectors import item_balances, low_stock_balances
+from .selectors import item_balances, low_stock_balances, quantity_text
 
 # How many low balances the dashboard card names one by one.
 CARD_ROWS = 5
@@ -104,24 +105,23 @@ class MovementPages(Pages):
         ]
 
 
-def low_stock_counts(membership: Any) -> list[tuple[object, int, str | None]]:
-    """The dashboard's low-stock card: how many balances are low, and the lowest few."""
+def low_stock_counts(membership: Any) -> list[tuple[Any, Any, str | None]]:
+    """The dashboard's low-stock card: how many balances are below their threshold, and the
+    lowest few (item and location, and what is left there)."""
 
     def compute() -> dict[str, Any]:
         low = list(
             low_stock_balances(membership=membership).values_list(
-                "item_id", "item__sku", "location__code", "quantity"
+                "item_id", "item__sku", "item__unit", "location__code", "quantity"
             )[: CARD_ROWS + 1]
         )
         total = low_stock_balances(membership=membership).count() if len(low) > CARD_ROWS else 0
         return {"rows": low[:CARD_ROWS], "total": total or len(low)}
 
     counts = counts_cached("inventory.low_stock", membership, VIEW, compute)
-    items = reverse("inventory:item_list")
-    answer: list[tuple[object, int, str | None]] = [
-        (_("Low-stock balances"), counts["total"], items if counts["total"] else None)
-    ]
-    for item_id, sku, code, quantity in counts["rows"]:
+    answer: list[tuple[Any, Any, str | None]] = [(_("Items low on stock"), counts["total"], None)]
+    for item_id, sku, unit, code, quantity in counts["rows"]:
         url = reverse("inventory:item_detail", args=[item_id])
-        answer.append((f"{sku} @ {code}", quantity, url))
+        left = f"{quantity_text(Decimal(quantity).quantize(Decimal('0.001')))} {unit}"
+        answer.append((f"{sku} · {code}", left, url))
     return answer
