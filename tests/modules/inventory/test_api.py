@@ -202,3 +202,21 @@ def test_a_production_manager_may_do_everything(world, stock):
     assert (created.status_code, adjusted.status_code, issued.status_code) == (201, 201, 201)
     on_hand = client.get(f"/api/v1/items/{item.pk}/").json()["on_hand"]
     assert Decimal(on_hand) == Decimal("5")
+
+
+def test_a_count_over_the_api_posts_the_adjustment(manager, user, stock):
+    item, main = stock
+    body = {"item": item.pk, "location": main.pk, "counted_quantity": "3", "reason": "Q2"}
+
+    refused = token_client(user).post("/api/v1/stock-counts/", body, format="json")
+    response = token_client(manager).post("/api/v1/stock-counts/", body, format="json")
+
+    assert refused.status_code == 403
+    assert response.status_code == 201, response.json()
+    count = response.json()
+    assert (count["counted_quantity"], count["book_quantity"]) == ("3.000", "5.000")
+    adjustment = token_client(manager).get(f"/api/v1/stock-movements/{count['adjustment']}/")
+    assert adjustment.json()["kind"] == "adjustment"
+    assert adjustment.json()["quantity"] == "2.000"
+    on_hand = token_client(manager).get(f"/api/v1/items/{item.pk}/").json()["on_hand"]
+    assert on_hand == "3.000"

@@ -32,7 +32,7 @@ from opsbase.kit.rows import (
 from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import KIND_BADGES, QUANTITY_DIGITS, QUANTITY_PLACES, VIEW
-from .models import Item, Location, StockBalance, StockMovement
+from .models import Item, Location, StockBalance, StockCount, StockMovement
 
 
 def quantity_text(value: Decimal) -> str:
@@ -180,6 +180,29 @@ BALANCE_ROWS = RowSpec(
 )
 BALANCE_RELATED = ("item", "location")
 
+COUNT_ROWS = RowSpec(
+    StockCount,
+    columns=[
+        Number("id", table=False, detail=False),
+        Date("counted_on"),
+        Number("item", source="item_id", table=False, detail=False),
+        Text("item_sku", _("SKU"), source="item__sku"),
+        Text("item_name", _("Item"), source="item__name", link=True),
+        Number("location", source="location_id", table=False, detail=False),
+        Text("location_code", _("Location"), source="location__code"),
+        Quantity("counted_quantity", td_class="text-end"),
+        Quantity("book_quantity", td_class="text-end"),
+        Number("adjustment", source="adjustment_id", table=False, detail=False),
+        LongText("reason", _("Note")),
+        Person("created_by", api_style="object", td_class="text-body-secondary"),
+        DateTime("created_at", table=False),
+    ],
+    sorts={"counted_on": "counted_on", "created_at": "created_at", "id": "id"},
+    default_sort="-counted_on",
+    title="item_name",
+)
+COUNT_RELATED = ("item", "location", "created_by")
+
 
 # -- items -----------------------------------------------------------------------------------
 
@@ -230,6 +253,12 @@ def balance_list(*, membership: Membership) -> QuerySet[StockBalance]:
         StockBalance, membership=membership, codename=VIEW, related=BALANCE_RELATED
     )
     return BALANCE_ROWS.order(balances, [BALANCE_ROWS.default_sort])
+
+
+def count_list(*, membership: Membership) -> QuerySet[StockCount]:
+    """The stock counts of *membership*'s organization, latest first."""
+    counts = record_list(StockCount, membership=membership, codename=VIEW, related=COUNT_RELATED)
+    return COUNT_ROWS.order(counts, [COUNT_ROWS.default_sort])
 
 
 def low_stock_balances(*, membership: Membership) -> QuerySet[StockBalance]:

@@ -16,8 +16,8 @@ from opsbase.kit.caching import counts_cached
 from opsbase.kit.views import ListPage, Pages, RecordDetailView
 
 from .constants import ISSUE, VIEW
-from .entity import ITEMS, LOCATIONS, MOVEMENTS
-from .forms import ItemForm, LocationForm, MovementForm
+from .entity import COUNTS, ITEMS, LOCATIONS, MOVEMENTS
+from .forms import ItemForm, LocationForm, MovementForm, StockCountForm
 from .selectors import item_balances, low_stock_balances, quantity_text
 
 # How many low balances the dashboard card names one by one.
@@ -79,7 +79,22 @@ class NotAllowed(View):
         return HttpResponseNotAllowed([])
 
 
-class MovementPages(Pages):
+class AppendOnlyPages(Pages):
+    """Pages of records that are written once: their edit, delete and bulk pages answer 405."""
+
+    closed_pages: ClassVar[tuple[str, ...]] = ("edit", "delete", "bulk")
+
+    @classmethod
+    def urls(cls) -> list[URLPattern]:
+        model = cls.entity.model._meta.model_name
+        closed = {f"{model}_{page}" for page in cls.closed_pages}
+        return [
+            path(str(p.pattern), NotAllowed.as_view(), name=p.name) if p.name in closed else p
+            for p in super().urls()
+        ]
+
+
+class MovementPages(AppendOnlyPages):
     entity = MOVEMENTS
     form_class = MovementForm
     lists = (
@@ -93,16 +108,22 @@ class MovementPages(Pages):
             icon="arrow-left-right",
         ),
     )
-    read_only_pages: ClassVar[tuple[str, ...]] = ("edit", "delete", "bulk")
 
-    @classmethod
-    def urls(cls) -> list[URLPattern]:
-        model = cls.entity.model._meta.model_name
-        closed = {f"{model}_{page}" for page in cls.read_only_pages}
-        return [
-            path(str(p.pattern), NotAllowed.as_view(), name=p.name) if p.name in closed else p
-            for p in super().urls()
-        ]
+
+class CountPages(AppendOnlyPages):
+    entity = COUNTS
+    form_class = StockCountForm
+    lists = (
+        ListPage(
+            "stockcount_list",
+            "",
+            codename=VIEW,
+            heading=_("Stock counts"),
+            empty_title=_("No stock counts yet."),
+            empty_text=_("Cycle counts, and the adjustments they posted, show up here."),
+            icon="clipboard-check",
+        ),
+    )
 
 
 def low_stock_counts(membership: Any) -> list[tuple[Any, Any, str | None]]:
