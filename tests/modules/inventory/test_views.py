@@ -98,7 +98,7 @@ def test_the_dashboard_names_the_items_low_on_stock(manager, stock):
     html = client.get(reverse("web:home")).content.decode()
 
     card = html[html.index('data-testid="dashboard-card-inventory-low-stock"') :]
-    assert "Items low on stock" in card
+    assert "Below threshold" in card
     assert "NOZ-12 · MAIN" in card and "3.5 pcs" in card
 
 

@@ -41,6 +41,12 @@ def quantity_text(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+class Code(Text):
+    """A short code (a SKU, a location's code): kept whole, so its column stays narrow."""
+
+    wrap = False
+
+
 class Flag(Column):
     """A yes/no field: a boolean in the API, "Yes"/"No" on pages and in the CSV."""
 
@@ -67,6 +73,8 @@ def _quantized(value: Any) -> Decimal | None:
 class Quantity(Amount):
     """A stock quantity: a string with 3 places in the API (``"12.500"``), the number
     without trailing zeros on pages and in the CSV (``12.5``)."""
+
+    wrap = False
 
     def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
         value = _quantized(self.value(row))
@@ -101,10 +109,10 @@ ITEM_ROWS = RowSpec(
     Item,
     columns=[
         Number("id", table=False, detail=False),
-        Text("sku", testid="sku"),
+        Code("sku", testid="sku"),
         Text("name", link=True, detail=False),
-        Quantity("on_hand", _("On hand"), td_class="text-end"),
-        Text("unit"),
+        Quantity("on_hand", _("On hand"), td_class="text-md-end"),
+        Code("unit"),
         Quantity("low_stock_threshold", _("Low-stock threshold"), table=False),
         Flag("allow_negative", _("Negative stock allowed"), table=False),
         Person("owner", email_key="owner_email", empty=_("Nobody")),
@@ -120,7 +128,7 @@ LOCATION_ROWS = RowSpec(
     Location,
     columns=[
         Number("id", table=False, detail=False),
-        Text("code"),
+        Code("code"),
         Text("name", link=True, detail=False),
         DateTime("created_at", table=False),
         DateTime("updated_at", table=False, csv=False, detail=False),
@@ -136,17 +144,17 @@ MOVEMENT_ROWS = RowSpec(
         Date("effective_date"),
         Choice("kind", badges=KIND_BADGES, label_key="kind_label"),
         Number("item", source="item_id", table=False, detail=False),
-        Text("item_sku", _("SKU"), source="item__sku"),
+        Code("item_sku", _("SKU"), source="item__sku", table=False),
         Text("item_name", _("Item"), source="item__name", link=True),
-        Quantity("quantity", td_class="text-end"),
-        Text("unit", _("Unit"), source="item__unit", api=False),
+        Quantity("quantity", td_class="text-md-end"),
+        Text("unit", _("Unit"), source="item__unit", api=False, table=False),
         Number("from_location", source="from_location_id", table=False, detail=False),
-        Text("from_code", _("From"), source="from_location__code"),
+        Code("from_code", _("From"), source="from_location__code"),
         Number("to_location", source="to_location_id", table=False, detail=False),
-        Text("to_code", _("To"), source="to_location__code"),
+        Code("to_code", _("To"), source="to_location__code"),
         Text("reference"),
         LongText("reason"),
-        Person("created_by", api_style="object", td_class="text-body-secondary"),
+        Person("created_by", api_style="object", table=False),
         DateTime("created_at", table=False),
     ],
     sorts={
@@ -166,11 +174,11 @@ BALANCE_ROWS = RowSpec(
     columns=[
         Number("id", table=False, detail=False),
         Number("item", source="item_id", table=False, detail=False),
-        Text("item_sku", _("SKU"), source="item__sku"),
+        Code("item_sku", _("SKU"), source="item__sku"),
         Text("item_name", _("Item"), source="item__name"),
         Number("location", source="location_id", table=False, detail=False),
-        Text("location_code", _("Location"), source="location__code"),
-        Quantity("quantity", _("On hand"), td_class="text-end"),
+        Code("location_code", _("Location"), source="location__code"),
+        Quantity("quantity", _("On hand"), td_class="text-md-end"),
         Quantity("low_stock_threshold", _("Low-stock threshold")),
         Date("last_counted_on"),
         DateTime("updated_at", table=False),
@@ -186,12 +194,12 @@ COUNT_ROWS = RowSpec(
         Number("id", table=False, detail=False),
         Date("counted_on"),
         Number("item", source="item_id", table=False, detail=False),
-        Text("item_sku", _("SKU"), source="item__sku"),
+        Code("item_sku", _("SKU"), source="item__sku"),
         Text("item_name", _("Item"), source="item__name", link=True),
         Number("location", source="location_id", table=False, detail=False),
-        Text("location_code", _("Location"), source="location__code"),
-        Quantity("counted_quantity", td_class="text-end"),
-        Quantity("book_quantity", td_class="text-end"),
+        Code("location_code", _("Location"), source="location__code"),
+        Quantity("counted_quantity", td_class="text-md-end"),
+        Quantity("book_quantity", td_class="text-md-end"),
         Number("adjustment", source="adjustment_id", table=False, detail=False),
         LongText("reason", _("Note")),
         Person("created_by", api_style="object", td_class="text-body-secondary"),

@@ -140,7 +140,7 @@ def low_stock_counts(membership: Any) -> list[tuple[Any, Any, str | None]]:
         return {"rows": low[:CARD_ROWS], "total": total or len(low)}
 
     counts = counts_cached("inventory.low_stock", membership, VIEW, compute)
-    answer: list[tuple[Any, Any, str | None]] = [(_("Items low on stock"), counts["total"], None)]
+    answer: list[tuple[Any, Any, str | None]] = [(_("Below threshold"), counts["total"], None)]
     for item_id, sku, unit, code, quantity in counts["rows"]:
         url = reverse("inventory:item_detail", args=[item_id])
         left = f"{quantity_text(Decimal(quantity).quantize(Decimal('0.001')))} {unit}"
