@@ -430,6 +430,32 @@ def stock_count_post(
 # -- low stock -------------------------------------------------------------------------------
 
 
+@atomic_write
+def stock_threshold_set(
+    *,
+    membership: Membership,
+    item: Item | int,
+    location: Location | int,
+    threshold: Decimal | str | int | None,
+) -> StockBalance:
+    """Give *item* a low-stock threshold of its own at *location* (None: the item's again).
+    Needs ``inventory.manage``; audited as a change of the balance."""
+    policy.require(membership, MANAGE)
+    item = _own(membership, Item, item, "item")
+    assert isinstance(item, Item)  # noqa: S101 - _own answers a record or raises
+    place = _own(membership, Location, location, "location")
+    value = None if threshold in (None, "") else _quantity_of(threshold, "threshold")
+    if value is not None and value < ZERO:
+        message = _("A threshold cannot be below zero.")
+        raise ValidationError(message, extra={"fields": {"threshold": [message]}})
+    balance = _locked_balances(membership.tenant_id, item, [place])[place.pk]
+    before = snapshot(balance)
+    balance.low_stock_threshold = value
+    balance.save(update_fields=["low_stock_threshold", "updated_at"])
+    audit_update(membership=membership, obj=balance, before=before)
+    return balance
+
+
 def _low_stock_notify(tenant_id: int, balance_id: int, site_url: str) -> None:
     def queue() -> None:
         from .tasks import low_stock_notify
