@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -186,34 +186,34 @@ def _own(membership: Membership, model: type[Any], value: Any, field: str) -> An
 
 
 def _locked_balances(tenant_id: int, item: Item, locations: list[Location]) -> dict[int, Any]:
-    """The balance rows of *item* at *locations*, created when missing, locked by location id
-    (the one lock order of every movement)."""
+    """The balance rows of *item* at *locations*, locked by location id (the one lock order
+    of every movement).
+
+    When a row is missing (the item's first movement at a place), every row of the movement
+    is written with an upsert, in location order: it creates the missing ones and locks them
+    all at once. Writers racing to create one row queue on it with an exclusive lock; an
+    ignored duplicate insert would leave each of them a shared lock that MariaDB cannot turn
+    into the exclusive one while another holds it (a deadlock)."""
     ids = sorted({location.pk for location in locations})
-
-    def lock() -> dict[int, StockBalance]:
-        rows = (
-            StockBalance.objects.for_tenant(tenant_id)
-            .select_for_update()
-            .filter(item_id=item.pk, location_id__in=ids)
-            .order_by("location_id")
+    balances = StockBalance.objects.for_tenant(tenant_id).filter(
+        item_id=item.pk, location_id__in=ids
+    )
+    if balances.count() < len(ids):
+        # MySQL and MariaDB name no conflict target (any unique key triggers the update).
+        target = (
+            ["tenant", "item", "location"]
+            if connection.features.supports_update_conflicts_with_target
+            else None
         )
-        return {row.location_id: row for row in rows}
-
-    balances = lock()
-    missing = [pk for pk in ids if pk not in balances]
-    if missing:
-        # Two first movements of an item at a place may race to create its row: the loser's
-        # insert is ignored, and both then lock the one row.
         with rls_row_scope(tenant_id):
             StockBalance.objects.for_tenant(tenant_id).bulk_create(
-                [
-                    StockBalance(tenant_id=tenant_id, item_id=item.pk, location_id=pk)
-                    for pk in missing
-                ],
-                ignore_conflicts=True,
+                [StockBalance(tenant_id=tenant_id, item_id=item.pk, location_id=pk) for pk in ids],
+                update_conflicts=True,
+                update_fields=["item"],  # the value it has: the upsert only takes the lock
+                unique_fields=target,
             )
-        balances = lock()
-    return balances
+    rows = balances.select_for_update().order_by("location_id")
+    return {row.location_id: row for row in rows}
 
 
 def _amount(value: Decimal, unit: str) -> str:
