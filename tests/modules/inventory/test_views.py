@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from opsbase.kernel.tenants.models import Tenant
+from opsbase.kernel.tenants.models import Membership, Tenant
 from opsbase.modules.inventory.models import Item, StockMovement
-from opsbase.modules.inventory.selectors import ledger_disagreements
+from opsbase.modules.inventory.selectors import ledger_disagreements, low_stock_balances
 from opsbase.modules.inventory.services import movement_post
 from opsbase.testing.html import html_problems
 from opsbase.testing.matrix import session_client
@@ -110,3 +110,6 @@ def test_the_demo_stocks_acme_and_globex_apart(db):
         assert Item.objects.for_tenant(tenant).count() >= 5
         assert StockMovement.objects.for_tenant(tenant).filter(kind="issue").exists()
         assert ledger_disagreements(tenant_id=tenant.pk) == {}
+        manager = Membership.objects.for_tenant(tenant).get(user__email=f"manager@{slug}.test")
+        low = low_stock_balances(membership=manager).values_list("item__sku", "location__code")
+        assert list(low) == [("SEAL-OR-45", "MAIN")]
