@@ -62,7 +62,9 @@ class LabelForm(forms.Form):
         ("roll", _("62 mm label roll")),
         ("svg", _("SVG image")),
     )
-    pk = forms.TypedMultipleChoiceField(label=_("Drill bits"), coerce=int, choices=())
+    pk = forms.TypedMultipleChoiceField(
+        label=_("Drill bits"), coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+    )
     layout = forms.ChoiceField(label=_("Print on"), choices=LAYOUTS, initial="a4")
 
     def __init__(self, data: Any = None, *, bits: Any, **kwargs: Any) -> None:

@@ -137,12 +137,17 @@ def drillbit_labels(request: HttpRequest) -> HttpResponse:
         if status in BitState.values:
             bits = bits.filter(status=status)
         form = LabelForm(bits=bits)
-        return render(request, "drillbits/labels.html", {"form": form, "bits": bits})
+        context = {"form": form, "bits": bits, "states": BitState.choices}
+        return render(request, "drillbits/labels.html", context)
     ids = [int(v) for v in request.GET.getlist("pk") if v.isdigit() and len(v) < 18]
     chosen = list(drillbit_list_by_ids(membership=membership, ids=ids))
     form = LabelForm(request.GET, bits=chosen)
     if not chosen or not form.is_valid():
-        context = {"form": form, "bits": drillbit_list(membership=membership)}
+        context = {
+            "form": form,
+            "bits": drillbit_list(membership=membership),
+            "states": BitState.choices,
+        }
         return render(request, "drillbits/labels.html", context, status=400)
     layout = form.cleaned_data["layout"]
     chosen = [b for b in chosen if b.pk in set(form.cleaned_data["pk"])]
