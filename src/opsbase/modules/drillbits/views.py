@@ -38,6 +38,9 @@ from .selectors import (
 )
 from .services import bitrun_create, drillbit_transition
 
+#: The most labels one request prints (a PDF of 20 A4 sheets).
+MAX_LABELS = 480
+
 SORT_CHOICES = (
     ("serial_number", gettext_lazy("Serial number")),
     ("status", gettext_lazy("Status")),
@@ -140,7 +143,7 @@ def drillbit_labels(request: HttpRequest) -> HttpResponse:
         form = LabelForm(bits=bits)
         context = {"form": form, "bits": bits, "states": BitState.choices}
         return render(request, "drillbits/labels.html", context)
-    ids = [int(v) for v in request.GET.getlist("pk") if v.isdigit() and len(v) < 18]
+    ids = [int(v) for v in request.GET.getlist("pk")[:MAX_LABELS] if v.isdigit() and len(v) < 18]
     chosen = list(drillbit_list_by_ids(membership=membership, ids=ids))
     form = LabelForm(request.GET, bits=chosen)
     if not chosen or not form.is_valid():
