@@ -77,7 +77,7 @@ class LabelForm(forms.Form):
     def __init__(self, data: Any = None, *, bits: Any, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         field: Any = self.fields["pk"]
-        field.choices = [(bit.pk, str(bit)) for bit in bits]
+        field.choices = [(bit.pk, f"{bit} · {bit.get_status_display()}") for bit in bits]
 
 
 class BitRunForm(forms.Form):
