@@ -107,6 +107,7 @@ def test_the_drill_bit_pages_read_well_on_a_phone_and_a_desk(
         "list": "/drill-bits/",
         "detail": f"/drill-bits/{bit.pk}/",
         "labels": "/drill-bits/labels/",
+        "run": f"/drill-bits/{bit.pk}/runs/new/",
         "rigs": "/sites/rigs/",
         "wells": "/sites/wells/",
     }

@@ -83,7 +83,7 @@ class LabelForm(forms.Form):
 class BitRunForm(forms.Form):
     """A run of a bit in a well, with its IADC dull grade (every grade field optional)."""
 
-    well = SiteChoiceField(label=_("Well"), queryset=None)
+    well = SiteChoiceField(label=_("Well"), queryset=None, empty_label=_("Choose a well"))
     started_on = forms.DateField(
         label=_("Started on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
