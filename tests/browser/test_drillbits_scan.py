@@ -84,3 +84,44 @@ def test_globexs_member_scanning_an_acme_bit_gets_404(page, world, sign_in, watc
 
     assert answer is not None and answer.status == 404
     expect(page.get_by_text("PDC-8812")).to_have_count(0)
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_the_drill_bit_pages_read_well_on_a_phone_and_a_desk(
+    page, world, sign_in, screenshot, color_scheme
+):
+    from opsbase.modules.customers.models import Customer
+    from opsbase.modules.drillbits.services import bitrun_create
+    from opsbase.modules.sites.services import well_create
+
+    from .test_screens import contrast_problems
+
+    bit, _technician = assigned_bit(world)
+    manager = world.members[RoleKind.MANAGER]
+    customer = Customer.objects.for_tenant(world.home).get()
+    well = well_create(membership=manager, customer=customer, name="NW-14A", depth_m=3450)
+    bitrun_create(membership=manager, drillbit=bit, well=well, depth_in=1500, depth_out=1920)
+    sign_in(manager)
+    pages = {
+        "scan": f"/s/{bit.scan_code}/",
+        "list": "/drill-bits/",
+        "detail": f"/drill-bits/{bit.pk}/",
+        "labels": "/drill-bits/labels/",
+        "run": f"/drill-bits/{bit.pk}/runs/new/",
+        "rigs": "/sites/rigs/",
+        "wells": "/sites/wells/",
+    }
+    problems = []
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, url in pages.items():
+            page.goto(url)
+            expect(page.locator("h1").first).to_be_visible()
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                problems.append(f"{name} at {width}: {overflow} px of sideways scroll")
+            problems += [f"{name} at {width}: {p}" for p in contrast_problems(page)]
+            screenshot(page, f"drillbits-{name}-{width}-{color_scheme}")
+    assert problems == [], "\n".join(problems)

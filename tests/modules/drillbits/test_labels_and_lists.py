@@ -15,6 +15,7 @@ from opsbase.modules.drillbits.models import DrillBit
 from opsbase.modules.drillbits.services import drillbit_transition, drillbit_update
 from opsbase.modules.sites.demo import demo_sites_seed
 from opsbase.testing.api import token_client
+from opsbase.testing.html import html_problems
 from opsbase.testing.matrix import session_client
 
 from .conftest import site_of
@@ -62,10 +63,11 @@ def test_another_organizations_bits_get_no_label(world, manager, make_bit):
 def test_the_label_page_offers_the_bits_to_choose(manager, make_bit):
     bit = make_bit(manager.tenant)
 
-    answer = session_client(manager).get("/drill-bits/labels/")
+    answer = session_client(manager).get("/drill-bits/labels/?status=new")
 
     assert answer.status_code == 200
     assert bit.serial_number in answer.content.decode()
+    assert html_problems(answer.content) == []
 
 
 def test_a_bits_qr_code_is_an_svg(manager, make_bit, world):

@@ -31,6 +31,7 @@ class DrillBitsConfig(ModuleConfig):
         "DrillBitStatusEnum": "opsbase.modules.drillbits.constants.BitState",
         "DrillBitTypeEnum": "opsbase.modules.drillbits.constants.BitType",
         "DrillBitSizeEnum": "opsbase.modules.drillbits.constants.BitSize",
+        "DullCharacteristicEnum": "opsbase.modules.drillbits.constants.DullCharacteristic",
     }
 
     def dashboard_cards(self):

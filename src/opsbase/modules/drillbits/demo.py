@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
+from opsbase.modules.sites.demo import demo_sites_seed
 from opsbase.modules.sites.models import Rig, Well
 
 from .constants import BitSize, BitState, BitType
@@ -50,6 +51,8 @@ def demo_drillbits_seed(*, tenant) -> None:
     without bits, so re-running the demo adds nothing."""
     if DrillBit.objects.for_tenant(tenant).exists():
         return
+    # The rigs and wells first, whichever module the demo reaches first.
+    demo_sites_seed(tenant=tenant)
     manager = Membership.objects.for_tenant(tenant).filter(role__kind=RoleKind.MANAGER).first()
     rigs = list(Rig.objects.for_tenant(tenant).order_by("pk"))
     wells = list(Well.objects.for_tenant(tenant).order_by("pk"))

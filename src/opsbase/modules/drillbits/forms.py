@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from opsbase.kit.forms import RecordForm
 from opsbase.modules.sites.selectors import rig_choices, well_choices
 
-from .constants import BitSize, BitType
+from .constants import (
+    DULL_BEARING_GRADES,
+    BitSize,
+    BitType,
+    DullCharacteristic,
+    DullLocation,
+    DullReason,
+)
 from .models import FOREIGN_SITE, DrillBit
 
 
@@ -62,10 +69,65 @@ class LabelForm(forms.Form):
         ("roll", _("62 mm label roll")),
         ("svg", _("SVG image")),
     )
-    pk = forms.TypedMultipleChoiceField(label=_("Drill bits"), coerce=int, choices=())
+    pk = forms.TypedMultipleChoiceField(
+        label=_("Drill bits"), coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+    )
     layout = forms.ChoiceField(label=_("Print on"), choices=LAYOUTS, initial="a4")
 
     def __init__(self, data: Any = None, *, bits: Any, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         field: Any = self.fields["pk"]
-        field.choices = [(bit.pk, str(bit)) for bit in bits]
+        field.choices = [(bit.pk, f"{bit} · {bit.get_status_display()}") for bit in bits]
+
+
+class BitRunForm(forms.Form):
+    """A run of a bit in a well, with its IADC dull grade (every grade field optional)."""
+
+    well = SiteChoiceField(label=_("Well"), queryset=None, empty_label=_("Choose a well"))
+    started_on = forms.DateField(
+        label=_("Started on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    depth_in = forms.DecimalField(
+        label=_("Depth in (m)"), required=False, max_digits=8, decimal_places=1, min_value=0
+    )
+    depth_out = forms.DecimalField(
+        label=_("Depth out (m)"), required=False, max_digits=8, decimal_places=1, min_value=0
+    )
+    hours = forms.DecimalField(
+        label=_("Hours on bottom"), required=False, max_digits=6, decimal_places=1, min_value=0
+    )
+    dull_inner = forms.IntegerField(
+        label=_("Inner rows (0-8)"), required=False, min_value=0, max_value=8
+    )
+    dull_outer = forms.IntegerField(
+        label=_("Outer rows (0-8)"), required=False, min_value=0, max_value=8
+    )
+    dull_characteristic = forms.ChoiceField(
+        label=_("Dull characteristic"),
+        required=False,
+        choices=[("", "—"), *DullCharacteristic.choices],
+    )
+    dull_location = forms.ChoiceField(
+        label=_("Location"), required=False, choices=[("", "—"), *DullLocation.choices]
+    )
+    dull_bearing = forms.ChoiceField(
+        label=_("Bearings / seals"),
+        required=False,
+        choices=[("", "—"), *[(g, g) for g in DULL_BEARING_GRADES]],
+    )
+    dull_gauge = forms.CharField(
+        label=_("Gauge"), required=False, max_length=5, help_text=_("I, or 1/16 … 16/16 under.")
+    )
+    dull_other = forms.ChoiceField(
+        label=_("Other characteristic"),
+        required=False,
+        choices=[("", "—"), *DullCharacteristic.choices],
+    )
+    dull_reason = forms.ChoiceField(
+        label=_("Reason pulled"), required=False, choices=[("", "—"), *DullReason.choices]
+    )
+
+    def __init__(self, data: Any = None, *, membership: Any, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        well: Any = self.fields["well"]
+        well.queryset = well_choices(membership=membership)

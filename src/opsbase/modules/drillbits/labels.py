@@ -17,7 +17,13 @@ import qrcode.image.svg
 from .models import DrillBit
 
 SVG_NS = "http://www.w3.org/2000/svg"
-ET.register_namespace("", SVG_NS)
+
+
+def _svg_text(root: ET.Element) -> str:
+    # SVG as the default namespace (<svg>, not <svg:svg>: what browsers read inline too);
+    # the qrcode package registers the "svg" prefix whenever it draws, so say it each time.
+    ET.register_namespace("", SVG_NS)
+    return ET.tostring(root, encoding="unicode")
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ def qr_svg(data: str) -> str:
     root = ET.fromstring(image.to_string(encoding="unicode"))  # noqa: S314 - our own output
     root.attrib.pop("width", None)
     root.attrib.pop("height", None)
-    return ET.tostring(root, encoding="unicode")
+    return _svg_text(root)
 
 
 def size_text(bit: DrillBit) -> str:
@@ -72,7 +78,7 @@ def size_text(bit: DrillBit) -> str:
 
 def label_lines(bit: DrillBit) -> list[str]:
     """What a label says beside its code: the serial number first."""
-    lines = [bit.serial_number, f"{size_text(bit)} {bit.get_bit_type_display()}"]
+    lines = [bit.serial_number, size_text(bit), str(bit.get_bit_type_display())]
     detail = " · ".join(part for part in (bit.design, bit.iadc_code) if part)
     if detail:
         lines.append(detail)
@@ -111,10 +117,15 @@ def labels_svg(bits: Sequence[DrillBit], url_of: Callable[[DrillBit], str]) -> s
             },
         )
         code = ET.fromstring(qr_svg(url_of(bit)))  # noqa: S314 - our own output
-        side = height - 6
-        code.attrib.update({"x": "3", "y": f"{top + 3}", "width": f"{side}", "height": f"{side}"})
+        side = min(height - 6, width * 0.45)
+        code.attrib.update(
+            {"x": "3", "y": f"{top + (height - side) / 2}", "width": f"{side}", "height": f"{side}"}
+        )
         group.append(code)
+        room = width - side - 9
         for line, text in enumerate(label_lines(bit)):
+            # About 0.55 em a character in a sans-serif face: shrink a long line to its room.
+            size = min(4.2 if line == 0 else 3.0, room / (0.55 * max(len(text), 1)))
             element = ET.SubElement(
                 group,
                 f"{{{SVG_NS}}}text",
@@ -122,12 +133,12 @@ def labels_svg(bits: Sequence[DrillBit], url_of: Callable[[DrillBit], str]) -> s
                     "x": f"{side + 6}",
                     "y": f"{top + 9 + line * 6}",
                     "font-family": "Helvetica, Arial, sans-serif",
-                    "font-size": "4.2" if line == 0 else "3",
+                    "font-size": f"{size:.2f}",
                     "font-weight": "bold" if line == 0 else "normal",
                 },
             )
             element.text = text
-    return ET.tostring(root, encoding="unicode")
+    return _svg_text(root)
 
 
 # -- PDF -------------------------------------------------------------------------------------
@@ -154,6 +165,14 @@ def _ascii(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+def _fitting(text: str, font: str, size: float, room: float) -> float:
+    """The font size, at most *size* and at least 5 pt, at which *text* fits in *room*."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    width = stringWidth(text, font, size)
+    return size if width <= room else max(5.0, size * room / width)
+
+
 def labels_pdf(
     bits: Sequence[DrillBit], url_of: Callable[[DrillBit], str], layout: str = "a4"
 ) -> bytes:
@@ -173,13 +192,14 @@ def labels_pdf(
             column, row = slot % sheet.columns, slot // sheet.columns
             left = column * width
             bottom = sheet.page_height * mm - (row + 1) * height
-            side = height - 6 * mm
-            _draw_qr(canvas, url_of(bit), left + 3 * mm, bottom + 3 * mm, side)
+            side = min(height - 6 * mm, width * 0.45)
+            _draw_qr(canvas, url_of(bit), left + 3 * mm, bottom + (height - side) / 2, side)
             text_left = left + side + 6 * mm
+            room = width - side - 9 * mm
             for line, text in enumerate(label_lines(bit)):
-                canvas.setFont(
-                    "Helvetica-Bold" if line == 0 else "Helvetica", 11 if line == 0 else 7.5
-                )
+                font = "Helvetica-Bold" if line == 0 else "Helvetica"
+                size = _fitting(_ascii(text), font, 11 if line == 0 else 7.5, room)
+                canvas.setFont(font, size)
                 canvas.drawString(text_left, bottom + height - (8 + line * 5.5) * mm, _ascii(text))
         canvas.showPage()
     canvas.save()

@@ -23,7 +23,7 @@ from opsbase.web.decorators import membership_required, permission_required
 
 from .constants import RECORD_RUN, VIEW, BitState
 from .entity import DRILLBITS
-from .forms import DrillBitForm, LabelForm, TransitionForm
+from .forms import BitRunForm, DrillBitForm, LabelForm, TransitionForm
 from .labels import labels_pdf, labels_svg, qr_svg
 from .models import DrillBit
 from .selectors import (
@@ -36,7 +36,10 @@ from .selectors import (
     drillbit_longest_in_field,
     drillbit_state_counts,
 )
-from .services import drillbit_transition
+from .services import bitrun_create, drillbit_transition
+
+#: The most labels one request prints (a PDF of 20 A4 sheets).
+MAX_LABELS = 480
 
 SORT_CHOICES = (
     ("serial_number", gettext_lazy("Serial number")),
@@ -89,6 +92,7 @@ class DrillBitDetail(RecordDetailView):
             scan_url=scan_url(self.request, obj),
             scan_path=reverse("drillbit_scan", args=[obj.scan_code]),
             may_record_run=policy.can(membership, RECORD_RUN, obj),
+            run_url=reverse("drillbits:bitrun_create", args=[obj.pk]),
         )
         return context
 
@@ -137,12 +141,17 @@ def drillbit_labels(request: HttpRequest) -> HttpResponse:
         if status in BitState.values:
             bits = bits.filter(status=status)
         form = LabelForm(bits=bits)
-        return render(request, "drillbits/labels.html", {"form": form, "bits": bits})
-    ids = [int(v) for v in request.GET.getlist("pk") if v.isdigit() and len(v) < 18]
+        context = {"form": form, "bits": bits, "states": BitState.choices}
+        return render(request, "drillbits/labels.html", context)
+    ids = [int(v) for v in request.GET.getlist("pk")[:MAX_LABELS] if v.isdigit() and len(v) < 18]
     chosen = list(drillbit_list_by_ids(membership=membership, ids=ids))
     form = LabelForm(request.GET, bits=chosen)
     if not chosen or not form.is_valid():
-        context = {"form": form, "bits": drillbit_list(membership=membership)}
+        context = {
+            "form": form,
+            "bits": drillbit_list(membership=membership),
+            "states": BitState.choices,
+        }
         return render(request, "drillbits/labels.html", context, status=400)
     layout = form.cleaned_data["layout"]
     chosen = [b for b in chosen if b.pk in set(form.cleaned_data["pk"])]
@@ -157,6 +166,35 @@ def drillbit_labels(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
+
+
+@permission_required(RECORD_RUN)
+@require_http_methods(["GET", "POST"])
+def bitrun_create_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the next run of a bit: its well, depths, hours and dull grade."""
+    membership = request.membership  # type: ignore[attr-defined]
+    bit = drillbit_get_for(membership=membership, pk=pk)
+    policy.require(membership, RECORD_RUN, bit)
+    form = BitRunForm(request.POST or None, membership=membership)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            try:
+                run = bitrun_create(membership=membership, drillbit=bit, **data)
+            except ValidationError as exc:
+                for name, errors in (exc.extra.get("fields") or {}).items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(request, _("Run %(number)s recorded.") % {"number": run.number})
+                return redirect("drillbits:drillbit_detail", pk=bit.pk)
+        status = 400
+    context = {
+        "form": form,
+        "bit": bit,
+        "cancel_url": reverse("drillbits:drillbit_detail", args=[bit.pk]),
+    }
+    return render(request, "drillbits/bitrun_form.html", context, status=status)
 
 
 @membership_required

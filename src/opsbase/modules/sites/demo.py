@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
+from opsbase.modules.customers.demo import demo_customers_seed
 from opsbase.modules.customers.models import Customer
 from opsbase.modules.customers.services import customer_create
 
@@ -28,6 +29,7 @@ def demo_sites_seed(*, tenant) -> None:
     """A rig and three wells per demo customer (creating a customer when there is none)."""
     if Rig.objects.for_tenant(tenant).exists():
         return
+    demo_customers_seed(tenant=tenant)
     manager = Membership.objects.for_tenant(tenant).filter(role__kind=RoleKind.MANAGER).first()
     if manager is None:
         return

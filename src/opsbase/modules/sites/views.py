@@ -28,7 +28,6 @@ class RigPages(Pages):
             ),
         ),
     )
-    import_fields = ("customer", "name", "location", "latitude", "longitude")
 
 
 class WellPages(Pages):
