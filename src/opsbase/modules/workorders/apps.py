@@ -20,6 +20,13 @@ class WorkOrdersConfig(ModuleConfig):
             codename=VIEW,
             order=35,
         ),
+        NavItem(
+            label=_("Planning"),
+            url_name="workorders:workorder_planning",
+            icon="calendar-week",
+            codename=VIEW,
+            order=36,
+        ),
     )
     role_templates = {
         "technician": (VIEW, WORK),

@@ -183,3 +183,7 @@ WORKORDER_WORKFLOW = Workflow(
         ),
     ],
 )
+
+# The planning board: the states it shows, and a member's hours of work in a day.
+PLANNING_STATES = (WorkOrderState.PLANNED, WorkOrderState.RELEASED)
+DAILY_CAPACITY_HOURS = 8

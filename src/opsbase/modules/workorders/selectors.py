@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -35,7 +36,9 @@ from opsbase.kit.rows import (
 from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import (
+    DAILY_CAPACITY_HOURS,
     OPEN_STATES,
+    PLANNING_STATES,
     PRIORITY_BADGES,
     PRIORITY_RANK,
     STATE_BADGES,
@@ -44,6 +47,7 @@ from .constants import (
 )
 from .models import Operation, WorkOrder, WorkOrderPart
 
+ZERO_HOURS = Decimal("0")
 _OPEN = frozenset(str(s) for s in OPEN_STATES)
 
 
@@ -270,4 +274,51 @@ def workorder_counts(*, membership: Membership, weeks: int = 4) -> dict[str, Any
         "by_state": {str(k): v for k, v in by_state.items()},
         "overdue": overdue,
         "per_week": [(week.isoformat(), n) for week, n in per_week.items()],
+    }
+
+
+# -- the planning board -------------------------------------------------------------------
+
+
+def planning_week(*, membership: Membership, day: dt.date) -> dict[str, Any]:
+    """The planning board of the week holding *day*: a lane per assignee (and one for
+    orders nobody holds yet), a cell per day with the planned and released work orders that
+    start then, their remaining planned hours against the day's capacity; and the orders
+    still without a planned start. Two queries."""
+    from django.db.models import Sum
+
+    monday = day - dt.timedelta(days=day.weekday())
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    orders = (
+        policy.scope(membership, VIEW, WorkOrder.objects.for_tenant(membership.tenant_id))
+        .filter(state__in=PLANNING_STATES)
+        .select_related("assignee__user", "customer")
+        .annotate(remaining=Sum("operations__planned_hours", filter=Q(operations__done=False)))
+        .order_by("planned_start", "pk")
+    )
+    scheduled = list(orders.filter(planned_start__gte=days[0], planned_start__lte=days[-1]))
+    unscheduled = list(orders.filter(planned_start__isnull=True)[:50])
+    lanes: dict[Any, dict[str, Any]] = {}
+    for order in scheduled:
+        key = order.assignee_id
+        if key not in lanes:
+            person = order.assignee.user if order.assignee is not None else None
+            lanes[key] = {
+                "name": (person.get_full_name() or person.email) if person else _("Unassigned"),
+                "cells": {d: {"day": d, "orders": [], "hours": ZERO_HOURS} for d in days},
+            }
+        cell = lanes[key]["cells"][order.planned_start]
+        cell["orders"].append(order)
+        cell["hours"] += order.remaining or ZERO_HOURS
+    for lane in lanes.values():
+        lane["cells"] = list(lane["cells"].values())
+        for cell in lane["cells"]:
+            cell["over"] = cell["hours"] > DAILY_CAPACITY_HOURS
+    ordered = sorted(lanes.items(), key=lambda kv: (kv[0] is None, str(kv[1]["name"])))
+    return {
+        "monday": monday,
+        "days": days,
+        "lanes": [lane for _key, lane in ordered],
+        "unscheduled": unscheduled,
+        "capacity": DAILY_CAPACITY_HOURS,
     }

@@ -3,12 +3,14 @@ with the operations checklist, the progress, the parts issued and the state hist
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -24,11 +26,12 @@ from .selectors import (
     operation_get_for,
     operation_list,
     part_list,
+    planning_week,
     workorder_counts,
     workorder_filter_mine,
     workorder_state_history,
 )
-from .services import operation_add, operation_update, part_issue
+from .services import operation_add, operation_update, part_issue, workorder_update
 
 SORT_CHOICES = (
     ("-created_at", _lazy("Newest first")),
@@ -140,6 +143,62 @@ class PartIssueView(_DetailAction):
         part_issue(membership=membership, work_order=work_order, **form.cleaned_data)
 
 
+class PlanningBoard(PageView):
+    """The week's planned and released work orders per assignee and day, with the hours
+    left against each day's capacity; a card dragged (or its date changed) onto another day
+    reschedules it."""
+
+    http_method_names: ClassVar[list[str]] = ["get"]  # type: ignore[misc]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        membership = request.membership  # type: ignore[attr-defined]
+        policy.require(membership, VIEW)
+        try:
+            day = dt.date.fromisoformat(request.GET.get("week", ""))
+        except ValueError:
+            day = timezone.localdate()
+        week = planning_week(membership=membership, day=day)
+        monday = week["monday"]
+        return render(
+            request,
+            "workorders/planning.html",
+            {
+                **self.base_context(),
+                **week,
+                "may_move": policy.can(membership, CHANGE),
+                "previous_week": (monday - dt.timedelta(days=7)).isoformat(),
+                "next_week": (monday + dt.timedelta(days=7)).isoformat(),
+                "today": timezone.localdate(),
+            },
+        )
+
+
+class RescheduleView(_DetailAction):
+    """A new planned start for a work order (the planning board's drag, or its date field)."""
+
+    done_message = _lazy("Work order rescheduled.")
+
+    def act(self, request: HttpRequest, work_order: Any, **kwargs: Any) -> None:
+        try:
+            day = dt.date.fromisoformat(request.POST.get("planned_start", ""))
+        except ValueError:
+            raise ValidationError(
+                _("Enter a date."), extra={"fields": {"planned_start": [_("Enter a date.")]}}
+            ) from None
+        workorder_update(
+            membership=request.membership,  # type: ignore[attr-defined]
+            workorder=work_order,
+            planned_start=day,
+        )
+
+    def post(self, request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, pk, **kwargs)
+        back = request.POST.get("week", "")
+        if back:
+            return redirect(f"{reverse('workorders:workorder_planning')}?week={back}")
+        return response
+
+
 class WorkOrderPages(Pages):
     entity = WORK_ORDERS
     form_class = WorkOrderForm
@@ -187,6 +246,12 @@ class WorkOrderPages(Pages):
                 name="workorder_operation_work",
             ),
             path("<int:pk>/parts/", PartIssueView.as_view(pages=cls), name="workorder_part_issue"),
+            path("planning/", PlanningBoard.as_view(pages=cls), name="workorder_planning"),
+            path(
+                "<int:pk>/reschedule/",
+                RescheduleView.as_view(pages=cls),
+                name="workorder_reschedule",
+            ),
         ]
 
 
