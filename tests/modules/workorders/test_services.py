@@ -11,7 +11,11 @@ from opsbase.kernel.roles.constants import RoleKind
 from opsbase.modules.inventory.models import StockBalance, StockMovement
 from opsbase.modules.workorders.constants import WorkOrderState
 from opsbase.modules.workorders.models import WorkOrder, progress_of
-from opsbase.modules.workorders.selectors import operation_list, workorder_state_history
+from opsbase.modules.workorders.selectors import (
+    operation_list,
+    workorder_state_entered,
+    workorder_state_history,
+)
 from opsbase.modules.workorders.services import (
     operation_add,
     operation_update,
@@ -58,7 +62,7 @@ def test_the_full_lifecycle_records_progress_and_each_state_entry(world, make_or
     assert order.state == WorkOrderState.COMPLETED
     assert order.progress == 100
     assert order.completed_at is not None
-    assert set(order.state_entered) == {
+    assert set(workorder_state_entered(order)) == {
         "draft",
         "planned",
         "released",

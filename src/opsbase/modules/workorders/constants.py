@@ -86,8 +86,8 @@ PRIORITY_BADGES = {
     WorkOrderPriority.URGENT: "text-bg-danger",
 }
 
-# Every move records when the new state was entered (``state_entered``) and keeps
-# ``completed_at`` true to the state; the workflow saves and audits them with the state.
+# Every move keeps ``completed_at`` true to the state; the workflow saves and audits it with
+# the state (and records when each state was entered in its time-in-state table).
 EFFECTS = "opsbase.modules.workorders.services.workorder_state_effects"
 GUARDS = "opsbase.modules.workorders.selectors"
 

@@ -113,8 +113,6 @@ class WorkOrder(TenantOwnedModel):
     #: Percent done, worked out by ``progress_of`` from the operations and saved in the same
     #: transaction as every change of them (lists and the dashboard read it without a join).
     progress = models.PositiveSmallIntegerField(_("progress"), default=0, editable=False)
-    #: When each state was last entered: ``{"draft": "2026-01-05T09:30:00+00:00", ...}``.
-    state_entered = models.JSONField(_("state entered"), default=dict, blank=True, editable=False)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
 
     objects: ClassVar[WorkflowManager] = WorkflowManager()

@@ -13,14 +13,12 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from rest_framework import serializers
 
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import state_history
 from opsbase.kit.rows import (
     Choice,
-    Column,
     Computed,
     Date,
     DateTime,
@@ -81,13 +79,6 @@ def _bar_width(value: int) -> int:
     return min((0, 25, 50, 75, 100), key=lambda step: abs(step - value))
 
 
-class Entries(Column):
-    """A JSON object of state → when it was entered (API only)."""
-
-    def api_fields(self) -> dict[str, serializers.Field]:
-        return {self.name: serializers.DictField(child=serializers.CharField(), **self._source())}
-
-
 WORKORDER_ROWS = RowSpec(
     WorkOrder,
     columns=[
@@ -105,7 +96,6 @@ WORKORDER_ROWS = RowSpec(
         Computed("is_overdue", _overdue, _lazy("Overdue")),
         Percent("progress", testid="progress"),
         LongText("notes"),
-        Entries("state_entered", table=False, csv=False, detail=False),
         DateTime("completed_at", table=False, hide_empty=True, testid="completed"),
         DateTime("created_at", table=False),
         DateTime("updated_at", table=False, csv=False, detail=False),
@@ -228,12 +218,19 @@ def workorder_qc_blocker(work_order: WorkOrder, membership: Membership) -> str |
     return None
 
 
+def workorder_state_entered(work_order: WorkOrder) -> dict[str, str]:
+    """When *work_order* last entered each state it has been in, ISO 8601 (from the
+    workflow's time-in-state record; a draft never moved: its creation)."""
+    entered = {WorkOrderState.DRAFT.value: work_order.created_at.isoformat()}
+    for stay in state_history(work_order):
+        entered[stay.to_state] = stay.entered_at.isoformat()
+    return entered
+
+
 def workorder_state_before_hold(work_order: WorkOrder) -> str | None:
-    """The state *work_order* was in before it went on hold (the latest one entered)."""
-    entered = {k: v for k, v in (work_order.state_entered or {}).items() if k != "on_hold"}
-    if not entered:
-        return None
-    return max(entered, key=lambda state: entered[state])
+    """The state *work_order* was in when it last went on hold."""
+    holds = [s for s in state_history(work_order) if s.to_state == WorkOrderState.ON_HOLD]
+    return holds[-1].from_state if holds else None
 
 
 def workorder_resume_blocker(work_order: WorkOrder, membership: Membership) -> str | None:

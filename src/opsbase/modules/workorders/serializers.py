@@ -23,7 +23,7 @@ from .constants import (
     WorkOrderType,
 )
 from .models import Operation, WorkOrder, WorkOrderPart
-from .selectors import WORKORDER_ROWS, operation_list, part_list
+from .selectors import WORKORDER_ROWS, operation_list, part_list, workorder_state_entered
 
 
 def _hours(**kwargs: Any) -> serializers.DecimalField:
@@ -155,9 +155,14 @@ class WorkOrderSerializer(RecordSerializer):
     class Meta:
         model = WorkOrder
         rows = WORKORDER_ROWS
-        extra_fields = ("operations", "parts")
+        extra_fields = ("operations", "parts", "state_entered")
 
     parts = serializers.SerializerMethodField()
+    state_entered = serializers.DictField(
+        child=serializers.DateTimeField(),
+        read_only=True,
+        help_text=_("When it last entered each state it has been in."),
+    )
 
     def get_parts(self, obj: WorkOrder) -> list[dict[str, Any]]:
         return [part_data(p) for p in part_list(work_order=obj)]
@@ -180,4 +185,5 @@ class WorkOrderSerializer(RecordSerializer):
         data = super().to_representation(instance)
         data["operations"] = [operation_data(o) for o in operation_list(work_order=instance)]
         data["parts"] = self.get_parts(instance)
+        data["state_entered"] = workorder_state_entered(instance)
         return data

@@ -121,7 +121,6 @@ def workorder_create(
         planned_start=planned_start,
         notes=notes or "",
         created_by=membership.user,
-        state_entered={WorkOrderState.DRAFT.value: timezone.now().isoformat()},
     )
     work_order.number = _next_number(membership.tenant_id)
     record_create(
@@ -181,13 +180,11 @@ def workorder_move_to(
 
 
 def workorder_state_effects(work_order: WorkOrder, membership: Membership) -> dict[str, Any]:
-    """What a move sets besides the state: when this state was entered, and when the order
-    was completed (``None`` unless it is now Completed). The workflow calls this on the
-    locked row in its new state, before it saves."""
-    now = timezone.now()
-    entered = {**(work_order.state_entered or {}), str(work_order.state): now.isoformat()}
-    completed = now if work_order.state == WorkOrderState.COMPLETED else None
-    return {"state_entered": entered, "completed_at": completed}
+    """What a move sets besides the state: when the order was completed (``None`` unless it
+    is now Completed). The workflow calls this on the locked row in its new state, before it
+    saves; the time each state was entered is the workflow's own record (``StateChange``)."""
+    completed = timezone.now() if work_order.state == WorkOrderState.COMPLETED else None
+    return {"completed_at": completed}
 
 
 def workorder_delete(*, membership: Membership, workorder: WorkOrder) -> None:
