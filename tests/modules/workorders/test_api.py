@@ -4,6 +4,8 @@ stock refusals as 400 with their reason, nested operations, and the list's query
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from opsbase.kernel.audit.models import AuditEvent
+from opsbase.kernel.audit.services import audit_chain_verify
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.testing.api import token_client
 from opsbase.testing.matrix import session_client
@@ -87,6 +89,14 @@ def test_the_lifecycle_through_the_api(world, stock):
         "completed",
     }
     assert [p["quantity"] for p in final["parts"]] == ["2.000"]
+    assert audit_chain_verify(tenant=world.home).ok
+    actions = list(
+        AuditEvent.objects.for_tenant(world.home)
+        .filter(target_type="workorders.workorder", target_id=str(pk))
+        .values_list("action", flat=True)
+    )
+    for move in ("plan", "release", "start", "send_to_qc", "complete"):
+        assert f"workorder.transition.{move}" in actions
 
 
 def test_a_state_not_reachable_names_the_moves_possible(world, make_order):
