@@ -101,3 +101,18 @@ def test_the_demo_spreads_thirty_orders_across_every_state(world):
         "cancelled",
     }
     assert orders.filter(parts__isnull=False).exists()
+
+
+def test_the_dashboard_shows_the_work_order_card(world, make_order):
+    from django.urls import reverse
+
+    from opsbase.testing.html import html_problems
+
+    make_order(world.members[RoleKind.USER])
+    response = session_client(world.members[RoleKind.MANAGER]).get(reverse("web:home"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="dashboard-card-workorders"' in html
+    assert "Completed in the week of" in html
+    assert not html_problems(response.content)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -272,7 +273,8 @@ def workorder_dashboard_counts(membership: Any) -> list[tuple[object, int, str |
             answer.append((state.label, n, f"{shown}?state={state.value}"))
     answer.append((_lazy("Overdue"), counts["overdue"], f"{shown}?overdue=true"))
     for week, n in counts["per_week"]:
-        answer.append((_("Completed in the week of %(date)s") % {"date": week}, n, None))
+        monday = date_format(dt.date.fromisoformat(week), "SHORT_DATE_FORMAT")
+        answer.append((_("Completed in the week of %(date)s") % {"date": monday}, n, None))
     return answer
 
 
