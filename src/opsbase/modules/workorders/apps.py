@@ -1,0 +1,62 @@
+from django.utils.translation import gettext_lazy as _
+
+from opsbase.kernel.modules import ModuleConfig
+from opsbase.web.navigation import NavItem
+
+from .constants import ADD, CHANGE, DELETE, MANAGE, VIEW, WORK
+
+
+class WorkOrdersConfig(ModuleConfig):
+    name = "opsbase.modules.workorders"
+    label = "workorders"
+    verbose_name = _("Work orders")
+    url_prefix = "work-orders/"
+    dependencies = ("customers", "inventory")
+    navigation = (
+        NavItem(
+            label=_("Work orders"),
+            url_name="workorders:workorder_list",
+            icon="tools",
+            codename=VIEW,
+            order=35,
+        ),
+        NavItem(
+            label=_("Planning"),
+            url_name="workorders:workorder_planning",
+            icon="calendar-week",
+            codename=VIEW,
+            order=36,
+        ),
+    )
+    role_templates = {
+        "technician": (VIEW, WORK),
+        "production-manager": (VIEW, MANAGE, ADD, CHANGE, WORK, DELETE),
+    }
+    search_fields = {"workorder": ("number", "title", "customer__name", "notes")}
+    api_enum_names = {
+        "WorkOrderStateEnum": "opsbase.modules.workorders.constants.WorkOrderState",
+        "WorkOrderTypeEnum": "opsbase.modules.workorders.constants.WorkOrderType",
+        "WorkOrderPriorityEnum": "opsbase.modules.workorders.constants.WorkOrderPriority",
+    }
+
+    def dashboard_cards(self):
+        from opsbase.web.dashboard import CountsCard
+
+        from .views import workorder_dashboard_counts
+
+        return (
+            CountsCard(
+                key="workorders",
+                title=_("Work orders"),
+                icon="tools",
+                codename=VIEW,
+                counts=workorder_dashboard_counts,
+                order=35,
+                versioned=True,
+            ),
+        )
+
+    def demo_seed(self, *, tenant) -> None:
+        from .demo import demo_workorders_seed
+
+        demo_workorders_seed(tenant=tenant)

@@ -1,0 +1,365 @@
+"""Writes of work orders, their operations and parts: their business rules; the kit's helpers
+do the rest (policy on the locked row, validation, audit).
+
+Lock order of a change to an operation or a part: the work order's row first (so that two
+members ticking operations of one order at once queue, and its progress is always worked out
+from what is committed), then the operation's row or the stock balance, then the audit chain
+head, last, as every write of OpsBase does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opsbase.core.exceptions import ValidationError
+from opsbase.core.rls import rls_row_scope
+from opsbase.core.writes import atomic_write, row_lock
+from opsbase.kernel.policy import policy
+from opsbase.kernel.tenants.models import Membership
+from opsbase.kernel.workflows import transition_apply
+from opsbase.kit.hooks import hook
+from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
+
+from .constants import (
+    ADD,
+    CHANGE,
+    DELETE,
+    EDITABLE_STATES,
+    NUMBER_PREFIX,
+    VIEW,
+    WORK,
+    WorkOrderPriority,
+    WorkOrderState,
+    WorkOrderType,
+)
+from .models import Operation, WorkOrder, WorkOrderCounter, WorkOrderPart, progress_of
+
+EDITABLE_FIELDS = (
+    "title",
+    "type",
+    "customer",
+    "assignee",
+    "priority",
+    "due_date",
+    "planned_start",
+    "notes",
+)
+
+
+def _refuse(field: str, message: str) -> ValidationError:
+    return ValidationError(message, extra={"fields": {field: [message]}})
+
+
+def _next_number(tenant_id: int) -> str:
+    """The next work-order number of the tenant this year (``WO-2026-0042``), under the row
+    lock of its counter, so two orders created at once never share one."""
+    year = timezone.localdate().year
+
+    def locked() -> WorkOrderCounter | None:
+        return (
+            WorkOrderCounter.objects.for_tenant(tenant_id)
+            .select_for_update()
+            .filter(year=year)
+            .first()
+        )
+
+    counter = locked()
+    if counter is None:
+        # Two first orders of a year may race to create the counter: the loser's insert is
+        # ignored, and both then lock the one row.
+        with rls_row_scope(tenant_id):
+            WorkOrderCounter.objects.for_tenant(tenant_id).bulk_create(
+                [WorkOrderCounter(tenant_id=tenant_id, year=year, last=0)],
+                ignore_conflicts=True,
+            )
+        counter = locked()
+    assert counter is not None  # noqa: S101 - created just above
+    counter.last += 1
+    counter.save(update_fields=["last", "updated_at"])
+    return f"{NUMBER_PREFIX}-{year}-{counter.last:04d}"
+
+
+def _customer_check(membership: Membership) -> Any:
+    def check(row: WorkOrder, changed: frozenset[str]) -> None:
+        if "customer" in changed and row.customer_id is not None:
+            customer = row.customer
+            if customer is None or customer.tenant_id != membership.tenant_id:
+                raise _refuse("customer", _("Choose one of your organization's customers."))
+
+    return check
+
+
+@atomic_write
+def workorder_create(
+    *,
+    membership: Membership,
+    title: str,
+    type: str = WorkOrderType.REPAIR,  # noqa: A002 - the field's name
+    customer: Any = None,
+    assignee: Membership | None = None,
+    priority: str = WorkOrderPriority.NORMAL,
+    due_date: dt.date | None = None,
+    planned_start: dt.date | None = None,
+    notes: str = "",
+    operations: list[dict[str, Any]] | None = None,
+) -> WorkOrder:
+    """A new work order in Draft, numbered ``WO-<year>-<n>`` per organization; with
+    *operations* (``[{"title", "planned_hours"}]``), its checklist in that order."""
+    policy.require(membership, ADD)
+    work_order = WorkOrder(
+        title=title or "",
+        type=type or WorkOrderType.REPAIR,
+        customer=customer,
+        assignee=assignee,
+        priority=priority or WorkOrderPriority.NORMAL,
+        due_date=due_date,
+        planned_start=planned_start,
+        notes=notes or "",
+        created_by=membership.user,
+    )
+    work_order.number = _next_number(membership.tenant_id)
+    record_create(
+        membership=membership, obj=work_order, codename=ADD, check=_customer_check(membership)
+    )
+    for step in operations or ():
+        operation_add(membership=membership, work_order=work_order, **step)
+    return work_order
+
+
+@atomic_write
+def workorder_update(*, membership: Membership, workorder: WorkOrder, **changes: Any) -> WorkOrder:
+    """Change fields of *workorder* (``EDITABLE_FIELDS``; its ``state`` through the workflow
+    transition that leads there) in one transaction."""
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS) - {"state"})
+    if unknown:
+        raise TypeError(f"workorder_update() cannot change {', '.join(unknown)}.")
+    state = changes.pop("state", None)
+    if changes:
+        record_update(
+            membership=membership,
+            obj=workorder,
+            codename=CHANGE,
+            changes=changes,
+            check=_customer_check(membership),
+        )
+    elif state is None:
+        policy.require(membership, CHANGE, workorder)
+    if state is not None and str(state) != workorder.state:
+        workorder_move_to(membership=membership, workorder=workorder, state=str(state))
+    return workorder
+
+
+def workorder_transition(
+    *, membership: Membership, workorder: WorkOrder, transition: str, **values: Any
+) -> WorkOrder:
+    """Take *transition* (``plan``, ``release``, ``start``, ``hold``, ``resume``,
+    ``resume_work``, ``send_to_qc``, ``rework``, ``complete``, ``cancel``); a guard's reason
+    refuses it. *workorder* follows the saved row."""
+    values = {k: v for k, v in values.items() if v not in (None, "")}
+    transition_apply(membership=membership, obj=workorder, transition=transition, **values)
+    return workorder
+
+
+def workorder_move_to(
+    *, membership: Membership, workorder: WorkOrder, state: str, **values: Any
+) -> WorkOrder:
+    """Move *workorder* to *state* through the transition that leads there now."""
+    return record_move_to(
+        membership=membership,
+        obj=workorder,
+        state=state,
+        move=lambda name: workorder_transition(
+            membership=membership, workorder=workorder, transition=name, **values
+        ),
+    )
+
+
+def workorder_state_effects(work_order: WorkOrder, membership: Membership) -> dict[str, Any]:
+    """What a move sets besides the state: when the order was completed (``None`` unless it
+    is now Completed). The workflow calls this on the locked row in its new state, before it
+    saves; the time each state was entered is the workflow's own record (``StateChange``)."""
+    completed = timezone.now() if work_order.state == WorkOrderState.COMPLETED else None
+    return {"completed_at": completed}
+
+
+def workorder_delete(*, membership: Membership, workorder: WorkOrder) -> None:
+    """Delete a draft work order (any other is cancelled instead; its history stays)."""
+    if workorder.state != WorkOrderState.DRAFT:
+        raise ValidationError(_("Only a draft work order can be deleted; cancel it instead."))
+    record_delete(membership=membership, obj=workorder, codename=DELETE)
+
+
+# -- operations -------------------------------------------------------------------------------
+
+
+def _locked_order(membership: Membership, work_order: WorkOrder, codename: str) -> WorkOrder:
+    """*work_order*'s row, locked and read afresh, after checking *codename* on it."""
+    row = row_lock(WorkOrder, pk=work_order.pk, tenant_id=membership.tenant_id)
+    policy.require(membership, VIEW, row)
+    policy.require(membership, codename, row)
+    return row
+
+
+def _progress_refresh(membership: Membership, work_order: WorkOrder, codename: str) -> None:
+    """Save *work_order*'s progress as ``progress_of`` works it out from its operations now
+    (audited when it changes)."""
+    steps = (
+        Operation.objects.for_tenant(work_order.tenant_id)
+        .filter(work_order_id=work_order.pk)
+        .values_list("planned_hours", "done")
+    )
+    progress = progress_of(steps)
+    if progress != work_order.progress:
+        record_update(
+            membership=membership, obj=work_order, codename=codename, changes={"progress": progress}
+        )
+
+
+def _hours_of(value: Any, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        hours = value if isinstance(value, Decimal) else Decimal(str(value))
+    except ArithmeticError:
+        hours = Decimal("NaN")
+    if not hours.is_finite() or hours < 0:
+        raise _refuse(field, _("Enter a number of hours, zero or more."))
+    return hours
+
+
+@atomic_write
+def operation_add(
+    *,
+    membership: Membership,
+    work_order: WorkOrder,
+    title: str,
+    planned_hours: Decimal | str | None = None,
+    position: int | None = None,
+) -> Operation:
+    """A new step at the end of *work_order*'s checklist (or at *position*)."""
+    row = _locked_order(membership, work_order, CHANGE)
+    if row.state not in EDITABLE_STATES:
+        raise _refuse("title", _("The operations of a work order in QC or closed are fixed."))
+    if position is None:
+        last = (
+            Operation.objects.for_tenant(row.tenant_id)
+            .filter(work_order_id=row.pk)
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        position = 1 if last is None else last + 1
+    operation = Operation(
+        work_order=row,
+        title=title or "",
+        planned_hours=_hours_of(planned_hours, "planned_hours"),
+        position=position,
+    )
+    record_create(membership=membership, obj=operation, codename=CHANGE)
+    _progress_refresh(membership, row, CHANGE)
+    work_order.progress = row.progress
+    return operation
+
+
+@atomic_write
+def operation_update(
+    *,
+    membership: Membership,
+    work_order: WorkOrder,
+    operation: Operation,
+    **changes: Any,
+) -> Operation:
+    """Change an operation: ``done`` and ``actual_hours`` (whoever works on the order, while
+    it is in progress); ``title``, ``planned_hours`` and ``position`` (who plans it). Ticking
+    it done records who and when; the order's progress follows in the same transaction."""
+    unknown = sorted(set(changes) - {"done", "actual_hours", "title", "planned_hours", "position"})
+    if unknown:
+        raise TypeError(f"operation_update() cannot change {', '.join(unknown)}.")
+    planning = {k: v for k, v in changes.items() if k in ("title", "planned_hours", "position")}
+    codename = CHANGE if planning else WORK
+    row = _locked_order(membership, work_order, codename)
+    if operation.work_order_id != row.pk:
+        from opsbase.core.exceptions import NotFound
+
+        raise NotFound()
+    edits: dict[str, Any] = dict(planning)
+    if "planned_hours" in edits:
+        edits["planned_hours"] = _hours_of(edits["planned_hours"], "planned_hours")
+    if planning and row.state not in EDITABLE_STATES:
+        raise _refuse("title", _("The operations of a work order in QC or closed are fixed."))
+    working = {k: changes[k] for k in ("done", "actual_hours") if k in changes}
+    if working and row.state != WorkOrderState.IN_PROGRESS:
+        field = next(iter(working))
+        raise _refuse(field, _("Start the work order before recording work on its operations."))
+    if "actual_hours" in working:
+        edits["actual_hours"] = _hours_of(working["actual_hours"], "actual_hours")
+    if "done" in working:
+        done = bool(working["done"])
+        edits["done"] = done
+        if done != operation.done:
+            edits["done_by"] = membership.user if done else None
+            edits["done_at"] = timezone.now() if done else None
+    operation.work_order = row
+    record_update(membership=membership, obj=operation, codename=codename, changes=edits)
+    _progress_refresh(membership, row, codename)
+    work_order.progress = row.progress
+    return operation
+
+
+@atomic_write
+def operation_delete(
+    *, membership: Membership, work_order: WorkOrder, operation: Operation
+) -> None:
+    """Remove a step from the checklist of a work order not yet in QC."""
+    row = _locked_order(membership, work_order, CHANGE)
+    if row.state not in EDITABLE_STATES:
+        raise ValidationError(_("The operations of a work order in QC or closed are fixed."))
+    operation.work_order = row
+    record_delete(membership=membership, obj=operation, codename=CHANGE)
+    _progress_refresh(membership, row, CHANGE)
+    work_order.progress = row.progress
+
+
+# -- parts ------------------------------------------------------------------------------------
+
+
+@atomic_write
+def part_issue(
+    *,
+    membership: Membership,
+    work_order: WorkOrder,
+    item: Any,
+    location: Any,
+    quantity: Decimal | str | int,
+) -> WorkOrderPart:
+    """Issue *quantity* of *item* from *location* to *work_order* (in progress): one stock
+    movement posted through inventory's ``inventory.issue`` in the same transaction, so a
+    refusal there (not enough stock, no permission) leaves nothing behind."""
+    row = _locked_order(membership, work_order, WORK)
+    if row.state != WorkOrderState.IN_PROGRESS:
+        raise _refuse("quantity", _("Parts are issued while the work order is in progress."))
+    issue = hook("inventory.issue")
+    if issue is None:  # pragma: no cover - inventory is a declared dependency
+        raise ValidationError(_("Inventory is not installed."))
+    movement = issue(
+        membership=membership,
+        item=item,
+        location=location,
+        quantity=quantity,
+        reference=f"workorders.workorder:{row.pk}",
+        reason=str(row),
+    )
+    part = WorkOrderPart(
+        work_order=row,
+        item=movement.item,
+        location=movement.from_location,
+        quantity=movement.quantity,
+        movement=movement,
+        issued_by=membership.user,
+    )
+    return record_create(membership=membership, obj=part, codename=WORK)

@@ -1,0 +1,4 @@
+from .views import WorkOrderPages
+
+app_name = "workorders"
+urlpatterns = WorkOrderPages.urls()
