@@ -253,6 +253,19 @@ class Policy:
     def can(self, membership, codename: str, obj=None) -> bool:
         return self.decide(membership, codename, obj).allowed
 
+    def decide_for_all(self, membership, codename: str) -> Decision | None:
+        """The decision ``decide`` gives on *every* object of *membership*'s tenant, when it
+        does not depend on the object (the role lacks the codename, or the rule's scope keeps
+        every row for this member); None when it does. A list asks once, not once a row."""
+        rule = self.rule(codename)
+        if membership is None or not membership.is_active:
+            return Decision(False, str(_("You are not a member of this organization.")))
+        if not membership.role.grants(codename):
+            return Decision(False, str(rule.denial))
+        if not rule.scope.q(membership):  # an empty Q keeps every row
+            return Decision(True)
+        return None
+
     def require(self, membership, codename: str, obj=None) -> None:
         """Raise ``PermissionDenied`` (with the reason) or ``NotFound`` unless allowed."""
         decision = self.decide(membership, codename, obj)

@@ -354,6 +354,20 @@ def _refusal(membership, obj, transition: Transition) -> tuple[str, bool]:
     return transition.blocked_by(obj, membership), False
 
 
+def _option(workflow: Workflow, t: Transition, state: str, reason: str) -> TransitionOption:
+    return TransitionOption(
+        name=t.name,
+        label=workflow.transition_label(t),
+        source=state,
+        target=t.target,
+        target_label=workflow.label_of(t.target),
+        allowed=not reason,
+        reason=reason,
+        required_fields=t.required_fields,
+        optional_fields=t.optional_fields,
+    )
+
+
 def transitions_available(
     *, membership, obj, state_field: str | None = None, include_unreachable: bool = False
 ) -> list[TransitionOption]:
@@ -375,19 +389,34 @@ def transitions_available(
             reason = _("Not possible while it is %(state)s.") % {"state": workflow.label_of(state)}
         else:
             continue
-        options.append(
-            TransitionOption(
-                name=t.name,
-                label=workflow.transition_label(t),
-                source=state,
-                target=t.target,
-                target_label=workflow.label_of(t.target),
-                allowed=not reason,
-                reason=reason,
-                required_fields=t.required_fields,
-                optional_fields=t.optional_fields,
-            )
-        )
+        options.append(_option(workflow, t, state, reason))
+    return options
+
+
+def transitions_for_every(
+    *, membership, model, state: str, state_field: str | None = None
+) -> list[TransitionOption] | None:
+    """What ``transitions_available`` answers for every object of *model* in *state* in
+    *membership*'s tenant, when that answer does not depend on the object: no transition from
+    *state* has a guard, and the policy decides each one's codename alike for every object
+    (``Policy.decide_for_all``). None otherwise: ask per object. A list of 50 rows in a few
+    states asks a few times instead of 50."""
+    workflow = state_field_of(model, state_field).workflow
+    assert workflow is not None  # noqa: S101
+    options = []
+    for t in workflow.leaving(state):
+        if t.guard is not None:
+            return None
+        if not membership.is_active:
+            reason = _("You are not a member of this organization.")
+        elif t.codename:
+            decision = policy.decide_for_all(membership, t.codename)
+            if decision is None:
+                return None
+            reason = decision.reason
+        else:
+            reason = ""
+        options.append(_option(workflow, t, state, str(reason)))
     return options
 
 

@@ -43,6 +43,7 @@ the CSV give the e-mail), a workflow state with the moves the member may make.
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +55,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.encoding import force_str
 from django.utils.formats import get_format
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -65,6 +66,29 @@ from opsbase.web.csv import csv_uncell
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
+
+
+# Django's escape, conditional_escape and format_html, without the lazy-text wrapper each of
+# them goes through (``keep_lazy``): a list calls them a few hundred times an answer, on text
+# that is never lazy by then. Same output, character for character.
+def escape(text: Any) -> SafeString:
+    return SafeString(html.escape(str(text)))
+
+
+def conditional_escape(text: Any) -> SafeString:
+    if hasattr(text, "__html__"):
+        return SafeString(text.__html__())
+    return SafeString(html.escape(str(text)))
+
+
+def format_html(format_string: str, *args: Any, **kwargs: Any) -> SafeString:
+    return SafeString(
+        format_string.format(
+            *map(conditional_escape, args),
+            **{name: conditional_escape(value) for name, value in kwargs.items()},
+        )
+    )
+
 
 _PK = 987654321  # a stand-in id: URLs are reversed once an answer, then filled per row
 _INSTANCE = "_instance"  # a row made from a model instance keeps it under this key
@@ -470,7 +494,7 @@ class State(Choice):
         )
 
     def cell(self, row: Mapping[str, Any], fmt: RowFormat, error: str = "") -> SafeString:
-        from opsbase.kernel.workflows import transitions_available
+        from opsbase.kernel.workflows import transitions_available, transitions_for_every
 
         # Composed as text from escaped parts: a list builds one block per row, and what a
         # block shares with the others (its state's badge, the same moves) is built once.
@@ -489,8 +513,21 @@ class State(Choice):
         inner = badge
         membership = fmt.membership
         if membership is not None and membership.tenant_id == row["tenant_id"]:
-            obj = spec.instance(row)
-            options = transitions_available(membership=membership, obj=obj, state_field=self.source)
+            # The moves of a state are the same for every row when no guard or ownership
+            # rule tells the rows apart (a Manager's list): asked once per state.
+            shared = fmt.once(
+                (self.name, "moves", value),
+                lambda: transitions_for_every(
+                    membership=membership, model=spec.model, state=value, state_field=self.source
+                ),
+            )
+            if shared is not None:
+                options = shared
+            else:
+                obj = spec.instance(row)
+                options = transitions_available(
+                    membership=membership, obj=obj, state_field=self.source
+                )
             moves = [o for o in options if o.allowed]
             if moves:
                 url = escape(fmt.url("transition", row["id"]))
@@ -512,6 +549,8 @@ class State(Choice):
                     '<button type="button" class="btn btn-sm opsbase-state-toggle '
                     'dropdown-toggle" '
                     f'data-bs-toggle="dropdown" aria-expanded="false" aria-label="{label}" '
+                    # Fixed: the menu escapes the scrolling table it sits in.
+                    "data-bs-popper-config='{&quot;strategy&quot;:&quot;fixed&quot;}' "
                     f'data-testid="{prefix}-menu">{badge}</button>'
                     f'<ul class="dropdown-menu">{buttons}</ul></form>'
                 )

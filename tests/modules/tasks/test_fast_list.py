@@ -177,6 +177,7 @@ PER_ROW_TEMPLATE = """{% load i18n %}{% for task, status_badge, priority_badge, 
         aria-label="{% blocktranslate with title=task.title %}Change the status of {{ title }}{% endblocktranslate %}">
     {% csrf_token %}
     <button type="button" class="btn btn-sm opsbase-state-toggle dropdown-toggle" data-bs-toggle="dropdown" aria-expanded="false"
+        data-bs-popper-config='{"strategy":"fixed"}'
         aria-label="{% blocktranslate with title=task.title %}Change the status of {{ title }}{% endblocktranslate %}" data-testid="task-status-menu"><span class="badge {{ status_badge }}" data-testid="task-status-badge">{{ task.get_status_display }}</span></button>
     <ul class="dropdown-menu">
     {% for move in moves %}
@@ -239,3 +240,23 @@ def test_the_page_rows_render_as_the_per_row_templates_do(
     assert new.count('data-testid="task-row"') == len(tasks)
     assert new.count('name="csrfmiddlewaretoken"') == old.count('name="csrfmiddlewaretoken"') > 0
     assert "&lt;b&gt;&quot;Quoted&quot; &amp; bold&lt;/b&gt;" in new
+
+
+@pytest.mark.parametrize("kind", [RoleKind.ADMIN, RoleKind.MANAGER, RoleKind.USER])
+def test_moves_asked_once_per_state_equal_the_moves_of_each_task(world, varied, kind):
+    """A list asks a state's moves once when they cannot differ between tasks; whenever it
+    does, the answer is what each task of that state gets on its own (and a User's, which
+    depend on owning the task, are asked per task)."""
+    from opsbase.kernel.workflows import transitions_available, transitions_for_every
+
+    member = world.members[kind]
+    shared_states = set()
+    for task in Task.objects.for_tenant(member.tenant_id):
+        shared = transitions_for_every(membership=member, model=Task, state=task.status)
+        if shared is None:
+            continue
+        shared_states.add(task.status)
+        assert shared == transitions_available(membership=member, obj=task)
+
+    expected = set() if kind == RoleKind.USER else set(TaskStatus.values)
+    assert shared_states == expected

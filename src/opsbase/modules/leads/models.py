@@ -131,7 +131,7 @@ class Lead(TenantOwnedModel):
         verbose_name_plural = _("leads")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["tenant", "-created_at"], name="lead_tenant_created"),
+            models.Index(fields=["tenant", "-created_at", "-id"], name="lead_tenant_created_id"),
             models.Index(fields=["tenant", "stage"], name="lead_tenant_stage"),
             models.Index(fields=["tenant", "owner"], name="lead_tenant_owner"),
             models.Index(fields=["tenant", "email"], name="lead_tenant_email"),

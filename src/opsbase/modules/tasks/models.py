@@ -65,7 +65,7 @@ class Task(TenantOwnedModel):
         ordering = ["-created_at", "-pk"]
         # Every list starts with the tenant, then narrows by one of these.
         indexes = [
-            models.Index(fields=["tenant", "-created_at"], name="task_tenant_created"),
+            models.Index(fields=["tenant", "-created_at", "-id"], name="task_tenant_created_id"),
             models.Index(fields=["tenant", "status", "due_date"], name="task_tenant_status_due"),
             models.Index(fields=["tenant", "owner"], name="task_tenant_owner"),
             models.Index(fields=["tenant", "assignee"], name="task_tenant_assignee"),
