@@ -6,11 +6,13 @@ from .views import (
     PaymentPages,
     invoice_line_add_view,
     invoice_line_remove_view,
+    invoice_pdf_view,
 )
 
 app_name = "billing"
 urlpatterns = [
     path("invoices/<int:pk>/lines/", invoice_line_add_view, name="invoice_line_add"),
+    path("invoices/<int:pk>/pdf/", invoice_pdf_view, name="invoice_pdf"),
     path(
         "invoices/<int:pk>/lines/<int:line>/remove/",
         invoice_line_remove_view,

@@ -80,6 +80,7 @@ class InvoiceDetail(RecordDetailView):
                 if o.name != "settle"
             ],
             "transition_url": reverse("billing:invoice_transition", args=[obj.pk]),
+            "pdf_url": reverse("billing:invoice_pdf", args=[obj.pk]),
             "may_manage_lines": may_manage,
             "line_form": InvoiceLineForm() if may_manage else None,
             "pay_url": reverse("billing:payment_create") + f"?invoice={obj.pk}"
@@ -179,6 +180,18 @@ class CreditNotePages(Pages):
 
 def _back(pk: int) -> HttpResponse:
     return redirect("billing:invoice_detail", pk=pk)
+
+
+@membership_required
+def invoice_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invoice as a PDF (a draft's is marked DRAFT), shown in the browser."""
+    from .documents import invoice_pdf
+
+    invoice = INVOICES.record(request.membership, pk)  # type: ignore[attr-defined]
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    name = invoice.number or f"draft-{invoice.pk}"
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
 
 
 @require_POST

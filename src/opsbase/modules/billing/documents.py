@@ -1,0 +1,70 @@
+"""Printable documents: an invoice as a PDF, rendered from an HTML template by WeasyPrint.
+
+Nothing is fetched while rendering (no network, no file outside the template): the fonts are
+the system's, the page is self-contained. Amounts are formatted in the active language with
+their currency (Babel), each line and total as the invoice holds it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.numbers import format_currency, format_decimal
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Invoice
+from .selectors import invoice_lines
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """WeasyPrint's URL fetcher: a document of ours links to nothing outside itself."""
+    raise ValueError(f"An invoice document does not load {url!r}.")
+
+
+def _locale() -> str:
+    return translation.to_locale(translation.get_language() or "en")
+
+
+def invoice_context(invoice: Invoice) -> dict[str, Any]:
+    locale, currency = _locale(), invoice.currency
+
+    def money(amount: Any) -> str:
+        return format_currency(amount, currency, locale=locale)
+
+    lines = [
+        {
+            "description": line.description,
+            "quantity": format_decimal(line.quantity.normalize(), locale=locale),
+            "unit_amount": money(line.unit_amount),
+            "tax_rate": format_decimal(line.tax_rate.normalize(), locale=locale),
+            "net_amount": money(line.net_amount),
+        }
+        for line in invoice_lines(invoice=invoice)
+    ]
+    return {
+        "invoice": invoice,
+        "tenant": invoice.tenant,
+        "customer": invoice.customer,
+        "lines": lines,
+        "subtotal": money(invoice.subtotal),
+        "tax_total": money(invoice.tax_total),
+        "total": money(invoice.total),
+        "paid": money(invoice.amount_paid) if invoice.amount_paid else "",
+        "credited": money(invoice.amount_credited) if invoice.amount_credited else "",
+        "balance": money(invoice.balance),
+        "is_draft": not invoice.number,
+    }
+
+
+def invoice_html(invoice: Invoice) -> str:
+    return render_to_string("billing/invoice_pdf.html", invoice_context(invoice))
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    """The invoice as a PDF document (A4; the lines' header repeats on every page, the
+    totals never split across two)."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=invoice_html(invoice), url_fetcher=_refuse_fetch).write_pdf()
+    return pdf
