@@ -7,6 +7,7 @@ from .views import (
     invoice_line_add_view,
     invoice_line_remove_view,
 )
+from .webhook_views import stripe_webhook
 
 app_name = "billing"
 urlpatterns = [
@@ -19,4 +20,5 @@ urlpatterns = [
     path("invoices/", include(InvoicePages.urls())),
     path("payments/", include(PaymentPages.urls())),
     path("credit-notes/", include(CreditNotePages.urls())),
+    path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
 ]
