@@ -131,16 +131,36 @@ def test_events_of_another_payment_intent_do_not_order_this_one(stripe_client, i
     assert stripe_payments(invoice.tenant).count() == 1
 
 
-def test_a_database_error_answers_503_keeps_nothing_half_applied_and_the_next_delivery_applies_it(
-    stripe_client, invoice, monkeypatch
-):
-    # The payment and its allocation are written by then: the failure comes mid-way.
+def _fail_inside_the_service(monkeypatch):
+    """A lock timeout once the payment and its allocation are written, inside the service."""
     settle = services._settle_if_paid
 
     def lock_timeout(*args, **kwargs):
         raise OperationalError("canceling statement due to lock timeout")
 
     monkeypatch.setattr(services, "_settle_if_paid", lock_timeout)
+    return lambda: monkeypatch.setattr(services, "_settle_if_paid", settle)
+
+
+def _fail_after_the_service(monkeypatch):
+    """A lost connection after the payment was recorded, before the event's result is."""
+    from opsbase.modules.billing import webhooks
+
+    record = webhooks.payment_record
+
+    def recorded_then_lost(**kwargs):
+        record(**kwargs)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(webhooks, "payment_record", recorded_then_lost)
+    return lambda: monkeypatch.setattr(webhooks, "payment_record", record)
+
+
+@pytest.mark.parametrize("fail", [_fail_inside_the_service, _fail_after_the_service])
+def test_a_database_error_answers_503_keeps_nothing_half_applied_and_the_next_delivery_applies_it(
+    stripe_client, invoice, monkeypatch, fail
+):
+    repair = fail(monkeypatch)
     event = intent_event("evt_1", invoice=invoice)
 
     answer = deliver(stripe_client, event)
@@ -153,7 +173,7 @@ def test_a_database_error_answers_503_keeps_nothing_half_applied_and_the_next_de
     stored = StripeEvent.objects.get(event_id="evt_1")
     assert (stored.result, stored.applied_at) == (StripeEventResult.PENDING, None)
 
-    monkeypatch.setattr(services, "_settle_if_paid", settle)
+    repair()
     again = deliver(stripe_client, event)
 
     assert (again.status_code, again.json()["result"]) == (200, "applied")
