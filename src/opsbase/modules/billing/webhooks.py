@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsbase.core.context import tenant_context
-from opsbase.core.exceptions import OpsBaseError
+from opsbase.core.exceptions import Conflict, OpsBaseError
 from opsbase.core.writes import row_lock
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership, Tenant
@@ -244,6 +244,16 @@ def _payment_intent_succeeded(row: StripeEvent) -> Handled:
                 gateway=PaymentGateway.STRIPE,
                 gateway_id=intent_id,
             )
+        except Conflict:
+            # Recorded meanwhile by another event of the same PaymentIntent.
+            existing = (
+                Payment.objects.for_tenant(tenant.pk)
+                .filter(gateway=PaymentGateway.STRIPE, gateway_id=intent_id)
+                .first()
+            )
+            if existing is None:
+                raise
+            return Result.APPLIED, _("Already recorded."), tenant, existing
         except OpsBaseError as exc:
             raise EventRefused(str(exc)) from exc
     if allocations:
