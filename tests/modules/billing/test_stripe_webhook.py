@@ -48,6 +48,7 @@ def test_the_same_event_delivered_three_times_records_one_payment(stripe_client,
     answers = [deliver(stripe_client, event) for _ in range(3)]
 
     assert [a.status_code for a in answers] == [200, 200, 200]
+    assert not any(a.cookies for a in answers)  # no session, no CSRF cookie
     assert [a.json()["result"] for a in answers] == ["applied", "duplicate", "duplicate"]
     (payment,) = stripe_payments(invoice.tenant)
     assert (payment.amount, payment.currency, payment.gateway_id) == (
