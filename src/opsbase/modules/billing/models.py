@@ -289,3 +289,63 @@ class DocumentCounter(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period} {self.last}"
+
+
+class StripeEventResult(models.TextChoices):
+    PENDING = "pending", _("Not applied yet")
+    APPLIED = "applied", _("Applied")
+    IGNORED = "ignored", _("Nothing to do")
+    SKIPPED = "skipped", _("Older than one applied")
+    FAILED = "failed", _("Could not be applied")
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event as Stripe signed it, kept for good (never edited but for its
+    result): one row per event id, however many times Stripe delivers it. Not an
+    organization's row: the organization is known only once the event's metadata is read."""
+
+    event_id = models.CharField(_("event id"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    #: Stripe's own time of the event (the order in which events of one object are applied).
+    created = models.DateTimeField(_("created at Stripe"))
+    #: The id of the object the event is about (a PaymentIntent's ``pi_…``).
+    object_id = models.CharField(_("object"), max_length=255, blank=True)
+    livemode = models.BooleanField(_("live"), default=False)
+    payload = models.JSONField(_("payload"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    result = models.CharField(
+        _("result"),
+        max_length=16,
+        choices=StripeEventResult.choices,
+        default=StripeEventResult.PENDING,
+    )
+    detail = models.TextField(_("detail"), blank=True)
+    tenant = models.ForeignKey(
+        "tenants.Tenant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payment"),
+    )
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+        ordering = ["created", "pk"]
+        indexes = [
+            models.Index(fields=["object_id", "created"], name="bill_stripe_event_object"),
+            models.Index(fields=["created"], name="bill_stripe_event_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

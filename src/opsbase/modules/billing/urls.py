@@ -8,6 +8,7 @@ from .views import (
     invoice_line_remove_view,
     invoice_pdf_view,
 )
+from .webhook_views import stripe_webhook
 
 app_name = "billing"
 urlpatterns = [
@@ -21,4 +22,5 @@ urlpatterns = [
     path("invoices/", include(InvoicePages.urls())),
     path("payments/", include(PaymentPages.urls())),
     path("credit-notes/", include(CreditNotePages.urls())),
+    path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
 ]
