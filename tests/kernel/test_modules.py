@@ -198,3 +198,15 @@ def test_the_import_contract_refuses_an_undeclared_module_import(tmp_path, decla
         assert result.returncode == 1, result.stdout + result.stderr
         assert "shop.modules.leads.services -> shop.modules.tasks.models" in result.stdout
         assert "does not declare 'tasks'" in result.stdout
+
+
+def test_modules_come_after_those_they_build_on():
+    from opsbase.kernel.modules import modules_in_dependency_order
+
+    order = [config.label for config in modules_in_dependency_order()]
+
+    assert sorted(order) == sorted(c.label for c in installed_modules())
+    for position, config in enumerate(modules_in_dependency_order()):
+        for needed in (*config.dependencies, *config.optional_dependencies):
+            if needed in order:
+                assert order.index(needed) < position, (config.label, needed)

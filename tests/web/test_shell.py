@@ -70,9 +70,20 @@ def test_sidebar_sections_come_in_order_with_headings(world, admin_only_item):
         navigation.unregister("webtest_item")
     # "webtest_item" needs an argument, so it cannot be reversed and is left out.
     assert "Org settings" not in html
-    modules, organization = html.index("Modules"), html.find("Organization")
-    assert modules < html.index("Dashboard") < html.index("Secret plans")
+    overview, organization = html.index("Overview"), html.find("Organization")
+    assert overview < html.index("Dashboard") < html.index("Secret plans")
     assert organization == -1 or organization > html.index("Secret plans")
+
+
+def test_each_module_s_entries_come_under_its_own_heading(world):
+    html = sidebar(session_client(world.members[RoleKind.ADMIN]).get("/").content.decode())
+    headings = re.findall(r"<h2 class=\"opsbase-sidebar-heading[^>]*>([^<]+)</h2>", html)
+
+    assert headings[0].strip() == "Overview" and headings[-1].strip() == "Organization"
+    assert {"Tasks", "Leads"} <= {h.strip() for h in headings}
+    # A module's entries sit between its heading and the next one.
+    tasks = html.index(">Tasks</h2>")
+    assert tasks < html.index("My tasks") < html.index("All tasks") < html.index(">Leads</h2>")
 
 
 def test_the_entry_of_the_current_section_is_highlighted_on_its_sub_pages(world, admin_only_item):

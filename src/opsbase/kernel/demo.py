@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from opsbase.kernel.modules import modules_in_dependency_order
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.roles.services import roles_ensure_defaults
 from opsbase.kernel.tenants.models import Membership, Tenant
@@ -60,9 +60,8 @@ def demo_seed(*, password: str) -> list[DemoAccount]:
             if not exists:
                 membership_add(membership=admin_membership, user=users[kind], role_kind=kind)
             accounts.append(DemoAccount(users[kind].email, name, kind))
-        for config in apps.get_app_configs():
-            # Each module's own sample records (ModuleConfig.demo_seed), for this tenant.
-            seed = getattr(config, "demo_seed", None)
-            if callable(seed):
-                seed(tenant=tenant)
+        for config in modules_in_dependency_order():
+            # Each module's own sample records (ModuleConfig.demo_seed), for this tenant,
+            # after those of the modules it builds on.
+            config.demo_seed(tenant=tenant)
     return accounts

@@ -229,6 +229,9 @@ class TenantModelViewSet(CachedListMixin, viewsets.ModelViewSet):
     invalid_example: ClassVar[dict[str, list[str]] | None] = None
     #: Summaries and descriptions per action, where the kit's are not the module's words.
     docs: ClassVar[dict[str, dict[str, str]]] = {}
+    #: More answers per action, ``{"update": {409: ErrorSerializer}}``: refusals of the
+    #: module's own (an issued invoice is not edited), documented with the kit's.
+    more_responses: ClassVar[dict[str, dict[int, Any]]] = {}
 
     filter_backends: ClassVar[list[Any]] = [QueryFilterBackend, RecordSearch, RowSpecOrdering]  # type: ignore[misc]
     lookup_value_regex = r"\d+"
@@ -495,6 +498,8 @@ def _document(view: type[TenantModelViewSet], entity: Entity) -> None:
     def schema(action_name: str, **more: Any) -> Any:
         summary, description = words[action_name]
         given = view.docs.get(action_name, {})
+        if action_name in view.more_responses:
+            more["responses"] = {**more.get("responses", {}), **view.more_responses[action_name]}
         return extend_schema(
             summary=given.get("summary", capfirst(summary)),
             description=given.get("description", description),

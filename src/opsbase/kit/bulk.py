@@ -21,7 +21,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from opsbase.core.exceptions import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from opsbase.core.exceptions import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 
@@ -108,7 +114,15 @@ class RecordBulkView(PageView):
                 continue
             try:
                 self.apply(request, membership, obj, action)
-            except (ValidationError, InvalidTransition, PermissionDenied, NotFound) as exc:
+            # A record the action cannot change as it is now (an issued invoice, a record
+            # still used by others) is named with the rest: the other rows are still done.
+            except (
+                ValidationError,
+                InvalidTransition,
+                PermissionDenied,
+                NotFound,
+                Conflict,
+            ) as exc:
                 refused.append(f"“{obj}”: {getattr(exc, 'message', exc)}")
             else:
                 done += 1

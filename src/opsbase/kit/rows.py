@@ -549,6 +549,8 @@ class State(Choice):
                     '<button type="button" class="btn btn-sm opsbase-state-toggle '
                     'dropdown-toggle" '
                     f'data-bs-toggle="dropdown" aria-expanded="false" aria-label="{label}" '
+                    # Fixed: the menu escapes the scrolling table it sits in.
+                    "data-bs-popper-config='{&quot;strategy&quot;:&quot;fixed&quot;}' "
                     f'data-testid="{prefix}-menu">{badge}</button>'
                     f'<ul class="dropdown-menu">{buttons}</ul></form>'
                 )

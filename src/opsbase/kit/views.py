@@ -364,7 +364,15 @@ class RecordDetailView(PageView):
             "may_delete": bool(codenames.delete and policy.can(membership, codenames.delete, obj)),
             "edit_url": self.url("edit", obj.pk),
             "delete_url": self.url("delete", obj.pk),
+            "merge": self.merge_notice(obj),
         }
+
+    def merge_notice(self, obj: Any) -> dict[str, Any] | None:
+        if self.pages.merge is None:
+            return None
+        from .merge_pages import merge_notice
+
+        return merge_notice(self.pages, self.request.membership, obj)  # type: ignore[attr-defined]
 
 
 class RecordFormView(PageView):
@@ -494,6 +502,8 @@ class Pages:
     transition_view: ClassVar[type[RecordTransitionView]] = RecordTransitionView
     #: The Person column bulk "Assign to" sets (None: the first optional member column).
     bulk_assign: ClassVar[str | None] = None
+    #: ``kit.merge_pages.MergePage``: a page merging two likely duplicates (None: none).
+    merge: ClassVar[Any] = None
 
     @classmethod
     def list_url_name(cls, name: str | None = None) -> str:
@@ -536,4 +546,19 @@ class Pages:
             patterns.append(
                 path("import/", RecordImportView.as_view(pages=cls), name=f"{model}_import")
             )
+        if cls.merge is not None:
+            from .merge_pages import RecordMergeUndoView, RecordMergeView
+
+            patterns += [
+                path(
+                    "<int:pk>/merge/<int:other>/",
+                    RecordMergeView.as_view(pages=cls),
+                    name=f"{model}_merge",
+                ),
+                path(
+                    "merges/<int:pk>/undo/",
+                    RecordMergeUndoView.as_view(pages=cls),
+                    name=f"{model}_merge_undo",
+                ),
+            ]
         return patterns

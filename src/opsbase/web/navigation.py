@@ -39,16 +39,24 @@ class NavItem:
 # Sections in the order the sidebar shows them, with their headings. Entries of a section that
 # is not listed here come after these, under their section name.
 SECTIONS: dict[str, object] = {
-    "main": _("Modules"),
+    "main": _("Overview"),
     "organization": _("Organization"),
 }
 
 _items: dict[str, NavItem] = {}
+# A section per module (its entries under its name), shown between "main" and the sections
+# after it, in the order of their first entries.
+_module_sections: dict[str, object] = {}
 
 
 def register(item: NavItem) -> None:
     """Add *item* to the sidebar (registering the same URL name again replaces the entry)."""
     _items[item.url_name] = item
+
+
+def register_section(key: str, label: object) -> None:
+    """A section of the sidebar for one module's entries, headed *label*."""
+    _module_sections[key] = label
 
 
 def unregister(url_name: str) -> None:
@@ -60,9 +68,14 @@ def registered() -> list[NavItem]:
     return list(_items.values())
 
 
-def _section_rank(section: str) -> tuple[int, str]:
+def _section_rank(section: str, first: dict[str, int]) -> tuple[int, int, str]:
     keys = list(SECTIONS)
-    return (keys.index(section), "") if section in SECTIONS else (len(keys), section)
+    if section in _module_sections:
+        return (1, first[section], section)
+    if section in SECTIONS:
+        position = keys.index(section)
+        return (0 if position == 0 else position + 1, 0, "")
+    return (len(keys) + 1, 0, section)
 
 
 def items_for(membership) -> list[dict]:
@@ -70,8 +83,11 @@ def items_for(membership) -> list[dict]:
     from opsbase.kernel.policy import policy
 
     visible = []
+    first: dict[str, int] = {}
+    for item in _items.values():
+        first[item.section] = min(first.get(item.section, item.order), item.order)
     ordered = sorted(
-        _items.values(), key=lambda i: (_section_rank(i.section), i.order, str(i.label))
+        _items.values(), key=lambda i: (_section_rank(i.section, first), i.order, str(i.label))
     )
     for item in ordered:
         if item.codename and not policy.can(membership, item.codename):
@@ -106,7 +122,8 @@ def sections_for(membership, path: str | None = None) -> list[dict]:
     for entry in entries:
         key = entry["item"].section
         if not sections or sections[-1]["key"] != key:
-            label = SECTIONS.get(key, key.replace("_", " ").capitalize())
+            label = SECTIONS.get(key) or _module_sections.get(key)
+            label = label or key.replace("_", " ").capitalize()
             sections.append({"key": key, "label": label, "entries": []})
         sections[-1]["entries"].append(entry)
     return sections

@@ -14,12 +14,13 @@ from opsbase.modules.inventory.api import (
     ItemViewSet,
     LocationViewSet,
     StockBalanceViewSet,
+    StockCountViewSet,
     StockMovementViewSet,
 )
 from opsbase.modules.inventory.constants import VIEW
 from opsbase.modules.inventory.models import StockBalance
-from opsbase.modules.inventory.services import movement_post
-from opsbase.modules.inventory.views import ItemPages, LocationPages, MovementPages
+from opsbase.modules.inventory.services import movement_post, stock_count_post
+from opsbase.modules.inventory.views import CountPages, ItemPages, LocationPages, MovementPages
 from opsbase.testing.api import token_client
 from opsbase.testing.matrix import Case, module_cases
 
@@ -87,16 +88,17 @@ _LEDGER_CLOSED = {
 }
 
 
-def _movement_cases():
-    generated = module_cases(pages=MovementPages, viewset=StockMovementViewSet)
+def _append_only_cases(pages, viewset, prefix, plural):
+    generated = module_cases(pages=pages, viewset=viewset)
     cases = [c for c in generated if c.name not in _LEDGER_CLOSED]
-    one = "/api/v1/stock-movements/{}/"
+    one = f"/api/v1/{plural}/" + "{}/"
+    page = f"/inventory/{prefix}/" + "{}/"
     cases += [
-        _closed("page edit", lambda c, o: c.get(f"/inventory/movements/{o.pk}/edit/")),
-        _closed("page edit (post)", lambda c, o: c.post(f"/inventory/movements/{o.pk}/edit/")),
-        _closed("page delete", lambda c, o: c.get(f"/inventory/movements/{o.pk}/delete/")),
-        _closed("page delete (post)", lambda c, o: c.post(f"/inventory/movements/{o.pk}/delete/")),
-        _closed("page bulk", lambda c, o: c.post("/inventory/movements/bulk/")),
+        _closed("page edit", lambda c, o: c.get(page.format(o.pk) + "edit/")),
+        _closed("page edit (post)", lambda c, o: c.post(page.format(o.pk) + "edit/")),
+        _closed("page delete", lambda c, o: c.get(page.format(o.pk) + "delete/")),
+        _closed("page delete (post)", lambda c, o: c.post(page.format(o.pk) + "delete/")),
+        _closed("page bulk", lambda c, o: c.post(f"/inventory/{prefix}/bulk/")),
         _closed("api update", lambda c, o: c.put(one.format(o.pk), {}, format="json"), api=True),
         _closed(
             "api partial_update",
@@ -108,7 +110,10 @@ def _movement_cases():
     return cases
 
 
-MOVEMENT_CASES = _movement_cases()
+MOVEMENT_CASES = _append_only_cases(
+    MovementPages, StockMovementViewSet, "movements", "stock-movements"
+)
+COUNT_CASES = _append_only_cases(CountPages, StockCountViewSet, "counts", "stock-counts")
 
 BALANCE_CASES = [
     *(
@@ -220,5 +225,26 @@ def test_every_balance_action_answers_as_the_policy_decides(world, make_item, ma
         item, place = make_item(owner), make_location(owner)
         movement_post(membership=manager, kind="receipt", item=item, quantity=5, to_location=place)
         return StockBalance.objects.for_tenant(owner.tenant_id).get(item=item, location=place)
+
+    case.check(world, make=make)
+
+
+@pytest.mark.parametrize("case", COUNT_CASES, ids=str)
+def test_every_count_page_and_action_answers_as_the_policy_decides(
+    world, make_item, make_location, shelf, case
+):
+    item, place = shelf
+    if case.name == "api create":
+        body = {"item": item.pk, "location": place.pk, "counted_quantity": "1000"}
+        listing = reverse("api:stockcount-list")
+        case = dataclasses.replace(case, request=lambda c, o: c.post(listing, body, format="json"))
+
+    def make(owner):
+        return stock_count_post(
+            membership=_manager_of(world, owner),
+            item=make_item(owner),
+            location=make_location(owner),
+            counted_quantity=2,
+        )
 
     case.check(world, make=make)

@@ -4,16 +4,17 @@ pages and API alike, read a fixed number of queries however many records there a
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from opsbase.modules.inventory.services import movement_post
+from opsbase.modules.inventory.services import movement_post, stock_count_post
 from opsbase.testing.api import token_client
 from opsbase.testing.matrix import session_client
 
-PAGES = ["/inventory/", "/inventory/movements/", "/inventory/locations/"]
+PAGES = ["/inventory/", "/inventory/movements/", "/inventory/locations/", "/inventory/counts/"]
 API = [
     "/api/v1/items/",
     "/api/v1/stock-movements/",
     "/api/v1/stock-balances/",
     "/api/v1/locations/",
+    "/api/v1/stock-counts/",
 ]
 
 
@@ -29,6 +30,7 @@ def grow(manager, make_item, make_location, count):
         item, place = make_item(manager), make_location(manager)
         movement_post(membership=manager, kind="receipt", item=item, quantity=9, to_location=place)
         movement_post(membership=manager, kind="issue", item=item, quantity=2, from_location=place)
+        stock_count_post(membership=manager, item=item, location=place, counted_quantity=6)
 
 
 def test_the_lists_cost_the_same_for_3_or_30_items(manager, make_item, make_location):

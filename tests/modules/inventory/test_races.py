@@ -114,3 +114,20 @@ def test_opposite_transfers_between_two_places_never_deadlock(world, make_item, 
     assert ledger_disagreements(tenant_id=world.home.pk) == {}
     total = sum(b.quantity for b in StockBalance.objects.for_tenant(world.home).filter(item=item))
     assert total == Decimal("100")
+
+
+def test_first_receipts_racing_to_create_a_balance_all_land(world, make_item, make_location):
+    manager = world.members[RoleKind.MANAGER]
+    item, place = make_item(manager), make_location(manager)
+    _token, raw = token_for(manager)
+    body = {"kind": "receipt", "item": item.pk, "to_location": place.pk, "quantity": "1"}
+
+    def receive():
+        return _api(raw).post("/api/v1/stock-movements/", body, format="json")
+
+    answers = _in_threads([receive] * 20, workers=20)
+
+    assert Counter(r.status_code for r in answers) == {201: 20}
+    balances = StockBalance.objects.for_tenant(world.home).filter(item=item)
+    assert [b.quantity for b in balances] == [Decimal("20")]
+    assert ledger_disagreements(tenant_id=world.home.pk) == {}

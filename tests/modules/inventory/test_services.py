@@ -14,7 +14,11 @@ from opsbase.kernel.audit.services import audit_chain_verify
 from opsbase.kit.hooks import hook
 from opsbase.modules.inventory.models import StockBalance, StockMovement
 from opsbase.modules.inventory.selectors import ledger_disagreements
-from opsbase.modules.inventory.services import movement_post, stock_count_post
+from opsbase.modules.inventory.services import (
+    movement_post,
+    stock_count_post,
+    stock_threshold_set,
+)
 
 TODAY = timezone.localdate
 
@@ -273,3 +277,22 @@ def test_falling_below_the_threshold_emails_the_owner_once(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.user.email]
     assert item.sku in mail.outbox[0].subject
+
+
+def test_a_location_threshold_overrides_the_items(
+    manager, user, make_item, make_location, django_capture_on_commit_callbacks
+):
+    item = make_item(user, low_stock_threshold=Decimal("50"))
+    van = make_location(manager)
+    movement_post(membership=manager, kind="receipt", item=item, quantity=10, to_location=van)
+    stock_threshold_set(membership=manager, item=item, location=van, threshold="3")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        movement_post(membership=manager, kind="issue", item=item, quantity=6, from_location=van)
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        movement_post(membership=manager, kind="issue", item=item, quantity=2, from_location=van)
+
+    assert len(mail.outbox) == 1
+    with pytest.raises(PermissionDenied):
+        stock_threshold_set(membership=user, item=item, location=van, threshold=None)

@@ -177,6 +177,7 @@ PER_ROW_TEMPLATE = """{% load i18n %}{% for task, status_badge, priority_badge, 
         aria-label="{% blocktranslate with title=task.title %}Change the status of {{ title }}{% endblocktranslate %}">
     {% csrf_token %}
     <button type="button" class="btn btn-sm opsbase-state-toggle dropdown-toggle" data-bs-toggle="dropdown" aria-expanded="false"
+        data-bs-popper-config='{"strategy":"fixed"}'
         aria-label="{% blocktranslate with title=task.title %}Change the status of {{ title }}{% endblocktranslate %}" data-testid="task-status-menu"><span class="badge {{ status_badge }}" data-testid="task-status-badge">{{ task.get_status_display }}</span></button>
     <ul class="dropdown-menu">
     {% for move in moves %}

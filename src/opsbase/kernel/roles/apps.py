@@ -8,9 +8,16 @@ class RolesConfig(AppConfig):
     verbose_name = _("Roles")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from opsbase.web import navigation
 
         from . import permissions  # noqa: F401
+        from .signals import offer_new_permissions
+
+        # After every migrate (a deploy, an upgrade, a module installed): built-in roles get
+        # the defaults they were never offered.
+        post_migrate.connect(offer_new_permissions, sender=self, dispatch_uid="roles_offer")
 
         navigation.register(
             navigation.NavItem(

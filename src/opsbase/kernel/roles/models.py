@@ -19,6 +19,9 @@ class Role(TenantOwnedModel):
     description = models.CharField(_("description"), max_length=255, blank=True)
     permissions = models.JSONField(_("permissions"), default=list, blank=True)
     is_builtin = models.BooleanField(_("built-in"), default=False, editable=False)
+    #: A built-in role: the library defaults it has been offered. A default not in it yet
+    #: (a module installed since) is added once; one the organization removed stays removed.
+    offered = models.JSONField(_("permissions offered"), default=list, editable=False)
 
     class Meta:
         verbose_name = _("role")

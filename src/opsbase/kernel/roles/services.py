@@ -98,7 +98,9 @@ def roles_sync_builtin(*, tenant: Tenant, reset: bool = False) -> dict[str, Buil
 
     Name, kind and the built-in flag are always restored, and Admin always holds every
     codename. The permissions of Manager and User are the tenant's choice once the role
-    exists; ``reset=True`` puts them back to the library defaults.
+    exists, except that a default they were never offered (a module installed since, or an
+    upgrade's new codename) is added once: a codename the tenant removed is not given back.
+    ``reset=True`` puts them back to the library defaults.
     """
     result: dict[str, BuiltinSync] = {}
     for kind, name, description in BUILTIN_ROLES:
@@ -116,24 +118,37 @@ def roles_sync_builtin(*, tenant: Tenant, reset: bool = False) -> dict[str, Buil
                 slug=slugify(name),
                 description=description,
                 permissions=policy.default_permissions(kind),
+                offered=policy.default_permissions(kind),
                 **wanted,
             )
             role.save()
             audit_event(tenant=tenant, actor=None, action="create", target=role)
             result[kind] = BuiltinSync(role, "created")
             continue
+        defaults = policy.default_permissions(kind)
         if kind == RoleKind.ADMIN or reset:
-            wanted["permissions"] = policy.default_permissions(kind)
+            wanted["permissions"] = defaults
+        else:
+            fresh = [c for c in defaults if c not in role.offered and c not in role.permissions]
+            if fresh:
+                wanted["permissions"] = [*role.permissions, *fresh]
+        wanted["offered"] = sorted(set(role.offered) | set(defaults))
         if reset:
             wanted["description"] = description
         changed = tuple(f for f, v in wanted.items() if getattr(role, f) != v)
         if changed:
-            changes = {f: (getattr(role, f), wanted[f]) for f in changed}
+            # What was offered is bookkeeping: saved, not an event of the role's history.
+            changes = {f: (getattr(role, f), wanted[f]) for f in changed if f != "offered"}
             for f in changed:
                 setattr(role, f, wanted[f])
             role.save(update_fields=[*changed, "updated_at"])
-            audit_event(tenant=tenant, actor=None, action="update", target=role, changes=changes)
-            result[kind] = BuiltinSync(role, "updated", changed)
+            if changes:
+                audit_event(
+                    tenant=tenant, actor=None, action="update", target=role, changes=changes
+                )
+                result[kind] = BuiltinSync(role, "updated", tuple(changes))
+            else:
+                result[kind] = BuiltinSync(role, "unchanged")
         else:
             result[kind] = BuiltinSync(role, "unchanged")
     return result

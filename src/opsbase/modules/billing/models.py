@@ -6,15 +6,25 @@ document's currency; an invoice's totals are computed in one place (``Invoice.co
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.core.models import TenantOwnedModel
+from opsbase.core.models import TenantOwnedModel, WorkflowManager
+from opsbase.kernel.workflows import StateField
 from opsbase.modules.customers.models import Customer, validate_currency
 
-from .constants import DEFAULT_CURRENCY, InvoiceStatus, PaymentMethod
+from .constants import (
+    DEFAULT_CURRENCY,
+    INVOICE_WORKFLOW,
+    OWED_STATUSES,
+    CounterKind,
+    PaymentGateway,
+    PaymentMethod,
+)
 from .money import quantize
 
 
@@ -74,11 +84,12 @@ class Invoice(TenantOwnedModel):
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("customer")
     )
-    #: Given at issue, gapless per tenant; empty on a draft.
-    number = models.CharField(_("number"), max_length=40, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+    #: Given at issue, gapless per tenant; none on a draft (NULL, not "": a plain unique
+    #: constraint then holds on every engine, MariaDB included, which has no partial ones).
+    number = models.CharField(  # noqa: DJ001
+        _("number"), max_length=40, null=True, blank=True, editable=False
     )
+    status = StateField(_("status"), workflow=INVOICE_WORKFLOW)
     currency = currency_field()
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -89,33 +100,48 @@ class Invoice(TenantOwnedModel):
     amount_paid = money_field(_("paid"), editable=False)
     amount_credited = money_field(_("credited"), editable=False)
 
+    objects: ClassVar[WorkflowManager] = WorkflowManager()
+
     class Meta:
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["tenant", "status"], name="bill_invoice_tenant_status"),
+            models.Index(
+                fields=["tenant", "status", "due_date"], name="bill_invoice_tenant_status"
+            ),
             models.Index(fields=["tenant", "customer"], name="bill_invoice_tenant_customer"),
+            models.Index(fields=["tenant", "-created_at"], name="bill_invoice_tenant_created"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "number"],
-                condition=~models.Q(number=""),
-                name="bill_invoice_number_unique",
-            ),
+            models.UniqueConstraint(fields=["tenant", "number"], name="bill_invoice_number_unique"),
         ]
 
     def __str__(self) -> str:
         return self.number or str(_("Draft invoice"))
 
+    def get_absolute_url(self) -> str:
+        return reverse("billing:invoice_detail", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(
+            self.status in OWED_STATUSES
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
     @property
     def balance(self) -> Decimal:
-        return self.total - self.amount_paid - self.amount_credited
+        return quantize(self.total - self.amount_paid - self.amount_credited, self.currency)
 
     def compute_totals(self, lines: list[InvoiceLine] | None = None) -> None:
         """The one place an invoice's totals are computed: each line rounded to the currency's
         minor units, then summed."""
-        lines = list(self.lines.all()) if lines is None else lines
+        if lines is None:
+            lines = list(InvoiceLine.objects.for_tenant(self.tenant_id).filter(invoice_id=self.pk))
+        for line in lines:
+            line.invoice = self  # each line's rounding reads the invoice's currency
         subtotal = sum((line.net_amount for line in lines), Decimal(0))
         tax = sum((line.tax_amount for line in lines), Decimal(0))
         self.subtotal = quantize(subtotal, self.currency)
@@ -167,18 +193,39 @@ class Payment(TenantOwnedModel):
     currency = currency_field()
     amount = money_field(_("amount"))
     method = models.CharField(
-        _("method"), max_length=16, choices=PaymentMethod.choices, default=PaymentMethod.MANUAL
+        _("method"),
+        max_length=16,
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.BANK_TRANSFER,
     )
     received_on = models.DateField(_("received on"))
     reference = models.CharField(_("reference"), max_length=200, blank=True)
+    #: Who took the money: recorded by hand, or a payment gateway with its own id for it
+    #: (a Stripe PaymentIntent), unique per organization so a replayed event records nothing.
+    #: NULL when none: a plain unique constraint holds on every engine (MariaDB has no
+    #: partial ones) and leaves any number of manual payments free.
+    gateway = models.CharField(
+        _("gateway"), max_length=16, choices=PaymentGateway.choices, default=PaymentGateway.MANUAL
+    )
+    gateway_id = models.CharField(  # noqa: DJ001
+        _("gateway reference"), max_length=255, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-received_on", "-pk"]
+        indexes = [
+            models.Index(fields=["tenant", "-received_on"], name="bill_payment_tenant_received"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "gateway", "gateway_id"], name="bill_payment_gateway_id_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency}"
+        return f"{quantize(self.amount, self.currency)} {self.currency}"
 
 
 class PaymentAllocation(TenantOwnedModel):
@@ -196,14 +243,14 @@ class PaymentAllocation(TenantOwnedModel):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return f"{self.amount} → {self.invoice}"
+        return f"{quantize(self.amount, self.invoice.currency)} → {self.invoice}"
 
 
 class CreditNote(TenantOwnedModel):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("invoice")
     )
-    number = models.CharField(_("number"), max_length=40, blank=True)
+    number = models.CharField(_("number"), max_length=40, editable=False)
     amount = money_field(_("amount"))
     reason = models.TextField(_("reason"))
     issue_date = models.DateField(_("issue date"))
@@ -212,6 +259,33 @@ class CreditNote(TenantOwnedModel):
         verbose_name = _("credit note")
         verbose_name_plural = _("credit notes")
         ordering = ["-issue_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "number"], name="bill_credit_note_number_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number or str(_("Credit note"))
+
+
+class DocumentCounter(TenantOwnedModel):
+    """The last number given to a kind of document of an organization in a period (the year,
+    when the pattern has one): locked while a number is taken, so numbers are gapless."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=CounterKind.choices)
+    period = models.CharField(_("period"), max_length=8, blank=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
+        ordering = ["kind", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "kind", "period"], name="bill_counter_one_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period} {self.last}"

@@ -11,9 +11,15 @@ from rest_framework.response import Response
 
 from opsbase.kit.api import TenantModelViewSet
 
-from .entity import BALANCES, ITEMS, LOCATIONS, MOVEMENTS
+from .entity import BALANCES, COUNTS, ITEMS, LOCATIONS, MOVEMENTS
 from .selectors import BALANCE_ROWS, balance_list
-from .serializers import BalanceSerializer, ItemSerializer, LocationSerializer, MovementSerializer
+from .serializers import (
+    BalanceSerializer,
+    ItemSerializer,
+    LocationSerializer,
+    MovementSerializer,
+    StockCountSerializer,
+)
 
 
 class ItemViewSet(TenantModelViewSet):
@@ -124,3 +130,20 @@ class StockBalanceViewSet(TenantModelViewSet):
     entity = BALANCES
     serializer_class = BalanceSerializer
     http_method_names: ClassVar[list[str]] = ["get", "head", "options"]  # type: ignore[misc]
+
+
+class StockCountViewSet(TenantModelViewSet):
+    """Cycle counts: creating one posts the adjustment that makes the books agree."""
+
+    entity = COUNTS
+    serializer_class = StockCountSerializer
+    http_method_names: ClassVar[list[str]] = ["get", "post", "head", "options"]  # type: ignore[misc]
+    create_example = {"item": 12, "location": 3, "counted_quantity": "38", "reason": "Q2 count"}
+    docs = {
+        "create": {
+            "summary": "Record a stock count",
+            "description": "Needs `inventory.adjust`. When the count differs from the books, "
+            "an adjustment is posted (its id in `adjustment`); movements dated before the "
+            "count then need `inventory.adjust` and a reason.",
+        }
+    }

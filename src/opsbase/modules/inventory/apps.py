@@ -33,6 +33,13 @@ class InventoryConfig(ModuleConfig):
             codename=VIEW,
             order=42,
         ),
+        NavItem(
+            label=_("Stock counts"),
+            url_name="inventory:stockcount_list",
+            icon="clipboard-check",
+            codename=VIEW,
+            order=43,
+        ),
     )
     role_templates = {
         "technician": (VIEW, ISSUE),

@@ -11,7 +11,13 @@ from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
 
 from .models import Item
-from .services import item_create, location_create, movement_post, stock_count_post
+from .services import (
+    item_create,
+    location_create,
+    movement_post,
+    stock_count_post,
+    stock_threshold_set,
+)
 
 DEMO_LOCATIONS = (
     ("MAIN", "Main store"),
@@ -76,6 +82,8 @@ def demo_inventory_seed(*, tenant) -> None:
             to_location=places["SHOP"],
             effective_date=today - timedelta(days=20),
         )
+        # The workshop floor keeps only what the jobs of the week need.
+        stock_threshold_set(membership=manager, item=item, location=places["SHOP"], threshold=1)
         movement_post(
             membership=user,
             kind="issue",

@@ -2,16 +2,19 @@
 
 from opsbase.kit.entity import Codenames, Entity
 
-from .constants import ISSUE, MANAGE, VIEW
-from .filters import BalanceFilter, ItemFilter, LocationFilter, MovementFilter
-from .models import Item, Location, StockBalance, StockMovement
+from .constants import ADJUST, ISSUE, MANAGE, VIEW
+from .filters import BalanceFilter, CountFilter, ItemFilter, LocationFilter, MovementFilter
+from .models import Item, Location, StockBalance, StockCount, StockMovement
 from .selectors import (
     BALANCE_ROWS,
+    COUNT_RELATED,
+    COUNT_ROWS,
     ITEM_ROWS,
     LOCATION_ROWS,
     MOVEMENT_RELATED,
     MOVEMENT_ROWS,
     balance_list,
+    count_list,
     item_get_for,
     item_list,
     movement_list,
@@ -24,6 +27,7 @@ from .services import (
     location_delete,
     location_update,
     movement_post,
+    stock_count_post,
 )
 
 ITEMS = Entity(
@@ -69,4 +73,15 @@ BALANCES = Entity(
     related=("item", "location"),
     filterset=BalanceFilter,
     list=balance_list,
+)
+
+# A count is recorded once, with the adjustment it posted: never changed nor deleted.
+COUNTS = Entity(
+    model=StockCount,
+    rows=COUNT_ROWS,
+    codenames=Codenames(view=VIEW, add=ADJUST),
+    related=COUNT_RELATED,
+    filterset=CountFilter,
+    list=count_list,
+    create=stock_count_post,
 )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from opsbase.kit.forms import SearchFilter
 
 from .constants import MovementKind
-from .models import Item, Location, StockBalance, StockMovement
+from .models import Item, Location, StockBalance, StockCount, StockMovement
 
 
 def _items(request: Any) -> QuerySet[Item]:
@@ -92,4 +92,17 @@ class BalanceFilter(django_filters.FilterSet):
 
     class Meta:
         model = StockBalance
+        fields = ["item", "location"]
+
+
+class CountFilter(django_filters.FilterSet):
+    item = django_filters.ModelChoiceFilter(
+        label=_("Item"), queryset=_items, empty_label=_("Any item")
+    )
+    location = django_filters.ModelChoiceFilter(
+        label=_("Location"), queryset=_locations, empty_label=_("Any location")
+    )
+
+    class Meta:
+        model = StockCount
         fields = ["item", "location"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from opsbase.kit.forms import MemberChoiceField, RecordForm
 
 from .constants import QUANTITY_DIGITS, QUANTITY_PLACES, MovementKind
-from .models import Item, Location, StockMovement
+from .models import Item, Location, StockCount, StockMovement
 
 
 def _quantity_field(label: Any, **kwargs: Any) -> forms.DecimalField:
@@ -93,3 +93,27 @@ class MovementForm(RecordForm):
         self.fields["from_location"].queryset = places  # type: ignore[attr-defined]
         self.fields["to_location"].queryset = places  # type: ignore[attr-defined]
         self.fields["effective_date"].initial = timezone.localdate()
+
+
+class StockCountForm(RecordForm):
+    model = StockCount
+    item = ItemChoiceField(label=_("Item"), queryset=Item.objects.unscoped().none())
+    location = LocationChoiceField(label=_("Location"), queryset=Location.objects.unscoped().none())
+    counted_quantity = _quantity_field(_("Counted"), min_value=Decimal("0"))
+    counted_on = forms.DateField(
+        label=_("Counted on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Says why, when the count differs from the books."),
+    )
+
+    def __init__(self, data: Any = None, *args: Any, membership: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, membership=membership, **kwargs)
+        tenant = membership.tenant_id
+        self.fields["item"].queryset = Item.objects.for_tenant(tenant).order_by("sku")  # type: ignore[attr-defined]
+        places = Location.objects.for_tenant(tenant).order_by("code")
+        self.fields["location"].queryset = places  # type: ignore[attr-defined]
+        self.fields["counted_on"].initial = timezone.localdate()

@@ -300,4 +300,7 @@ class StockCount(TenantOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.counted_quantity}"
+        return f"{self.item.sku} @ {self.location.code}, {self.counted_on.isoformat()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:stockcount_detail", args=[self.pk])

@@ -32,7 +32,19 @@ from opsbase.kit.rows import (
 from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import KIND_BADGES, QUANTITY_DIGITS, QUANTITY_PLACES, VIEW
-from .models import Item, Location, StockBalance, StockMovement
+from .models import Item, Location, StockBalance, StockCount, StockMovement
+
+
+def quantity_text(value: Decimal) -> str:
+    """*value* without trailing zeros: ``12.5``, ``40``."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Code(Text):
+    """A short code (a SKU, a location's code): kept whole, so its column stays narrow."""
+
+    wrap = False
 
 
 class Flag(Column):
@@ -50,8 +62,33 @@ class Flag(Column):
         return conditional_escape(_("Yes") if self.value(row) else _("No"))
 
 
+_PLACES = Decimal(1).scaleb(-QUANTITY_PLACES)
+
+
+def _quantized(value: Any) -> Decimal | None:
+    # A sum comes back from SQLite without the column's places: every engine answers alike.
+    return None if value is None else Decimal(value).quantize(_PLACES)
+
+
 class Quantity(Amount):
-    """A stock quantity: a string in the API (``"12.500"``), the number on pages."""
+    """A stock quantity: a string with 3 places in the API (``"12.500"``), the number
+    without trailing zeros on pages and in the CSV (``12.5``)."""
+
+    wrap = False
+
+    def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
+        value = _quantized(self.value(row))
+        return [(self.name, None if value is None else str(value))]
+
+    def csv_text(self, row: Mapping[str, Any], fmt: RowFormat) -> str:
+        value = _quantized(self.value(row))
+        return "" if value is None else quantity_text(value)
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        value = _quantized(self.value(row))
+        if value is None:
+            return super().cell(row, fmt)
+        return conditional_escape(quantity_text(value))
 
     def api_fields(self) -> dict[str, serializers.Field]:
         source = self._source()
@@ -72,10 +109,10 @@ ITEM_ROWS = RowSpec(
     Item,
     columns=[
         Number("id", table=False, detail=False),
-        Text("sku", testid="sku"),
+        Code("sku", testid="sku"),
         Text("name", link=True, detail=False),
-        Quantity("on_hand", _("On hand"), td_class="text-end"),
-        Text("unit"),
+        Quantity("on_hand", _("On hand"), td_class="text-md-end"),
+        Code("unit"),
         Quantity("low_stock_threshold", _("Low-stock threshold"), table=False),
         Flag("allow_negative", _("Negative stock allowed"), table=False),
         Person("owner", email_key="owner_email", empty=_("Nobody")),
@@ -91,7 +128,7 @@ LOCATION_ROWS = RowSpec(
     Location,
     columns=[
         Number("id", table=False, detail=False),
-        Text("code"),
+        Code("code"),
         Text("name", link=True, detail=False),
         DateTime("created_at", table=False),
         DateTime("updated_at", table=False, csv=False, detail=False),
@@ -107,17 +144,17 @@ MOVEMENT_ROWS = RowSpec(
         Date("effective_date"),
         Choice("kind", badges=KIND_BADGES, label_key="kind_label"),
         Number("item", source="item_id", table=False, detail=False),
-        Text("item_sku", _("SKU"), source="item__sku"),
+        Code("item_sku", _("SKU"), source="item__sku", table=False),
         Text("item_name", _("Item"), source="item__name", link=True),
-        Quantity("quantity", td_class="text-end"),
-        Text("unit", _("Unit"), source="item__unit", api=False),
+        Quantity("quantity", td_class="text-md-end"),
+        Text("unit", _("Unit"), source="item__unit", api=False, table=False),
         Number("from_location", source="from_location_id", table=False, detail=False),
-        Text("from_code", _("From"), source="from_location__code"),
+        Code("from_code", _("From"), source="from_location__code"),
         Number("to_location", source="to_location_id", table=False, detail=False),
-        Text("to_code", _("To"), source="to_location__code"),
+        Code("to_code", _("To"), source="to_location__code"),
         Text("reference"),
         LongText("reason"),
-        Person("created_by", api_style="object", td_class="text-body-secondary"),
+        Person("created_by", api_style="object", table=False),
         DateTime("created_at", table=False),
     ],
     sorts={
@@ -137,11 +174,11 @@ BALANCE_ROWS = RowSpec(
     columns=[
         Number("id", table=False, detail=False),
         Number("item", source="item_id", table=False, detail=False),
-        Text("item_sku", _("SKU"), source="item__sku"),
+        Code("item_sku", _("SKU"), source="item__sku"),
         Text("item_name", _("Item"), source="item__name"),
         Number("location", source="location_id", table=False, detail=False),
-        Text("location_code", _("Location"), source="location__code"),
-        Quantity("quantity", _("On hand"), td_class="text-end"),
+        Code("location_code", _("Location"), source="location__code"),
+        Quantity("quantity", _("On hand"), td_class="text-md-end"),
         Quantity("low_stock_threshold", _("Low-stock threshold")),
         Date("last_counted_on"),
         DateTime("updated_at", table=False),
@@ -150,6 +187,29 @@ BALANCE_ROWS = RowSpec(
     default_sort="item",
 )
 BALANCE_RELATED = ("item", "location")
+
+COUNT_ROWS = RowSpec(
+    StockCount,
+    columns=[
+        Number("id", table=False, detail=False),
+        Date("counted_on"),
+        Number("item", source="item_id", table=False, detail=False),
+        Code("item_sku", _("SKU"), source="item__sku"),
+        Text("item_name", _("Item"), source="item__name", link=True),
+        Number("location", source="location_id", table=False, detail=False),
+        Code("location_code", _("Location"), source="location__code"),
+        Quantity("counted_quantity", td_class="text-md-end"),
+        Quantity("book_quantity", td_class="text-md-end"),
+        Number("adjustment", source="adjustment_id", table=False, detail=False),
+        LongText("reason", _("Note")),
+        Person("created_by", api_style="object", td_class="text-body-secondary"),
+        DateTime("created_at", table=False),
+    ],
+    sorts={"counted_on": "counted_on", "created_at": "created_at", "id": "id"},
+    default_sort="-counted_on",
+    title="item_name",
+)
+COUNT_RELATED = ("item", "location", "created_by")
 
 
 # -- items -----------------------------------------------------------------------------------
@@ -201,6 +261,12 @@ def balance_list(*, membership: Membership) -> QuerySet[StockBalance]:
         StockBalance, membership=membership, codename=VIEW, related=BALANCE_RELATED
     )
     return BALANCE_ROWS.order(balances, [BALANCE_ROWS.default_sort])
+
+
+def count_list(*, membership: Membership) -> QuerySet[StockCount]:
+    """The stock counts of *membership*'s organization, latest first."""
+    counts = record_list(StockCount, membership=membership, codename=VIEW, related=COUNT_RELATED)
+    return COUNT_ROWS.order(counts, [COUNT_ROWS.default_sort])
 
 
 def low_stock_balances(*, membership: Membership) -> QuerySet[StockBalance]:

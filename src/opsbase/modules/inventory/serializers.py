@@ -12,8 +12,8 @@ from opsbase.api.serializers import TenantRelatedField
 from opsbase.kit.api import MemberField, RecordSerializer
 
 from .constants import QUANTITY_DIGITS, QUANTITY_PLACES, MovementKind
-from .models import Item, Location, StockBalance, StockMovement
-from .selectors import BALANCE_ROWS, ITEM_ROWS, LOCATION_ROWS, MOVEMENT_ROWS
+from .models import Item, Location, StockBalance, StockCount, StockMovement
+from .selectors import BALANCE_ROWS, COUNT_ROWS, ITEM_ROWS, LOCATION_ROWS, MOVEMENT_ROWS
 
 
 def _quantity(**kwargs) -> serializers.DecimalField:
@@ -87,3 +87,17 @@ class BalanceSerializer(RecordSerializer):
     class Meta:
         model = StockBalance
         rows = BALANCE_ROWS
+
+
+class StockCountSerializer(RecordSerializer):
+    """A cycle count of an item at a location; the adjustment it posted, if any."""
+
+    item = TenantRelatedField(Item, help_text=_("Id of an item of your organization."))
+    location = TenantRelatedField(Location, help_text=_("Id of a location of your organization."))
+    counted_quantity = _quantity(min_value=Decimal("0"))
+    counted_on = serializers.DateField(required=False, help_text=_("Default: today."))
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+    class Meta:
+        model = StockCount
+        rows = COUNT_ROWS

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -186,38 +186,40 @@ def _own(membership: Membership, model: type[Any], value: Any, field: str) -> An
 
 
 def _locked_balances(tenant_id: int, item: Item, locations: list[Location]) -> dict[int, Any]:
-    """The balance rows of *item* at *locations*, created when missing, locked by location id
-    (the one lock order of every movement)."""
+    """The balance rows of *item* at *locations*, locked by location id (the one lock order
+    of every movement).
+
+    When a row is missing (the item's first movement at a place), every row of the movement
+    is written with an upsert, in location order: it creates the missing ones and locks them
+    all at once. Writers racing to create one row queue on it with an exclusive lock; an
+    ignored duplicate insert would leave each of them a shared lock that MariaDB cannot turn
+    into the exclusive one while another holds it (a deadlock)."""
     ids = sorted({location.pk for location in locations})
-
-    def lock() -> dict[int, StockBalance]:
-        rows = (
-            StockBalance.objects.for_tenant(tenant_id)
-            .select_for_update()
-            .filter(item_id=item.pk, location_id__in=ids)
-            .order_by("location_id")
+    balances = StockBalance.objects.for_tenant(tenant_id).filter(
+        item_id=item.pk, location_id__in=ids
+    )
+    if balances.count() < len(ids):
+        # MySQL and MariaDB name no conflict target (any unique key triggers the update).
+        target = (
+            ["tenant", "item", "location"]
+            if connection.features.supports_update_conflicts_with_target
+            else None
         )
-        return {row.location_id: row for row in rows}
-
-    balances = lock()
-    missing = [pk for pk in ids if pk not in balances]
-    if missing:
-        # Two first movements of an item at a place may race to create its row: the loser's
-        # insert is ignored, and both then lock the one row.
         with rls_row_scope(tenant_id):
             StockBalance.objects.for_tenant(tenant_id).bulk_create(
-                [
-                    StockBalance(tenant_id=tenant_id, item_id=item.pk, location_id=pk)
-                    for pk in missing
-                ],
-                ignore_conflicts=True,
+                [StockBalance(tenant_id=tenant_id, item_id=item.pk, location_id=pk) for pk in ids],
+                update_conflicts=True,
+                update_fields=["item"],  # the value it has: the upsert only takes the lock
+                unique_fields=target,
             )
-        balances = lock()
-    return balances
+    rows = balances.select_for_update().order_by("location_id")
+    return {row.location_id: row for row in rows}
 
 
 def _amount(value: Decimal, unit: str) -> str:
-    return f"{number_format(value.normalize() if value == value.to_integral() else value)} {unit}"
+    """A quantity as people read it: ``5 pcs``, ``2.5 kg`` (the language's decimal mark)."""
+    plain = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return f"{number_format(plain)} {unit}"
 
 
 def _threshold(balance: StockBalance, item: Item) -> Decimal | None:
@@ -426,6 +428,32 @@ def stock_count_post(
 
 
 # -- low stock -------------------------------------------------------------------------------
+
+
+@atomic_write
+def stock_threshold_set(
+    *,
+    membership: Membership,
+    item: Item | int,
+    location: Location | int,
+    threshold: Decimal | str | int | None,
+) -> StockBalance:
+    """Give *item* a low-stock threshold of its own at *location* (None: the item's again).
+    Needs ``inventory.manage``; audited as a change of the balance."""
+    policy.require(membership, MANAGE)
+    item = _own(membership, Item, item, "item")
+    assert isinstance(item, Item)  # noqa: S101 - _own answers a record or raises
+    place = _own(membership, Location, location, "location")
+    value = None if threshold in (None, "") else _quantity_of(threshold, "threshold")
+    if value is not None and value < ZERO:
+        message = _("A threshold cannot be below zero.")
+        raise ValidationError(message, extra={"fields": {"threshold": [message]}})
+    balance = _locked_balances(membership.tenant_id, item, [place])[place.pk]
+    before = snapshot(balance)
+    balance.low_stock_threshold = value
+    balance.save(update_fields=["low_stock_threshold", "updated_at"])
+    audit_update(membership=membership, obj=balance, before=before)
+    return balance
 
 
 def _low_stock_notify(tenant_id: int, balance_id: int, site_url: str) -> None:

@@ -3,6 +3,7 @@ movement is posted and never edited."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -15,9 +16,9 @@ from opsbase.kit.caching import counts_cached
 from opsbase.kit.views import ListPage, Pages, RecordDetailView
 
 from .constants import ISSUE, VIEW
-from .entity import ITEMS, LOCATIONS, MOVEMENTS
-from .forms import ItemForm, LocationForm, MovementForm
-from .selectors import item_balances, low_stock_balances
+from .entity import COUNTS, ITEMS, LOCATIONS, MOVEMENTS
+from .forms import ItemForm, LocationForm, MovementForm, StockCountForm
+from .selectors import item_balances, low_stock_balances, quantity_text
 
 # How many low balances the dashboard card names one by one.
 CARD_ROWS = 5
@@ -78,7 +79,22 @@ class NotAllowed(View):
         return HttpResponseNotAllowed([])
 
 
-class MovementPages(Pages):
+class AppendOnlyPages(Pages):
+    """Pages of records that are written once: their edit, delete and bulk pages answer 405."""
+
+    closed_pages: ClassVar[tuple[str, ...]] = ("edit", "delete", "bulk")
+
+    @classmethod
+    def urls(cls) -> list[URLPattern]:
+        model = cls.entity.model._meta.model_name
+        closed = {f"{model}_{page}" for page in cls.closed_pages}
+        return [
+            path(str(p.pattern), NotAllowed.as_view(), name=p.name) if p.name in closed else p
+            for p in super().urls()
+        ]
+
+
+class MovementPages(AppendOnlyPages):
     entity = MOVEMENTS
     form_class = MovementForm
     lists = (
@@ -92,36 +108,41 @@ class MovementPages(Pages):
             icon="arrow-left-right",
         ),
     )
-    read_only_pages: ClassVar[tuple[str, ...]] = ("edit", "delete", "bulk")
-
-    @classmethod
-    def urls(cls) -> list[URLPattern]:
-        model = cls.entity.model._meta.model_name
-        closed = {f"{model}_{page}" for page in cls.read_only_pages}
-        return [
-            path(str(p.pattern), NotAllowed.as_view(), name=p.name) if p.name in closed else p
-            for p in super().urls()
-        ]
 
 
-def low_stock_counts(membership: Any) -> list[tuple[object, int, str | None]]:
-    """The dashboard's low-stock card: how many balances are low, and the lowest few."""
+class CountPages(AppendOnlyPages):
+    entity = COUNTS
+    form_class = StockCountForm
+    lists = (
+        ListPage(
+            "stockcount_list",
+            "",
+            codename=VIEW,
+            heading=_("Stock counts"),
+            empty_title=_("No stock counts yet."),
+            empty_text=_("Cycle counts, and the adjustments they posted, show up here."),
+            icon="clipboard-check",
+        ),
+    )
+
+
+def low_stock_counts(membership: Any) -> list[tuple[Any, Any, str | None]]:
+    """The dashboard's low-stock card: how many balances are below their threshold, and the
+    lowest few (item and location, and what is left there)."""
 
     def compute() -> dict[str, Any]:
         low = list(
             low_stock_balances(membership=membership).values_list(
-                "item_id", "item__sku", "location__code", "quantity"
+                "item_id", "item__sku", "item__unit", "location__code", "quantity"
             )[: CARD_ROWS + 1]
         )
         total = low_stock_balances(membership=membership).count() if len(low) > CARD_ROWS else 0
         return {"rows": low[:CARD_ROWS], "total": total or len(low)}
 
     counts = counts_cached("inventory.low_stock", membership, VIEW, compute)
-    items = reverse("inventory:item_list")
-    answer: list[tuple[object, int, str | None]] = [
-        (_("Low-stock balances"), counts["total"], items if counts["total"] else None)
-    ]
-    for item_id, sku, code, quantity in counts["rows"]:
+    answer: list[tuple[Any, Any, str | None]] = [(_("Below threshold"), counts["total"], None)]
+    for item_id, sku, unit, code, quantity in counts["rows"]:
         url = reverse("inventory:item_detail", args=[item_id])
-        answer.append((f"{sku} @ {code}", quantity, url))
+        left = f"{quantity_text(Decimal(quantity).quantize(Decimal('0.001')))} {unit}"
+        answer.append((f"{sku} · {code}", left, url))
     return answer

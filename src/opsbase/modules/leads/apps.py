@@ -36,6 +36,13 @@ class LeadsConfig(ModuleConfig):
             codename=MANAGE,
             order=22,
         ),
+        NavItem(
+            label=_("Lost reasons"),
+            url_name="leads:lostreason_list",
+            icon="x-octagon",
+            codename=MANAGE,
+            order=23,
+        ),
     )
     role_templates = {"production-manager": (VIEW,)}
     search_fields = {"lead": ("name", "company", "email", "phone")}

@@ -73,6 +73,12 @@ LEAD_ROWS = RowSpec(
     },
     default_sort="-created_at",
 )
+LOST_REASON_ROWS = RowSpec(
+    LostReason,
+    columns=[Number("id", table=False, detail=False), Text("name", link=True, detail=False)],
+    sorts={"name": "name"},
+    default_sort="name",
+)
 RELATED = ("owner__user", "stage", "lost_reason")
 
 

@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import (
     LeadPages,
+    LostReasonPages,
     lead_activity_add,
     lead_board,
     lead_forms,
@@ -17,5 +18,6 @@ urlpatterns = [
     path("<int:pk>/activities/", lead_activity_add, name="lead_activity_add"),
     path("<int:pk>/convert/", lead_won_action, {"what": "convert"}, name="lead_convert"),
     path("<int:pk>/follow-up/", lead_won_action, {"what": "follow_up"}, name="lead_follow_up"),
+    path("lost-reasons/", include(LostReasonPages.urls())),
     *LeadPages.urls(),
 ]

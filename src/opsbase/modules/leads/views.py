@@ -22,15 +22,16 @@ from opsbase.core.middleware import client_ip
 from opsbase.kernel.policy import policy
 from opsbase.kit.caching import counts_cached
 from opsbase.kit.hooks import hook
+from opsbase.kit.merge_pages import MergePage
 from opsbase.kit.ratelimit import rate_limit_hit
 from opsbase.kit.selectors import member_choices
 from opsbase.kit.views import ListPage, Pages, RecordDetailView
 from opsbase.web.decorators import membership_required
 
-from .constants import CHANGE, MANAGE, TRACKING_FIELDS, VIEW, LeadSource, StageKind
-from .entity import LEADS
-from .forms import ActivityForm, LeadForm, PublicLeadForm
-from .models import Stage
+from .constants import CHANGE, MANAGE, MERGE, TRACKING_FIELDS, VIEW, LeadSource, StageKind
+from .entity import LEADS, LOST_REASONS
+from .forms import ActivityForm, LeadForm, LostReasonForm, PublicLeadForm
+from .models import LeadMerge, Stage
 from .selectors import (
     board_columns,
     lead_activities,
@@ -51,6 +52,8 @@ from .services import (
     lead_form_create,
     lead_form_rotate,
     lead_form_submit,
+    lead_merge,
+    lead_merge_undo,
     lead_move,
     lead_move_undo,
 )
@@ -103,6 +106,32 @@ class LeadPages(Pages):
         "currency",
         "owner",
         "follow_up",
+    )
+    merge = MergePage(
+        codename=MERGE,
+        fields=(*import_fields, "utm_source", "utm_medium", "utm_campaign", "referrer"),
+        merge=lead_merge,
+        undo=lead_merge_undo,
+        journal=LeadMerge,
+        duplicate_field="duplicate_of",
+    )
+
+
+class LostReasonPages(Pages):
+    """The reasons a Manager offers for a lost lead (moving a lead to a lost stage asks one)."""
+
+    entity = LOST_REASONS
+    form_class = LostReasonForm
+    lists = (
+        ListPage(
+            "lostreason_list",
+            "",
+            codename=MANAGE,
+            heading=gettext_lazy("Lost reasons"),
+            icon="x-octagon",
+            empty_title=gettext_lazy("No lost reasons yet."),
+            empty_text=gettext_lazy("Moving a lead to a lost stage asks for one of them."),
+        ),
     )
 
 

@@ -121,7 +121,7 @@ class Command(TemplateCommand):
         self.stdout.write(result.stdout.strip())
         self.stdout.write(f"Next: manage.py migrate, then pytest apps/{label}.")
         self.stdout.write(
-            "Admins hold the module's permissions at once; the Manager and User roles of "
-            "existing organizations get them on the Roles page, or all at once with "
-            "`manage.py ensure_default_roles --reset` (which also undoes changes made to them)."
+            "Admins hold the module's permissions at once; `manage.py migrate` gives the "
+            "built-in Manager and User roles of every organization the module's defaults "
+            "for them (once: a permission an organization removes later stays removed)."
         )
