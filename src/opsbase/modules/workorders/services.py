@@ -478,17 +478,18 @@ def _bits_follow(membership: Membership, work_order: WorkOrder, bits: list[Drill
     that cannot move refuses the order's move, naming it."""
     if work_order.type != WorkOrderType.REPAIR:
         return
+    moves: dict[str, str]
     if work_order.state == WorkOrderState.IN_PROGRESS:
-        moves = {BitState.RETURNED: "repair"}
+        moves = {BitState.RETURNED.value: "repair"}
     elif work_order.state == WorkOrderState.COMPLETED:
-        moves = {BitState.RETURNED: "repair", BitState.REPAIR: "restock"}
+        moves = {BitState.RETURNED.value: "repair", BitState.REPAIR.value: "restock"}
     else:
         return
     for bit in bits:
-        while bit.status in moves:
+        while str(bit.status) in moves:
             try:
                 drillbit_transition(
-                    membership=membership, drillbit=bit, transition=moves[bit.status]
+                    membership=membership, drillbit=bit, transition=moves[str(bit.status)]
                 )
             except InvalidTransition as exc:
                 raise InvalidTransition(
