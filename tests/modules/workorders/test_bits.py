@@ -210,3 +210,22 @@ def test_bit_endpoints_answer_as_the_policy_decides(world, make_order, returned_
         (VIEW, CHANGE),
         302,
     ).check(world, make=make_order)
+
+
+def test_the_detail_page_lists_the_bits_in_words(world, make_order, returned_bit):
+    from opsbase.testing.html import html_problems
+    from opsbase.testing.matrix import session_client
+
+    manager = world.members[RoleKind.MANAGER]
+    order = make_order(world.members[RoleKind.USER], type="repair")
+    bit = returned_bit()
+    returned_bit()  # another one the form offers
+    bit_add(membership=manager, work_order=order, drillbit=bit)
+
+    response = session_client(manager).get(f"/work-orders/{order.pk}/")
+
+    html = response.content.decode()
+    assert html.count('data-testid="workorder-bit"') == 1
+    assert bit.serial_number in html
+    assert 'data-testid="workorder-bit-add"' in html
+    assert not html_problems(response.content)
