@@ -78,12 +78,12 @@ def test_the_dashboard_counts_states_overdue_and_completed_weeks(world, make_ord
 
 
 def test_the_demo_spreads_thirty_orders_across_every_state(world):
-    from opsbase.modules.customers.demo import demo_customers_seed
-    from opsbase.modules.inventory.demo import demo_inventory_seed
+    from opsbase.kernel.modules import modules_in_dependency_order
     from opsbase.modules.workorders.demo import demo_workorders_seed
 
-    demo_customers_seed(tenant=world.home)
-    demo_inventory_seed(tenant=world.home)
+    for module in modules_in_dependency_order():
+        if module.label in ("customers", "inventory", "sites", "drillbits"):
+            module.demo_seed(tenant=world.home)
     demo_workorders_seed(tenant=world.home)
     demo_workorders_seed(tenant=world.home)  # again: nothing more
 
@@ -101,6 +101,7 @@ def test_the_demo_spreads_thirty_orders_across_every_state(world):
         "cancelled",
     }
     assert orders.filter(parts__isnull=False).exists()
+    assert orders.filter(bits__isnull=False).exists()
 
 
 def test_the_dashboard_shows_the_work_order_card(world, make_order):

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from opsbase.kernel.admin import TenantReadOnlyAdmin
 
-from .models import Operation, WorkOrder, WorkOrderPart
+from .models import Operation, WorkOrder, WorkOrderBit, WorkOrderPart
 
 
 @admin.register(WorkOrder)
@@ -29,3 +29,10 @@ class WorkOrderPartAdmin(TenantReadOnlyAdmin):
     list_display = ["work_order", "item", "location", "quantity", "tenant"]
     list_filter = ["tenant"]
     list_select_related = ["tenant", "work_order", "item", "location"]
+
+
+@admin.register(WorkOrderBit)
+class WorkOrderBitAdmin(TenantReadOnlyAdmin):
+    list_display = ["work_order", "drillbit", "tenant"]
+    list_filter = ["tenant"]
+    list_select_related = ["tenant", "work_order", "drillbit"]

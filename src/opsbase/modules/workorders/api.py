@@ -16,16 +16,20 @@ from opsbase.kit.api import TenantModelViewSet
 from .entity import WORK_ORDERS
 from .selectors import operation_get_for
 from .serializers import (
+    BitSerializer,
     OperationChangeSerializer,
     OperationDoneSerializer,
     OperationSerializer,
     PartSerializer,
     TransitionSerializer,
     WorkOrderSerializer,
+    bit_data,
     operation_data,
     part_data,
 )
 from .services import (
+    bit_add,
+    bit_remove,
     operation_add,
     operation_delete,
     operation_update,
@@ -180,6 +184,32 @@ class WorkOrderViewSet(TenantModelViewSet):
             membership=request.membership, work_order=work_order, operation=operation, **changes
         )
         return Response(operation_data(operation))
+
+    @extend_schema(
+        request=BitSerializer,
+        summary="Put a drill bit on the work order",
+        description="A repair order takes a bit returned from the field or in repair; a bit "
+        "is on one open work order at a time. Starting a repair order sends its returned bits "
+        "to repair; completing it puts them back in stock, in the same transaction.",
+    )
+    @action(detail=True, methods=["post"], url_path="bits")
+    def bits(self, request: Any, pk: Any = None) -> Response:
+        work_order = self.get_object()
+        serializer = BitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        link = bit_add(
+            membership=request.membership,
+            work_order=work_order,
+            drillbit=serializer.validated_data["drillbit"],
+        )
+        return Response(bit_data(link), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Take a drill bit off the work order", request=None)
+    @action(detail=True, methods=["delete"], url_path=r"bits/(?P<bit_pk>\d+)")
+    def bit(self, request: Any, pk: Any = None, bit_pk: Any = None) -> Response:
+        work_order = self.get_object()
+        bit_remove(membership=request.membership, work_order=work_order, drillbit=int(bit_pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request=PartSerializer,

@@ -11,7 +11,7 @@ class WorkOrdersConfig(ModuleConfig):
     label = "workorders"
     verbose_name = _("Work orders")
     url_prefix = "work-orders/"
-    dependencies = ("customers", "inventory")
+    dependencies = ("customers", "inventory", "drillbits")
     navigation = (
         NavItem(
             label=_("Work orders"),

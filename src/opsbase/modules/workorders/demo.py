@@ -12,11 +12,19 @@ from opsbase.core.exceptions import ValidationError
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
 from opsbase.modules.customers.models import Customer
+from opsbase.modules.drillbits.constants import BitState
+from opsbase.modules.drillbits.models import DrillBit
 from opsbase.modules.inventory.models import Item, Location
 
 from .models import WorkOrder
 from .selectors import operation_list
-from .services import operation_update, part_issue, workorder_create, workorder_transition
+from .services import (
+    bit_add,
+    operation_update,
+    part_issue,
+    workorder_create,
+    workorder_transition,
+)
 
 DEMO_COUNT = 30
 
@@ -78,6 +86,11 @@ def demo_workorders_seed(*, tenant) -> None:
     customers = list(Customer.objects.for_tenant(tenant).order_by("pk"))
     items = list(Item.objects.for_tenant(tenant).order_by("pk"))
     store = Location.objects.for_tenant(tenant).filter(code="MAIN").first()
+    # A few bits back from the field go on repair orders (those started go to repair with
+    # them; those completed are back in stock).
+    returned = list(
+        DrillBit.objects.for_tenant(tenant).filter(status=BitState.RETURNED).order_by("pk")[:4]
+    )
     today = timezone.localdate()
     for n in range(DEMO_COUNT):
         kind, title, steps = DEMO_JOBS[n % len(DEMO_JOBS)]
@@ -93,6 +106,8 @@ def demo_workorders_seed(*, tenant) -> None:
             due_date=today + timedelta(days=n % 15 - 4),
             operations=[{"title": t, "planned_hours": h} for t, h in steps],
         )
+        if kind == "repair" and returned and path and "cancel" not in path:
+            bit_add(membership=manager, work_order=order, drillbit=returned.pop())
         for move in path:
             if move.startswith("*"):
                 operations = list(operation_list(work_order=order))

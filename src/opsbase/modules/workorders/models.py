@@ -226,3 +226,37 @@ class WorkOrderPart(TenantOwnedModel):
     def assignee_id(self) -> int | None:
         """Whoever the work order is assigned to (the policy's "assigned" rule reads it)."""
         return self.work_order.assignee_id
+
+
+class WorkOrderBit(TenantOwnedModel):
+    """A drill bit on a work order (a repair order's bits go back to stock when it is
+    completed)."""
+
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.CASCADE, related_name="bits", verbose_name=_("work order")
+    )
+    drillbit = models.ForeignKey(
+        "drillbits.DrillBit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("drill bit"),
+    )
+
+    class Meta:
+        verbose_name = _("drill bit on a work order")
+        verbose_name_plural = _("drill bits on work orders")
+        ordering = ["work_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_order", "drillbit"], name="workorders_bit_once_per_order"
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "drillbit"], name="workorders_bit_tenant")]
+
+    def __str__(self) -> str:
+        return f"{self.drillbit_id} on {self.work_order_id}"
+
+    @property
+    def assignee_id(self) -> int | None:
+        """Whoever the work order is assigned to (the policy's "assigned" rule reads it)."""
+        return self.work_order.assignee_id

@@ -43,7 +43,7 @@ from .constants import (
     VIEW,
     WorkOrderState,
 )
-from .models import Operation, WorkOrder, WorkOrderPart
+from .models import Operation, WorkOrder, WorkOrderBit, WorkOrderPart
 
 ZERO_HOURS = Decimal("0")
 _OPEN = frozenset(str(s) for s in OPEN_STATES)
@@ -176,6 +176,34 @@ def part_list(*, work_order: WorkOrder) -> QuerySet[WorkOrderPart]:
         .select_related("item", "location", "issued_by")
         .order_by("pk")
     )
+
+
+def bit_list(*, work_order: WorkOrder) -> QuerySet[WorkOrderBit]:
+    """The drill bits on *work_order*, by serial number, the bit joined."""
+    return (
+        WorkOrderBit.objects.for_tenant(work_order.tenant_id)
+        .filter(work_order_id=work_order.pk)
+        .select_related("drillbit")
+        .order_by("drillbit__serial_number", "pk")
+    )
+
+
+def bit_choices(*, membership: Membership, work_order: WorkOrder) -> QuerySet[Any]:
+    """The drill bits that could go on *work_order*: the organization's, not scrapped, not
+    on an open work order (a repair order: returned from the field or in repair)."""
+    from opsbase.modules.drillbits.models import DrillBit
+
+    busy = WorkOrderBit.objects.for_tenant(membership.tenant_id).filter(
+        work_order__state__in=OPEN_STATES
+    )
+    bits = (
+        DrillBit.objects.for_tenant(membership.tenant_id)
+        .exclude(status="scrapped")
+        .exclude(pk__in=busy.values("drillbit_id"))
+    )
+    if work_order.type == "repair":
+        bits = bits.filter(status__in=("returned", "repair"))
+    return bits.order_by("serial_number")
 
 
 def workorder_state_history(work_order: WorkOrder) -> list[dict[str, Any]]:

@@ -22,8 +22,14 @@ from .constants import (
     WorkOrderState,
     WorkOrderType,
 )
-from .models import Operation, WorkOrder, WorkOrderPart
-from .selectors import WORKORDER_ROWS, operation_list, part_list, workorder_state_entered
+from .models import Operation, WorkOrder, WorkOrderBit, WorkOrderPart
+from .selectors import (
+    WORKORDER_ROWS,
+    bit_list,
+    operation_list,
+    part_list,
+    workorder_state_entered,
+)
 
 
 def _hours(**kwargs: Any) -> serializers.DecimalField:
@@ -73,6 +79,23 @@ def part_data(part: WorkOrderPart) -> dict[str, Any]:
         "issued_by": None if part.issued_by is None else part.issued_by.email,
         "created_at": _iso(part.created_at),
     }
+
+
+def bit_data(link: WorkOrderBit) -> dict[str, Any]:
+    """A drill bit on the work order, as the API answers it."""
+    bit = link.drillbit
+    return {
+        "id": bit.pk,
+        "serial_number": bit.serial_number,
+        "status": bit.status,
+        "status_label": bit.get_status_display(),
+    }
+
+
+class BitSerializer(serializers.Serializer):
+    """A drill bit to put on the work order."""
+
+    drillbit = serializers.IntegerField(help_text=_("Id of a drill bit of your organization."))
 
 
 class OperationSerializer(serializers.Serializer):
@@ -155,9 +178,14 @@ class WorkOrderSerializer(RecordSerializer):
     class Meta:
         model = WorkOrder
         rows = WORKORDER_ROWS
-        extra_fields = ("operations", "parts", "state_entered")
+        extra_fields = ("operations", "parts", "state_entered", "bits")
 
     parts = serializers.SerializerMethodField()
+    bits = serializers.ListField(
+        child=serializers.DictField(),
+        read_only=True,
+        help_text=_("The drill bits on it: id, serial number and status."),
+    )
     state_entered = serializers.DictField(
         child=serializers.DateTimeField(),
         read_only=True,
@@ -186,4 +214,5 @@ class WorkOrderSerializer(RecordSerializer):
         data["operations"] = [operation_data(o) for o in operation_list(work_order=instance)]
         data["parts"] = self.get_parts(instance)
         data["state_entered"] = workorder_state_entered(instance)
+        data["bits"] = [bit_data(link) for link in bit_list(work_order=instance)]
         return data

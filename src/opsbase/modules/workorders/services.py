@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbase.core.exceptions import ValidationError
+from opsbase.core.exceptions import Conflict, InvalidTransition, ValidationError
 from opsbase.core.rls import rls_row_scope
 from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
@@ -24,6 +24,9 @@ from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
 from opsbase.kit.hooks import hook
 from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
+from opsbase.modules.drillbits.constants import BitState
+from opsbase.modules.drillbits.models import DrillBit
+from opsbase.modules.drillbits.services import drillbit_transition
 
 from .constants import (
     ADD,
@@ -31,13 +34,21 @@ from .constants import (
     DELETE,
     EDITABLE_STATES,
     NUMBER_PREFIX,
+    OPEN_STATES,
     VIEW,
     WORK,
     WorkOrderPriority,
     WorkOrderState,
     WorkOrderType,
 )
-from .models import Operation, WorkOrder, WorkOrderCounter, WorkOrderPart, progress_of
+from .models import (
+    Operation,
+    WorkOrder,
+    WorkOrderBit,
+    WorkOrderCounter,
+    WorkOrderPart,
+    progress_of,
+)
 
 EDITABLE_FIELDS = (
     "title",
@@ -154,14 +165,25 @@ def workorder_update(*, membership: Membership, workorder: WorkOrder, **changes:
     return workorder
 
 
+@atomic_write
 def workorder_transition(
     *, membership: Membership, workorder: WorkOrder, transition: str, **values: Any
 ) -> WorkOrder:
     """Take *transition* (``plan``, ``release``, ``start``, ``hold``, ``resume``,
     ``resume_work``, ``send_to_qc``, ``rework``, ``complete``, ``cancel``); a guard's reason
-    refuses it. *workorder* follows the saved row."""
+    refuses it. *workorder* follows the saved row.
+
+    A repair order's drill bits move with it in the same transaction, each through its own
+    workflow and under the member's permission: starting sends a returned bit to repair,
+    completing puts them back in stock (``_bits_follow``)."""
     values = {k: v for k, v in values.items() if v not in (None, "")}
+    bits: list[DrillBit] = []
+    if workorder.type == WorkOrderType.REPAIR:
+        row_lock(WorkOrder, pk=workorder.pk, tenant_id=membership.tenant_id)
+        bits = _locked_bits(membership, workorder)
     transition_apply(membership=membership, obj=workorder, transition=transition, **values)
+    if bits:
+        _bits_follow(membership, workorder, bits)
     return workorder
 
 
@@ -190,7 +212,7 @@ def workorder_state_effects(work_order: WorkOrder, membership: Membership) -> di
 def workorder_delete(*, membership: Membership, workorder: WorkOrder) -> None:
     """Delete a draft work order (any other is cancelled instead; its history stays)."""
     if workorder.state != WorkOrderState.DRAFT:
-        raise ValidationError(_("Only a draft work order can be deleted; cancel it instead."))
+        raise Conflict(_("Only a draft work order can be deleted; cancel it instead."))
     record_delete(membership=membership, obj=workorder, codename=DELETE)
 
 
@@ -363,3 +385,114 @@ def part_issue(
         issued_by=membership.user,
     )
     return record_create(membership=membership, obj=part, codename=WORK)
+
+
+# -- drill bits -------------------------------------------------------------------------------
+
+#: The bit states a repair order takes a bit in: it is repaired, then back in stock.
+REPAIRABLE = (BitState.RETURNED, BitState.REPAIR)
+
+
+def _own_bit(membership: Membership, value: Any) -> DrillBit:
+    """*value* (a bit or its id) as a drill bit of *membership*'s organization, else a field
+    error (another organization's bit is as unknown as a missing one)."""
+    if isinstance(value, DrillBit):
+        value = value.pk if value.tenant_id == membership.tenant_id else None
+    found = None
+    if value is not None and str(value).isdigit() and len(str(value)) <= 18:
+        found = DrillBit.objects.for_tenant(membership.tenant_id).filter(pk=int(value)).first()
+    if found is None:
+        raise _refuse("drillbit", _("Choose one of your organization's drill bits."))
+    return found
+
+
+@atomic_write
+def bit_add(*, membership: Membership, work_order: WorkOrder, drillbit: Any) -> WorkOrderBit:
+    """Put a drill bit on *work_order* (not yet in QC nor closed). A repair order takes a
+    bit returned from the field or in repair; no bit is on two open orders at once."""
+    row = _locked_order(membership, work_order, CHANGE)
+    if row.state not in EDITABLE_STATES:
+        raise _refuse("drillbit", _("The bits of a work order in QC or closed are fixed."))
+    bit = _own_bit(membership, drillbit)
+    if bit.status == BitState.SCRAPPED:
+        raise _refuse("drillbit", _("%(bit)s is scrapped.") % {"bit": bit})
+    if row.type == WorkOrderType.REPAIR and bit.status not in REPAIRABLE:
+        raise _refuse(
+            "drillbit",
+            _(
+                "A repair order takes a bit returned from the field or in repair; "
+                "%(bit)s is %(state)s."
+            )
+            % {"bit": bit, "state": bit.get_status_display()},
+        )
+    taken = (
+        WorkOrderBit.objects.for_tenant(row.tenant_id)
+        .filter(drillbit_id=bit.pk, work_order__state__in=OPEN_STATES)
+        .select_related("work_order")
+        .first()
+    )
+    if taken is not None:
+        raise _refuse(
+            "drillbit",
+            _("%(bit)s is already on %(order)s.") % {"bit": bit, "order": taken.work_order.number},
+        )
+    link = WorkOrderBit(work_order=row, drillbit=bit)
+    return record_create(membership=membership, obj=link, codename=CHANGE)
+
+
+@atomic_write
+def bit_remove(*, membership: Membership, work_order: WorkOrder, drillbit: Any) -> None:
+    """Take a drill bit off *work_order* (not yet in QC nor closed)."""
+    row = _locked_order(membership, work_order, CHANGE)
+    if row.state not in EDITABLE_STATES:
+        raise _refuse("drillbit", _("The bits of a work order in QC or closed are fixed."))
+    bit_id = drillbit.pk if isinstance(drillbit, DrillBit) else drillbit
+    link = (
+        WorkOrderBit.objects.for_tenant(row.tenant_id)
+        .filter(work_order_id=row.pk, drillbit_id=bit_id)
+        .first()
+    )
+    if link is None:
+        from opsbase.core.exceptions import NotFound
+
+        raise NotFound()
+    link.work_order = row
+    record_delete(membership=membership, obj=link, codename=CHANGE)
+
+
+def _locked_bits(membership: Membership, work_order: WorkOrder) -> list[DrillBit]:
+    """The drill bits on *work_order*, locked by id (after the order's row, before the audit
+    chain head: the one lock order)."""
+    ids = WorkOrderBit.objects.for_tenant(membership.tenant_id).filter(work_order_id=work_order.pk)
+    return list(
+        DrillBit.objects.for_tenant(membership.tenant_id)
+        .select_for_update()
+        .filter(pk__in=ids.values("drillbit_id"))
+        .order_by("pk")
+    )
+
+
+def _bits_follow(membership: Membership, work_order: WorkOrder, bits: list[DrillBit]) -> None:
+    """A repair order's bits follow it through their own workflow: starting the work sends
+    a returned bit to repair; completing it puts every bit in repair back in stock. A bit
+    that cannot move refuses the order's move, naming it."""
+    if work_order.type != WorkOrderType.REPAIR:
+        return
+    moves: dict[str, str]
+    if work_order.state == WorkOrderState.IN_PROGRESS:
+        moves = {BitState.RETURNED.value: "repair"}
+    elif work_order.state == WorkOrderState.COMPLETED:
+        moves = {BitState.RETURNED.value: "repair", BitState.REPAIR.value: "restock"}
+    else:
+        return
+    for bit in bits:
+        while str(bit.status) in moves:
+            try:
+                drillbit_transition(
+                    membership=membership, drillbit=bit, transition=moves[str(bit.status)]
+                )
+            except InvalidTransition as exc:
+                raise InvalidTransition(
+                    _("Drill bit %(bit)s: %(reason)s") % {"bit": bit, "reason": exc.message},
+                    extra=exc.extra,
+                ) from None

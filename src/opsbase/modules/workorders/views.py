@@ -24,6 +24,8 @@ from .constants import CHANGE, EDITABLE_STATES, VIEW, WORK, WorkOrderState
 from .entity import WORK_ORDERS
 from .forms import OperationForm, OperationWorkForm, PartForm, WorkOrderForm
 from .selectors import (
+    bit_choices,
+    bit_list,
     operation_get_for,
     operation_list,
     part_list,
@@ -32,7 +34,14 @@ from .selectors import (
     workorder_filter_mine,
     workorder_state_history,
 )
-from .services import operation_add, operation_update, part_issue, workorder_update
+from .services import (
+    bit_add,
+    bit_remove,
+    operation_add,
+    operation_update,
+    part_issue,
+    workorder_update,
+)
 
 SORT_CHOICES = (
     ("-created_at", _lazy("Newest first")),
@@ -54,8 +63,11 @@ class WorkOrderDetail(RecordDetailView):
         may_work = policy.can(membership, WORK, obj)
         may_change = policy.can(membership, CHANGE, obj)
         working = obj.state == WorkOrderState.IN_PROGRESS
+        context = super().context(obj)
+        # Only a draft is deleted; any other is cancelled (its delete answers 409).
+        context["may_delete"] = context["may_delete"] and obj.state == WorkOrderState.DRAFT
         return {
-            **super().context(obj),
+            **context,
             "operations": list(operation_list(work_order=obj)),
             "parts": list(part_list(work_order=obj)),
             "stays": workorder_state_history(obj),
@@ -64,6 +76,11 @@ class WorkOrderDetail(RecordDetailView):
             "may_issue": may_work and working,
             "operation_form": OperationForm(),
             "part_form": PartForm(membership=membership) if may_work and working else None,
+            "bits": list(bit_list(work_order=obj)),
+            "bit_choices": list(bit_choices(membership=membership, work_order=obj))
+            if may_change and obj.state in EDITABLE_STATES
+            else [],
+            "bit_add_url": reverse("workorders:workorder_bit_add", args=[obj.pk]),
             "operation_add_url": reverse("workorders:workorder_operation_add", args=[obj.pk]),
             "part_issue_url": reverse("workorders:workorder_part_issue", args=[obj.pk]),
         }
@@ -142,6 +159,28 @@ class PartIssueView(_DetailAction):
         if not form.is_valid():
             raise _form_refused(form)
         part_issue(membership=membership, work_order=work_order, **form.cleaned_data)
+
+
+class BitAddView(_DetailAction):
+    done_message = _lazy("Drill bit added.")
+
+    def act(self, request: HttpRequest, work_order: Any, **kwargs: Any) -> None:
+        bit_add(
+            membership=request.membership,  # type: ignore[attr-defined]
+            work_order=work_order,
+            drillbit=request.POST.get("drillbit", ""),
+        )
+
+
+class BitRemoveView(_DetailAction):
+    done_message = _lazy("Drill bit taken off the work order.")
+
+    def act(self, request: HttpRequest, work_order: Any, **kwargs: Any) -> None:
+        bit_remove(
+            membership=request.membership,  # type: ignore[attr-defined]
+            work_order=work_order,
+            drillbit=kwargs["bit_pk"],
+        )
 
 
 class PlanningBoard(PageView):
@@ -247,6 +286,12 @@ class WorkOrderPages(Pages):
                 name="workorder_operation_work",
             ),
             path("<int:pk>/parts/", PartIssueView.as_view(pages=cls), name="workorder_part_issue"),
+            path("<int:pk>/bits/", BitAddView.as_view(pages=cls), name="workorder_bit_add"),
+            path(
+                "<int:pk>/bits/<int:bit_pk>/remove/",
+                BitRemoveView.as_view(pages=cls),
+                name="workorder_bit_remove",
+            ),
             path("planning/", PlanningBoard.as_view(pages=cls), name="workorder_planning"),
             path(
                 "<int:pk>/reschedule/",
