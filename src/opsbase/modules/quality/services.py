@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,9 +78,20 @@ def _next_number(tenant_id: int) -> str:
 
     counter = locked()
     if counter is None:
+        # Two first NCRs of a year race to create the counter. An upsert creates the row and
+        # locks it at once (an ignored duplicate insert deadlocks on MariaDB, where each loser
+        # keeps a shared lock); MySQL and MariaDB name no conflict target.
+        target = (
+            ["tenant", "year"]
+            if connection.features.supports_update_conflicts_with_target
+            else None
+        )
         with rls_row_scope(tenant_id):
             NcrCounter.objects.for_tenant(tenant_id).bulk_create(
-                [NcrCounter(tenant_id=tenant_id, year=year, last=0)], ignore_conflicts=True
+                [NcrCounter(tenant_id=tenant_id, year=year, last=0)],
+                update_conflicts=True,
+                update_fields=["year"],  # the value it has: the upsert only takes the lock
+                unique_fields=target,
             )
         counter = locked()
     assert counter is not None  # noqa: S101 - created just above
