@@ -48,6 +48,15 @@ def test_the_detail_shows_the_five_whys_and_the_dispositions(world, make_ncr):
     assert not html_problems(response.content)
 
 
+def test_the_detail_links_the_corrective_action_task(world, make_ncr):
+    manager = world.members[RoleKind.MANAGER]
+    ncr = make_ncr(manager, corrective_action="Recalibrate the fixture")
+
+    html = session_client(manager).get(f"/quality/{ncr.pk}/").content.decode()
+
+    assert f"/tasks/{ncr.corrective_task_id}/" in html
+
+
 def test_a_disposition_posted_from_the_page_is_applied(world, make_ncr):
     manager = world.members[RoleKind.MANAGER]
     bit = returned_bit(world, world.home)
