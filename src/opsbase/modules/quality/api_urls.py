@@ -1,0 +1,10 @@
+"""API routes of NCRs, mounted under /api/v1/ by opsbase.api.urls."""
+
+from rest_framework.routers import SimpleRouter
+
+from .api import NcrViewSet
+
+router = SimpleRouter()
+router.register("ncrs", NcrViewSet, basename="ncr")
+
+urlpatterns = router.urls

@@ -1,0 +1,72 @@
+from django.utils.translation import gettext_lazy as _
+
+from opsbase.kernel.modules import ModuleConfig
+from opsbase.web.navigation import NavItem
+
+from .constants import ADD, ALL_CODENAMES, APPROVE_CONCESSION, CHANGE, DISPOSITION, SIGN_OFF, VIEW
+
+# What a QC Inspector needs to act on a disposition, from the modules that carry it out: a
+# rework order, the bit's repair or scrap, the stock's scrap or return to vendor.
+_DISPOSITION_ACTIONS = (
+    "workorders.view_workorder",
+    "workorders.add_workorder",
+    "drillbits.view_drillbit",
+    "drillbits.move_drillbit",
+    "drillbits.scrap_drillbit",
+    "inventory.view",
+    "inventory.issue",
+    "inventory.manage",
+)
+
+
+class QualityConfig(ModuleConfig):
+    name = "opsbase.modules.quality"
+    label = "quality"
+    verbose_name = _("Quality")
+    url_prefix = "quality/"
+    dependencies = ("tasks", "drillbits", "workorders", "inventory")
+    navigation = (
+        NavItem(
+            label=_("Non-conformances"),
+            url_name="quality:ncr_list",
+            icon="exclamation-octagon",
+            codename=VIEW,
+            order=38,
+        ),
+    )
+    role_templates = {
+        "qc-inspector": (VIEW, ADD, CHANGE, DISPOSITION, SIGN_OFF, *_DISPOSITION_ACTIONS),
+        "production-manager": (VIEW,),
+        "administrator": ALL_CODENAMES,
+    }
+    search_fields = {"ncr": ("number", "title", "description", "subject_text")}
+    api_enum_names = {
+        "NcrStateEnum": "opsbase.modules.quality.constants.NcrState",
+        "NcrSeverityEnum": "opsbase.modules.quality.constants.Severity",
+        "DispositionKindEnum": "opsbase.modules.quality.constants.DispositionKind",
+    }
+
+    def dashboard_cards(self):
+        from opsbase.web.dashboard import CountsCard
+
+        from .views import ncr_dashboard_counts
+
+        return (
+            CountsCard(
+                key="quality",
+                title=_("Open NCRs"),
+                icon="exclamation-octagon",
+                codename=VIEW,
+                counts=ncr_dashboard_counts,
+                order=38,
+                versioned=True,
+            ),
+        )
+
+    def demo_seed(self, *, tenant) -> None:
+        from .demo import demo_quality_seed
+
+        demo_quality_seed(tenant=tenant)
+
+
+__all__ = ["APPROVE_CONCESSION", "QualityConfig"]

@@ -1,0 +1,90 @@
+"""The demo's NCRs: a handful per organization, in every state of their workflow, on drill
+bits and work orders of the demo, raised by the User and taken on by the Manager."""
+
+from __future__ import annotations
+
+from opsbase.kernel.roles.constants import RoleKind
+from opsbase.kernel.tenants.models import Membership
+from opsbase.modules.drillbits.constants import BitState
+from opsbase.modules.drillbits.models import DrillBit
+from opsbase.modules.workorders.models import WorkOrder
+
+from .constants import DispositionKind, Severity
+from .models import Ncr
+from .services import disposition_record, ncr_create, ncr_transition, ncr_update
+
+# (title, severity, subject, moves after raising, disposition)
+DEMO_NCRS = (
+    ("Cutter pockets oversize", Severity.MAJOR, "bit", (), None),
+    ("Thread damage on pin connection", Severity.CRITICAL, "bit", ("investigate",), None),
+    ("Hardfacing thinner than specified", Severity.MINOR, "order", ("investigate",), None),
+    (
+        "Nozzle seats eroded",
+        Severity.MAJOR,
+        "bit",
+        ("investigate", "disposition"),
+        None,
+    ),
+    (
+        "Gauge pads worn below limit",
+        Severity.MINOR,
+        "order",
+        ("investigate", "disposition"),
+        DispositionKind.USE_AS_IS,
+    ),
+    ("Wrong cutter grade fitted", Severity.MAJOR, "text", ("cancel",), None),
+)
+WHYS = {
+    "why_1": "The part left the machine out of tolerance.",
+    "why_2": "The fixture had moved.",
+    "why_3": "Its clamps were not torqued after the last change-over.",
+}
+
+
+def demo_quality_seed(*, tenant) -> None:
+    """Six NCRs in *tenant* (only when it has none, so re-running adds nothing)."""
+    if Ncr.objects.for_tenant(tenant).exists():
+        return
+    members = {
+        m.role.kind: m
+        for m in Membership.objects.for_tenant(tenant).select_related("role", "user")
+        if m.user.email.endswith(f"@{tenant.slug}.test")
+    }
+    manager = members.get(RoleKind.MANAGER)
+    if manager is None:
+        return
+    raiser = members.get(RoleKind.USER, manager)
+    bits = list(
+        DrillBit.objects.for_tenant(tenant)
+        .filter(status__in=[BitState.RETURNED, BitState.REPAIR, BitState.IN_STOCK])
+        .order_by("pk")[:6]
+    )
+    orders = list(WorkOrder.objects.for_tenant(tenant).order_by("pk")[:6])
+    for n, (title, severity, subject, moves, disposition) in enumerate(DEMO_NCRS):
+        fields: dict = {"quantity_inspected": 1, "quantity_nonconforming": 1}
+        if subject == "bit" and bits:
+            fields["drill_bit"] = bits[n % len(bits)]
+        elif subject == "order" and orders:
+            fields["work_order"] = orders[n % len(orders)]
+        else:
+            fields["subject_text"] = "Cutter batch 2026-03"
+        ncr = ncr_create(
+            membership=raiser,
+            title=title,
+            severity=severity,
+            description=f"Found at incoming inspection: {title.lower()}.",
+            containment="Quarantined in the QC cage.",
+            **fields,
+        )
+        for move in moves:
+            if move == "disposition":
+                ncr_update(membership=manager, ncr=ncr, **WHYS)
+            ncr_transition(membership=manager, ncr=ncr, transition=move)
+        if disposition == DispositionKind.USE_AS_IS:
+            disposition_record(
+                membership=manager,
+                ncr=ncr,
+                kind=disposition,
+                approver=manager,
+                notes="Within the customer's concession limits.",
+            )

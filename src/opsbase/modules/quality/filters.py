@@ -1,0 +1,25 @@
+"""Filters of NCR lists, shared by the pages and the API (``?state=open&severity=major``)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from opsbase.kit.forms import SearchFilter
+
+from .constants import NcrState, Severity
+from .models import Ncr
+
+
+class NcrFilter(django_filters.FilterSet):
+    q = SearchFilter(label=_("Search"))
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=NcrState.choices, empty_label=_("Any state")
+    )
+    severity = django_filters.ChoiceFilter(
+        label=_("Severity"), choices=Severity.choices, empty_label=_("Any severity")
+    )
+
+    class Meta:
+        model = Ncr
+        fields = ["q", "state", "severity"]

@@ -1,0 +1,78 @@
+"""Who may do what with NCRs. Quality records are the organization's: every rule reaches
+every NCR of it, except signing off, which the NCR's own raiser may never do (separation of
+duties, decided here and nowhere else)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opsbase.kernel.policy import Predicate, register
+from opsbase.kernel.roles.constants import RoleKind
+
+from .constants import ADD, APPROVE_CONCESSION, CHANGE, DELETE, DISPOSITION, SIGN_OFF, VIEW
+
+if TYPE_CHECKING:
+    from opsbase.kernel.tenants.models import Membership
+
+
+@dataclass(frozen=True)
+class _NotRaisedBy(Predicate):
+    """The object's *field* (a foreign key to Membership) is not the acting membership."""
+
+    field: str
+
+    def q(self, membership: Membership) -> Q:
+        return ~Q(**{f"{self.field}_id": membership.pk})
+
+    def test(self, membership: Membership, obj: object) -> bool:
+        return getattr(obj, f"{self.field}_id") != membership.pk
+
+
+not_the_raiser = _NotRaisedBy("raised_by")
+
+register(
+    codename=VIEW,
+    label=_("See non-conformance reports"),
+    denial=_("You cannot see non-conformance reports."),
+    default_kinds={RoleKind.MANAGER, RoleKind.USER},
+)
+register(
+    codename=ADD,
+    label=_("Raise non-conformance reports"),
+    denial=_("You cannot raise non-conformance reports."),
+    default_kinds={RoleKind.MANAGER, RoleKind.USER},
+)
+register(
+    codename=CHANGE,
+    label=_("Investigate NCRs: edit, root cause, move to disposition, cancel"),
+    denial=_("Only a Manager or a QC Inspector can investigate this NCR."),
+    default_kinds={RoleKind.MANAGER},
+)
+register(
+    codename=DISPOSITION,
+    label=_("Record dispositions of NCRs (rework, repair, scrap, return, use as is)"),
+    denial=_("Only a Manager or a QC Inspector can decide the disposition of this NCR."),
+    default_kinds={RoleKind.MANAGER},
+)
+register(
+    codename=SIGN_OFF,
+    label=_("Sign off and close NCRs raised by someone else"),
+    scope=not_the_raiser,
+    denial=_("An NCR is signed off by a QC Inspector other than the person who raised it."),
+    default_kinds={RoleKind.MANAGER},
+)
+register(
+    codename=APPROVE_CONCESSION,
+    label=_("Approve concessions (use as is)"),
+    denial=_("Only a concession approver can accept non-conforming product as it is."),
+    default_kinds={RoleKind.MANAGER},
+)
+register(
+    codename=DELETE,
+    label=_("Delete NCRs raised by mistake (while still open)"),
+    denial=_("Only an Admin can delete an NCR."),
+)

@@ -1,0 +1,4 @@
+from .views import NcrPages
+
+app_name = "quality"
+urlpatterns = NcrPages.urls()
