@@ -1,0 +1,22 @@
+"""Notifications: one call for every module (``notify``), the bell, the list, per-member
+channel preferences and the daily digest. See docs/notifications.md."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .events import Channel, NotificationEvent
+
+if TYPE_CHECKING:
+    from .services import notify as notify
+else:
+
+    def notify(**kwargs: Any) -> Any:
+        """``opsbase.kit.notifications.services.notify`` (imported when first called, so that
+        a module's apps.py may import the events from here before the models are ready)."""
+        from .services import notify as _notify
+
+        return _notify(**kwargs)
+
+
+__all__ = ["Channel", "NotificationEvent", "notify"]
