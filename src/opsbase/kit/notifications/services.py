@@ -43,6 +43,17 @@ def _counter_add(membership: Membership, delta: int) -> None:
         rows.update(unread=value)
 
 
+def _counter_ensure(membership: Membership) -> None:
+    """Make the member's counter row if it is missing, committed on its own when the caller
+    holds no transaction: first notifications racing each other then only update it (on
+    MariaDB two transactions that both met the other's new row would deadlock upgrading
+    their shared locks)."""
+    NotificationCounter.objects.bulk_create(
+        [NotificationCounter(tenant_id=membership.tenant_id, membership=membership, unread=0)],
+        ignore_conflicts=True,
+    )
+
+
 def notify(
     *,
     recipient: Membership,
@@ -65,6 +76,8 @@ def notify(
         return None
     channels = notification_channels_for(membership=recipient, event=event)
     notification = None
+    if Channel.IN_APP in channels:
+        _counter_ensure(recipient)
     with transaction.atomic():
         if Channel.IN_APP in channels or Channel.DIGEST in channels:
             notification = Notification.objects.create(
