@@ -9,6 +9,7 @@ from .events import Channel, NotificationEvent
 
 if TYPE_CHECKING:
     from .services import notify as notify
+    from .services import notify_after_commit as notify_after_commit
 else:
 
     def notify(**kwargs: Any) -> Any:
@@ -18,5 +19,12 @@ else:
 
         return _notify(**kwargs)
 
+    def notify_after_commit(**kwargs: Any) -> None:
+        """``opsbase.kit.notifications.services.notify_after_commit``: ``notify`` once the
+        caller's transaction commits."""
+        from .services import notify_after_commit as _later
 
-__all__ = ["Channel", "NotificationEvent", "notify"]
+        _later(**kwargs)
+
+
+__all__ = ["Channel", "NotificationEvent", "notify", "notify_after_commit"]

@@ -97,6 +97,23 @@ def notify(
     return notification
 
 
+def notify_after_commit(**kwargs: Any) -> None:
+    """``notify(**kwargs)`` once the caller's transaction commits (nothing if it rolls back),
+    in the recipient's organization; a failure there is logged, never the caller's error."""
+    recipient: Membership = kwargs["recipient"]
+
+    def run() -> None:
+        from opsbase.core.context import tenant_context
+
+        try:
+            with tenant_context(recipient.tenant_id):
+                notify(**kwargs)
+        except Exception:
+            logger.exception("Notification %s for member %s lost.", kwargs["event"], recipient.pk)
+
+    transaction.on_commit(run)
+
+
 def _email(
     recipient: Membership,
     event: str,

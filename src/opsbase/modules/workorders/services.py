@@ -22,6 +22,7 @@ from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
+from opsbase.kit import notifications
 from opsbase.kit.hooks import hook
 from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
 
@@ -162,6 +163,14 @@ def workorder_transition(
     refuses it. *workorder* follows the saved row."""
     values = {k: v for k, v in values.items() if v not in (None, "")}
     transition_apply(membership=membership, obj=workorder, transition=transition, **values)
+    if transition == "release" and workorder.assignee_id is not None:
+        notifications.notify_after_commit(
+            recipient=workorder.assignee,
+            event="workorders.released",
+            title=_("Work order %(number)s is released to you") % {"number": workorder.number},
+            url=workorder.get_absolute_url(),
+            actor=membership,
+        )
     return workorder
 
 
