@@ -578,16 +578,16 @@ def leads_follow_ups_due_notify(*, day: Any = None) -> int:
         leads = list(due.select_related("owner"))
     told = 0
     for lead in leads:
+        if lead.owner is None:  # the filter keeps owned leads; the type checker cannot tell
+            continue
         with tenant_context(lead.tenant_id):
-            told += (
-                notifications.notify(
-                    recipient=lead.owner,
-                    event="leads.follow_up_due",
-                    title=_("Follow up today: %(lead)s") % {"lead": lead},
-                    url=lead.get_absolute_url(),
-                )
-                is not None
+            notification = notifications.notify(
+                recipient=lead.owner,
+                event="leads.follow_up_due",
+                title=_("Follow up today: %(lead)s") % {"lead": lead},
+                url=lead.get_absolute_url(),
             )
+        told += notification is not None
     return told
 
 
