@@ -13,7 +13,11 @@ from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kit.notifications import notify
 from opsbase.kit.notifications.models import Notification
 from opsbase.kit.notifications.selectors import notification_unread_count
-from opsbase.kit.notifications.services import notification_mark_all_read, notification_mark_read
+from opsbase.kit.notifications.services import (
+    notification_mark_all_read,
+    notification_mark_read,
+    notification_preferences_save,
+)
 from opsbase.testing.matrix import build_world
 
 pytestmark = [
@@ -39,6 +43,12 @@ def _in_threads(jobs, workers=8):
         return list(pool.map(run, jobs))
 
 
+def _in_app_only(world, member):
+    """The counter is the point here: no e-mail jobs (eager Celery) from the threads."""
+    with tenant_context(world.home.pk):
+        notification_preferences_save(membership=member, choices=[("tasks.assigned", "in_app")])
+
+
 def _unread_rows(member):
     return (
         Notification.objects.for_tenant(member.tenant_id)
@@ -50,6 +60,7 @@ def _unread_rows(member):
 def test_parallel_notifications_are_all_counted_even_the_first():
     world = build_world()
     actor, member = world.members[RoleKind.USER], world.members[RoleKind.MANAGER]
+    _in_app_only(world, member)
 
     def tell(n):
         def job():
@@ -67,6 +78,7 @@ def test_parallel_notifications_are_all_counted_even_the_first():
 def test_reading_while_notifications_arrive_keeps_the_count_equal_to_the_unread_rows():
     world = build_world()
     actor, member = world.members[RoleKind.USER], world.members[RoleKind.MANAGER]
+    _in_app_only(world, member)
     with tenant_context(world.home.pk):
         first = [
             notify(recipient=member, event="tasks.assigned", title=f"Old {n}", actor=actor)

@@ -217,3 +217,22 @@ def test_the_digest_is_scheduled_with_celery_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["opsbase-notification-digest"]
 
     assert entry["task"] == notification_digest.name
+
+
+def test_one_notification_costs_the_same_few_queries(user, manager, django_assert_num_queries):
+    _tell(manager, actor=user)  # the counter row exists from now on
+
+    # The member's choice, the counter row ensured, the notification, the counter (+1);
+    # the transaction's savepoint and its release.
+    with django_assert_num_queries(6):
+        _tell(manager, actor=user, title="Another")
+
+
+def test_a_fan_out_costs_the_same_per_recipient(world, user, django_assert_num_queries):
+    members = [world.members[RoleKind.MANAGER], world.members[RoleKind.ADMIN], world.spare]
+    for member in members:
+        _tell(member, actor=user)
+
+    with django_assert_num_queries(6 * len(members)):
+        for member in members:
+            _tell(member, actor=user, title="Again")
