@@ -16,6 +16,7 @@ urlpatterns = [
     path("org/", include("opsbase.kernel.tenants.urls")),
     path("org/roles/", include("opsbase.kernel.roles.urls")),
     path("org/audit/", include("opsbase.kernel.audit.urls")),
+    path("notifications/", include("opsbase.kit.notifications.urls")),
     path("health/", include("opsbase.core.urls")),
     path("metrics", metrics, name="metrics"),
     path("api/", include("opsbase.api.urls")),

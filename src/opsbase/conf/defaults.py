@@ -123,3 +123,7 @@ OPSBASE_AUDIT_CHECKPOINT_FILE = None
 # How often Celery beat checkpoints the chains that moved: the newest events of a chain are
 # protected from truncation only once a checkpoint has covered them.
 OPSBASE_AUDIT_CHECKPOINT_MINUTES = 15
+
+# Notifications: the hour (in the server's time zone, 0-23) Celery beat sends each person's
+# daily digest of the notifications they chose to receive that way.
+OPSBASE_NOTIFICATION_DIGEST_HOUR = 7

@@ -72,6 +72,9 @@ class ModuleConfig(AppConfig):
     #: Periodic jobs for ``celery beat``: entry name -> ``{"task": ..., "schedule": ...}``
     #: (added to ``CELERY_BEAT_SCHEDULE``; an entry the project sets itself wins).
     beat_schedule: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
+    #: The events the module notifies members about (``opsbase.kit.notifications.
+    #: NotificationEvent``): listed on the notification settings page in their words.
+    notification_events: ClassVar[Sequence[Any]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -38,3 +38,20 @@ class SavedView(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Notifications are the kit's too (one call for every module): their models live beside it.
+from .notifications.models import (  # noqa: E402
+    Notification,
+    NotificationCounter,
+    NotificationDigest,
+    NotificationPreference,
+)
+
+__all__ = [
+    "Notification",
+    "NotificationCounter",
+    "NotificationDigest",
+    "NotificationPreference",
+    "SavedView",
+]

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.modules import ModuleConfig
+from opsbase.kit.notifications import NotificationEvent
 from opsbase.web.navigation import NavItem
 
 from .constants import VIEW
@@ -12,6 +13,7 @@ class BillingConfig(ModuleConfig):
     verbose_name = _("Billing")
     url_prefix = "billing/"
     dependencies = ("customers",)
+    notification_events = (NotificationEvent("billing.invoice_paid", _("An invoice is paid")),)
     navigation = (
         NavItem(
             label=_("Invoices"),

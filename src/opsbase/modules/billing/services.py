@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
+from opsbase.kit import notifications
 from opsbase.kit.services import (
     RowsInvalid,
     record_create,
@@ -435,6 +437,21 @@ def invoice_transition(*, membership: Membership, invoice: Invoice, transition: 
 def _settle_if_paid(membership: Membership, invoice: Invoice) -> None:
     if invoice.balance == 0 and invoice.status in OWED_STATUSES:
         transition_apply(membership=membership, obj=invoice, transition="settle")
+        _tell_paid(membership, invoice)
+
+
+def _tell_paid(membership: Membership, invoice: Invoice) -> None:
+    """After the commit, every active member who issues invoices hears it was paid."""
+    members = Membership.objects.for_tenant(invoice.tenant_id).filter(is_active=True)
+    for member in members.select_related("role"):
+        if policy.can(member, ISSUE):
+            notifications.notify_after_commit(
+                recipient=member,
+                event="billing.invoice_paid",
+                title=_("Invoice %(number)s is paid") % {"number": invoice.number or invoice.pk},
+                url=reverse("billing:invoice_detail", args=[invoice.pk]),
+                actor=membership,
+            )
 
 
 # -- payments and credit notes ------------------------------------------------------------------

@@ -1,6 +1,8 @@
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.modules import ModuleConfig
+from opsbase.kit.notifications import NotificationEvent
 from opsbase.web.navigation import NavItem
 
 from .constants import MANAGE, VIEW
@@ -48,8 +50,15 @@ class LeadsConfig(ModuleConfig):
     search_fields = {"lead": ("name", "company", "email", "phone")}
     # Inactivity decays scores: every lead rescored each night.
     beat_schedule = {
-        "opsbase-leads-rescore": {"task": "opsbase.leads.rescore", "schedule": 24 * 3600.0}
+        "opsbase-leads-rescore": {"task": "opsbase.leads.rescore", "schedule": 24 * 3600.0},
+        "opsbase-leads-follow-ups-due": {
+            "task": "opsbase.leads.follow_ups_due",
+            "schedule": crontab(minute=0, hour=6),
+        },
     }
+    notification_events = (
+        NotificationEvent("leads.follow_up_due", _("A lead of mine is due a follow-up")),
+    )
     api_enum_names = {
         "LeadSourceEnum": "opsbase.modules.leads.constants.LeadSource",
         "StageKindEnum": "opsbase.modules.leads.constants.StageKind",

@@ -22,6 +22,7 @@ from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
+from opsbase.kit import notifications
 from opsbase.kit.hooks import hook
 from opsbase.kit.merge import record_merge, record_merge_undo
 from opsbase.kit.services import (
@@ -561,6 +562,33 @@ def leads_rescore_all() -> int:
             for lead in leads.iterator(chunk_size=500):
                 changed += lead_rescore(lead=lead, rules=rules)
     return changed
+
+
+def leads_follow_ups_due_notify(*, day: Any = None) -> int:
+    """Tell each open lead's owner, in the morning, that its follow-up is due (Celery beat);
+    how many were told."""
+    from opsbase.core.context import tenant_context
+    from opsbase.core.rls import rls_bypass
+
+    day = day or timezone.localdate()
+    due = Lead.objects.unscoped().filter(
+        follow_up=day, stage__kind=StageKind.OPEN, merged_into=None, owner__is_active=True
+    )
+    with rls_bypass():
+        leads = list(due.select_related("owner"))
+    told = 0
+    for lead in leads:
+        if lead.owner is None:  # the filter keeps owned leads; the type checker cannot tell
+            continue
+        with tenant_context(lead.tenant_id):
+            notification = notifications.notify(
+                recipient=lead.owner,
+                event="leads.follow_up_due",
+                title=_("Follow up today: %(lead)s") % {"lead": lead},
+                url=lead.get_absolute_url(),
+            )
+        told += notification is not None
+    return told
 
 
 # -- conversion ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.modules import ModuleConfig
+from opsbase.kit.notifications import Channel, NotificationEvent
 from opsbase.web.navigation import NavItem
 
 from .constants import ADD, CHANGE, CHANGE_STATUS, DELETE, VIEW, VIEW_ALL
@@ -34,6 +35,13 @@ class TasksConfig(ModuleConfig):
     }
     search_fields = {"task": ("title", "description")}
     api_enum_names = {"TaskStatusEnum": "opsbase.modules.tasks.constants.TaskStatus"}
+    notification_events = (
+        NotificationEvent(
+            "tasks.assigned",
+            _("A task is assigned to me"),
+            default=(Channel.IN_APP, Channel.EMAIL),
+        ),
+    )
 
     def dashboard_cards(self):
         from opsbase.web.dashboard import CountsCard

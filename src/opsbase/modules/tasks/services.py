@@ -11,11 +11,13 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opsbase.core.writes import atomic_write
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
+from opsbase.kit import notifications
 from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
 
 from .constants import ADD, CHANGE, CHANGE_STATUS, DELETE, TaskPriority, TaskStatus
@@ -27,23 +29,34 @@ EDITABLE_FIELDS = ("title", "description", "priority", "due_date", "assignee")
 
 
 def _notify(membership: Membership, site_url: str, notify: bool) -> Any:
-    """The after-commit effect that e-mails a new assignee (not one who assigned themself)."""
+    """The after-commit effect that tells a new assignee (not one who assigned themself),
+    through the kit's one call: their bell, and this module's own e-mail when they want one."""
 
     def effect(task: Task, changed: frozenset[str]) -> None:
         assignee = task.assignee
-        if "assignee" not in changed or assignee is None or assignee.user_id == membership.user_id:
+        if "assignee" not in changed or assignee is None:
             return
-        from .tasks import task_assigned_notify
-
-        try:
-            task_assigned_notify.delay(task.pk, assignee.pk, site_url)
-        except Exception:
-            # The task is saved; say which e-mail a broker outage lost.
-            logger.exception(
-                "Assignment e-mail for task %s not queued (broker unreachable?)", task.pk
-            )
+        path = reverse("tasks:task_detail", args=[task.pk])
+        notifications.notify(
+            recipient=assignee,
+            event="tasks.assigned",
+            title=_("Task assigned to you: %(title)s") % {"title": task.title},
+            url=site_url.rstrip("/") + path if site_url else path,
+            actor=membership,
+            email=lambda: _email_assignee(task, assignee, site_url),
+        )
 
     return effect if notify else None
+
+
+def _email_assignee(task: Task, assignee: Membership, site_url: str) -> None:
+    from .tasks import task_assigned_notify
+
+    try:
+        task_assigned_notify.delay(task.pk, assignee.pk, site_url)
+    except Exception:
+        # The task is saved; say which e-mail a broker outage lost.
+        logger.exception("Assignment e-mail for task %s not queued (broker unreachable?)", task.pk)
 
 
 @atomic_write

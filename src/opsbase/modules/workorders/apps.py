@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.modules import ModuleConfig
+from opsbase.kit.notifications import Channel, NotificationEvent
 from opsbase.web.navigation import NavItem
 
 from .constants import ADD, CHANGE, DELETE, MANAGE, VIEW, WORK
@@ -12,6 +13,13 @@ class WorkOrdersConfig(ModuleConfig):
     verbose_name = _("Work orders")
     url_prefix = "work-orders/"
     dependencies = ("customers", "inventory", "drillbits")
+    notification_events = (
+        NotificationEvent(
+            "workorders.released",
+            _("A work order is released to me"),
+            default=(Channel.IN_APP, Channel.EMAIL),
+        ),
+    )
     navigation = (
         NavItem(
             label=_("Work orders"),

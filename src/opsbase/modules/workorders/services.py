@@ -22,6 +22,7 @@ from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
+from opsbase.kit import notifications
 from opsbase.kit.hooks import hook
 from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
 from opsbase.modules.drillbits.constants import BitState
@@ -184,6 +185,14 @@ def workorder_transition(
     transition_apply(membership=membership, obj=workorder, transition=transition, **values)
     if bits:
         _bits_follow(membership, workorder, bits)
+    if transition == "release" and workorder.assignee_id is not None:
+        notifications.notify_after_commit(
+            recipient=workorder.assignee,
+            event="workorders.released",
+            title=_("Work order %(number)s is released to you") % {"number": workorder.number},
+            url=workorder.get_absolute_url(),
+            actor=membership,
+        )
     return workorder
 
 
