@@ -23,18 +23,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsbase.core.exceptions import Conflict, ValidationError
-from opsbase.core.rls import rls_row_scope
 from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
 from opsbase.kit import notifications
+from opsbase.kit.numbering import sequence_next
 from opsbase.kit.services import (
     RowsInvalid,
     record_create,
@@ -104,26 +104,8 @@ def document_number_take(*, tenant_id: int, kind: str, pattern: str, on: dt.date
     counter row stays locked until the commit, so parallel issues queue here and a rolled-back
     one gives its number back (no gap, no duplicate)."""
     period = str(on.year) if "{year" in pattern else ""
-    with rls_row_scope(tenant_id):
-        counters = DocumentCounter.objects.for_tenant(tenant_id).filter(kind=kind, period=period)
-        counter = counters.select_for_update().first()
-        if counter is None:
-            # The first numbers of a period race to create its counter. An upsert makes the
-            # losers wait for the winner's row and then lock it in turn; a plain INSERT would
-            # leave them holding shared locks on MariaDB and deadlock on the locking read.
-            unique = ["tenant", "kind", "period"]
-            DocumentCounter.objects.for_tenant(tenant_id).bulk_create(
-                [DocumentCounter(tenant_id=tenant_id, kind=kind, period=period)],
-                update_conflicts=True,
-                unique_fields=unique
-                if connection.features.supports_update_conflicts_with_target
-                else None,
-                update_fields=["updated_at"],
-            )
-            counter = counters.select_for_update().get()
-        counter.last += 1
-        counter.save(update_fields=["last", "updated_at"])
-    return document_number_format(pattern, seq=counter.last, on=on)
+    seq = sequence_next(DocumentCounter, tenant_id=tenant_id, kind=kind, period=period)
+    return document_number_format(pattern, seq=seq, on=on)
 
 
 # -- the workflow's rules (guards and effects, named in constants.INVOICE_WORKFLOW) ------------

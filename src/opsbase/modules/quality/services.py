@@ -11,16 +11,15 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsbase.core.exceptions import ValidationError
-from opsbase.core.rls import rls_row_scope
 from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
+from opsbase.kit.numbering import sequence_next
 from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
 from opsbase.modules.drillbits.constants import BitState
 from opsbase.modules.drillbits.services import drillbit_move_to
@@ -67,37 +66,11 @@ def _refuse(field: str, message: str) -> ValidationError:
 
 
 def _next_number(tenant_id: int) -> str:
-    """The next NCR number of the tenant this year (``NCR-2026-0007``), under the row lock of
-    its counter, so two NCRs raised at once never share one."""
+    """The next NCR number of the tenant this year (``NCR-2026-0007``), gapless
+    (``kit.numbering``)."""
     year = timezone.localdate().year
-
-    def locked() -> NcrCounter | None:
-        return (
-            NcrCounter.objects.for_tenant(tenant_id).select_for_update().filter(year=year).first()
-        )
-
-    counter = locked()
-    if counter is None:
-        # Two first NCRs of a year race to create the counter. An upsert creates the row and
-        # locks it at once (an ignored duplicate insert deadlocks on MariaDB, where each loser
-        # keeps a shared lock); MySQL and MariaDB name no conflict target.
-        target = (
-            ["tenant", "year"]
-            if connection.features.supports_update_conflicts_with_target
-            else None
-        )
-        with rls_row_scope(tenant_id):
-            NcrCounter.objects.for_tenant(tenant_id).bulk_create(
-                [NcrCounter(tenant_id=tenant_id, year=year, last=0)],
-                update_conflicts=True,
-                update_fields=["year"],  # the value it has: the upsert only takes the lock
-                unique_fields=target,
-            )
-        counter = locked()
-    assert counter is not None  # noqa: S101 - created just above
-    counter.last += 1
-    counter.save(update_fields=["last", "updated_at"])
-    return f"{NUMBER_PREFIX}-{year}-{counter.last:04d}"
+    seq = sequence_next(NcrCounter, tenant_id=tenant_id, year=year)
+    return f"{NUMBER_PREFIX}-{year}-{seq:04d}"
 
 
 def _ncr_check(membership: Membership) -> Any:

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsbase.core.exceptions import Conflict, InvalidTransition, ValidationError
-from opsbase.core.rls import rls_row_scope
 from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
 from opsbase.kit import notifications
 from opsbase.kit.hooks import hook
+from opsbase.kit.numbering import sequence_next
 from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
 from opsbase.modules.drillbits.constants import BitState
 from opsbase.modules.drillbits.models import DrillBit
@@ -68,32 +68,11 @@ def _refuse(field: str, message: str) -> ValidationError:
 
 
 def _next_number(tenant_id: int) -> str:
-    """The next work-order number of the tenant this year (``WO-2026-0042``), under the row
-    lock of its counter, so two orders created at once never share one."""
+    """The next work-order number of the tenant this year (``WO-2026-0042``), gapless
+    (``kit.numbering``)."""
     year = timezone.localdate().year
-
-    def locked() -> WorkOrderCounter | None:
-        return (
-            WorkOrderCounter.objects.for_tenant(tenant_id)
-            .select_for_update()
-            .filter(year=year)
-            .first()
-        )
-
-    counter = locked()
-    if counter is None:
-        # Two first orders of a year may race to create the counter: the loser's insert is
-        # ignored, and both then lock the one row.
-        with rls_row_scope(tenant_id):
-            WorkOrderCounter.objects.for_tenant(tenant_id).bulk_create(
-                [WorkOrderCounter(tenant_id=tenant_id, year=year, last=0)],
-                ignore_conflicts=True,
-            )
-        counter = locked()
-    assert counter is not None  # noqa: S101 - created just above
-    counter.last += 1
-    counter.save(update_fields=["last", "updated_at"])
-    return f"{NUMBER_PREFIX}-{year}-{counter.last:04d}"
+    seq = sequence_next(WorkOrderCounter, tenant_id=tenant_id, year=year)
+    return f"{NUMBER_PREFIX}-{year}-{seq:04d}"
 
 
 def _customer_check(membership: Membership) -> Any:

@@ -1,0 +1,45 @@
+"""Gapless numbers per organization: the next value of a counter row, under its lock.
+
+A module keeps a counter model (a ``TenantOwnedModel`` with its key fields, an integer
+``last`` and a unique constraint on the tenant and the key) and asks, inside the write that
+numbers a record::
+
+    seq = sequence_next(WorkOrderCounter, tenant_id=membership.tenant_id, year=2026)
+
+The row stays locked until the commit, so writers numbering at once queue on it, and a
+rolled-back write gives its number back: no gap, no duplicate. The first numbers of a key race
+to create its row; an upsert makes the losers wait for the winner's row and then lock it in
+turn (a plain insert that ignores the conflict leaves them holding shared locks on MariaDB,
+and the locking read that follows deadlocks).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, models
+
+from opsbase.core.rls import rls_row_scope
+
+
+def sequence_next(model: type[models.Model], *, tenant_id: int, **key: Any) -> int:
+    """Add one to the counter of *model* for *key* in the tenant and answer it (1 first)."""
+    manager: Any = model._default_manager
+    with rls_row_scope(tenant_id):
+        rows = manager.for_tenant(tenant_id).filter(**key)
+        counter = rows.select_for_update().first()
+        if counter is None:
+            unique = ["tenant", *key]
+            manager.for_tenant(tenant_id).bulk_create(
+                [model(tenant_id=tenant_id, **key)],
+                update_conflicts=True,
+                unique_fields=unique
+                if connection.features.supports_update_conflicts_with_target
+                else None,
+                update_fields=["updated_at"],  # the upsert only takes the row's lock
+            )
+            counter = rows.select_for_update().get()
+        counter.last += 1
+        counter.save(update_fields=["last", "updated_at"])
+    last: int = counter.last
+    return last
