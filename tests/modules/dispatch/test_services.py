@@ -187,3 +187,27 @@ def test_role_templates_give_technicians_sight_and_production_managers_everythin
     assert seen.status_code == 200
     assert created.status_code == (201 if may_create else 403)
     assert issued.status_code == (200 if may_create else 403)
+
+
+def test_a_refused_issue_on_the_page_says_which_bit(world, manager, make_bit):
+    bit = make_bit(world.home, "assigned")
+    note = dispatchnote_create(membership=manager, rig=rig_of(world.home), bits=[bit])
+    other = dispatchnote_create(membership=manager, rig=rig_of(world.home), bits=[bit])
+    dispatchnote_transition(membership=manager, dispatchnote=other, transition="issue")
+    client = session_client(manager)
+
+    answer = client.post(f"/dispatch/{note.pk}/transition/", {"transition": "issue"})
+    page = client.get(answer["Location"])
+
+    assert answer.status_code == 302
+    assert bit.serial_number in page.content.decode()
+    assert DispatchNote.objects.for_tenant(world.home).get(pk=note.pk).state == "draft"
+
+
+def test_the_detail_page_lists_the_bits_and_links_the_pdf(world, manager, make_note):
+    note = make_note(world.home, states=("assigned", "in_stock"))
+
+    page = session_client(manager).get(f"/dispatch/{note.pk}/").content.decode()
+
+    assert page.count('data-testid="dispatchnote-bit"') == 2
+    assert f"/dispatch/{note.pk}/pdf/" in page

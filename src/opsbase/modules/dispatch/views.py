@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.kit.views import ListPage, Pages, PageView, RecordDetailView
+from opsbase.core.exceptions import ValidationError
+from opsbase.kit.rows import RowFormat
+from opsbase.kit.views import ListPage, Pages, PageView, RecordDetailView, RecordTransitionView
 
 from .constants import VIEW, NoteState
 from .documents import dispatchnote_pdf
@@ -34,6 +39,30 @@ class DispatchNoteDetail(RecordDetailView):
         }
 
 
+class DispatchNoteTransition(RecordTransitionView):
+    """The kit's move, showing a refused issue's reason (the bit that cannot move) on the
+    page instead of an error page."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            return super().post(request, pk)
+        except ValidationError as exc:
+            fields = exc.extra.get("fields") or {}
+            text = " ".join(str(m) for ms in fields.values() for m in ms) or str(exc.message)
+        obj = self.record(pk)
+        if request.headers.get("HX-Request") == "true":
+            spec = self.entity.rows
+            state = spec.column(self.entity.state_field or "")
+            fmt = RowFormat(
+                spec,
+                membership=request.membership,  # type: ignore[attr-defined]
+                csrf_token=get_token(request),
+            )
+            return HttpResponse(state.cell(spec.row_of(obj), fmt, error=text))
+        messages.error(request, text)
+        return redirect(self.url("detail", obj.pk))
+
+
 class DispatchNotePdf(PageView):
     """The note as a PDF to print and hand to the carrier."""
 
@@ -53,6 +82,7 @@ class DispatchNotePages(Pages):
     entity = DISPATCH_NOTES
     form_class = DispatchNoteForm
     detail_view = DispatchNoteDetail
+    transition_view = DispatchNoteTransition
     lists = (
         ListPage(
             "dispatchnote_list",
