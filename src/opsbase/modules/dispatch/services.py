@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,12 +71,17 @@ def _next_number(tenant_id: int) -> str:
 
     counter = locked()
     if counter is None:
-        # Two first notes of a year may race to create the counter: the loser's insert is
-        # ignored, and both then lock the one row.
+        # The first notes of a year race to create its counter. An upsert makes the losers
+        # wait for the winner's row and then lock it in turn; an ignored INSERT would leave
+        # them holding shared locks on MariaDB and deadlock on the locking read.
         with rls_row_scope(tenant_id):
             DispatchCounter.objects.for_tenant(tenant_id).bulk_create(
                 [DispatchCounter(tenant_id=tenant_id, year=year, last=0)],
-                ignore_conflicts=True,
+                update_conflicts=True,
+                unique_fields=["tenant", "year"]
+                if connection.features.supports_update_conflicts_with_target
+                else None,
+                update_fields=["updated_at"],
             )
         counter = locked()
     assert counter is not None  # noqa: S101 - created just above
