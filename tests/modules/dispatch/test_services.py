@@ -211,3 +211,37 @@ def test_the_detail_page_lists_the_bits_and_links_the_pdf(world, manager, make_n
 
     assert page.count('data-testid="dispatchnote-bit"') == 2
     assert f"/dispatch/{note.pk}/pdf/" in page
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+def test_lists_and_a_note_cost_the_same_for_few_or_many(world, manager, make_note):
+    page, api = session_client(manager), token_client(manager)
+    small = make_note(world.home, states=("assigned",))
+    big = make_note(world.home, states=("assigned",) * 6)
+
+    def measure(note):
+        return [
+            _queries(page, "/dispatch/"),
+            _queries(api, API),
+            _queries(page, f"/dispatch/{note.pk}/"),
+            _queries(api, f"{API}{note.pk}/"),
+        ]
+
+    measure(small)  # the session, the token and the caches warm
+    few = measure(small)
+    for _ in range(8):
+        make_note(world.home)
+    measure(big)  # the caches of the organization's new version warm
+    many = measure(big)
+
+    assert many == few
+    assert max(few) <= 30, few

@@ -80,6 +80,9 @@ class DispatchNote(TenantOwnedModel):
         _("reference"), max_length=200, blank=True, validators=[SingleLineTextValidator()]
     )
     notes = models.TextField(_("notes"), blank=True)
+    #: How many drill bits are on the note, kept by its services in the same transaction as
+    #: its lines (the issue guard and the lists read it without a query per note).
+    bit_count = models.PositiveIntegerField(_("drill bits"), default=0, editable=False)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -28,6 +28,7 @@ DISPATCH_ROWS = RowSpec(
         Number("well", source="well_id", table=False, detail=False),
         Text("well_name", _lazy("Well"), source="well__name"),
         Date("date"),
+        Number("bit_count", _lazy("Bits")),
         Text("carrier"),
         Text("reference", table=False),
         LongText("notes"),
@@ -85,7 +86,8 @@ def bit_choices(*, membership: Membership) -> QuerySet[DrillBit]:
 
 
 def dispatchnote_issue_blocker(note: DispatchNote, membership: Membership) -> str | None:
-    """The issue move's guard: a note carries at least one drill bit."""
-    if not DispatchLine.objects.for_tenant(note.tenant_id).filter(note_id=note.pk).exists():
+    """The issue move's guard: a note carries at least one drill bit (its ``bit_count``,
+    kept with its lines, so a list of notes asks no query per row)."""
+    if not note.bit_count:
         return _("Add at least one drill bit.")
     return None

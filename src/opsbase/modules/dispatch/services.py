@@ -130,8 +130,11 @@ def _check_bits(bits: Iterable[DrillBit], kind: str) -> None:
         raise ValidationError(problems[0], extra={"fields": {"bits": problems}})
 
 
-def _lines_replace(membership: Membership, note: DispatchNote, bits: list[DrillBit]) -> None:
-    """Make *bits* the drill bits on *note* (each added or removed line audited)."""
+def _lines_replace(
+    membership: Membership, note: DispatchNote, bits: list[DrillBit], codename: str = CHANGE
+) -> None:
+    """Make *bits* the drill bits on *note* (each added or removed line audited, and its
+    ``bit_count`` with them), under *codename* (adding a note: its ``add`` codename)."""
     lines = {
         line.drillbit_id: line
         for line in DispatchLine.objects.for_tenant(note.tenant_id).filter(note_id=note.pk)
@@ -140,14 +143,18 @@ def _lines_replace(membership: Membership, note: DispatchNote, bits: list[DrillB
     for bit_id, line in lines.items():
         if bit_id not in wanted:
             line.note = note
-            record_delete(membership=membership, obj=line, codename=CHANGE)
+            record_delete(membership=membership, obj=line, codename=codename)
     for bit in bits:
         if bit.pk not in lines:
             record_create(
                 membership=membership,
                 obj=DispatchLine(note=note, drillbit=bit),
-                codename=CHANGE,
+                codename=codename,
             )
+    if note.bit_count != len(bits):
+        record_update(
+            membership=membership, obj=note, codename=codename, changes={"bit_count": len(bits)}
+        )
 
 
 @atomic_write
@@ -182,7 +189,7 @@ def dispatchnote_create(
     )
     note.number = _next_number(membership.tenant_id)
     record_create(membership=membership, obj=note, codename=ADD)
-    _lines_replace(membership, note, chosen)
+    _lines_replace(membership, note, chosen, codename=ADD)
     return note
 
 
