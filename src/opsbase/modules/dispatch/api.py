@@ -33,6 +33,7 @@ class DispatchNoteViewSet(TenantModelViewSet):
         "well": 7,
         "well_name": "NW-14A",
         "date": "2026-01-12",
+        "bit_count": 1,
         "carrier": "North Sea Logistics",
         "reference": "AWB 123-4567",
         "notes": "",
