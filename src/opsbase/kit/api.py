@@ -467,24 +467,30 @@ def _document(view: type[TenantModelViewSet], entity: Entity) -> None:
         from opsbase.kernel.workflows import workflow_of
 
         workflow = workflow_of(entity.model)
-        # A move refused from some state, with the moves possible there.
-        state, refused = next(
-            (s, t)
-            for s in workflow.labels
-            for t in workflow.transitions
-            if not t.leaves(s) and workflow.leaving(s)
+        # A move refused from some state, with the moves possible there (a workflow whose
+        # moves all leave one state has none to show).
+        found = next(
+            (
+                (s, t)
+                for s in workflow.labels
+                for t in workflow.transitions
+                if not t.leaves(s) and workflow.leaving(s)
+            ),
+            None,
         )
-        allowed = [t.name for t in workflow.leaving(state)]
-        bad.append(
-            _error_example(
-                "Invalid transition",
-                "invalid_transition",
-                f"“{refused.name}” is not possible while it is {workflow.label_of(state)}. "
-                f"Possible now: {', '.join(allowed)}.",
-                details={"transition": refused.name, "state": state, "allowed": allowed},
-                request_id="4f1c0a9e2b7d4c55",
+        if found is not None:
+            state, refused = found
+            allowed = [t.name for t in workflow.leaving(state)]
+            bad.append(
+                _error_example(
+                    "Invalid transition",
+                    "invalid_transition",
+                    f"“{refused.name}” is not possible while it is {workflow.label_of(state)}. "
+                    f"Possible now: {', '.join(allowed)}.",
+                    details={"transition": refused.name, "state": state, "allowed": allowed},
+                    request_id="4f1c0a9e2b7d4c55",
+                )
             )
-        )
     words = {
         "list": (f"List {plural}", f"The {plural} you may see. Filters combine with AND."),
         "create": (f"Create: {name}", "You create it in your organization; answers it."),

@@ -1,0 +1,4 @@
+from .views import DispatchNotePages
+
+app_name = "dispatch"
+urlpatterns = DispatchNotePages.urls()
