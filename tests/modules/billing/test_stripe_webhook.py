@@ -60,7 +60,7 @@ def test_the_same_event_delivered_three_times_records_one_payment(stripe_client,
     assert invoice.status == InvoiceStatus.PAID
     assert invoice.amount_paid == Decimal("1242.00")
     (stored,) = StripeEvent.objects.all()
-    assert (stored.result, stored.tenant_id, stored.payment_id) == (
+    assert (stored.result, stored.organization_id, stored.payment_id) == (
         StripeEventResult.APPLIED,
         invoice.tenant_id,
         payment.pk,

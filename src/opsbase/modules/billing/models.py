@@ -321,13 +321,10 @@ class StripeEvent(models.Model):
         default=StripeEventResult.PENDING,
     )
     detail = models.TextField(_("detail"), blank=True)
-    tenant = models.ForeignKey(
-        "tenants.Tenant",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organization"),
+    #: The organization the event turned out to be for: an id, not a foreign key, since the
+    #: table is the whole site's (a foreign key to the organization makes a row tenant-owned).
+    organization_id = models.PositiveBigIntegerField(
+        _("organization"), null=True, blank=True, db_index=True
     )
     payment = models.ForeignKey(
         Payment,

@@ -127,7 +127,7 @@ def stripe_event_apply(*, event: StripeEvent, replay: bool = False) -> str:
         if row.applied_at is None or outcome != row.result:
             changes["applied_at"] = timezone.now()
         if tenant is not None:
-            changes["tenant"] = tenant
+            changes["organization_id"] = tenant.pk
         if payment is not None:
             changes["payment"] = payment
         # Only the result moves: the event as Stripe sent it is never rewritten.

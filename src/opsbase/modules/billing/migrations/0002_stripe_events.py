@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('result', models.CharField(choices=[('pending', 'Not applied yet'), ('applied', 'Applied'), ('ignored', 'Nothing to do'), ('skipped', 'Older than one applied'), ('failed', 'Could not be applied')], default='pending', max_length=16, verbose_name='result')),
                 ('detail', models.TextField(blank=True, verbose_name='detail')),
                 ('payment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='billing.payment', verbose_name='payment')),
-                ('tenant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tenants.tenant', verbose_name='organization')),
+                ('organization_id', models.PositiveBigIntegerField(blank=True, db_index=True, null=True, verbose_name='organization')),
             ],
             options={
                 'verbose_name': 'Stripe event',
