@@ -22,6 +22,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .exceptions import TenantScopeRequired
 
+
+def check_constraint(condition: Any, name: str) -> models.CheckConstraint:
+    """A check constraint on Django 4.2 (``check=``) and 5.1+ (``condition=``) alike."""
+    import django
+
+    keyword = "condition" if django.VERSION >= (5, 1) else "check"
+    return models.CheckConstraint(**{keyword: condition, "name": name})
+
+
 if TYPE_CHECKING:
     from opsbase.kernel.tenants.models import Tenant
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import django
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,19 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.core.models import TenantOwnedModel, WorkflowManager
+from opsbase.core.models import TenantOwnedModel, WorkflowManager, check_constraint
 from opsbase.core.validation import SingleLineTextValidator
 from opsbase.kernel.workflows import StateField
 
 from .constants import DISPATCH_WORKFLOW, NoteKind
-
-
-def _check(condition: Q, name: str) -> models.CheckConstraint:
-    """A check constraint on Django 4.2 (``check=``) and 5.1+ (``condition=``) alike."""
-    if django.VERSION >= (5, 1):
-        return models.CheckConstraint(condition=condition, name=name)
-    return models.CheckConstraint(check=condition, name=name)  # type: ignore[call-arg]
-
 
 NEEDS_A_DESTINATION = _("Choose the rig or the well the bits go to or come from.")
 FOREIGN_SITE = _("Choose one of your organization's rigs or wells.")
@@ -100,7 +91,9 @@ class DispatchNote(TenantOwnedModel):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "number"], name="dispatch_number_unique"),
-            _check(Q(rig__isnull=False) | Q(well__isnull=False), "dispatch_note_has_destination"),
+            check_constraint(
+                Q(rig__isnull=False) | Q(well__isnull=False), "dispatch_note_has_destination"
+            ),
         ]
         indexes = [
             models.Index(fields=["tenant", "-created_at", "-id"], name="dispatch_tenant_created"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import django
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -15,16 +14,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.core.models import TenantOwnedModel
+from opsbase.core.models import TenantOwnedModel, check_constraint
 
 from .constants import INBOUND, OUTBOUND, QUANTITY_DIGITS, QUANTITY_PLACES, MovementKind
-
-
-def check_constraint(condition: Q, name: str) -> models.CheckConstraint:
-    """A check constraint on Django 4.2 (``check=``) and 5.1+ (``condition=``) alike."""
-    if django.VERSION >= (5, 1):
-        return models.CheckConstraint(condition=condition, name=name)
-    return models.CheckConstraint(check=condition, name=name)  # type: ignore[call-arg]
 
 
 def _quantity(verbose_name: Any, **kwargs: Any) -> models.DecimalField:

@@ -4,7 +4,14 @@ import django.db.models.deletion
 import django.utils.timezone
 import opsbase.core.validation
 from django.conf import settings
+import django
 from django.db import migrations, models
+
+
+def check_constraint(condition, name):
+    # Django 4.2 names the condition ``check``; 5.1+ ``condition``.
+    keyword = "condition" if django.VERSION >= (5, 1) else "check"
+    return models.CheckConstraint(**{keyword: condition, "name": name})
 
 
 class Migration(migrations.Migration):
@@ -91,7 +98,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='dispatchnote',
-            constraint=models.CheckConstraint(condition=models.Q(('rig__isnull', False), ('well__isnull', False), _connector='OR'), name='dispatch_note_has_destination'),
+            constraint=check_constraint(models.Q(('rig__isnull', False), ('well__isnull', False), _connector='OR'), 'dispatch_note_has_destination'),
         ),
         migrations.AddIndex(
             model_name='dispatchline',
