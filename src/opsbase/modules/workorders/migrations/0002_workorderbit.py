@@ -28,7 +28,11 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'drill bits on work orders',
                 'ordering': ['work_order', 'pk'],
                 'indexes': [models.Index(fields=['tenant', 'drillbit'], name='workorders_bit_tenant')],
-                'constraints': [models.UniqueConstraint(fields=('work_order', 'drillbit'), name='workorders_bit_once_per_order')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        fields=('work_order', 'drillbit'), name='workorders_bit_once_per_order'
+                    )
+                ],
             },
         ),
     ]
