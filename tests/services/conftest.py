@@ -2,50 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
 from collections.abc import Iterator
 
 import pytest
 
 from opsbase.services.storage import Bucket
-
-# What boto3 reads; the machine's own profile or region must not leak into the tests.
-AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "opsbase-test-key",
-    "AWS_SECRET_ACCESS_KEY": "opsbase-test-secret",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
+from tests.moto import moto_endpoint
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """The endpoint URL of a moto server (S3, Route53...) answering on a free loopback port."""
-    from moto.server import ThreadedMotoServer
-
-    saved = {name: os.environ.get(name) for name in AWS_ENV}
-    os.environ.update(AWS_ENV)
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with moto_endpoint() as url:
+        yield url
 
 
 @pytest.fixture

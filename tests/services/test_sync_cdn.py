@@ -104,7 +104,8 @@ def test_without_a_bucket_it_says_which_variable_to_set(settings):
     with pytest.raises(CommandError) as stopped:
         sync_cdn()
 
-    assert "set AWS_STORAGE_BUCKET_NAME" in str(stopped.value)
+    assert "AWS_STORAGE_BUCKET_NAME is not set" in str(stopped.value)
+    assert stopped.value.returncode == 2
 
 
 def test_a_bucket_that_does_not_exist_is_named_with_the_fix(project, settings):

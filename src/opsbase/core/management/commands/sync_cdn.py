@@ -32,14 +32,17 @@ class Command(BaseCommand):
             bucket = configured_bucket()
         except StorageNotConfigured:
             raise CommandError(
-                "no bucket to sync to: set AWS_STORAGE_BUCKET_NAME (and AWS_S3_ENDPOINT_URL "
-                "for R2 or another S3-compatible store); see docs/cdn_config.md"
+                "AWS_STORAGE_BUCKET_NAME is not set: no bucket to sync to; set it (and "
+                "AWS_S3_ENDPOINT_URL for R2 or another S3-compatible store) in the environment "
+                "or .env.prod; see docs/cdn_config.md",
+                returncode=2,
             ) from None
         sources = [source for source in self.sources() if only in (None, source.kind)]
         for source in sources:
             if not source.root.is_dir() and source.kind == "static":
                 raise CommandError(
-                    f"{source.root} does not exist: run `manage.py collectstatic` first"
+                    f"{source.root} does not exist: run `manage.py collectstatic` first",
+                    returncode=2,
                 )
 
         def uploaded(upload: Upload) -> None:
