@@ -10,6 +10,7 @@ import pytest
 from opsbase.services.storage import Bucket
 from tests.moto import moto_endpoint
 
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """The endpoint URL of a moto server (S3, Route53...) answering on a free loopback port."""

@@ -113,7 +113,9 @@ def test_collected_static_files_are_served_from_the_cdn_url(no_bucket, monkeypat
         ("OPSBASE_CDN_URL", "cdn.example.com", "expected one of https, http"),
     ],
 )
-def test_a_storage_setting_that_cannot_work_is_named(no_bucket, monkeypatch, variable, value, words):
+def test_a_storage_setting_that_cannot_work_is_named(
+    no_bucket, monkeypatch, variable, value, words
+):
     monkeypatch.setenv(variable, value)
 
     with pytest.raises(ConfigError) as stopped:

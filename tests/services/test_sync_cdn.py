@@ -51,7 +51,9 @@ def test_every_collected_static_file_is_uploaded_once_then_nothing(project, sett
     stored = objects(project, "static/")
     assert set(stored) == {f"static/{name}" for name in files}
     assert f"uploaded {len(files)} file(s)" in first
-    assert f"uploaded 0 file(s) (0 bytes) to bucket {project.name}; {len(files)} unchanged" in second
+    assert (
+        f"uploaded 0 file(s) (0 bytes) to bucket {project.name}; {len(files)} unchanged" in second
+    )
     # Names with a content hash never change: a year; the others a minute.
     hashed = next(key for key in stored if HASHED_CSS.search(key))
     plain = HASHED_CSS.sub(".css", hashed)

@@ -179,7 +179,9 @@ def _call(function: Callable[..., Any], what: str, bucket: Bucket, **kwargs: Any
     """*function* with boto3's failures turned into one sentence naming the fix."""
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-    where = f"bucket {bucket.name!r}" + (f" at {bucket.endpoint_url}" if bucket.endpoint_url else "")
+    where = f"bucket {bucket.name!r}" + (
+        f" at {bucket.endpoint_url}" if bucket.endpoint_url else ""
+    )
     try:
         return function(**kwargs)
     except NoCredentialsError:

@@ -70,7 +70,7 @@ class Command(BaseCommand):
         return [
             Source(
                 kind="static",
-                root=Path(settings.STATIC_ROOT),
+                root=Path(settings.STATIC_ROOT or "staticfiles"),
                 prefix=getattr(settings, "OPSBASE_CDN_STATIC_PREFIX", "static"),
                 cache_control=f"public, max-age={static_age}",
             ),
