@@ -14,6 +14,8 @@ AWS_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_CONFIG_FILE": os.devnull,
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    # Never ask an instance-metadata address off this machine for a role.
+    "AWS_EC2_METADATA_DISABLED": "true",
 }
 
 
