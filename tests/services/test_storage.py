@@ -122,3 +122,15 @@ def test_a_storage_setting_that_cannot_work_is_named(
         storage_config()
 
     assert variable in str(stopped.value) and words in str(stopped.value)
+
+
+def test_the_cdn_host_is_trusted_for_the_apps_own_assets(no_bucket, monkeypatch, tmp_path):
+    from opsbase.conf import build_settings
+
+    monkeypatch.setenv("OPSBASE_CDN_URL", "https://cdn.shop.example.com")
+
+    policy = build_settings(tmp_path, "test")["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+
+    for directive in ("script-src", "style-src", "img-src", "font-src"):
+        assert policy[directive] == [*policy[directive][:-1], "https://cdn.shop.example.com"]
+    assert policy["connect-src"] == ["'self'"]

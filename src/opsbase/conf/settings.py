@@ -254,6 +254,10 @@ def build_settings(
             "frame-ancestors": ["'none'"],
         }
     }
+    if s["OPSBASE_CDN_URL"]:
+        # The app's own static files, served from its CDN host: trusted like 'self'.
+        for directive in ("script-src", "style-src", "img-src", "font-src"):
+            s["CONTENT_SECURITY_POLICY"]["DIRECTIVES"][directive].append(s["OPSBASE_CDN_URL"])
     s["X_FRAME_OPTIONS"] = "DENY"
     s["SECURE_CROSS_ORIGIN_OPENER_POLICY"] = "same-origin"
     s["SECURE_CONTENT_TYPE_NOSNIFF"] = True
