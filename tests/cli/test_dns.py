@@ -167,11 +167,19 @@ def test_route53_gets_the_public_urls_a_record(tmp_path, moto_server, monkeypatc
     zone_id = route53.create_hosted_zone(Name=zone, CallerReference=zone)["HostedZone"]["Id"]
     inputs = Inputs(dest=tmp_path, name="shop", url=f"https://shop.{zone}",
                     dns="route53", dns_target="203.0.113.10,2001:db8::10")  # fmt: skip
+    (tmp_path / ".env.prod").write_text("DEBUG='false'\nOPSBASE_DNS_TARGET='198.51.100.1'\n")
     runner = runner_at_dns(tmp_path, inputs)
 
     outcome = runner.run()
 
     step = next(s for s in outcome.steps if s.key == "dns")
+    # `manage.py dns plan` in the project checks the same record later (no secret written).
+    env = (tmp_path / ".env.prod").read_text()
+    assert env == (
+        "DEBUG='false'\nOPSBASE_DNS_TARGET='203.0.113.10,2001:db8::10'\n"
+        "OPSBASE_DNS_PROVIDER='route53'\n"
+    )
+    assert oct((tmp_path / ".env.prod").stat().st_mode & 0o777) == "0o600"
     assert step.status == DONE
     assert step.detail == f"shop.{zone} -> 203.0.113.10,2001:db8::10 on route53 (2 change(s))"
     sets = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]

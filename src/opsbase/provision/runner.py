@@ -628,9 +628,24 @@ class Provisioner:
                 f"{error.fix}; then run the same command again",
                 step="dns",
             ) from error
+        self._remember_dns()
         if not changes:
             return DONE, f"{i.host} already points at {i.dns_target} ({i.dns})"
         return DONE, f"{i.host} -> {i.dns_target} on {i.dns} ({len(changes)} change(s))"
+
+    def _remember_dns(self) -> None:
+        """The provider and target in .env.prod, so `manage.py dns plan` checks the record
+        later; the token stays out (the app's group reads that file once deployed)."""
+        from .scaffold import set_env_values
+
+        i = self.inputs
+        env_file = i.dest / ".env.prod"
+        if not env_file.is_file() or not i.dns or not i.dns_target:
+            return
+        values = {"OPSBASE_DNS_PROVIDER": i.dns, "OPSBASE_DNS_TARGET": i.dns_target}
+        if i.dns_zone:
+            values["OPSBASE_DNS_ZONE"] = i.dns_zone
+        set_env_values(env_file, values)
 
     def step_web_server(self) -> tuple[str, str]:
         dest = self.inputs.dest
