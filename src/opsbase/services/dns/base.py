@@ -236,7 +236,10 @@ def plan(
 
 
 def _differs(before: Record, after: Record) -> bool:
-    if set(before.values) != set(after.values) or before.ttl != after.ttl:
+    # Host names are compared without regard to letter case, as DNS does.
+    if {v.lower() for v in before.values} != {v.lower() for v in after.values}:
+        return True
+    if before.ttl != after.ttl:
         return True
     return after.proxied is not None and before.proxied != after.proxied
 

@@ -59,8 +59,9 @@ class Route53Dns(DnsProvider):
             if "AliasTarget" in item:
                 values: tuple[str, ...] = ("alias:" + item["AliasTarget"]["DNSName"].rstrip("."),)
             else:
+                # As stored: a deletion must name the values exactly as Route53 holds them.
                 values = tuple(
-                    sorted(r["Value"].rstrip(".").lower() for r in item.get("ResourceRecords", ()))
+                    sorted(r["Value"].rstrip(".") for r in item.get("ResourceRecords", ()))
                 )
             records.append(Record(name, item["Type"], values, int(item.get("TTL", 0))))
         return records
