@@ -6,27 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from opsbase.api.schema import ErrorSerializer
 from opsbase.kernel.policy import policy
 from opsbase.kit.api import TenantModelViewSet
-from opsbase.kit.selectors import record_get_for
+from opsbase.kit.pipelines import PipelineViewSet as KitPipelineViewSet
+from opsbase.kit.public_forms import PublicFormViewSet
+from opsbase.kit.scoring import ScoringView
 
-from .constants import CHANGE, MANAGE, MERGE
+from .constants import CHANGE, MERGE
+from .declarations import LEAD_FORMS, PIPELINES, SCORING
 from .entity import LEADS
-from .models import LeadForm
-from .permissions import VIEW_PIPELINES
-from .selectors import (
-    lead_activities,
-    lead_form_list,
-    lead_merge_get,
-    pipeline_get_for,
-    pipeline_list,
-)
+from .selectors import lead_activities, lead_merge_get
 from .serializers import (
     ActivitySerializer,
     AssignSerializer,
@@ -37,22 +31,15 @@ from .serializers import (
     MergeResultSerializer,
     MergeSerializer,
     MoveSerializer,
-    PipelineSerializer,
-    ScoringSerializer,
 )
 from .services import (
     activity_add,
     lead_assign,
     lead_convert,
     lead_follow_up,
-    lead_form_create,
-    lead_form_rotate,
-    lead_form_update,
     lead_merge,
     lead_merge_undo,
     lead_move,
-    scoring_rules,
-    scoring_rules_set,
 )
 from .views import LeadPages
 
@@ -180,86 +167,21 @@ class LeadViewSet(TenantModelViewSet):
         return self._answer(kept)
 
 
-class LeadScoringView(APIView):
+class LeadScoringView(ScoringView):
     """The organization's scoring rules: each rule's points (``PATCH`` some; Admin and
     Manager). Open leads are rescored at once."""
 
-    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        policy.require(request.membership, VIEW_PIPELINES if request.method == "GET" else MANAGE)
-
-    @extend_schema(responses=ScoringSerializer, summary="Scoring rules and their points")
-    def get(self, request: Any) -> Response:
-        return Response({"rules": scoring_rules(request.membership.tenant_id)})
-
-    @extend_schema(
-        request=ScoringSerializer,
-        responses=ScoringSerializer,
-        summary="Change the points of some scoring rules",
-    )
-    def patch(self, request: Any) -> Response:
-        data = ScoringSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        rules = scoring_rules_set(
-            membership=request.membership, points=data.validated_data["rules"]
-        )
-        return Response({"rules": rules})
+    scoring = SCORING
 
 
-class PipelineViewSet(viewsets.ReadOnlyModelViewSet):
+class PipelineViewSet(KitPipelineViewSet):
     """The organization's pipelines and their ordered stages."""
 
-    serializer_class = PipelineSerializer
-
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return PipelineSerializer.Meta.model.objects.unscoped().none()
-        return pipeline_list(membership=self.request.membership)  # type: ignore[attr-defined]
-
-    def get_object(self) -> Any:
-        return pipeline_get_for(membership=self.request.membership, pk=self.kwargs["pk"])  # type: ignore[attr-defined]
+    pipelines = PIPELINES
 
 
-class LeadFormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LeadFormViewSet(PublicFormViewSet):
     """Public web-to-lead forms (``/w/<public_key>/``); Admins and Managers make them."""
 
+    forms = LEAD_FORMS
     serializer_class = LeadFormSerializer
-
-    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        policy.require(request.membership, MANAGE)
-
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return LeadForm.objects.unscoped().none()
-        return lead_form_list(membership=self.request.membership)  # type: ignore[attr-defined]
-
-    def get_object(self) -> Any:
-        return record_get_for(
-            LeadForm,
-            membership=self.request.membership,  # type: ignore[attr-defined]
-            pk=self.kwargs["pk"],
-            codename=MANAGE,
-        )
-
-    def _data(self, instance: Any = None, partial: bool = False) -> dict:
-        data = self.get_serializer(instance, data=self.request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
-
-    def create(self, request: Any) -> Response:
-        form = lead_form_create(membership=request.membership, **self._data())
-        return Response(self.get_serializer(form).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Any, pk: Any = None) -> Response:
-        form = self.get_object()
-        form = lead_form_update(
-            membership=request.membership, form=form, **self._data(form, partial=True)
-        )
-        return Response(self.get_serializer(form).data)
-
-    @extend_schema(request=None, summary="A new public key (the old URL stops answering)")
-    @action(detail=True, methods=["post"])
-    def rotate(self, request: Any, pk: Any = None) -> Response:
-        form = lead_form_rotate(membership=request.membership, form=self.get_object())
-        return Response(self.get_serializer(form).data)

@@ -39,11 +39,18 @@ class LeadsConfig(ModuleConfig):
             order=22,
         ),
         NavItem(
+            label=_("Pipelines"),
+            url_name="leads:pipeline_list",
+            icon="kanban",
+            codename=MANAGE,
+            order=23,
+        ),
+        NavItem(
             label=_("Lost reasons"),
             url_name="leads:lostreason_list",
             icon="x-octagon",
             codename=MANAGE,
-            order=23,
+            order=24,
         ),
     )
     role_templates = {"production-manager": (VIEW,)}

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from opsbase.api.serializers import TenantRelatedField
 from opsbase.kit.api import MemberField, RecordSerializer
+from opsbase.kit.public_forms import PublicFormSerializer
 
 from .constants import ActivityKind, LeadSource
 from .models import Activity, Lead, LeadForm, LostReason, Pipeline, Stage
@@ -92,47 +93,9 @@ class FollowUpSerializer(serializers.Serializer):
     task = serializers.IntegerField(read_only=True)
 
 
-class ScoringSerializer(serializers.Serializer):
-    rules = serializers.DictField(
-        child=serializers.IntegerField(min_value=-100, max_value=100),
-        help_text=_('Rule -> points, e.g. {"source:referral": 20, "decay:week": -2}.'),
-    )
-
-
-class StageSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Stage
-        fields = ["id", "name", "position", "kind", "required_fields"]
-
-
-class PipelineSerializer(serializers.ModelSerializer):
-    stages = StageSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Pipeline
-        fields = ["id", "name", "is_default", "stages"]
-
-
-class LeadFormSerializer(serializers.ModelSerializer):
+class LeadFormSerializer(PublicFormSerializer):
     pipeline = TenantRelatedField(Pipeline)
-    assignees = MemberField(many=True, required=False)
-    url = serializers.SerializerMethodField()
 
-    class Meta:
+    class Meta(PublicFormSerializer.Meta):
         model = LeadForm
-        fields = [
-            "id",
-            "name",
-            "pipeline",
-            "redirect_url",
-            "assignees",
-            "is_active",
-            "public_key",
-            "url",
-        ]
-        read_only_fields = ["public_key"]
-
-    def get_url(self, form: LeadForm) -> str:
-        from django.urls import reverse
-
-        return reverse("lead_public_form", args=[form.public_key])
+        fields = [*PublicFormSerializer.Meta.fields, "pipeline"]

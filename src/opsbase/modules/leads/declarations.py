@@ -1,0 +1,53 @@
+"""What leads take from the kit's engines: pipelines of stages, explainable scoring, public
+web forms."""
+
+from typing import Any
+
+from opsbase.kit.pipelines import Pipelines, StageKind
+from opsbase.kit.public_forms import PublicForms
+from opsbase.kit.scoring import Scoring
+
+from .constants import DEFAULT_SCORING, MANAGE
+from .models import Lead, LeadForm, Pipeline, ScoringRule, Stage
+from .permissions import VIEW_PIPELINES
+
+PIPELINES = Pipelines(
+    pipeline_model=Pipeline,
+    stage_model=Stage,
+    codename=MANAGE,
+    view_codename=VIEW_PIPELINES,
+    record_model=Lead,
+)
+SCORING = Scoring(
+    rule_model=ScoringRule,
+    record_model=Lead,
+    codename=MANAGE,
+    view_codename=VIEW_PIPELINES,
+    defaults=DEFAULT_SCORING,
+    choices=("source",),
+    complete=("email", "phone", "company", "value"),
+    is_open=lambda lead: lead.stage.kind == StageKind.OPEN,
+    open_filter={"stage__kind": StageKind.OPEN, "merged_into": None},
+    related=("stage",),
+)
+
+
+def _submit(**kwargs: Any) -> Any:
+    from .services import lead_form_submit
+
+    return lead_form_submit(**kwargs)
+
+
+def _form_defaults(membership: Any) -> dict[str, Any]:
+    from .selectors import pipeline_default
+
+    return {"pipeline": pipeline_default(tenant_id=membership.tenant_id)}
+
+
+LEAD_FORMS = PublicForms(
+    model=LeadForm,
+    codename=MANAGE,
+    url_name="lead_public_form",
+    submit=_submit,
+    create_defaults=_form_defaults,
+)
