@@ -23,6 +23,7 @@ and gets, from the declaration:
 
 from __future__ import annotations
 
+import builtins
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -97,11 +98,16 @@ class StageBase(TenantOwnedModel):
         return self.kind != StageKind.OPEN
 
 
+def _attname(obj: models.Model, name: str) -> str:
+    field: Any = obj._meta.get_field(name)
+    return str(field.attname)
+
+
 def required_field_errors(obj: models.Model, stage: StageBase) -> dict[str, list[str]]:
     """The fields *stage* requires that *obj* leaves empty, each with its message."""
     errors: dict[str, list[str]] = {}
     for name in stage.required_fields:
-        if getattr(obj, obj._meta.get_field(name).attname) in (None, ""):
+        if getattr(obj, _attname(obj, name)) in (None, ""):
             errors[name] = [_("Required to enter the stage “%s”.") % stage.name]
     return errors
 
@@ -119,10 +125,10 @@ class Pipelines:
     record_model: type[models.Model] | None = None
 
     def _stages(self, tenant_id: int) -> QuerySet[Any]:
-        return self.stage_model._default_manager.for_tenant(tenant_id)  # type: ignore[attr-defined]
+        return self.stage_model._default_manager.for_tenant(tenant_id)
 
     def _pipelines(self, tenant_id: int) -> QuerySet[Any]:
-        return self.pipeline_model._default_manager.for_tenant(tenant_id)  # type: ignore[attr-defined]
+        return self.pipeline_model._default_manager.for_tenant(tenant_id)
 
     # -- pipelines -------------------------------------------------------------------------
     def create_default(
@@ -133,7 +139,7 @@ class Pipelines:
         pipeline = self.pipeline_model(tenant_id=tenant_id, name=str(name), is_default=True)
         pipeline.save()
         for position, (stage_name, kind, required) in enumerate(stages):
-            self.stage_model(
+            self.stage_model(  # type: ignore[misc]  # the concrete model has it
                 tenant_id=tenant_id,
                 pipeline=pipeline,
                 name=str(stage_name),
@@ -197,7 +203,7 @@ class Pipelines:
         rows: RowSpec,
         value: str = "value",
         limit: int = 50,
-    ) -> list[dict[str, Any]]:
+    ) -> builtins.list[dict[str, Any]]:
         """Each stage of *pipeline* with its count, *value* sum and first cards (*rows* of
         *records*, by score then age): two queries, whatever the number of records."""
         records = records.filter(pipeline=pipeline)
@@ -335,7 +341,7 @@ def pipeline_create(spec: Pipelines, membership: Membership, data: Mapping[str, 
     for position, (name, kind) in enumerate(
         ((_("New"), StageKind.OPEN), (_("Won"), StageKind.WON), (_("Lost"), StageKind.LOST))
     ):
-        stage = spec.stage_model(pipeline=pipeline, name=name, position=position, kind=kind)
+        stage = spec.stage_model(pipeline=pipeline, name=name, position=position, kind=kind)  # type: ignore[misc]
         record_create(membership=membership, obj=stage, codename=spec.codename)
     return pipeline
 
@@ -401,7 +407,7 @@ def _editor_pages(spec: Pipelines) -> tuple[type[Any], type[Any]]:
             f"{meta.model_name}_list",
             "",
             codename=spec.view_codename,
-            heading=meta.verbose_name_plural,
+            heading=meta.verbose_name_plural or meta.model_name or "",
             icon=icon,
         )
         form_class = type(form.__name__, (form,), {"pipelines": spec})
@@ -421,7 +427,9 @@ class PipelineForm(RecordForm):
 
 class StageForm(RecordForm):
     pipelines: Pipelines
-    pipeline = forms.ModelChoiceField(label=gettext_lazy("Pipeline"), queryset=None)
+    pipeline: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("Pipeline"), queryset=None
+    )
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     position = forms.IntegerField(
         label=gettext_lazy("Position"),
@@ -479,7 +487,7 @@ class PipelineViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
-            return self.pipelines.pipeline_model._default_manager.unscoped().none()  # type: ignore[attr-defined]
+            return self.pipelines.pipeline_model._default_manager.unscoped().none()
         return self.pipelines.list(membership=self.request.membership)  # type: ignore[attr-defined]
 
     def get_object(self) -> Any:

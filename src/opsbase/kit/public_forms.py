@@ -152,7 +152,7 @@ def public_form_next_assignee(form: PublicFormBase) -> Membership:
         if first is None:
             raise NotFound()
         return first
-    model._default_manager.for_tenant(form.tenant_id).filter(pk=form.pk).update(  # type: ignore[attr-defined]
+    model._default_manager.for_tenant(form.tenant_id).filter(pk=form.pk).update(
         next_assignee=F("next_assignee") + 1
     )
     return members[row.next_assignee % len(members)]
@@ -222,13 +222,13 @@ class PublicForms:
 
     # -- reads -----------------------------------------------------------------------------
     def list(self, membership: Membership) -> Any:
-        forms_ = self.model._default_manager.for_tenant(membership.tenant_id)  # type: ignore[attr-defined]
-        return forms_.prefetch_related("assignees__user")
+        forms_ = self.model._default_manager.for_tenant(membership.tenant_id)
+        return forms_.prefetch_related("assignees__user")  # type: ignore[misc]
 
     def by_key(self, key: str) -> Any:
         """The active form of *key*, any organization's: the key is the credential."""
         return (
-            self.model._default_manager.unscoped()  # type: ignore[attr-defined]
+            self.model._default_manager.unscoped()
             .filter(public_key=key, is_active=True)
             .select_related("tenant")
             .first()
@@ -376,12 +376,12 @@ class PublicFormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         serializer = super().get_serializer(*args, **kwargs)
-        serializer.forms = self.forms
+        serializer.forms = self.forms  # type: ignore[attr-defined]
         return serializer
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
-            return self.forms.model._default_manager.unscoped().none()  # type: ignore[attr-defined]
+            return self.forms.model._default_manager.unscoped().none()
         return self.forms.list(self.request.membership)  # type: ignore[attr-defined]
 
     def get_object(self) -> Any:

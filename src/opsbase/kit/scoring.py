@@ -87,7 +87,7 @@ class Scoring:
 
     def points(self, tenant_id: int) -> dict[str, int]:
         """The tenant's points per rule: the defaults, with its own over them."""
-        own = self.rule_model._default_manager.for_tenant(tenant_id)  # type: ignore[attr-defined]
+        own = self.rule_model._default_manager.for_tenant(tenant_id)
         return {**self.defaults, **dict(own.values_list("rule", "points"))}
 
     def score(

@@ -68,7 +68,7 @@ EDITABLE_FIELDS = (
 def pipeline_default_create(*, tenant_id: int) -> Pipeline:
     """The "Sales" pipeline (New … Won, Lost) and the usual lost reasons of a new organization."""
     pipeline: Pipeline = PIPELINES.create_default(
-        tenant_id=tenant_id, name=DEFAULT_PIPELINE, stages=DEFAULT_STAGES
+        tenant_id=tenant_id, name=str(DEFAULT_PIPELINE), stages=DEFAULT_STAGES
     )
     for reason in DEFAULT_LOST_REASONS:
         LostReason(tenant_id=tenant_id, name=str(reason)).save()
