@@ -17,12 +17,11 @@ from opsbase.kit.pipelines import PipelineViewSet as KitPipelineViewSet
 from opsbase.kit.public_forms import PublicFormViewSet
 from opsbase.kit.scoring import ScoringView
 
-from .constants import CHANGE, MERGE
-from .declarations import LEAD_FORMS, PIPELINES, SCORING
+from .constants import MERGE
+from .declarations import LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
 from .entity import LEADS
-from .selectors import lead_activities, lead_merge_get
+from .selectors import lead_merge_get
 from .serializers import (
-    ActivitySerializer,
     AssignSerializer,
     ConvertSerializer,
     FollowUpSerializer,
@@ -33,7 +32,6 @@ from .serializers import (
     MoveSerializer,
 )
 from .services import (
-    activity_add,
     lead_assign,
     lead_convert,
     lead_follow_up,
@@ -83,22 +81,7 @@ class LeadViewSet(TenantModelViewSet):
         lead = lead_move(membership=request.membership, lead=lead, **data.validated_data)
         return self._answer(lead)
 
-    @extend_schema(
-        request=ActivitySerializer,
-        responses=ActivitySerializer(many=True),
-        summary="A lead's timeline (GET) or a new activity on it (POST)",
-    )
-    @action(detail=True, methods=["get", "post"])
-    def activities(self, request: Any, pk: Any = None) -> Response:
-        lead = self.get_object()
-        if request.method == "GET":
-            rows = lead_activities(lead=lead)
-            return Response(ActivitySerializer(rows, many=True).data)
-        policy.require(request.membership, CHANGE, lead)
-        data = ActivitySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        activity = activity_add(membership=request.membership, lead=lead, **data.validated_data)
-        return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+    activities = LEAD_TIMELINE.api_action()
 
     @extend_schema(
         request=AssignSerializer,

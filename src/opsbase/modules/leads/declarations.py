@@ -1,14 +1,15 @@
 """What leads take from the kit's engines: pipelines of stages, explainable scoring, public
-web forms."""
+web forms and the timeline."""
 
 from typing import Any
 
 from opsbase.kit.pipelines import Pipelines, StageKind
 from opsbase.kit.public_forms import PublicForms
 from opsbase.kit.scoring import Scoring
+from opsbase.kit.timeline import Timeline
 
-from .constants import DEFAULT_SCORING, MANAGE
-from .models import Lead, LeadForm, Pipeline, ScoringRule, Stage
+from .constants import ADD, CHANGE, DEFAULT_SCORING, MANAGE, ActivityKind
+from .models import Activity, Lead, LeadForm, Pipeline, ScoringRule, Stage
 from .permissions import VIEW_PIPELINES
 
 PIPELINES = Pipelines(
@@ -29,6 +30,16 @@ SCORING = Scoring(
     is_open=lambda lead: lead.stage.kind == StageKind.OPEN,
     open_filter={"stage__kind": StageKind.OPEN, "merged_into": None},
     related=("stage",),
+)
+
+# A lead's timeline: every entry needs the right to change the lead, and rescores it.
+LEAD_TIMELINE = Timeline(
+    model=Activity,
+    record_field="lead",
+    codename=CHANGE,
+    add_codename=ADD,
+    system_kinds=(ActivityKind.STAGE,),
+    touched=SCORING.rescore,
 )
 
 

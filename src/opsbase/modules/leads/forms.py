@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsbase.kit.forms import MemberChoiceField, RecordForm
 
-from .constants import ActivityKind, LeadSource
+from .constants import LeadSource
 
 
 class LostReasonForm(RecordForm):
@@ -33,10 +33,3 @@ class LeadForm(RecordForm):
 
     def clean_currency(self):
         return self.cleaned_data["currency"].upper()
-
-
-class ActivityForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[c for c in ActivityKind.choices if c[0] != ActivityKind.STAGE]
-    )
-    body = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2}))

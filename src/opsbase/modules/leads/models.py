@@ -12,6 +12,7 @@ from opsbase.kit.pipelines import PipelineBase, StageBase
 from opsbase.kit.public_forms import PublicFormBase
 from opsbase.kit.public_forms import public_key_new as new_public_key  # noqa: F401 - 0001
 from opsbase.kit.scoring import ScoringRuleBase
+from opsbase.kit.timeline import TimelineEntryBase
 
 from .constants import ActivityKind, LeadSource
 
@@ -129,24 +130,15 @@ class Lead(TenantOwnedModel):
         return reverse("leads:lead_detail", args=[self.pk])
 
 
-class Activity(TenantOwnedModel):
+class Activity(TimelineEntryBase):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("kind"), max_length=8, choices=ActivityKind.choices)
-    body = models.TextField(_("what happened"), blank=True)
-    author = models.ForeignKey(
-        "tenants.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    #: A stage change's stages (``{"from": id, "to": id}``), for its undo.
-    data = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["tenant", "lead", "-created_at"], name="activity_lead")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.body[:40]}"
 
 
 class LeadForm(PublicFormBase):

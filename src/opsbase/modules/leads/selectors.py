@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.exceptions import NotFound
@@ -14,9 +13,9 @@ from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.rows import Amount, Choice, Date, DateTime, Number, Person, RowSpec, Text
 from opsbase.kit.selectors import record_get_for, record_list
 
-from .constants import VIEW, StageKind
+from .constants import VIEW
 from .declarations import PIPELINES
-from .models import Activity, Lead, LeadMerge, LostReason, Pipeline
+from .models import Lead, LeadMerge, LostReason, Pipeline
 
 LEAD_ROWS = RowSpec(
     Lead,
@@ -92,13 +91,6 @@ def lead_get_for(*, membership: Membership, pk: Any) -> Lead:
     return lead
 
 
-def lead_activities(*, lead: Lead) -> QuerySet[Activity]:
-    """The lead's timeline, newest first, authors joined."""
-    return (
-        Activity.objects.for_tenant(lead.tenant_id).filter(lead=lead).select_related("author__user")
-    )
-
-
 def lead_merge_get(*, membership: Membership, pk: Any) -> LeadMerge:
     """Merge *pk* of the organization (the undo checks the right on the lead kept)."""
     found = LeadMerge.objects.for_tenant(membership.tenant_id).filter(pk=int(pk)).first()
@@ -124,34 +116,3 @@ def pipeline_default(*, tenant_id: int) -> Pipeline:
 
 def lost_reason_list(*, tenant_id: int) -> QuerySet[LostReason]:
     return LostReason.objects.for_tenant(tenant_id)
-
-
-def lead_funnel(*, membership: Membership) -> list[tuple[str, int, int]]:
-    """The default pipeline's stages in order, with how many leads the member may see are
-    in each: ``[(name, stage id, count)]`` (one query for the counts)."""
-    pipeline = pipeline_default(tenant_id=membership.tenant_id)
-    leads = lead_list(membership=membership).order_by().filter(pipeline=pipeline)
-    counts = dict(leads.values_list("stage_id").annotate(n=Count("pk")))
-    return [(s.name, s.pk, counts.get(s.pk, 0)) for s in pipeline.stages.all()]
-
-
-def lead_sources(*, membership: Membership) -> list[tuple[str, int, int, Any]]:
-    """Per source: leads, won leads and won value (``[(source, total, won, value)]``), the
-    conversion figures marketing's attribution reads."""
-    leads = lead_list(membership=membership).order_by()
-    won = Q(stage__kind=StageKind.WON)
-    rows = leads.values("source").annotate(
-        total=Count("pk"), won=Count("pk", filter=won), value=Sum("value", filter=won)
-    )
-    return [(r["source"], r["total"], r["won"], r["value"] or 0) for r in rows]
-
-
-def lead_report(*, membership: Membership) -> dict[str, Any]:
-    """The dashboard's figures: leads per stage kind, won value, follow-ups due today."""
-    leads = lead_list(membership=membership).order_by()
-    return leads.aggregate(
-        open=Count("pk", filter=Q(stage__kind=StageKind.OPEN)),
-        won=Count("pk", filter=Q(stage__kind=StageKind.WON)),
-        lost=Count("pk", filter=Q(stage__kind=StageKind.LOST)),
-        due=Count("pk", filter=Q(follow_up__lte=timezone.localdate(), stage__kind=StageKind.OPEN)),
-    )

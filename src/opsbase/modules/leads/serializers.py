@@ -9,8 +9,8 @@ from opsbase.api.serializers import TenantRelatedField
 from opsbase.kit.api import MemberField, RecordSerializer
 from opsbase.kit.public_forms import PublicFormSerializer
 
-from .constants import ActivityKind, LeadSource
-from .models import Activity, Lead, LeadForm, LostReason, Pipeline, Stage
+from .constants import LeadSource
+from .models import Lead, LeadForm, LostReason, Pipeline, Stage
 from .selectors import LEAD_ROWS
 
 
@@ -46,20 +46,6 @@ class MoveSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Required to enter a lost stage."),
     )
-
-
-class ActivitySerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(
-        choices=[c for c in ActivityKind.choices if c[0] != ActivityKind.STAGE]
-    )
-    author_email = serializers.EmailField(
-        source="author.user.email", read_only=True, allow_null=True
-    )
-
-    class Meta:
-        model = Activity
-        fields = ["id", "kind", "body", "author_email", "created_at"]
-        read_only_fields = ["id", "created_at"]
 
 
 class AssignSerializer(serializers.Serializer):

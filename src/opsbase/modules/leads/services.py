@@ -40,7 +40,7 @@ from .constants import (
     LeadSource,
     StageKind,
 )
-from .declarations import LEAD_FORMS, PIPELINES, SCORING
+from .declarations import LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
 from .models import Activity, Lead, LeadForm, LeadMerge, LostReason, Pipeline, Stage
 
 EDITABLE_FIELDS = (
@@ -273,12 +273,7 @@ def lead_move(
 @atomic_write
 def lead_move_undo(*, membership: Membership, lead: Lead) -> Lead:
     """Undo the member's own last move of *lead* (back to the stage it left)."""
-    last = (
-        Activity.objects.for_tenant(lead.tenant_id)
-        .filter(lead=lead, kind=ActivityKind.STAGE)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    last = LEAD_TIMELINE.last(lead, ActivityKind.STAGE)
     found = None if last is None else (last.author_id, last.data)
     stage = PIPELINES.undo_target(membership=membership, last=found)
     return lead_move(membership=membership, lead=lead, stage=stage, undo=True)
@@ -290,23 +285,14 @@ def lead_delete(*, membership: Membership, lead: Lead) -> None:
     record_delete(membership=membership, obj=lead, codename=DELETE)
 
 
-@atomic_write
 def activity_add(
     *, membership: Membership, lead: Lead, kind: str, body: str = "", data: dict | None = None
 ) -> Activity:
-    """A call, e-mail, meeting or note on *lead*'s timeline (needs the right to change it);
-    the lead is rescored."""
-    policy.require(membership, CHANGE, lead)
-    activity = Activity(lead=lead, kind=kind, body=body or "", author=membership)
-    if data:
-        activity.data = data
-    record_create(membership=membership, obj=activity, codename=ADD)
-    lead.last_activity_at = activity.created_at
-    Lead.objects.for_tenant(lead.tenant_id).filter(pk=lead.pk).update(
-        last_activity_at=activity.created_at
+    """A call, e-mail, meeting or note on *lead*'s timeline (the kit's); the lead is rescored."""
+    entry: Activity = LEAD_TIMELINE.add(
+        membership=membership, obj=lead, kind=kind, body=body, data=data
     )
-    lead_rescore(lead=lead)
-    return activity
+    return entry
 
 
 # -- merge ---------------------------------------------------------------------------------------
