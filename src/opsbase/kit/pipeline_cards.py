@@ -59,7 +59,8 @@ def pipeline_counts(*, records: Any, due: str | None = None) -> dict[str, int]:
     if due:
         today = timezone.localdate()
         counts["due"] = Count("pk", filter=Q(**{f"{due}__lte": today}, stage__kind="open"))
-    return records.order_by().aggregate(**counts)  # type: ignore[no-any-return]
+    found: dict[str, int] = records.order_by().aggregate(**counts)
+    return found
 
 
 def pipeline_cards(
@@ -147,7 +148,7 @@ def pipeline_cards(
         ),
         CountsCard(
             key=app,
-            title=capfirst(meta.verbose_name_plural),
+            title=capfirst(str(meta.verbose_name_plural)),
             icon=icon,
             codename=view,
             counts=counts,

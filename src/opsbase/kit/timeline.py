@@ -81,14 +81,14 @@ class Timeline:
     @property
     def kinds(self) -> list[tuple[str, Any]]:
         """The kinds a member enters (the system's left out)."""
-        field: Any = self.model._meta.get_field("kind")
+        field: Any = self.model._meta.get_field("kind")  # type: ignore[misc]
         return [c for c in field.choices if c[0] not in self.system_kinds]
 
     def entries(self, obj: Any) -> QuerySet[Any]:
         """*obj*'s timeline, newest first, authors joined."""
         manager: Any = self.model._default_manager
         rows = manager.for_tenant(obj.tenant_id).filter(**{self.record_field: obj})
-        return rows.select_related("author__user")  # type: ignore[no-any-return]
+        return rows.select_related("author__user")
 
     def last(self, obj: Any, kind: str) -> Any:
         """*obj*'s newest entry of *kind*, or None."""
@@ -155,7 +155,8 @@ def _add(
     timeline: Timeline, membership: Membership, obj: Any, kind: str, body: str, data: Any
 ) -> Any:
     policy.require(membership, timeline.codename, obj)
-    entry: Any = timeline.model(kind=kind, body=body or "", author=membership)
+    model: Any = timeline.model
+    entry: Any = model(kind=kind, body=body or "", author=membership)
     setattr(entry, timeline.record_field, obj)
     if data:
         entry.data = data
