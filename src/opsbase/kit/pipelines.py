@@ -40,8 +40,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from opsbase.api.serializers import TenantRelatedField
 from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.core.models import TenantOwnedModel
 from opsbase.core.writes import atomic_write, row_lock
@@ -624,3 +628,34 @@ class Board:
             request.method = "GET"
             return self._board(request)
         return redirect(request.POST.get("next") or reverse(self._url("detail"), args=[obj.pk]))
+
+    def api_action(self) -> Any:
+        """A viewset's ``POST …/<pk>/move/`` ``{"stage": id, <extra>: id}``: the move service;
+        answers the record moved."""
+        board = self
+        fields: dict[str, Any] = {
+            "stage": TenantRelatedField(
+                self.pipelines.stage_model,
+                help_text=gettext_lazy("Id of a stage of the record's pipeline."),
+            ),
+            **{
+                key: TenantRelatedField(model, required=False, allow_null=True)
+                for key, model in self.extra.items()
+            },
+            "__module__": __name__,
+        }
+        body = type(
+            f"{self.entity.model.__name__}MoveSerializer", (serializers.Serializer,), fields
+        )
+
+        @extend_schema(request=body, summary="Move to a stage of its pipeline")
+        @action(detail=True, methods=["post"])
+        def move(view: Any, request: Any, pk: Any = None) -> Response:
+            obj = view.get_object()
+            data = body(data=request.data, context=view.get_serializer_context())
+            data.is_valid(raise_exception=True)
+            name = board.entity.name
+            board.move(membership=request.membership, **{name: obj}, **data.validated_data)
+            return view._answer(obj)
+
+        return move

@@ -11,35 +11,22 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from opsbase.api.schema import ErrorSerializer
-from opsbase.kernel.policy import policy
 from opsbase.kit.api import TenantModelViewSet
+from opsbase.kit.api_actions import assign_action, merge_action, merge_undo_action
 from opsbase.kit.pipelines import PipelineViewSet as KitPipelineViewSet
 from opsbase.kit.public_forms import PublicFormViewSet
 from opsbase.kit.scoring import ScoringView
 
-from .constants import MERGE
 from .declarations import LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
 from .entity import LEADS
-from .selectors import lead_merge_get
 from .serializers import (
-    AssignSerializer,
     ConvertSerializer,
     FollowUpSerializer,
     LeadFormSerializer,
     LeadSerializer,
-    MergeResultSerializer,
-    MergeSerializer,
-    MoveSerializer,
 )
-from .services import (
-    lead_assign,
-    lead_convert,
-    lead_follow_up,
-    lead_merge,
-    lead_merge_undo,
-    lead_move,
-)
-from .views import LeadPages
+from .services import lead_convert, lead_follow_up
+from .views import LEAD_BOARD, LeadPages
 
 
 class LeadViewSet(TenantModelViewSet):
@@ -72,51 +59,11 @@ class LeadViewSet(TenantModelViewSet):
         }
     }
 
-    @extend_schema(request=MoveSerializer, summary="Move a lead to a stage of its pipeline")
-    @action(detail=True, methods=["post"])
-    def move(self, request: Any, pk: Any = None) -> Response:
-        lead = self.get_object()
-        data = MoveSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        lead = lead_move(membership=request.membership, lead=lead, **data.validated_data)
-        return self._answer(lead)
-
+    move = LEAD_BOARD.api_action()
     activities = LEAD_TIMELINE.api_action()
-
-    @extend_schema(
-        request=AssignSerializer,
-        responses={200: AssignSerializer, 404: ErrorSerializer},
-        summary="Give many leads to one owner (all or nothing)",
-    )
-    @action(detail=False, methods=["post"])
-    def assign(self, request: Any) -> Response:
-        data = AssignSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        membership = request.membership
-        leads = [LEADS.record(membership, pk) for pk in data.validated_data["leads"]]
-        changed = lead_assign(
-            membership=membership, leads=leads, owner=data.validated_data["owner"]
-        )
-        return Response({**data.data, "changed": changed})
-
-    @extend_schema(
-        request=MergeSerializer,
-        responses={200: MergeResultSerializer, 404: ErrorSerializer},
-        summary="Merge two leads (undo: merge/{id}/undo/)",
-    )
-    @action(detail=False, methods=["post"])
-    def merge(self, request: Any) -> Response:
-        data = MergeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        membership = request.membership
-        policy.require(membership, MERGE)
-        keep = LEADS.record(membership, data.validated_data["keep"])
-        merged = LEADS.record(membership, data.validated_data["merge"])
-        record = lead_merge(
-            membership=membership, keep=keep, merge=merged, fields=data.validated_data.get("fields")
-        )
-        answer = self._answer(keep).data
-        return Response({"merge": record.pk, "lead": answer})
+    assign = assign_action(key="leads", field="owner")
+    merge = merge_action("lead")
+    merge_undo = merge_undo_action()
 
     @extend_schema(
         request=None,
@@ -140,14 +87,6 @@ class LeadViewSet(TenantModelViewSet):
         data.is_valid(raise_exception=True)
         task = lead_follow_up(membership=request.membership, lead=lead, **data.validated_data)
         return Response({**data.data, "task": task.pk}, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, summary="Undo a merge: both leads as they were")
-    @action(detail=False, methods=["post"], url_path=r"merge/(?P<merge_id>\d+)/undo")
-    def merge_undo(self, request: Any, merge_id: Any = None) -> Response:
-        membership = request.membership
-        record = lead_merge_get(membership=membership, pk=merge_id)
-        kept = lead_merge_undo(membership=membership, merge=record)
-        return self._answer(kept)
 
 
 class LeadScoringView(ScoringView):

@@ -8,14 +8,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.core.exceptions import NotFound
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.rows import Amount, Choice, Date, DateTime, Number, Person, RowSpec, Text
 from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import VIEW
 from .declarations import PIPELINES
-from .models import Lead, LeadMerge, LostReason, Pipeline
+from .models import Lead, LostReason, Pipeline
 
 LEAD_ROWS = RowSpec(
     Lead,
@@ -89,14 +88,6 @@ def lead_get_for(*, membership: Membership, pk: Any) -> Lead:
     """Lead *pk* of *membership*'s tenant (404 otherwise, 403 with the reason if not its)."""
     lead = record_get_for(Lead, membership=membership, pk=pk, codename=VIEW, related=RELATED)
     return lead
-
-
-def lead_merge_get(*, membership: Membership, pk: Any) -> LeadMerge:
-    """Merge *pk* of the organization (the undo checks the right on the lead kept)."""
-    found = LeadMerge.objects.for_tenant(membership.tenant_id).filter(pk=int(pk)).first()
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def pipeline_list(*, membership: Membership) -> QuerySet[Pipeline]:

@@ -10,7 +10,7 @@ from opsbase.kit.api import MemberField, RecordSerializer
 from opsbase.kit.public_forms import PublicFormSerializer
 
 from .constants import LeadSource
-from .models import Lead, LeadForm, LostReason, Pipeline, Stage
+from .models import Lead, LeadForm, Pipeline
 from .selectors import LEAD_ROWS
 
 
@@ -36,35 +36,6 @@ class LeadSerializer(RecordSerializer):
     class Meta:
         model = Lead
         rows = LEAD_ROWS
-
-
-class MoveSerializer(serializers.Serializer):
-    stage = TenantRelatedField(Stage, help_text=_("Id of a stage of the lead's pipeline."))
-    lost_reason = TenantRelatedField(
-        LostReason,
-        required=False,
-        allow_null=True,
-        help_text=_("Required to enter a lost stage."),
-    )
-
-
-class AssignSerializer(serializers.Serializer):
-    leads = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
-    owner = MemberField(help_text=_("Membership id of the new owner."))
-    changed = serializers.IntegerField(read_only=True)
-
-
-class MergeSerializer(serializers.Serializer):
-    keep = serializers.IntegerField()
-    merge = serializers.IntegerField()
-    fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ChoiceField(choices=["keep", "merge"]), required=False
-    )
-
-
-class MergeResultSerializer(serializers.Serializer):
-    merge = serializers.IntegerField(help_text=_("The merge's id, to undo it."))
-    lead = LeadSerializer(help_text=_("The lead kept, as merged."))
 
 
 class ConvertSerializer(serializers.Serializer):

@@ -220,17 +220,6 @@ def lead_update(*, membership: Membership, lead: Lead, **changes: Any) -> Lead:
 
 
 @atomic_write
-def lead_assign(*, membership: Membership, leads: list[Lead], owner: Membership) -> int:
-    """Give every lead of *leads* to *owner* (bulk assign), each checked and audited; all or
-    nothing. How many changed hands."""
-    changed = 0
-    for lead in leads:
-        changed += lead.owner_id != owner.pk
-        lead_update(membership=membership, lead=lead, owner=owner)
-    return changed
-
-
-@atomic_write
 def lead_move(
     *,
     membership: Membership,
