@@ -127,6 +127,10 @@ class Pipelines:
     view_codename: str
     #: The record model whose fields a stage may require (its choices in the stage editor).
     record_model: type[models.Model] | None = None
+    #: A ``kit.timeline.Timeline`` where each move is noted (as ``move_kind``): the undo
+    #: reads the member's last move there.
+    timeline: Any = None
+    move_kind: str = "stage"
 
     def _stages(self, tenant_id: int) -> QuerySet[Any]:
         return self.stage_model._default_manager.for_tenant(tenant_id)
@@ -191,12 +195,27 @@ class Pipelines:
             self, membership, obj, stage, codename, reopen, changes, check, derive, undo
         )
 
-    def undo_target(self, *, membership: Membership, last: Any) -> Any:
-        """The stage a member's own last move (*last*: ``(author_id, {"from": id, "undo":
-        bool})`` or None) left, to move back to; ``InvalidTransition`` when there is none."""
-        if last is None or last[0] != membership.pk or last[1].get("undo"):
+    def undo(self, *, membership: Membership, obj: Any, move: Callable[[Any], Any]) -> Any:
+        """Undo the member's own last move of *obj* (read on the timeline): ``move(stage)``
+        back to the stage it left; ``InvalidTransition`` when there is none."""
+        last = self.timeline.last(obj, self.move_kind)
+        if last is None or last.author_id != membership.pk or last.data.get("undo"):
             raise InvalidTransition(_("There is no move of yours to undo here."))
-        return self._stages(membership.tenant_id).get(pk=last[1]["from"])
+        return move(self._stages(membership.tenant_id).get(pk=last.data["from"]))
+
+    def errors(
+        self, obj: Any, tenant_id: int, changed: frozenset[str], related: Sequence[str] = ()
+    ) -> dict[str, builtins.list[str]]:
+        """What is wrong with *obj*'s place: a stage of another pipeline (or tenant), an
+        empty field its new stage requires, a *related* record of another tenant."""
+        errors = required_field_errors(obj, obj.stage) if "stage" in changed else {}
+        if obj.stage.tenant_id != tenant_id or obj.stage.pipeline_id != obj.pipeline_id:
+            errors["stage"] = [_("Choose a stage of its pipeline.")]
+        for name in related:
+            other = getattr(obj, name) if getattr(obj, _attname(obj, name)) else None
+            if other is not None and other.tenant_id != tenant_id:
+                errors[name] = [_("Choose one of this organization's.")]
+        return errors
 
     # -- the board -------------------------------------------------------------------------
     def board(
@@ -290,6 +309,14 @@ def _stage_move(
         check=checked,
         derive=derive,
     )
+    if spec.timeline is not None:
+        spec.timeline.add(
+            membership=membership,
+            obj=obj,
+            kind=spec.move_kind,
+            body=_("%(old)s → %(new)s") % {"old": old.name, "new": stage.name},
+            data={"from": old.pk, "to": stage.pk, "undo": undo},
+        )
     return old
 
 

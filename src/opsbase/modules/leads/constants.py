@@ -32,6 +32,19 @@ class ActivityKind(models.TextChoices):
     STAGE = "stage", _("Stage change")
 
 
+# What a member sets of a lead (besides its tracking fields).
+LEAD_FIELDS = [
+    "name",
+    "company",
+    "email",
+    "phone",
+    "source",
+    "value",
+    "currency",
+    "owner",
+    "follow_up",
+]
+
 # The pipeline every new organization starts with: (name, kind, fields required to enter).
 DEFAULT_PIPELINE = _("Sales")
 DEFAULT_STAGES = (

@@ -1,5 +1,5 @@
-"""What leads take from the kit's engines: pipelines of stages, explainable scoring, public
-web forms and the timeline."""
+"""What leads take from the kit's engines: explainable scoring, the timeline, pipelines of
+stages and public web forms."""
 
 from typing import Any
 
@@ -12,13 +12,6 @@ from .constants import ADD, CHANGE, DEFAULT_SCORING, MANAGE, ActivityKind
 from .models import Activity, Lead, LeadForm, Pipeline, ScoringRule, Stage
 from .permissions import VIEW_PIPELINES
 
-PIPELINES = Pipelines(
-    pipeline_model=Pipeline,
-    stage_model=Stage,
-    codename=MANAGE,
-    view_codename=VIEW_PIPELINES,
-    record_model=Lead,
-)
 SCORING = Scoring(
     rule_model=ScoringRule,
     record_model=Lead,
@@ -31,7 +24,6 @@ SCORING = Scoring(
     open_filter={"stage__kind": StageKind.OPEN, "merged_into": None},
     related=("stage",),
 )
-
 # A lead's timeline: every entry needs the right to change the lead, and rescores it.
 LEAD_TIMELINE = Timeline(
     model=Activity,
@@ -40,6 +32,15 @@ LEAD_TIMELINE = Timeline(
     add_codename=ADD,
     system_kinds=(ActivityKind.STAGE,),
     touched=SCORING.rescore,
+)
+PIPELINES = Pipelines(
+    pipeline_model=Pipeline,
+    stage_model=Stage,
+    codename=MANAGE,
+    view_codename=VIEW_PIPELINES,
+    record_model=Lead,
+    timeline=LEAD_TIMELINE,
+    move_kind=ActivityKind.STAGE,
 )
 
 

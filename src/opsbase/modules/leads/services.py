@@ -1,5 +1,5 @@
-"""Writes of leads: their business rules; the kit's helpers do the mechanics (policy on the
-locked row, validation, audit, on-commit effects)."""
+"""Writes of leads: their business rules; the kit's helpers and engines do the mechanics
+(policy on the locked row, validation, audit, scoring, moves, timeline, on-commit effects)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,12 @@ from opsbase.core.exceptions import InvalidTransition, NotFound, ValidationError
 from opsbase.core.writes import atomic_write
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
-from opsbase.kit import notifications
 from opsbase.kit.duplicates import duplicate_find, duplicate_index, phone_e164
 from opsbase.kit.hooks import hook
 from opsbase.kit.merge import record_merge, record_merge_undo
-from opsbase.kit.pipelines import required_field_errors
-from opsbase.kit.public_forms import assignee_email, public_form_next_assignee
-from opsbase.kit.services import (
-    record_create,
-    record_create_many,
-    record_delete,
-    record_update,
-)
+from opsbase.kit.public_forms import TRACKING_FIELDS, assignee_email, public_form_next_assignee
+from opsbase.kit.reminders import due_notify
+from opsbase.kit.services import record_create, record_create_many, record_update
 
 from .constants import (
     ADD,
@@ -33,7 +27,7 @@ from .constants import (
     DEFAULT_LOST_REASONS,
     DEFAULT_PIPELINE,
     DEFAULT_STAGES,
-    DELETE,
+    LEAD_FIELDS,
     MERGE,
     REOPEN,
     ActivityKind,
@@ -43,26 +37,7 @@ from .constants import (
 from .declarations import LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
 from .models import Activity, Lead, LeadForm, LeadMerge, LostReason, Pipeline, Stage
 
-EDITABLE_FIELDS = (
-    "name",
-    "company",
-    "email",
-    "phone",
-    "source",
-    "value",
-    "currency",
-    "owner",
-    "follow_up",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "gclid",
-    "fbclid",
-    "msclkid",
-    "referrer",
-)
+EDITABLE_FIELDS = (*LEAD_FIELDS, *TRACKING_FIELDS, "referrer")
 
 
 def pipeline_default_create(*, tenant_id: int) -> Pipeline:
@@ -75,50 +50,28 @@ def pipeline_default_create(*, tenant_id: int) -> Pipeline:
     return pipeline
 
 
-def scoring_rules(tenant_id: int) -> dict[str, int]:
-    """The organization's points per rule: the defaults, with its own settings over them."""
-    return SCORING.points(tenant_id)
-
-
-def scoring_rules_set(*, membership: Membership, points: Mapping[str, int]) -> dict[str, int]:
-    """Set the organization's points (audited), then rescore its open leads."""
-    return SCORING.set_points(membership=membership, points=points)
-
-
-def lead_score(lead: Lead, rules: Mapping[str, int], now: Any = None) -> tuple[int, list]:
-    """The score of *lead* and each rule's points (``[[label, points], ...]``)."""
-    return SCORING.score(lead, rules, now)
-
-
 def _derive(lead: Lead, changed: frozenset[str], rules: Any = None) -> dict[str, Any]:
     """What follows from a lead's fields: its normalized phone number and its score."""
     lead.phone_e164 = phone_e164(lead.phone)
     return {"phone_e164": lead.phone_e164, **SCORING.derived(lead, rules)}
 
 
-def lead_rescore(*, lead: Lead, rules: Mapping[str, int] | None = None) -> bool:
-    """Recompute *lead*'s score (inactivity decay, changed rules); whether it changed."""
-    return SCORING.rescore(lead, rules)
+def _checker(membership: Membership) -> Any:
+    """The stage is one of the lead's pipeline, its required fields are filled, and the lost
+    reason is the organization's."""
+
+    def check(lead: Lead, changed: frozenset[str]) -> None:
+        errors = PIPELINES.errors(lead, membership.tenant_id, changed, related=("lost_reason",))
+        if errors:
+            raise ValidationError(extra={"fields": errors})
+
+    return check
 
 
-def leads_rescore_all() -> int:
-    """Recompute the score of every open lead of every organization (nightly decay)."""
-    return SCORING.rescore_all()
-
-
-# -- leads ---------------------------------------------------------------------------------------
-def _check(membership: Membership, lead: Lead, changed: frozenset[str]) -> None:
-    """The pipeline, stage and lost reason are the organization's, and the stage's required
-    fields are filled."""
-    tenant = membership.tenant_id
-    errors = required_field_errors(lead, lead.stage) if "stage" in changed else {}
-    if lead.stage.tenant_id != tenant or lead.stage.pipeline_id != lead.pipeline_id:
-        errors["stage"] = [_("Choose a stage of the lead's pipeline.")]
-    reason = lead.lost_reason if lead.lost_reason_id else None
-    if reason is not None and reason.tenant_id != tenant:
-        errors["lost_reason"] = [_("Choose a lost reason of this organization.")]
-    if errors:
-        raise ValidationError(extra={"fields": errors})
+def _unknown(fields: Mapping[str, Any], service: str) -> None:
+    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise TypeError(f"{service}() cannot set {', '.join(unknown)}.")
 
 
 def _candidates(tenant_id: int) -> Any:
@@ -137,16 +90,14 @@ def lead_create(
     **fields: Any,
 ) -> Lead:
     """A new lead in the pipeline's first stage (or *stage*), owned by *owner* or the creator;
-    a likely duplicate is flagged (``duplicate_of``), never refused."""
-    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise TypeError(f"lead_create() cannot set {', '.join(unknown)}.")
+    a likely duplicate is flagged (``duplicate_of``), never refused. Made by the kit's
+    ``record_create``: listeners of ``leads.lead.creating`` (``kit.hooks.listen``) fill it."""
+    _unknown(fields, "lead_create")
     if pipeline is None:
         from .selectors import pipeline_default
 
         pipeline = stage.pipeline if stage else pipeline_default(tenant_id=membership.tenant_id)
-    if stage is None:
-        stage = PIPELINES.first_stage(pipeline)
+    stage = stage or PIPELINES.first_stage(pipeline)
     lead = Lead(
         name=name or "",
         pipeline=pipeline,
@@ -155,20 +106,15 @@ def lead_create(
         source=source or LeadSource.MANUAL,
         **{k: v for k, v in fields.items() if v is not None},
     )
-    if lead.stage.kind != StageKind.OPEN:
-        lead.closed_at = timezone.now()
+    lead.closed_at = timezone.now() if lead.stage.kind != StageKind.OPEN else None
     lead.tenant_id = membership.tenant_id
 
     def derive(row: Lead, changed: frozenset[str]) -> dict[str, Any]:
-        derived = _derive(row, changed)
+        derived = _derive(row, changed)  # the phone normalized first: duplicates compare it
         return {**derived, "duplicate_of": duplicate_find(row, _candidates(row.tenant_id))}
 
     return record_create(
-        membership=membership,
-        obj=lead,
-        codename=ADD,
-        check=lambda row, changed: _check(membership, row, changed),
-        derive=derive,
+        membership=membership, obj=lead, codename=ADD, check=_checker(membership), derive=derive
     )
 
 
@@ -180,7 +126,7 @@ def lead_create_many(*, membership: Membership, rows: list[dict[str, Any]]) -> l
 
     pipeline = pipeline_default(tenant_id=membership.tenant_id)
     stage = PIPELINES.first_stage(pipeline)
-    rules = scoring_rules(membership.tenant_id)
+    rules = SCORING.points(membership.tenant_id)
     duplicates = duplicate_index(_candidates(membership.tenant_id))
     leads = []
     for row in rows:
@@ -192,11 +138,7 @@ def lead_create_many(*, membership: Membership, rows: list[dict[str, Any]]) -> l
         return {**_derive(lead, changed, rules), "duplicate_of_id": duplicates(lead)}
 
     return record_create_many(
-        membership=membership,
-        objs=leads,
-        codename=ADD,
-        check=lambda row, changed: _check(membership, row, changed),
-        derive=derive,
+        membership=membership, objs=leads, codename=ADD, check=_checker(membership), derive=derive
     )
 
 
@@ -204,9 +146,7 @@ def lead_create_many(*, membership: Membership, rows: list[dict[str, Any]]) -> l
 def lead_update(*, membership: Membership, lead: Lead, **changes: Any) -> Lead:
     """Change fields of *lead* (not its stage: ``lead_move``); rescored. No owner means the
     member changing it (a lead always has one: a User's own leads stay theirs to see)."""
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise TypeError(f"lead_update() cannot change {', '.join(unknown)}.")
+    _unknown(changes, "lead_update")
     if "owner" in changes and changes["owner"] is None:
         changes["owner"] = membership
     return record_update(
@@ -214,7 +154,7 @@ def lead_update(*, membership: Membership, lead: Lead, **changes: Any) -> Lead:
         obj=lead,
         codename=CHANGE,
         changes=changes,
-        check=lambda row, changed: _check(membership, row, changed),
+        check=_checker(membership),
         derive=_derive,
     )
 
@@ -228,50 +168,38 @@ def lead_move(
     lost_reason: LostReason | None = None,
     undo: bool = False,
 ) -> Lead:
-    """Move *lead* to *stage* of its pipeline (the kit's move rules: won and lost are final
-    unless a Manager reopens, or the member undoes their own move; required fields), noted on
-    its timeline. Entering a lost stage needs the reason."""
+    """Move *lead* to *stage* of its pipeline by the kit's rules (won and lost are final
+    unless a Manager reopens, or the member undoes their own move; the stage's required
+    fields), noted on its timeline. Entering a lost stage needs the reason."""
 
     def changes(current: Lead, stage: Stage) -> dict[str, Any]:
         if stage.kind == StageKind.LOST:
             return {"lost_reason": lost_reason or current.lost_reason}
         return {"lost_reason": None} if lost_reason is None else {}
 
-    old = PIPELINES.stage_move(
+    PIPELINES.stage_move(
         membership=membership,
         obj=lead,
         stage=stage,
         codename=CHANGE,
         reopen=REOPEN,
         changes=changes,
-        check=lambda row, changed: _check(membership, row, changed),
+        check=_checker(membership),
         derive=_derive,
         undo=undo,
     )
-    if old is not None:
-        activity_add(
-            membership=membership,
-            lead=lead,
-            kind=ActivityKind.STAGE,
-            body=_("%(old)s → %(new)s") % {"old": old.name, "new": stage.name},
-            data={"from": old.pk, "to": stage.pk, "undo": undo},
-        )
     return lead
 
 
 @atomic_write
 def lead_move_undo(*, membership: Membership, lead: Lead) -> Lead:
     """Undo the member's own last move of *lead* (back to the stage it left)."""
-    last = LEAD_TIMELINE.last(lead, ActivityKind.STAGE)
-    found = None if last is None else (last.author_id, last.data)
-    stage = PIPELINES.undo_target(membership=membership, last=found)
-    return lead_move(membership=membership, lead=lead, stage=stage, undo=True)
 
+    def back(stage: Stage) -> Lead:
+        return lead_move(membership=membership, lead=lead, stage=stage, undo=True)
 
-@atomic_write
-def lead_delete(*, membership: Membership, lead: Lead) -> None:
-    """Delete *lead* and its timeline; its audit history stays."""
-    record_delete(membership=membership, obj=lead, codename=DELETE)
+    moved: Lead = PIPELINES.undo(membership=membership, obj=lead, move=back)
+    return moved
 
 
 def activity_add(
@@ -317,7 +245,7 @@ def lead_merge_undo(*, membership: Membership, merge: LeadMerge) -> Lead:
     return kept
 
 
-# -- web-to-lead ---------------------------------------------------------------------------------
+# -- web-to-lead, reminders ----------------------------------------------------------------------
 lead_form_create = LEAD_FORMS.create
 lead_form_update = LEAD_FORMS.update
 lead_form_rotate = LEAD_FORMS.rotate
@@ -327,30 +255,24 @@ lead_form_rotate = LEAD_FORMS.rotate
 def lead_form_submit(
     *, form: LeadForm, data: Mapping[str, Any], tracking: Mapping[str, str], site_url: str = ""
 ) -> Lead:
-    """A lead from a visitor's post of a public form: source "web form", tracking fields
-    kept, owned by the next assignee, who is e-mailed after commit. It is made by
-    ``lead_create``: listeners of ``leads.lead.creating`` (``kit.hooks.listen``) see it."""
+    """A lead from a visitor's post of a public form (``kit.public_forms``): source "web
+    form", the visit's tracking kept, owned by the next assignee, e-mailed after commit."""
     owner = public_form_next_assignee(form)
     fields: dict[str, Any] = {k: v for k, v in tracking.items() if k in EDITABLE_FIELDS and v}
+    for name in ("company", "email", "phone"):
+        fields[name] = data.get(name, "")
     lead = lead_create(
         membership=owner,
         name=data["name"],
         pipeline=form.pipeline,
         owner=owner,
         source=LeadSource.WEB_FORM,
-        company=data.get("company", ""),
-        email=data.get("email", ""),
-        phone=data.get("phone", ""),
         **fields,
     )
-    subject = _("New lead: %s") % lead
+    subject, template = _("New lead: %s") % lead, "leads/email/new_lead.txt"
     transaction.on_commit(
         lambda: assignee_email(
-            owner=owner,
-            record=lead,
-            subject=subject,
-            template="leads/email/new_lead.txt",
-            site_url=site_url,
+            owner=owner, record=lead, subject=subject, template=template, site_url=site_url
         )
     )
     return lead
@@ -359,28 +281,15 @@ def lead_form_submit(
 def leads_follow_ups_due_notify(*, day: Any = None) -> int:
     """Tell each open lead's owner, in the morning, that its follow-up is due (Celery beat);
     how many were told."""
-    from opsbase.core.context import tenant_context
-    from opsbase.core.rls import rls_bypass
-
-    day = day or timezone.localdate()
     due = Lead.objects.unscoped().filter(
-        follow_up=day, stage__kind=StageKind.OPEN, merged_into=None, owner__is_active=True
+        follow_up=day or timezone.localdate(), stage__kind=StageKind.OPEN, merged_into=None
     )
-    with rls_bypass():
-        leads = list(due.select_related("owner"))
-    told = 0
-    for lead in leads:
-        if lead.owner is None:  # the filter keeps owned leads; the type checker cannot tell
-            continue
-        with tenant_context(lead.tenant_id):
-            notification = notifications.notify(
-                recipient=lead.owner,
-                event="leads.follow_up_due",
-                title=_("Follow up today: %(lead)s") % {"lead": lead},
-                url=lead.get_absolute_url(),
-            )
-        told += notification is not None
-    return told
+    return due_notify(
+        records=due,
+        owner="owner",
+        event="leads.follow_up_due",
+        title=lambda lead: _("Follow up today: %(lead)s") % {"lead": lead},
+    )
 
 
 # -- conversion ----------------------------------------------------------------------------------
