@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.db import models
@@ -686,3 +687,39 @@ class Board:
             return view._answer(obj)
 
         return move
+
+
+# -- list filters ---------------------------------------------------------------------------
+class StageFilter(django_filters.ModelChoiceFilter):
+    """``?stage=<id>``: the stages of the member's tenant (every pipeline's)."""
+
+    def __init__(self, stage_model: type[models.Model], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stage_model = stage_model
+
+    def get_queryset(self, request: Any) -> Any:
+        manager: Any = self.stage_model._default_manager
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return manager.unscoped().none()
+        return manager.for_tenant(membership.tenant_id).select_related("pipeline")
+
+
+class DueFilter(django_filters.BooleanFilter):
+    """``?due=true``: open records whose date (``field_name``) is today or past; ``false``:
+    the others."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        choices = [
+            ("", gettext_lazy("Any")),
+            ("true", gettext_lazy("Due")),
+            ("false", gettext_lazy("Not due")),
+        ]
+        kwargs.setdefault("widget", forms.Select(choices=choices))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value is None:
+            return qs
+        due = {f"{self.field_name}__lte": timezone.localdate(), "stage__kind": StageKind.OPEN}
+        return qs.filter(**due) if value else qs.exclude(**due)

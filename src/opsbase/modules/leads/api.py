@@ -10,7 +10,6 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from opsbase.api.schema import ErrorSerializer
 from opsbase.kit.api import TenantModelViewSet
 from opsbase.kit.api_actions import assign_action, merge_action, merge_undo_action
 from opsbase.kit.pipelines import PipelineViewSet as KitPipelineViewSet
@@ -20,12 +19,11 @@ from opsbase.kit.scoring import ScoringView
 from .declarations import LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
 from .entity import LEADS
 from .serializers import (
-    ConvertSerializer,
     FollowUpSerializer,
     LeadFormSerializer,
     LeadSerializer,
 )
-from .services import lead_convert, lead_follow_up
+from .services import TO_CUSTOMER, lead_follow_up
 from .views import LEAD_BOARD, LeadPages
 
 
@@ -65,15 +63,7 @@ class LeadViewSet(TenantModelViewSet):
     merge = merge_action("lead")
     merge_undo = merge_undo_action()
 
-    @extend_schema(
-        request=None,
-        responses={200: ConvertSerializer, 404: ErrorSerializer},
-        summary="Make a customer of a won lead (404 without the customers module)",
-    )
-    @action(detail=True, methods=["post"])
-    def convert(self, request: Any, pk: Any = None) -> Response:
-        ref = lead_convert(membership=request.membership, lead=self.get_object())
-        return Response({"customer": ref})
+    convert = TO_CUSTOMER.api_action("customer")
 
     @extend_schema(
         request=FollowUpSerializer,

@@ -1,5 +1,5 @@
-"""Reads of leads: their row specification, lists scoped to what the role may see, the board,
-pipelines, duplicates and the dashboard's figures."""
+"""Reads of leads: their row specification, lists scoped to what the role may see, the
+default pipeline."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.tenants.models import Membership
+from opsbase.kit.public_forms import TRACKING_FIELDS
 from opsbase.kit.rows import Amount, Choice, Date, DateTime, Number, Person, RowSpec, Text
 from opsbase.kit.selectors import record_get_for, record_list
 
@@ -40,20 +41,7 @@ LEAD_ROWS = RowSpec(
             table=False,
             hide_empty=True,
         ),
-        *[
-            Text(name, table=False, hide_empty=True)
-            for name in (
-                "utm_source",
-                "utm_medium",
-                "utm_campaign",
-                "utm_term",
-                "utm_content",
-                "gclid",
-                "fbclid",
-                "msclkid",
-                "referrer",
-            )
-        ],
+        *[Text(name, table=False, hide_empty=True) for name in (*TRACKING_FIELDS, "referrer")],
         Number("duplicate_of", source="duplicate_of_id", table=False, detail=False, csv=False),
         DateTime("created_at", table=False),
         DateTime("updated_at", table=False, csv=False, detail=False),
@@ -88,11 +76,6 @@ def lead_get_for(*, membership: Membership, pk: Any) -> Lead:
     """Lead *pk* of *membership*'s tenant (404 otherwise, 403 with the reason if not its)."""
     lead = record_get_for(Lead, membership=membership, pk=pk, codename=VIEW, related=RELATED)
     return lead
-
-
-def pipeline_list(*, membership: Membership) -> QuerySet[Pipeline]:
-    """The organization's pipelines, their stages prefetched."""
-    return PIPELINES.list(membership=membership)
 
 
 def pipeline_default(*, tenant_id: int) -> Pipeline:

@@ -38,12 +38,6 @@ class LeadSerializer(RecordSerializer):
         rows = LEAD_ROWS
 
 
-class ConvertSerializer(serializers.Serializer):
-    customer = serializers.CharField(
-        help_text=_("The customer's reference: customers.customer:12.")
-    )
-
-
 class FollowUpSerializer(serializers.Serializer):
     title = serializers.CharField(min_length=3, max_length=200)
     due_date = serializers.DateField(required=False, allow_null=True)

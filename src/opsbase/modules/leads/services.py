@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbase.core.exceptions import InvalidTransition, NotFound, ValidationError
+from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.core.writes import atomic_write
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
+from opsbase.kit.conversions import Conversion
 from opsbase.kit.duplicates import duplicate_find, duplicate_index, phone_e164
-from opsbase.kit.hooks import hook
 from opsbase.kit.merge import record_merge, record_merge_undo
 from opsbase.kit.public_forms import TRACKING_FIELDS, assignee_email, public_form_next_assignee
 from opsbase.kit.reminders import due_notify
@@ -301,29 +301,24 @@ def _won(lead: Lead) -> None:
         raise InvalidTransition(_("Only a won lead can be converted."))
 
 
-@atomic_write
+# A won lead makes a customer when the customers module is installed (its hook).
+TO_CUSTOMER = Conversion(
+    hook=CUSTOMER_HOOK,
+    codename=CHANGE,
+    ready=_won,
+    values=lambda lead: {
+        "name": lead.company or lead.name,
+        "email": lead.email,
+        "phone": lead.phone,
+        "contact": lead.name,
+    },
+)
+
+
 def lead_convert(*, membership: Membership, lead: Lead) -> str:
-    """Make a customer of a won lead (when the customers module is installed: the hook
-    ``customers.customer_create``); the lead keeps the customer's reference, the customer the
-    lead's (``source``). Converting twice answers the first customer."""
-    create = hook(CUSTOMER_HOOK)
-    if create is None:
-        raise NotFound(_("The customers module is not installed."))
-    policy.require(membership, CHANGE, lead)
-    _won(lead)
-    if lead.converted_to:
-        return lead.converted_to
-    customer = create(
-        membership=membership,
-        name=lead.company or lead.name,
-        email=lead.email,
-        phone=lead.phone,
-        contact=lead.name,
-        source=f"leads.lead:{lead.pk}",
-    )
-    ref = f"{customer._meta.label_lower}:{customer.pk}"
-    record_update(membership=membership, obj=lead, codename=CHANGE, changes={"converted_to": ref})
-    return ref
+    """Make a customer of a won lead; the lead keeps the customer's reference, the customer
+    the lead's (``source``). Converting twice answers the first customer."""
+    return TO_CUSTOMER.run(membership=membership, obj=lead)
 
 
 @atomic_write

@@ -14,20 +14,19 @@ from django.views.decorators.http import require_POST
 
 from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.kernel.policy import policy
-from opsbase.kit.hooks import hook
 from opsbase.kit.merge_pages import MergePage
 from opsbase.kit.pipelines import Board
 from opsbase.kit.views import ListPage, Pages, RecordDetailView
 from opsbase.web.decorators import membership_required
 
-from .constants import CHANGE, MANAGE, MERGE, VIEW, LeadSource, StageKind
+from .constants import CHANGE, LEAD_FIELDS, MANAGE, MERGE, VIEW, LeadSource, StageKind
 from .declarations import LEAD_TIMELINE, PIPELINES
 from .entity import LEADS, LOST_REASONS
 from .forms import LeadForm, LostReasonForm
 from .models import LeadMerge, LostReason, Stage
 from .selectors import lost_reason_list
 from .services import (
-    CUSTOMER_HOOK,
+    TO_CUSTOMER,
     lead_convert,
     lead_follow_up,
     lead_merge,
@@ -54,7 +53,7 @@ class LeadDetail(RecordDetailView):
             "lost_reasons": lost_reason_list(tenant_id=obj.tenant_id),
             "may_change": policy.can(membership, CHANGE, obj),
             "is_won": obj.stage.kind == StageKind.WON,
-            "may_convert": hook(CUSTOMER_HOOK) is not None and not obj.converted_to,
+            "may_convert": TO_CUSTOMER.offered(obj),
         }
 
 
@@ -75,20 +74,10 @@ class LeadPages(Pages):
     )
     import_defaults = {"source": LeadSource.IMPORT}
     import_required = ("name",)
-    import_fields = (
-        "name",
-        "company",
-        "email",
-        "phone",
-        "source",
-        "value",
-        "currency",
-        "owner",
-        "follow_up",
-    )
+    import_fields = LEAD_FIELDS
     merge = MergePage(
         codename=MERGE,
-        fields=(*import_fields, "utm_source", "utm_medium", "utm_campaign", "referrer"),
+        fields=(*LEAD_FIELDS, "utm_source", "utm_medium", "utm_campaign", "referrer"),
         merge=lead_merge,
         undo=lead_merge_undo,
         journal=LeadMerge,
