@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.models import TenantOwnedModel
+from opsbase.kit.merge import MergeJournalBase
 from opsbase.kit.pipelines import PipelineBase, StageBase
 from opsbase.kit.public_forms import PublicFormBase
 from opsbase.kit.public_forms import public_key_new as new_public_key  # noqa: F401 - 0001
@@ -165,20 +165,14 @@ class ScoringRule(ScoringRuleBase):
         ]
 
 
-class LeadMerge(TenantOwnedModel):
+class LeadMerge(MergeJournalBase):
     """One merge, kept so that it can be undone exactly: both leads as they were and the
     activities moved."""
 
     kept = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
     merged = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
-    kept_before = models.JSONField(encoder=DjangoJSONEncoder)
-    moved = models.JSONField(default=dict)
-    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("lead merge")
         verbose_name_plural = _("lead merges")
         ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.merged_id} → {self.kept_id}"

@@ -16,7 +16,7 @@ from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.conversions import Conversion
 from opsbase.kit.duplicates import duplicate_find, duplicate_index, phone_e164
-from opsbase.kit.merge import record_merge, record_merge_undo
+from opsbase.kit.merge import Merges
 from opsbase.kit.public_forms import TRACKING_FIELDS, assignee_email, public_form_next_assignee
 from opsbase.kit.reminders import due_notify
 from opsbase.kit.services import record_create, record_create_many, record_update
@@ -213,36 +213,17 @@ def activity_add(
 
 
 # -- merge ---------------------------------------------------------------------------------------
-MERGE_TERMS: dict[str, Any] = {
-    "codename": MERGE,
-    "aside": "merged_into",
-    "children": [(Activity, "lead")],
-}
-
-
-def lead_merge(
-    *, membership: Membership, keep: Lead, merge: Lead, fields: Mapping[str, str] | None = None
-) -> LeadMerge:
-    """Merge *merge* into *keep* (the kit's ``record_merge``): the fields marked ``"merge"``
-    come from the merged lead, every activity moves over, the merged lead is set aside, and
-    ``lead_merge_undo`` restores both exactly."""
-    take = {name for name, side in (fields or {}).items() if side == "merge"}
-    entry: LeadMerge = record_merge(
-        membership=membership,
-        keep=keep,
-        other=merge,
-        take=take,
-        journal=LeadMerge,
-        derive=_derive,
-        **MERGE_TERMS,
-    )
-    return entry
-
-
-def lead_merge_undo(*, membership: Membership, merge: LeadMerge) -> Lead:
-    """Undo *merge*: both leads and their activities as they were before it."""
-    kept: Lead = record_merge_undo(membership=membership, journal=merge, **MERGE_TERMS)
-    return kept
+# The kit's merge: the fields chosen come from the merged lead, every activity moves over, the
+# merged lead is set aside; the undo restores both exactly.
+LEAD_MERGES = Merges(
+    journal=LeadMerge,
+    codename=MERGE,
+    aside="merged_into",
+    children=((Activity, "lead"),),
+    derive=_derive,
+)
+lead_merge = LEAD_MERGES.merge
+lead_merge_undo = LEAD_MERGES.undo
 
 
 # -- web-to-lead, reminders ----------------------------------------------------------------------
