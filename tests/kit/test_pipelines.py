@@ -150,3 +150,17 @@ def test_due_reminders_reach_each_active_owner(manager, user):
     )
 
     assert told == 2
+
+
+def test_the_board_move_never_sends_the_member_to_another_site(manager):
+    from opsbase.testing.matrix import session_client
+
+    lead = lead_create(membership=manager, name="Ada")
+    contacted = stages(manager)["Contacted"]
+
+    answer = session_client(manager).post(
+        f"/leads/{lead.pk}/move/", {"stage": contacted.pk, "next": "https://evil.test/"}
+    )
+
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/leads/{lead.pk}/"

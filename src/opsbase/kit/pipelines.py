@@ -38,6 +38,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -425,7 +426,7 @@ def _editor_pages(spec: Pipelines) -> tuple[type[Any], type[Any]]:
             spec.pipeline_model,
             _entity(spec, spec.pipeline_model, PIPELINE_COLUMNS),
             PipelineForm,
-            "kanban",
+            "diagram-3",
         ),
         (
             spec.stage_model,
@@ -655,7 +656,10 @@ class Board:
         if request.headers.get("HX-Request"):
             request.method = "GET"
             return self._board(request)
-        return redirect(request.POST.get("next") or reverse(self._url("detail"), args=[obj.pk]))
+        wanted = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+            wanted = reverse(self._url("detail"), args=[obj.pk])
+        return redirect(wanted)
 
     def api_action(self) -> Any:
         """A viewset's ``POST …/<pk>/move/`` ``{"stage": id, <extra>: id}``: the move service;

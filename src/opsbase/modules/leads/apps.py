@@ -41,7 +41,7 @@ class LeadsConfig(ModuleConfig):
         NavItem(
             label=_("Pipelines"),
             url_name="leads:pipeline_list",
-            icon="kanban",
+            icon="diagram-3",
             codename=MANAGE,
             order=23,
         ),
