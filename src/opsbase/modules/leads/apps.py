@@ -39,11 +39,18 @@ class LeadsConfig(ModuleConfig):
             order=22,
         ),
         NavItem(
+            label=_("Pipelines"),
+            url_name="leads:pipeline_list",
+            icon="diagram-3",
+            codename=MANAGE,
+            order=23,
+        ),
+        NavItem(
             label=_("Lost reasons"),
             url_name="leads:lostreason_list",
             icon="x-octagon",
             codename=MANAGE,
-            order=23,
+            order=24,
         ),
     )
     role_templates = {"production-manager": (VIEW,)}
@@ -76,39 +83,12 @@ class LeadsConfig(ModuleConfig):
         post_save.connect(tenant_pipeline_create, sender=Tenant, dispatch_uid="leads_pipeline")
 
     def dashboard_cards(self):
-        from opsbase.web.dashboard import CountsCard
+        from opsbase.kit.pipeline_cards import pipeline_cards
 
-        from .views import lead_dashboard_counts, lead_funnel_counts, lead_source_counts
+        from .declarations import PIPELINES
+        from .entity import LEADS
 
-        return (
-            CountsCard(
-                key="leads-funnel",
-                title=_("Funnel"),
-                icon="funnel",
-                codename=VIEW,
-                counts=lead_funnel_counts,
-                order=21,
-                versioned=True,
-            ),
-            CountsCard(
-                key="leads-sources",
-                title=_("Won by source"),
-                icon="bullseye",
-                codename=VIEW,
-                counts=lead_source_counts,
-                order=22,
-                versioned=True,
-            ),
-            CountsCard(
-                key="leads",
-                title=_("Leads"),
-                icon="person-lines-fill",
-                codename=VIEW,
-                counts=lead_dashboard_counts,
-                order=20,
-                versioned=True,
-            ),
-        )
+        return pipeline_cards(pipelines=PIPELINES, entity=LEADS, icon="person-lines-fill")
 
     def demo_seed(self, *, tenant) -> None:
         from .demo import demo_leads_seed
