@@ -18,6 +18,7 @@ from opsbase.web.dashboard import ChartData, KpiValue, Period, Series
 
 from .constants import DEFAULT_CURRENCY, VIEW, InvoiceStatus
 from .models import CreditNote, Invoice, Payment, PaymentAllocation
+from .money import quantize
 
 #: Invoices that count as revenue once issued (a draft is not issued, a void one is undone).
 ISSUED = (InvoiceStatus.OPEN, InvoiceStatus.PAID, InvoiceStatus.UNCOLLECTIBLE)
@@ -89,10 +90,13 @@ def revenue_kpis(membership: Any, period: Period) -> dict[str, KpiValue]:
     def owed(key: str) -> Decimal:
         return (issued[key] or ZERO) - (applied[key] or ZERO) - (credited[key] or ZERO)
 
+    def money(value: Any) -> Decimal:
+        return quantize(value or ZERO, currency)
+
     return {
-        "issued": KpiValue(issued["now"] or ZERO, issued["then"] or ZERO, currency),
-        "paid": KpiValue(paid["now"] or ZERO, paid["then"] or ZERO, currency),
-        "outstanding": KpiValue(owed("to_end"), owed("to_before"), currency),
+        "issued": KpiValue(money(issued["now"]), money(issued["then"]), currency),
+        "paid": KpiValue(money(paid["now"]), money(paid["then"]), currency),
+        "outstanding": KpiValue(money(owed("to_end")), money(owed("to_before")), currency),
     }
 
 
@@ -128,8 +132,12 @@ def revenue_by_month(membership: Any, period: Period) -> ChartData:
     return ChartData(
         labels=[month.strftime("%Y-%m") for month in months],
         series=[
-            Series(_("Invoiced"), [issued.get(month, ZERO) for month in months]),
-            Series(_("Received"), [received.get(month, ZERO) for month in months]),
+            Series(
+                _("Invoiced"), [quantize(issued.get(month, ZERO), currency) for month in months]
+            ),
+            Series(
+                _("Received"), [quantize(received.get(month, ZERO), currency) for month in months]
+            ),
         ],
         unit=currency,
     )
