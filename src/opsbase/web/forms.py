@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,8 @@ class DashboardRangeForm(forms.Form):
         from opsbase.conf import setting
 
         presets = [str(days) for days in setting("DASHBOARD_RANGES")]
-        self.fields["range"].choices = [(p, p) for p in presets] + [("custom", _("Custom"))]
+        choice = cast(forms.ChoiceField, self.fields["range"])
+        choice.choices = [(p, p) for p in presets] + [("custom", _("Custom"))]
 
     def clean(self):
         data = super().clean()

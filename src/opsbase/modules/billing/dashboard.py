@@ -25,7 +25,7 @@ ISSUED = (InvoiceStatus.OPEN, InvoiceStatus.PAID, InvoiceStatus.UNCOLLECTIBLE)
 ZERO = Decimal("0")
 
 
-def _scoped(membership: Any, model: type) -> Any:
+def _scoped(membership: Any, model: Any) -> Any:
     return policy.scope(membership, VIEW, model.objects.for_tenant(membership.tenant_id))
 
 

@@ -31,6 +31,7 @@ from opsbase.kit.services import (
     record_delete,
     record_update,
 )
+from opsbase.services.analytics import track
 
 from .constants import (
     ADD,
@@ -260,13 +261,15 @@ def lead_create(
         derived["duplicate_of"] = lead_duplicate_find(row)
         return derived
 
-    return record_create(
+    record_create(
         membership=membership,
         obj=lead,
         codename=ADD,
         check=lambda row, changed: _check(membership, row, changed),
         derive=derive,
     )
+    track(membership, "lead.created", {"lead": lead.pk, "source": lead.source})
+    return lead
 
 
 @atomic_write
@@ -381,6 +384,8 @@ def lead_move(
         body=_("%(old)s → %(new)s") % {"old": old.name, "new": stage.name},
         data={"from": old.pk, "to": stage.pk, "undo": undo},
     )
+    name = {StageKind.WON: "lead.won", StageKind.LOST: "lead.lost"}.get(stage.kind, "lead.moved")
+    track(membership, name, {"lead": lead.pk, "stage": stage.name, "value": lead.value})
     return lead
 
 
