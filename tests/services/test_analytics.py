@@ -4,6 +4,7 @@ exports the waiting events in batches to PostHog (its HTTP boundary simulated wi
 
 import gzip
 import json
+from decimal import Decimal
 
 import pytest
 import responses
@@ -178,3 +179,42 @@ def test_export_query_count_does_not_grow_with_the_batch(world, manager, posthog
         assert events_export(batch_size=50) == 30
     data = [q for q in queries.captured_queries if "analytics_events" in q["sql"]]
     assert len(data) == 2  # one read of the batch, one update marking it exported
+
+
+# -- the modules' services record their events ------------------------------------------------
+
+
+def test_completing_a_task_records_task_completed(world, manager):
+    from opsbase.modules.tasks.services import task_create, task_transition
+
+    task = task_create(membership=manager, title="Check the pumps", notify=False)
+    task_transition(membership=manager, task=task, transition="complete")
+
+    names = [(e.name, e.properties.get("task")) for e in _events()]
+    assert names == [("task.created", task.pk), ("task.completed", task.pk)]
+    assert all(e.actor_id == manager.user_id for e in _events())
+
+
+def test_winning_a_lead_records_lead_won(world, admin):
+    from opsbase.modules.leads.models import Stage
+    from opsbase.modules.leads.services import lead_create, lead_move
+
+    lead = lead_create(
+        membership=admin, name="Ada Park", email="ada@initech.test", value=Decimal("1000")
+    )
+    won = Stage.objects.for_tenant(admin.tenant).get(pipeline=lead.pipeline, kind="won")
+    lead_move(membership=admin, lead=lead, stage=won)
+
+    assert [e.name for e in _events()] == ["lead.created", "lead.won"]
+    assert _events()[1].properties["lead"] == lead.pk
+
+
+def test_a_refused_write_records_no_event(world, user, admin):
+    from opsbase.core.exceptions import PermissionDenied
+    from opsbase.modules.tasks.services import task_create, task_transition
+
+    task = task_create(membership=admin, title="Admin's own task", notify=False)
+    with pytest.raises((PermissionDenied, Exception)):
+        task_transition(membership=user, task=task, transition="complete")
+
+    assert [e.name for e in _events()] == ["task.created"]

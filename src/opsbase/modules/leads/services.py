@@ -384,7 +384,8 @@ def lead_move(
         body=_("%(old)s → %(new)s") % {"old": old.name, "new": stage.name},
         data={"from": old.pk, "to": stage.pk, "undo": undo},
     )
-    name = {StageKind.WON: "lead.won", StageKind.LOST: "lead.lost"}.get(stage.kind, "lead.moved")
+    events: dict[str, str] = {StageKind.WON: "lead.won", StageKind.LOST: "lead.lost"}
+    name = events.get(str(stage.kind), "lead.moved")
     track(membership, name, {"lead": lead.pk, "stage": stage.name, "value": lead.value})
     return lead
 
