@@ -1,4 +1,9 @@
-"""Dashboard cards that apps contribute (``dashboard.register`` in ``AppConfig.ready``).
+"""What the dashboard shows, as modules contribute it: count cards, KPI tiles with trends,
+charts with their CSV, and the "quick create" menu (``docs/analytics.md``). The kernel
+registers a module's declarations (``ModuleConfig.dashboard_cards()``, ``dashboard_kpis()``,
+``dashboard_charts()``, ``quick_create``) at start-up.
+
+Count cards (``dashboard.register`` in ``AppConfig.ready``).
 
 A card shows a few counts with links, for memberships whose role grants its codename::
 
