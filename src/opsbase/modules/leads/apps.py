@@ -5,7 +5,7 @@ from opsbase.kernel.modules import ModuleConfig
 from opsbase.kit.notifications import NotificationEvent
 from opsbase.web.navigation import NavItem
 
-from .constants import MANAGE, VIEW
+from .constants import ADD, MANAGE, VIEW
 
 
 class LeadsConfig(ModuleConfig):
@@ -72,6 +72,10 @@ class LeadsConfig(ModuleConfig):
         "ActivityKindEnum": "opsbase.modules.leads.constants.ActivityKind",
     }
 
+    quick_create = (
+        NavItem(label=_("Lead"), url_name="leads:lead_create", icon="person-plus", codename=ADD),
+    )
+
     def ready(self) -> None:
         super().ready()
         from django.db.models.signals import post_save
@@ -89,6 +93,42 @@ class LeadsConfig(ModuleConfig):
         from .entity import LEADS
 
         return pipeline_cards(pipelines=PIPELINES, entity=LEADS, icon="person-lines-fill")
+
+    def dashboard_kpis(self):
+        from opsbase.web.dashboard import KpiGroup, Tile
+
+        from .dashboard import lead_kpis
+
+        return (
+            KpiGroup(
+                key="leads",
+                codename=VIEW,
+                compute=lead_kpis,
+                order=20,
+                tiles=(
+                    Tile("new", _("New leads"), icon="person-plus", url_name="leads:lead_list"),
+                    Tile("conversion", _("Conversion"), icon="bullseye", format="percent"),
+                ),
+            ),
+        )
+
+    def dashboard_charts(self):
+        from opsbase.web.dashboard import Chart
+
+        from .dashboard import lead_funnel_chart
+
+        return (
+            Chart(
+                key="lead-funnel",
+                title=_("Lead funnel"),
+                heading=_("Stage"),
+                codename=VIEW,
+                data=lead_funnel_chart,
+                kind="funnel",
+                icon="funnel",
+                order=20,
+            ),
+        )
 
     def demo_seed(self, *, tenant) -> None:
         from .demo import demo_leads_seed

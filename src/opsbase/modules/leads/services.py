@@ -20,6 +20,7 @@ from opsbase.kit.merge import Merges
 from opsbase.kit.public_forms import TRACKING_FIELDS, assignee_email, public_form_next_assignee
 from opsbase.kit.reminders import due_notify
 from opsbase.kit.services import record_create, record_create_many, record_update
+from opsbase.services.analytics import track
 
 from .constants import (
     ADD,
@@ -113,9 +114,11 @@ def lead_create(
         derived = _derive(row, changed)  # the phone normalized first: duplicates compare it
         return {**derived, "duplicate_of": duplicate_find(row, _candidates(row.tenant_id))}
 
-    return record_create(
+    record_create(
         membership=membership, obj=lead, codename=ADD, check=_checker(membership), derive=derive
     )
+    track(membership, "lead.created", {"lead": lead.pk, "source": lead.source})
+    return lead
 
 
 @atomic_write
@@ -177,7 +180,7 @@ def lead_move(
             return {"lost_reason": lost_reason or current.lost_reason}
         return {"lost_reason": None} if lost_reason is None else {}
 
-    PIPELINES.stage_move(
+    left = PIPELINES.stage_move(
         membership=membership,
         obj=lead,
         stage=stage,
@@ -188,6 +191,10 @@ def lead_move(
         derive=_derive,
         undo=undo,
     )
+    if left is not None:
+        events = {StageKind.WON: "lead.won", StageKind.LOST: "lead.lost"}
+        name = events.get(StageKind(stage.kind), "lead.moved")
+        track(membership, name, {"lead": lead.pk, "stage": stage.name, "value": lead.value})
     return lead
 
 

@@ -46,6 +46,12 @@ class QualityConfig(ModuleConfig):
         "DispositionKindEnum": "opsbase.modules.quality.constants.DispositionKind",
     }
 
+    quick_create = (
+        NavItem(
+            label=_("NCR"), url_name="quality:ncr_create", icon="exclamation-octagon", codename=ADD
+        ),
+    )
+
     def dashboard_cards(self):
         from opsbase.web.dashboard import CountsCard
 
@@ -60,6 +66,31 @@ class QualityConfig(ModuleConfig):
                 counts=ncr_dashboard_counts,
                 order=38,
                 versioned=True,
+            ),
+        )
+
+    def dashboard_kpis(self):
+        from opsbase.web.dashboard import KpiGroup, Tile
+
+        from .dashboard import ncr_kpis
+
+        shown = "quality:ncr_list"
+        return (
+            KpiGroup(
+                key="ncrs",
+                codename=VIEW,
+                compute=ncr_kpis,
+                order=70,
+                tiles=(
+                    Tile(
+                        "open",
+                        _("NCRs open"),
+                        icon="exclamation-octagon",
+                        better="down",
+                        url_name=shown,
+                    ),
+                    Tile("raised", _("NCRs raised"), icon="flag", better="down", url_name=shown),
+                ),
             ),
         )
 
