@@ -17,6 +17,8 @@ OPSBASE_KERNEL_APPS = [
     "opsbase.api",
     # The module kit: its pages' templates and the cache invalidation of tenant-owned models.
     "opsbase.kit",
+    # The e-mail service's suppression list and its providers' webhooks (bounces, complaints).
+    "opsbase.services.email",
 ]
 
 # Invitations: how long an e-mailed link stays valid.

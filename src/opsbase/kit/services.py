@@ -46,6 +46,7 @@ from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.audit.services import audit_create, audit_delete, audit_update, snapshot
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
+
 from .hooks import listeners
 
 logger = logging.getLogger(__name__)
