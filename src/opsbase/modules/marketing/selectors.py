@@ -116,7 +116,7 @@ def campaign_leads(campaign: Campaign) -> QuerySet[Lead]:
 
 def campaign_results(*, campaign: Campaign) -> CampaignResults:
     """Campaign → leads → won deals → paid invoices of the customers those deals became:
-    what the campaign cost and brought (three queries)."""
+    what the campaign cost and brought (two queries)."""
     leads = campaign_leads(campaign).aggregate(
         leads=Count("pk"),
         won=Count("pk", filter=Q(stage__kind=StageKind.WON)),
