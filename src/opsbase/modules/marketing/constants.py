@@ -138,6 +138,15 @@ MAILING_WORKFLOW = Workflow(
             label=_("Resume"),
         ),
         Transition(
+            "finish",
+            source=MailingState.SENDING,
+            target=MailingState.SENT,
+            codename=SEND,
+            effects=EFFECTS,
+            guard="opsbase.modules.marketing.selectors.mailing_finish_blocker",
+            label=_("Mark as sent"),
+        ),
+        Transition(
             "cancel",
             source={MailingState.DRAFT, MailingState.PAUSED},
             target=MailingState.CANCELLED,

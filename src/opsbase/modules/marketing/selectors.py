@@ -11,6 +11,7 @@ from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
 
+from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.rows import (
     Amount,
     Choice,
@@ -226,3 +227,33 @@ def mailing_counts(*, mailing: Mailing) -> dict[str, int]:
 
 def recipient_for_token(*, tenant_id: int, pk: int) -> Recipient | None:
     return Recipient.objects.for_tenant(tenant_id).filter(pk=pk).select_related("mailing").first()
+
+
+def mailing_finish_blocker(mailing: Mailing, membership: Membership) -> str | None:
+    """Sending ends by itself once no message waits (the last batch takes this move)."""
+    waiting = Recipient.objects.for_tenant(mailing.tenant_id).filter(
+        mailing_id=mailing.pk, status=RecipientStatus.PENDING
+    )
+    if waiting.exists():
+        return str(_("Messages are still waiting; sending ends by itself."))
+    return None
+
+
+def mailing_sender(mailing: Mailing) -> Membership | None:
+    """Who the background sending acts as: the campaign's owner while it may send, else the
+    organization's first active Admin."""
+    from opsbase.kernel.policy import policy
+    from opsbase.kernel.roles.constants import RoleKind
+
+    from .constants import SEND
+
+    owner = mailing.owner
+    if owner is not None and owner.is_active and policy.can(owner, SEND, mailing):
+        return owner
+    return (
+        Membership.objects.for_tenant(mailing.tenant_id)
+        .filter(is_active=True, role__kind=RoleKind.ADMIN)
+        .select_related("role", "user")
+        .order_by("pk")
+        .first()
+    )

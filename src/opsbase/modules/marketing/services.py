@@ -47,7 +47,7 @@ from .constants import (
     RecipientStatus,
 )
 from .models import Campaign, Consent, LeadAttribution, Mailing, MarketingSettings, Recipient
-from .selectors import mailing_audience, settings_of
+from .selectors import mailing_audience, mailing_sender, settings_of
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +213,8 @@ def mailing_transition(
 def mailing_state_effects(mailing: Mailing, membership: Membership) -> dict[str, Any]:
     """Starting fixes the audience (consented addresses of the segment) and queues the first
     batch; resuming queues the next one."""
+    if mailing.state == MailingState.SENT:
+        return {"finished_at": timezone.now()}
     if mailing.state != MailingState.SENDING:
         return {}
     effects: dict[str, Any] = {}
@@ -269,9 +271,9 @@ def mailing_batch_send(*, mailing_id: int, tenant_id: int, size: int | None = No
         )
         batch = list(pending.order_by("pk")[:size])
         if not batch:
-            Mailing.objects.for_tenant(tenant_id).filter(pk=mailing_id).update(
-                state=MailingState.SENT, finished_at=timezone.now()
-            )
+            sender = mailing_sender(mailing)
+            if sender is not None:
+                transition_apply(membership=sender, obj=mailing, transition="finish")
             return False
         now = timezone.now()
         pending.filter(pk__in=[r.pk for r in batch]).update(

@@ -28,9 +28,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
-from django.utils.html import escape, linebreaks
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
 
 __all__ = [
     "EVERYWHERE",
@@ -74,6 +75,15 @@ def _normalized(address: str) -> str:
     return parseaddr(address)[1].strip().lower()
 
 
+def _render_plain(name: str, values: Mapping[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping (a subject, a text part)."""
+    template = get_template(name)
+    inner = getattr(template, "template", None)
+    if inner is None:  # another engine: rendered as it renders
+        return template.render(dict(values))
+    return inner.render(Context(dict(values), autoescape=False))
+
+
 def email_render(
     *,
     template: str = "",
@@ -89,8 +99,8 @@ def email_render(
     brand = branding or Branding(name=getattr(settings, "OPSBASE_SITE_NAME", "OpsBase"))
     values = {**(context or {}), "brand": brand}
     if template:
-        subject = render_to_string(f"{template}.subject.txt", values)
-        text = render_to_string(f"{template}.txt", values)
+        subject = _render_plain(f"{template}.subject.txt", values)
+        text = _render_plain(f"{template}.txt", values)
         try:
             html = render_to_string(f"{template}.html", values)
         except TemplateDoesNotExist:
@@ -99,7 +109,9 @@ def email_render(
     values["subject"] = subject
     if not html:
         html = render_to_string(
-            "email_service/base.html", {**values, "body_html": linebreaks(escape(text))}
+            "email_service/base.html",
+            # Escaped paragraph by paragraph, then marked safe for the layout.
+            {**values, "body_html": mark_safe(linebreaks(text, autoescape=True))},  # noqa: S308
         )
     return Rendered(subject=subject, text=text, html=html)
 
