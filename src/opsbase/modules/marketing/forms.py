@@ -19,7 +19,7 @@ class CampaignForm(RecordForm):
         label=_("UTM campaign"),
         max_length=100,
         required=False,
-        help_text=_("Visits and leads whose links carry utm_campaign=<this> count for it."),
+        help_text=_("Visits and leads whose links carry this utm_campaign value count for it."),
     )
     budget = forms.DecimalField(
         label=_("Budget"), max_digits=12, decimal_places=2, min_value=0, required=False
@@ -63,6 +63,14 @@ class MailingForm(RecordForm):
         self.fields["campaign"].queryset = Campaign.objects.for_tenant(
             membership.tenant_id
         ).order_by("name")
+        # Editing, a campaign left out keeps the one it has.
+        self.fields["campaign"].required = kwargs.get("instance") is None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("campaign") is None and not self.fields["campaign"].required:
+            cleaned.pop("campaign", None)
+        return cleaned
 
 
 class ConsentForm(RecordForm):
@@ -75,6 +83,17 @@ class ConsentForm(RecordForm):
         required=False,
         help_text=_("Where it was given: a web form, an event sign-up, a signed order..."),
     )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, membership=membership, **kwargs)
+        # Editing, an address left out keeps the one it has.
+        self.fields["email"].required = kwargs.get("instance") is None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not self.fields["email"].required:
+            cleaned.pop("email", None)
+        return cleaned
 
 
 class MarketingSettingsForm(forms.Form):

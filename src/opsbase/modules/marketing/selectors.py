@@ -150,7 +150,7 @@ def campaign_results(*, campaign: Campaign) -> CampaignResults:
     )
 
 
-def campaign_lead_rows(*, campaign: Campaign, limit: int = 20) -> list[dict[str, Any]]:
+def campaign_lead_rows(*, campaign: Campaign, limit: int = 20) -> list[Any]:
     """The campaign's latest leads, with their stage (one query)."""
     return list(
         campaign_leads(campaign)
@@ -180,6 +180,7 @@ def mailing_audience(mailing: Mailing) -> list[tuple[str, str, str]]:
     consented = {
         e.lower() for e in consented_emails(mailing.tenant_id).values_list("email", flat=True)
     }
+    rows: QuerySet[Any, tuple[str, str, int]]
     if mailing.audience == Audience.CUSTOMERS:
         rows = (
             Customer.objects.for_tenant(mailing.tenant_id)
@@ -192,11 +193,12 @@ def mailing_audience(mailing: Mailing) -> list[tuple[str, str, str]]:
         leads = (
             Lead.objects.for_tenant(mailing.tenant_id).filter(merged_into=None).exclude(email="")
         )
-        kind = {
+        kinds: dict[str, str] = {
             LeadSegment.OPEN: StageKind.OPEN,
             LeadSegment.WON: StageKind.WON,
             LeadSegment.LOST: StageKind.LOST,
-        }.get(mailing.segment)
+        }
+        kind = kinds.get(mailing.segment)
         if kind is not None:
             leads = leads.filter(stage__kind=kind)
         rows = leads.order_by("pk").values_list("email", "name", "pk")

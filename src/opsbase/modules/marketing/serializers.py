@@ -21,7 +21,7 @@ class CampaignSerializer(RecordSerializer):
         max_length=100,
         required=False,
         allow_blank=True,
-        help_text=_("Visits and leads whose links carry utm_campaign=<this> count for it."),
+        help_text=_("Visits and leads whose links carry this utm_campaign value count for it."),
     )
     budget = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True

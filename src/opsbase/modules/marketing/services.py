@@ -450,7 +450,7 @@ def consent_create(*, membership: Membership, email: str, **fields: Any) -> Cons
     """Record an address's consent (or its refusal) to the organization's campaigns; a
     granted consent lifts the organization's own unsubscribe of it."""
     consent = Consent(email=(email or "").strip().lower(), **fields)
-    record_create(membership=membership, obj=consent, codename=CONSENT_ADD)
+    record_create(membership=membership, obj=consent, codename=CONSENT_ADD, check=_consent_check)
     _resubscribe(consent)
     return consent
 
@@ -459,9 +459,26 @@ def consent_create(*, membership: Membership, email: str, **fields: Any) -> Cons
 def consent_update(*, membership: Membership, consent: Consent, **changes: Any) -> Consent:
     if "email" in changes:
         changes["email"] = (changes["email"] or "").strip().lower()
-    record_update(membership=membership, obj=consent, codename=CONSENT_CHANGE, changes=changes)
+    record_update(
+        membership=membership,
+        obj=consent,
+        codename=CONSENT_CHANGE,
+        changes=changes,
+        check=_consent_check,
+    )
     _resubscribe(consent)
     return consent
+
+
+def _consent_check(row: Consent, changed: frozenset[str]) -> None:
+    """One consent per address: another record of it is a field error, not a 500."""
+    if "email" not in changed:
+        return
+    others = Consent.objects.for_tenant(row.tenant_id).filter(email__iexact=row.email)
+    if others.exclude(pk=row.pk).exists():
+        raise ValidationError(
+            extra={"fields": {"email": [_("This address has a consent record already.")]}}
+        )
 
 
 def _resubscribe(consent: Consent) -> None:
