@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.tenants.models import Membership
@@ -117,19 +116,21 @@ def campaign_leads(campaign: Campaign) -> QuerySet[Lead]:
 
 def campaign_results(*, campaign: Campaign) -> CampaignResults:
     """Campaign → leads → won deals → paid invoices of the customers those deals became:
-    what the campaign cost and brought (two queries)."""
+    what the campaign cost and brought (three queries)."""
     leads = campaign_leads(campaign).aggregate(
         leads=Count("pk"),
         won=Count("pk", filter=Q(stage__kind=StageKind.WON)),
         won_value=Sum("value", filter=Q(stage__kind=StageKind.WON)),
     )
-    # A won lead converted to a customer is that customer's source ("leads.lead:<id>").
-    refs = (
+    # A won lead converted to a customer is that customer's source ("leads.lead:<id>"). The
+    # references are made here, not in SQL: a concatenation's collation differs from the
+    # column's on MariaDB, which then refuses the comparison.
+    lead_ids = (
         LeadAttribution.objects.for_tenant(campaign.tenant_id)
         .filter(campaign=campaign)
-        .annotate(ref=Concat(Value("leads.lead:"), Cast("lead_id", CharField())))
-        .values("ref")
+        .values_list("lead_id", flat=True)
     )
+    refs = [f"leads.lead:{pk}" for pk in lead_ids]
     customers = Customer.objects.for_tenant(campaign.tenant_id).filter(source__in=refs)
     paid = (
         Invoice.objects.for_tenant(campaign.tenant_id)
