@@ -54,7 +54,7 @@ class MailingForm(RecordForm):
     segment = forms.ChoiceField(
         label=_("Which leads"),
         choices=LeadSegment.choices,
-        required=False,
+        initial=LeadSegment.ALL,
         help_text=_("Only addresses that consented to your campaigns receive it."),
     )
 
