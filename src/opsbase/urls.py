@@ -17,6 +17,7 @@ urlpatterns = [
     path("org/roles/", include("opsbase.kernel.roles.urls")),
     path("org/audit/", include("opsbase.kernel.audit.urls")),
     path("notifications/", include("opsbase.kit.notifications.urls")),
+    path("email/", include("opsbase.services.email.urls")),
     path("health/", include("opsbase.core.urls")),
     path("metrics", metrics, name="metrics"),
     path("api/", include("opsbase.api.urls")),

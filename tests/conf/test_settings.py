@@ -238,6 +238,17 @@ def test_email_comes_from_one_url(clean_env, monkeypatch, url, expected):
     assert {key: s[key] for key in expected} == expected
 
 
+def test_a_provider_email_url_sends_through_anymail_with_its_credentials(clean_env, monkeypatch):
+    monkeypatch.setenv("EMAIL_URL", "anymail://postmark")
+    monkeypatch.setenv("ANYMAIL_POSTMARK_SERVER_TOKEN", "pm-token")
+    monkeypatch.setenv("ANYMAIL_WEBHOOK_SECRET", "hooks:secret")
+
+    s = build_settings(clean_env, "dev")
+
+    assert s["EMAIL_BACKEND"] == "anymail.backends.postmark.EmailBackend"
+    assert s["ANYMAIL"] == {"POSTMARK_SERVER_TOKEN": "pm-token", "WEBHOOK_SECRET": "hooks:secret"}
+
+
 def test_console_email_url_prints_mail(clean_env, monkeypatch):
     monkeypatch.setenv("EMAIL_URL", "console://")
 

@@ -19,6 +19,8 @@ OPSBASE_KERNEL_APPS = [
     "opsbase.kit",
     # The analytics events table (opsbase.services.analytics): what services record.
     "opsbase.services.analytics",
+    # The e-mail service's suppression list and its providers' webhooks (bounces, complaints).
+    "opsbase.services.email",
 ]
 
 # Invitations: how long an e-mailed link stays valid.

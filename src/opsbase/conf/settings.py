@@ -546,7 +546,16 @@ def audit_config(log_dir: Path) -> dict[str, Any]:
     }
 
 
-EMAIL_SCHEMES = ("smtp", "smtp+tls", "smtps", "smtp+ssl", "console", "memory", "dummy")
+EMAIL_SCHEMES = (
+    "smtp",
+    "smtp+tls",
+    "smtps",
+    "smtp+ssl",
+    "console",
+    "memory",
+    "dummy",
+    "anymail",
+)
 # django-environ's names for the backends that deliver nothing.
 _EMAIL_ALIASES = {"console": "consolemail", "memory": "memorymail", "dummy": "dummymail"}
 _EMAIL_PORTS = {"smtp": 25, "smtp+tls": 587, "smtps": 587, "smtp+ssl": 465}
@@ -566,6 +575,26 @@ def email_config(*, required: bool = False) -> dict[str, Any]:
         )
     url = get_str("EMAIL_URL", "console://", required=required)
     scheme = urlparse(url).scheme
+    # A provider's webhook secret (bounces, complaints) and credentials: every ANYMAIL_*
+    # variable, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_WEBHOOK_SECRET=user:password.
+    anymail = {
+        name.removeprefix("ANYMAIL_"): value
+        for name, value in os.environ.items()
+        if name.startswith("ANYMAIL_") and value
+    }
+    if scheme == "anymail":
+        # EMAIL_URL=anymail://postmark: a provider's API through django-anymail.
+        provider = urlparse(url).hostname or ""
+        if not provider.replace("_", "").isalnum():
+            raise ConfigError(
+                "EMAIL_URL", "names no provider", "e.g. anymail://postmark or anymail://mailgun"
+            )
+        return {
+            "DEFAULT_FROM_EMAIL": get_str("DEFAULT_FROM_EMAIL", "OpsBase <noreply@localhost>"),
+            "SERVER_EMAIL": get_str("SERVER_EMAIL", "opsbase@localhost"),
+            "EMAIL_BACKEND": f"anymail.backends.{provider}.EmailBackend",
+            "ANYMAIL": anymail,
+        }
     if scheme not in EMAIL_SCHEMES:
         raise ConfigError(
             "EMAIL_URL",
@@ -581,6 +610,7 @@ def email_config(*, required: bool = False) -> dict[str, Any]:
         "DEFAULT_FROM_EMAIL": get_str("DEFAULT_FROM_EMAIL", "OpsBase <noreply@localhost>"),
         "SERVER_EMAIL": get_str("SERVER_EMAIL", "opsbase@localhost"),
         "EMAIL_BACKEND": parsed["EMAIL_BACKEND"],
+        "ANYMAIL": anymail,
     }
     if scheme not in _EMAIL_PORTS:
         return config

@@ -80,6 +80,10 @@ class ModuleConfig(AppConfig):
     #: The module's create pages offered in the dashboard's "quick create" menu
     #: (``opsbase.web.navigation.NavItem``: label, URL name, icon, codename).
     quick_create: ClassVar[Sequence[NavItem]] = ()
+    #: Dotted paths of middleware the module adds to every request (UTM capture, say): put
+    #: in ``MIDDLEWARE`` at start-up after the session, authentication and active-membership
+    #: middleware, in ``INSTALLED_APPS`` order; one the project lists itself stays where it is.
+    middleware: ClassVar[Sequence[str]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -125,6 +129,8 @@ class ModuleConfig(AppConfig):
             dashboard.register_quick_create(item)
         for slug, codenames in self.role_templates.items():
             policy.template_grant(slug, codenames)
+        if self.middleware:
+            middleware_contribute(self.middleware)
         if self.beat_schedule:
             from django.conf import settings
 
@@ -143,6 +149,35 @@ class ModuleConfig(AppConfig):
 
     def _has_submodule(self, relative: str) -> bool:
         return importlib.util.find_spec(f"{self.name}.{relative}") is not None
+
+
+#: What a module's middleware comes after, the first one found (the session is read there).
+_MIDDLEWARE_ANCHORS = (
+    "opsbase.kernel.tenants.middleware.ActiveMembershipMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+)
+
+
+def middleware_contribute(paths: Sequence[str]) -> None:
+    """Add a module's middleware *paths* to ``settings.MIDDLEWARE`` (at start-up, before the
+    first request builds the handler's chain): after the latest already contributed, else
+    after the first anchor found, else last. Idempotent."""
+    from django.conf import settings
+
+    chain = list(settings.MIDDLEWARE)
+    for dotted in paths:
+        if dotted in chain:
+            continue
+        after = [i for i, name in enumerate(chain) if name in _contributed]
+        anchors = [chain.index(a) for a in _MIDDLEWARE_ANCHORS if a in chain]
+        at = (max(after) + 1) if after else (anchors[0] + 1 if anchors else len(chain))
+        chain.insert(at, dotted)
+        _contributed.add(dotted)
+    settings.MIDDLEWARE = chain
+
+
+_contributed: set[str] = set()
 
 
 def installed_modules() -> list[ModuleConfig]:

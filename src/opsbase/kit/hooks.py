@@ -14,6 +14,14 @@ and a module that names the provider in ``ModuleConfig.optional_dependencies`` a
 
 A hook's name starts with the provider's label; its keyword arguments and answer are the
 provider's documented contract. ``hook`` answers None when the provider is not installed.
+
+Listeners are the other way round: a module reacts to the writes of a module it depends on
+without that module knowing it. The kit's ``record_create`` asks every listener of
+``"<app label>.<model>.creating"`` (``fill(obj) -> {field: value}``: values set before the
+check, validated, saved and audited with the record) and, after the save, of
+``"<app label>.<model>.created"`` (``created(membership=, obj=)``, in the same transaction)::
+
+    listen("leads.lead.creating", attribution_fill)     # marketing: the visit's UTM fields
 """
 
 from __future__ import annotations
@@ -21,9 +29,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["hook", "provide", "withdraw"]
+__all__ = ["hook", "listen", "listeners", "provide", "unlisten", "withdraw"]
 
 _hooks: dict[str, Callable[..., Any]] = {}
+_listeners: dict[str, list[Callable[..., Any]]] = {}
 
 
 def provide(name: str, function: Callable[..., Any]) -> None:
@@ -41,3 +50,24 @@ def withdraw(name: str) -> None:
 def hook(name: str) -> Callable[..., Any] | None:
     """The function offered as *name*, or None when no installed module offers it."""
     return _hooks.get(name)
+
+
+def listen(name: str, function: Callable[..., Any]) -> None:
+    """Call *function* on the event *name* (``"<app label>.<model>.creating|created"``);
+    registering the same function twice keeps one."""
+    if name.count(".") < 2:
+        raise ValueError(f"Event {name!r} must read '<app label>.<model>.<event>'.")
+    known = _listeners.setdefault(name, [])
+    if function not in known:
+        known.append(function)
+
+
+def unlisten(name: str, function: Callable[..., Any]) -> None:
+    """Stop calling *function* on *name* (for tests)."""
+    if function in _listeners.get(name, ()):
+        _listeners[name].remove(function)
+
+
+def listeners(name: str) -> tuple[Callable[..., Any], ...]:
+    """The functions listening to *name*, in the order they were registered."""
+    return tuple(_listeners.get(name, ()))

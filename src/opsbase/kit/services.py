@@ -47,6 +47,8 @@ from opsbase.kernel.audit.services import audit_create, audit_delete, audit_upda
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 
+from .hooks import listeners
+
 logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=models.Model)
@@ -179,12 +181,18 @@ def record_create(
     _check_members(membership, obj, changed)
     if check is not None:
         check(obj, changed)
+    event = obj._meta.label_lower
+    for fill in listeners(f"{event}.creating"):
+        for name, value in (fill(obj) or {}).items():
+            setattr(obj, name, value)
     if derive is not None:
         for name, value in derive(obj, changed).items():
             setattr(obj, name, value)
     validated(obj, exclude=_clean_exclusions(type(obj)))
     obj.save()
     audit_create(membership=membership, obj=obj)
+    for created in listeners(f"{event}.created"):
+        created(membership=membership, obj=obj)
     _after_commit(after_commit, obj, changed)
     return obj
 
