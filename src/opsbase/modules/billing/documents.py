@@ -7,19 +7,47 @@ their currency (Babel), each line and total as the invoice holds it.
 
 from __future__ import annotations
 
+import base64
+from pathlib import PurePath
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .models import Invoice
-from .selectors import invoice_lines
+from .models import LOGO_MAX_BYTES, BillingProfile, Invoice
+from .selectors import billing_profile_get, invoice_lines
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint's URL fetcher: a document of ours links to nothing outside itself."""
+    """WeasyPrint's URL fetcher: a document of ours links to nothing outside itself (the logo
+    is inside it, as a ``data:`` URL)."""
+    if url.startswith("data:"):
+        from weasyprint.urls import default_url_fetcher
+
+        fetched: dict[str, Any] = default_url_fetcher(url)
+        return fetched
     raise ValueError(f"An invoice document does not load {url!r}.")
+
+
+_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def logo_data_url(profile: BillingProfile) -> str:
+    """The organization's logo as a ``data:`` URL ("" without one, or when its file is gone)."""
+    if not profile.logo:
+        return ""
+    kind = _LOGO_TYPES.get(PurePath(profile.logo.name).suffix.lower())
+    if kind is None:
+        return ""
+    try:
+        with profile.logo.open("rb") as stream:
+            data = stream.read(LOGO_MAX_BYTES + 1)
+    except OSError:
+        return ""
+    if len(data) > LOGO_MAX_BYTES:
+        return ""
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _locale() -> str:
@@ -42,9 +70,13 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         }
         for line in invoice_lines(invoice=invoice)
     ]
+    profile = billing_profile_get(tenant_id=invoice.tenant_id)
     return {
         "invoice": invoice,
         "tenant": invoice.tenant,
+        "profile": profile,
+        "seller_name": profile.legal_name or invoice.tenant.name,
+        "logo": logo_data_url(profile),
         "customer": invoice.customer,
         "lines": lines,
         "subtotal": money(invoice.subtotal),
