@@ -36,7 +36,7 @@ def logo_data_url(profile: BillingProfile) -> str:
     """The organization's logo as a ``data:`` URL ("" without one, or when its file is gone)."""
     if not profile.logo:
         return ""
-    kind = _LOGO_TYPES.get(PurePath(profile.logo.name).suffix.lower())
+    kind = _LOGO_TYPES.get(PurePath(profile.logo.name or "").suffix.lower())
     if kind is None:
         return ""
     try:
