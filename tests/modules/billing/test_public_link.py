@@ -19,6 +19,7 @@ from opsbase.modules.billing.services import (
     invoice_pay,
     invoice_void,
 )
+from opsbase.testing.html import html_problems
 
 from .stripe_support import StripeAPI
 
@@ -70,6 +71,7 @@ def test_the_customer_sees_the_invoice_without_signing_in(admin, invoice, visito
     response = visitor.get(_url(invoice))
 
     assert response.status_code == 200
+    assert not html_problems(response.content), html_problems(response.content)
     html = response.content.decode()
     assert invoice.number in html and "Acme Drilling B.V." in html
     assert "Bit inspection" in html and "Re-tipping" in html
