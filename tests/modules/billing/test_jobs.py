@@ -102,7 +102,7 @@ def test_a_reminder_goes_on_each_default_reminder_day(
     assert "Reminder" in message.subject and invoice.number in message.subject
     assert ("overdue" in message.subject) == (reminded > 0)
     assert message.attachments[0][0] == f"{invoice.number}.pdf"
-    assert f"https://ops.example.com/i/{invoice.public_key}/" in message.body
+    assert f"https://ops.example.com/i/{invoice.link_token}/" in message.body
     assert list(
         InvoiceReminder.objects.for_tenant(invoice.tenant_id).values_list("offset_days", flat=True)
     ) == [reminded]

@@ -53,16 +53,28 @@ def stripe_api(settings, monkeypatch):
 
 
 def _url(invoice, tail=""):
-    return f"/i/{invoice.public_key}/{tail}"
+    return f"/i/{invoice.link_token}/{tail}"
 
 
 def test_an_issued_invoice_has_an_unguessable_key_and_a_draft_none(admin, make_invoice):
     draft = make_invoice(admin)
-    keys = {make_invoice(admin, issue=True).public_key for _ in range(5)}
+    keys = {make_invoice(admin, issue=True).link_token for _ in range(5)}
 
-    assert draft.public_key is None
+    assert draft.link_token is None
     assert len(keys) == 5
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", key) for key in keys)  # 256 random bits
+
+
+def test_the_key_never_reaches_the_audit_log_in_clear(admin, invoice):
+    from opsbase.kernel.audit.models import AuditEvent
+
+    invoice_link_rotate(membership=admin, invoice=invoice)
+
+    events = AuditEvent.objects.for_tenant(admin.tenant_id).filter(target_id=str(invoice.pk))
+    logged = [e.changes["link_token"] for e in events if "link_token" in (e.changes or {})]
+    assert len(logged) >= 2  # given at issue, renewed
+    assert invoice.link_token not in str(logged)
+    assert all(change["new"] == "********" for change in logged), logged
 
 
 def test_the_customer_sees_the_invoice_without_signing_in(admin, invoice, visitor):
@@ -105,7 +117,7 @@ def test_a_wrong_key_is_a_404_everywhere(invoice, visitor, key):
 
 
 def test_a_renewed_key_stops_the_old_link(admin, invoice, visitor):
-    old = invoice.public_key
+    old = invoice.link_token
 
     new = invoice_link_rotate(membership=admin, invoice=invoice)
 
@@ -116,12 +128,12 @@ def test_a_renewed_key_stops_the_old_link(admin, invoice, visitor):
 
 
 def test_voiding_revokes_the_link(admin, invoice, visitor):
-    old = invoice.public_key
+    old = invoice.link_token
 
     invoice_void(membership=admin, invoice=invoice)
 
     invoice.refresh_from_db()
-    assert invoice.public_key is None
+    assert invoice.link_token is None
     assert visitor.get(f"/i/{old}/").status_code == 404
 
 
@@ -137,7 +149,7 @@ def test_the_page_shows_nothing_of_another_invoice_or_organization(
     assert mine.number in html
     assert sibling.number not in html
     assert foreign.tenant.name not in html
-    assert f"/i/{foreign.public_key}/" not in html and f"/i/{sibling.public_key}/" not in html
+    assert f"/i/{foreign.link_token}/" not in html and f"/i/{sibling.link_token}/" not in html
 
 
 def test_pay_opens_stripe_checkout_for_the_balance(invoice, visitor, stripe_api):
@@ -155,7 +167,7 @@ def test_pay_opens_stripe_checkout_for_the_balance(invoice, visitor, stripe_api)
     assert form["line_items[0][price_data][unit_amount]"] == "124200"
     assert form["metadata[invoice_id]"] == str(invoice.pk)
     assert form["metadata[tenant_id]"] == str(invoice.tenant_id)
-    assert form["success_url"] == f"http://testserver/i/{invoice.public_key}/?paid=1"
+    assert form["success_url"] == f"http://testserver/i/{invoice.link_token}/?paid=1"
 
 
 def test_pay_without_the_csrf_token_is_refused(invoice, visitor, stripe_api):

@@ -41,7 +41,7 @@ def test_the_invoice_goes_to_the_customer_with_its_pdf_and_link(
     (name, content, mimetype) = message.attachments[0]
     assert (name, mimetype) == (f"{invoice.number}.pdf", "application/pdf")
     assert content.startswith(b"%PDF")
-    assert f"https://ops.example.com/i/{invoice.public_key}/" in message.body
+    assert f"https://ops.example.com/i/{invoice.link_token}/" in message.body
 
 
 def test_nothing_is_sent_before_the_commit_nor_when_it_rolls_back(admin, invoice):

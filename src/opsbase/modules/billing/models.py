@@ -107,7 +107,7 @@ class Invoice(TenantOwnedModel):
     amount_credited = money_field(_("credited"), editable=False)
     #: The customer's link (``/i/<key>/``): random, given at issue, renewed on demand, taken
     #: away when the invoice is voided. The key is the credential.
-    public_key = models.CharField(  # noqa: DJ001
+    link_token = models.CharField(  # noqa: DJ001
         _("customer link key"), max_length=64, null=True, blank=True, editable=False
     )
     #: The day the overdue job first found it past due (it tells the billing team once).
@@ -125,14 +125,14 @@ class Invoice(TenantOwnedModel):
             ),
             models.Index(fields=["tenant", "customer"], name="bill_invoice_tenant_customer"),
             models.Index(fields=["tenant", "-created_at"], name="bill_invoice_tenant_created"),
-            models.Index(fields=["public_key"], name="bill_invoice_public_key"),
+            models.Index(fields=["link_token"], name="bill_invoice_link_token"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "number"], name="bill_invoice_number_unique"),
             # Per organization, as Django validates it (a key of 256 random bits never meets
             # another's anyway); looked up alone through its own index.
             models.UniqueConstraint(
-                fields=["tenant", "public_key"], name="bill_invoice_public_key_unique"
+                fields=["tenant", "link_token"], name="bill_invoice_link_token_unique"
             ),
         ]
 

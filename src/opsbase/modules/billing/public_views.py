@@ -22,7 +22,7 @@ from opsbase.kit.ratelimit import rate_limit_hit
 from .constants import OWED_STATUSES
 from .gateways import Gateway, gateway_get
 from .models import Invoice
-from .selectors import invoice_by_public_key
+from .selectors import invoice_by_link_token
 
 #: Requests a minute one address may make to the customer pages.
 PUBLIC_RATE = 60
@@ -40,7 +40,7 @@ def stripe_ready() -> bool:
 def _invoice_or_404(request: HttpRequest, key: str) -> Invoice | HttpResponse:
     if not rate_limit_hit("billing.public", client_ip(request) or "-", PUBLIC_RATE, 60):
         return HttpResponse(_("Too many requests; try again in a minute."), status=429)
-    invoice = invoice_by_public_key(key=key)
+    invoice = invoice_by_link_token(key=key)
     if invoice is None:
         raise Http404
     return invoice

@@ -293,7 +293,7 @@ def billing_profile_get(*, tenant_id: int) -> BillingProfile:
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
-def invoice_by_public_key(*, key: str) -> Invoice | None:
+def invoice_by_link_token(*, key: str) -> Invoice | None:
     """The invoice whose customer link is *key* (any organization's: the key is the
     credential), None for an unknown, revoked or malformed key, a draft or a void invoice."""
     from opsbase.core.rls import rls_bypass
@@ -303,7 +303,7 @@ def invoice_by_public_key(*, key: str) -> Invoice | None:
     with rls_bypass():
         invoice = (
             Invoice.objects.unscoped()
-            .filter(public_key=key)
+            .filter(link_token=key)
             .exclude(status__in=(InvoiceStatus.DRAFT, InvoiceStatus.VOID))
             .select_related("tenant", "customer")
             .first()

@@ -48,7 +48,7 @@ def _sender(sender_name: str) -> str | None:
 
 
 def invoice_public_url(invoice: Invoice, site_url: str) -> str:
-    path = reverse("billing_invoice_public", args=[invoice.public_key])
+    path = reverse("billing_invoice_public", args=[invoice.link_token])
     return site_url.rstrip("/") + path if site_url else path
 
 
@@ -64,7 +64,7 @@ def invoice_email_send(
         .filter(pk=invoice_id)
         .first()
     )
-    if invoice is None or not invoice.public_key or not invoice.number:
+    if invoice is None or not invoice.link_token or not invoice.number:
         return []
     context: dict[str, Any] = {
         **invoice_context(invoice),

@@ -153,7 +153,7 @@ def payment_terms_days(tenant_id: int) -> int:
     return int(_setting("PAYMENT_TERMS_DAYS", PAYMENT_TERMS_DAYS))
 
 
-def public_key_new() -> str:
+def link_token_new() -> str:
     """A fresh key for an invoice's customer link: 256 random bits (43 URL-safe characters)."""
     return secrets.token_urlsafe(32)
 
@@ -174,13 +174,13 @@ def invoice_issue_effects(invoice: Invoice, membership: Membership) -> dict[str,
         "number": number,
         "issue_date": issued_on,
         "due_date": invoice.due_date or issued_on + dt.timedelta(days=terms),
-        "public_key": invoice.public_key or public_key_new(),
+        "link_token": invoice.link_token or link_token_new(),
     }
 
 
 def invoice_void_effects(invoice: Invoice, membership: Membership) -> dict[str, Any]:
     """A void invoice's customer link stops working."""
-    return {"public_key": None}
+    return {"link_token": None}
 
 
 def invoice_settle_blocked(invoice: Invoice, membership: Membership) -> str | None:
@@ -748,8 +748,8 @@ def invoice_link_rotate(*, membership: Membership, invoice: Invoice) -> str:
     row = row_lock(Invoice, pk=invoice.pk, tenant_id=membership.tenant_id)
     policy.require(membership, ISSUE, row)
     _refuse_unless_sendable(row)
-    key = public_key_new()
-    record_update(membership=membership, obj=invoice, codename=ISSUE, changes={"public_key": key})
+    key = link_token_new()
+    record_update(membership=membership, obj=invoice, codename=ISSUE, changes={"link_token": key})
     return key
 
 
@@ -809,12 +809,12 @@ def invoice_send(
             else _("The customer has no e-mail address; enter one.")
         )
         raise _fields_error({"to": [message]}) from None
-    if not row.public_key:
+    if not row.link_token:
         record_update(
             membership=membership,
             obj=row,
             codename=ISSUE,
-            changes={"public_key": public_key_new()},
+            changes={"link_token": link_token_new()},
         )
     audit_event(
         tenant=membership.tenant_id,
@@ -962,9 +962,9 @@ def _reminder_send_one(
             obj=InvoiceReminder(invoice=row, offset_days=offset, sent_on=today, to=to),
             codename=VIEW,
         )
-    if not row.public_key:
+    if not row.link_token:
         record_update(
-            membership=actor, obj=row, codename=VIEW, changes={"public_key": public_key_new()}
+            membership=actor, obj=row, codename=VIEW, changes={"link_token": link_token_new()}
         )
     _email_queue(row.tenant_id, row.pk, to, site_url, max(fresh))
     return 1

@@ -79,8 +79,8 @@ class InvoiceDetail(RecordDetailView):
             membership, ISSUE, obj
         )
         public_path = (
-            reverse("billing_invoice_public", args=[obj.public_key])
-            if shareable and obj.public_key
+            reverse("billing_invoice_public", args=[obj.link_token])
+            if shareable and obj.link_token
             else ""
         )
         return {
