@@ -199,6 +199,29 @@ def test_missing_system_packages_are_installed_under_the_managers_package_names(
     assert "dnf install -y python3-gunicorn" in plan.describe()
 
 
+def test_weasyprints_libraries_are_installed_as_debians_two_pango_packages():
+    plan = system_packages.plan(missing=["nginx", "pango"], manager="apt-get")
+
+    command = plan.commands[0]
+    assert command[command.index("install") :] == [
+        "install",
+        "-y",
+        "-q",
+        "nginx",
+        "libpango-1.0-0",
+        "libpangoft2-1.0-0",
+    ]
+    assert "libpango-1.0-0 libpangoft2-1.0-0" in plan.describe()
+    assert system_packages.plan(missing=["pango"], manager="dnf").commands[0][-1] == "pango"
+
+
+def test_pango_counts_as_present_only_when_the_loader_finds_every_library():
+    # This machine renders PDFs with WeasyPrint (the billing tests do): Pango is here.
+    assert system_packages.present("pango")
+    assert not system_packages.library_present(("pango-1.0", "opsbase-no-such-library"))
+    assert "pango" in system_packages.REQUIRED
+
+
 def summary_of(outcome) -> str:
     from rich.console import Console
 

@@ -38,7 +38,7 @@ from .journal import DONE, FAILED, INTERRUPTED, RUNNING, SKIPPED, Journal
 from .scaffold import ScaffoldError
 
 STEPS: tuple[tuple[str, str], ...] = (
-    ("system_packages", "System packages (gunicorn, nginx, Redis)"),
+    ("system_packages", "System packages (gunicorn, nginx, Redis, Pango)"),
     ("python", "Python interpreter"),
     ("scaffold", "Project files"),
     ("database", "Database and environment files"),
@@ -399,12 +399,12 @@ class Provisioner:
         if self.inputs.skip_system_packages:
             self._warn(
                 "system packages were not checked (--skip-system-packages): install gunicorn, "
-                "nginx and Redis before deploying"
+                "nginx, Redis and Pango (PDF invoices) before deploying"
             )
             return SKIPPED, "skipped (--skip-system-packages)"
         current = system_packages.plan()
         if not current.missing:
-            return DONE, "gunicorn, nginx and Redis are installed"
+            return DONE, "gunicorn, nginx, Redis and Pango are installed"
         if current.manager is None:
             self._warn("missing " + ", ".join(current.missing) + ": install them by hand")
             return SKIPPED, "no known package manager"

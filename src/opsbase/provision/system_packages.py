@@ -1,11 +1,16 @@
-"""gunicorn, nginx and Redis installed system-wide, through the machine's package manager.
+"""gunicorn, nginx, Redis and Pango installed system-wide, through the machine's package
+manager.
 
 Redis is the production cache and Celery's broker: it counts as present when a server already
 answers at 127.0.0.1:6379 (whatever installed it), else its package is installed like nginx.
+Pango is the text layout library WeasyPrint renders PDFs with (billing's invoices): a shared
+library, present when the dynamic loader finds ``libpango-1.0`` and ``libpangoft2-1.0``; on
+Debian and Ubuntu it is two packages, ``libpango-1.0-0`` and ``libpangoft2-1.0-0``.
 """
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import shutil
 import socket
@@ -16,16 +21,38 @@ from pathlib import Path
 
 from .commands import CommandLog, run
 
-REQUIRED = ("nginx", "gunicorn", "redis-server")
-# Package names of each tool, per package manager.
-PACKAGE_NAMES = {
-    "apt-get": {"nginx": "nginx", "gunicorn": "gunicorn", "redis-server": "redis-server"},
-    "dnf": {"nginx": "nginx", "gunicorn": "python3-gunicorn", "redis-server": "redis"},
-    "yum": {"nginx": "nginx", "gunicorn": "python3-gunicorn", "redis-server": "redis"},
-    "apk": {"nginx": "nginx", "gunicorn": "py3-gunicorn", "redis-server": "redis"},
-    "pacman": {"nginx": "nginx", "gunicorn": "gunicorn", "redis-server": "redis"},
-    "brew": {"nginx": "nginx", "gunicorn": "gunicorn", "redis-server": "redis"},
+REQUIRED = ("nginx", "gunicorn", "redis-server", "pango")
+# Package names of each tool, per package manager (a tool may take several packages).
+PACKAGE_NAMES: dict[str, dict[str, str | tuple[str, ...]]] = {
+    "apt-get": {
+        "nginx": "nginx",
+        "gunicorn": "gunicorn",
+        "redis-server": "redis-server",
+        "pango": ("libpango-1.0-0", "libpangoft2-1.0-0"),
+    },
+    "dnf": {
+        "nginx": "nginx",
+        "gunicorn": "python3-gunicorn",
+        "redis-server": "redis",
+        "pango": "pango",
+    },
+    "yum": {
+        "nginx": "nginx",
+        "gunicorn": "python3-gunicorn",
+        "redis-server": "redis",
+        "pango": "pango",
+    },
+    "apk": {
+        "nginx": "nginx",
+        "gunicorn": "py3-gunicorn",
+        "redis-server": "redis",
+        "pango": "pango",
+    },
+    "pacman": {"nginx": "nginx", "gunicorn": "gunicorn", "redis-server": "redis", "pango": "pango"},
+    "brew": {"nginx": "nginx", "gunicorn": "gunicorn", "redis-server": "redis", "pango": "pango"},
 }
+# The shared libraries a library "tool" stands for (found by the dynamic loader, not on PATH).
+LIBRARIES = {"pango": ("pango-1.0", "pangoft2-1.0")}
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}"
 MANAGERS = tuple(PACKAGE_NAMES)
@@ -40,7 +67,7 @@ class Plan:
 
     def describe(self) -> str:
         if not self.missing:
-            return "gunicorn, nginx and Redis are installed"
+            return "gunicorn, nginx, Redis and Pango are installed"
         if not self.manager:
             return "missing " + ", ".join(self.missing) + "; no known package manager found"
         return (
@@ -69,11 +96,30 @@ def redis_answers(host: str = REDIS_HOST, port: int = REDIS_PORT, timeout: float
         return False
 
 
+def library_present(names: tuple[str, ...]) -> bool:
+    """Whether the dynamic loader finds every shared library of *names* (``pango-1.0``)."""
+    return all(ctypes.util.find_library(name) for name in names)
+
+
 def present(tool: str) -> bool:
-    """Installed system-wide; for Redis, also a server already answering here."""
+    """Installed system-wide; for Redis, also a server already answering here; for a
+    library, found by the dynamic loader."""
+    if tool in LIBRARIES:
+        return library_present(LIBRARIES[tool])
     if tool == "redis-server" and redis_answers():
         return True
     return installed(tool)
+
+
+def package_names(manager: str, tools: list[str]) -> list[str]:
+    """The packages that install *tools* with *manager*, in order, each once."""
+    names: list[str] = []
+    for tool in tools:
+        packages = PACKAGE_NAMES[manager][tool]
+        for name in (packages,) if isinstance(packages, str) else packages:
+            if name not in names:
+                names.append(name)
+    return names
 
 
 def detect_manager() -> str | None:
@@ -89,7 +135,7 @@ def plan(*, missing: list[str] | None = None, manager: str | None = None) -> Pla
     manager = manager or detect_manager()
     if not missing or manager is None:
         return Plan(manager, missing, [])
-    names = [PACKAGE_NAMES[manager][tool] for tool in missing]
+    names = package_names(manager, missing)
     sudo = [] if manager == "brew" or os.geteuid() == 0 else ["sudo"]
     commands = {
         "apt-get": [[*sudo, "apt-get", "install", "-y", "-q", *names]],

@@ -20,6 +20,8 @@ from .conftest import admin_of, customer_of
 FORM_DATA: dict = {"notes": "Edited"}
 API_DATA: dict = {"notes": "Replaced", "lines": [{"description": "Work", "unit_amount": "10"}]}
 
+SEND_TO = {"to": "ap@initech.example"}
+
 INVOICE_CASES = module_cases(
     pages=InvoicePages, viewset=InvoiceViewSet, form_data=FORM_DATA, api_data=API_DATA
 )
@@ -33,6 +35,19 @@ INVOICE_ACTIONS = [
     Case("api issue", _post("api:invoice-issue"), (VIEW, ISSUE), 200, login=token_client),
     Case("api void", _post("api:invoice-void"), (VIEW, VOID), 200, login=token_client),
     Case("api pay", _post("api:invoice-pay"), (VIEW, RECORD_PAYMENT), 200, login=token_client),
+    Case("api send", _post("api:invoice-send", SEND_TO), (VIEW, ISSUE), 202, login=token_client),
+    Case(
+        "page send",
+        lambda c, o: c.post(reverse("billing:invoice_send", args=[o.pk]), SEND_TO),
+        (VIEW, ISSUE),
+        302,
+    ),
+    Case(
+        "page renew link",
+        lambda c, o: c.post(reverse("billing:invoice_link_rotate", args=[o.pk])),
+        (VIEW, ISSUE),
+        302,
+    ),
     Case(
         "page issue",
         lambda c, o: c.post(
@@ -52,7 +67,7 @@ INVOICE_ACTIONS = [
     ),
 ]
 # Which invoice each action needs: a draft, or an issued one.
-ISSUED = {"api void", "api pay"}
+ISSUED = {"api void", "api pay", "api send", "page send", "page renew link"}
 
 
 def _recorded_cases(pages, viewset):
@@ -295,3 +310,27 @@ def test_globex_gets_404_on_acmes_invoices(world, make_invoice, make_payment, ma
     }
 
     assert set(answers.values()) == {404}, answers
+
+
+PROFILE_CASES = [
+    Case(
+        "page billing settings",
+        lambda c, o: c.get(reverse("billing:profile")),
+        (MANAGE,),
+        200,
+        on_object=False,
+        html=True,
+    ),
+    Case(
+        "page billing settings (post)",
+        lambda c, o: c.post(reverse("billing:profile"), {"legal_name": "Acme Drilling B.V."}),
+        (MANAGE,),
+        302,
+        on_object=False,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", PROFILE_CASES, ids=str)
+def test_the_billing_settings_page_answers_as_the_policy_decides(world, case):
+    case.check(world, make=lambda owner: None)

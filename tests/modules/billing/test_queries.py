@@ -67,3 +67,19 @@ def test_an_invoice_costs_the_same_for_2_or_20_lines(admin, make_invoice):
 
     assert many == few
     assert max(few) <= 25, few
+
+
+def test_the_customers_page_costs_the_same_for_2_or_20_lines(admin, make_invoice):
+    from django.test import Client
+
+    from .conftest import LINES
+
+    few = make_invoice(admin, issue=True)
+    many = make_invoice(admin, issue=True, lines=LINES * 10)
+    visitor = Client()
+    visitor.get(f"/i/{few.link_token}/")  # the caches warm
+
+    costs = [queries(visitor, f"/i/{invoice.link_token}/") for invoice in (few, many)]
+
+    assert costs[0] == costs[1], costs
+    assert costs[0] <= 8, costs

@@ -170,3 +170,48 @@ def test_the_invoice_list_exports_numbers_statuses_and_balances(client, admin, m
     assert "balance" in header.split(",") and "status" in header.split(",")
     assert len(rows) == 2
     assert any(issued.number in row and "1242.00" in row and "Open" in row for row in rows)
+
+
+def test_the_month_cards_show_issued_paid_outstanding_and_overdue(client, admin, make_invoice):
+    paid = make_invoice(admin, issue=True)
+    invoice_pay(membership=admin, invoice=paid)
+    make_invoice(admin, issue=True)  # outstanding
+
+    html = client.get("/").content.decode()
+
+    this_month = html.split('data-testid="dashboard-card-billing-this-month"')[1]
+    this_month = this_month.split('data-testid="dashboard-card-')[0]
+    assert "Issued" in this_month and "2 · €2,484.00" in this_month
+    assert "Paid" in this_month and "1 · €1,242.00" in this_month
+    assert "Outstanding" in this_month
+    assert 'data-testid="dashboard-card-billing-last-month"' in html
+
+
+def test_the_month_figures_split_by_month(admin, make_invoice):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from opsbase.modules.billing.selectors import invoice_month_figures
+    from opsbase.modules.billing.services import invoice_create, invoice_issue
+
+    from .conftest import LINES, customer_of
+
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - dt.timedelta(days=3)
+    old = invoice_create(
+        membership=admin,
+        customer=customer_of(admin.tenant),
+        lines=LINES,
+        issue_date=last_month,
+        due_date=last_month + dt.timedelta(days=1),
+    )
+    invoice_issue(membership=admin, invoice=old)
+    make_invoice(admin, issue=True)
+
+    this, previous = invoice_month_figures(membership=admin)
+
+    assert this["issued"]["count"] == 1 and this["overdue"]["count"] == 0
+    assert previous["issued"]["count"] == 1
+    assert previous["overdue"] == {"count": 1, "amounts": {"EUR": Decimal("1242.00")}}
+    assert previous["outstanding"]["amounts"] == {"EUR": Decimal("1242.00")}

@@ -18,9 +18,11 @@ from .serializers import (
     InvoiceSerializer,
     PaymentSerializer,
     PaySerializer,
+    SendSerializer,
+    SentSerializer,
     VoidSerializer,
 )
-from .services import invoice_issue, invoice_pay, invoice_void
+from .services import invoice_issue, invoice_pay, invoice_send, invoice_void
 
 _REFUSED = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -128,6 +130,27 @@ class InvoiceViewSet(TenantModelViewSet):
         data.is_valid(raise_exception=True)
         invoice_pay(membership=request.membership, invoice=invoice, **data.validated_data)
         return self._answer(invoice)
+
+    @extend_schema(
+        request=SendSerializer,
+        responses={202: SentSerializer, 409: ErrorSerializer, **_REFUSED},
+        summary="E-mail the invoice to its customer",
+    )
+    @action(detail=True, methods=["post"])
+    def send(self, request: Any, pk: Any = None) -> Response:
+        """Queue an e-mail of the invoice, its PDF attached, with the customer's link: to the
+        customer's address, or ``to``. 202 once queued (sent after the commit by a job); 409
+        for a draft or a void invoice; 400 when there is no address."""
+        invoice = self.get_object()
+        data = SendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        to = invoice_send(
+            membership=request.membership,
+            invoice=invoice,
+            to=data.validated_data.get("to", ""),
+            site_url=request.build_absolute_uri("/"),
+        )
+        return Response({"to": to}, status=202)
 
 
 class _RecordedViewSet(TenantModelViewSet):

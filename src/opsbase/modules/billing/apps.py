@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.modules import ModuleConfig
@@ -13,7 +14,24 @@ class BillingConfig(ModuleConfig):
     verbose_name = _("Billing")
     url_prefix = "billing/"
     dependencies = ("customers",)
-    notification_events = (NotificationEvent("billing.invoice_paid", _("An invoice is paid")),)
+    #: The customer's pages of an invoice: /i/<key>/.
+    public_urlconf = "public_urls"
+    notification_events = (
+        NotificationEvent("billing.invoice_paid", _("An invoice is paid")),
+        NotificationEvent("billing.invoice_overdue", _("An invoice is overdue")),
+    )
+    # Each morning: open invoices past due are flagged (the team is told once), then the
+    # customers due a reminder get it (once per invoice and reminder day).
+    beat_schedule = {
+        "opsbase-billing-overdue": {
+            "task": "opsbase.billing.overdue",
+            "schedule": crontab(minute=30, hour=5),
+        },
+        "opsbase-billing-reminders": {
+            "task": "opsbase.billing.reminders",
+            "schedule": crontab(minute=0, hour=8),
+        },
+    }
     navigation = (
         NavItem(
             label=_("Invoices"),
@@ -36,6 +54,13 @@ class BillingConfig(ModuleConfig):
             codename=VIEW,
             order=42,
         ),
+        NavItem(
+            label=_("Billing settings"),
+            url_name="billing:profile",
+            icon="building-gear",
+            codename=MANAGE,
+            order=43,
+        ),
     )
     search_fields = {
         "invoice": ("number", "customer__name", "notes"),
@@ -57,7 +82,11 @@ class BillingConfig(ModuleConfig):
     def dashboard_cards(self):
         from opsbase.web.dashboard import CountsCard
 
-        from .views import invoice_dashboard_counts
+        from .views import (
+            invoice_dashboard_counts,
+            invoice_last_month_counts,
+            invoice_this_month_counts,
+        )
 
         return (
             CountsCard(
@@ -67,6 +96,24 @@ class BillingConfig(ModuleConfig):
                 codename=VIEW,
                 counts=invoice_dashboard_counts,
                 order=40,
+                versioned=True,
+            ),
+            CountsCard(
+                key="billing-this-month",
+                title=_("Billing this month"),
+                icon="calendar-check",
+                codename=VIEW,
+                counts=invoice_this_month_counts,
+                order=41,
+                versioned=True,
+            ),
+            CountsCard(
+                key="billing-last-month",
+                title=_("Billing last month"),
+                icon="calendar",
+                codename=VIEW,
+                counts=invoice_last_month_counts,
+                order=42,
                 versioned=True,
             ),
         )

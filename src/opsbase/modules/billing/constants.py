@@ -91,6 +91,7 @@ INVOICE_WORKFLOW = Workflow(
             codename=VOID,
             label=_("Void"),
             guard=f"{_SERVICES}.invoice_void_blocked",
+            effects=f"{_SERVICES}.invoice_void_effects",
             optional_fields=("reason",),
         ),
         Transition(

@@ -16,6 +16,7 @@ from opsbase.modules.customers.services import customer_create
 
 from .models import Invoice
 from .services import (
+    billing_profile_update,
     credit_note_create,
     invoice_create,
     invoice_issue,
@@ -66,6 +67,14 @@ def demo_billing_seed(*, tenant) -> None:
                 membership=admin, name="Northwind Drilling", email="accounts@northwind.example"
             )
         ]
+    billing_profile_update(
+        membership=admin,
+        legal_name=f"{tenant.name} B.V.",
+        address="Industrieweg 12\n3044 AS Rotterdam\nThe Netherlands",
+        tax_id="NL000099998B57",
+        sender_name=f"{tenant.name} Billing",
+        reminder_offsets="-3, 1, 7",
+    )
     today = timezone.localdate()
     for n, (lines, issued_ago, then) in enumerate(DEMO_INVOICES):
         customer = customers[n % len(customers)]

@@ -1,25 +1,52 @@
 """Printable documents: an invoice as a PDF, rendered from an HTML template by WeasyPrint.
 
 Nothing is fetched while rendering (no network, no file outside the template): the fonts are
-the system's, the page is self-contained. Amounts are formatted in the active language with
+the system's, the page is self-contained (the organization's logo is in it as a ``data:``
+URL). Amounts are formatted in the active language with
 their currency (Babel), each line and total as the invoice holds it.
 """
 
 from __future__ import annotations
 
+import base64
+from pathlib import PurePath
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .models import Invoice
-from .selectors import invoice_lines
+from .models import LOGO_MAX_BYTES, BillingProfile, Invoice
+from .selectors import billing_profile_get, invoice_lines
 
 
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint's URL fetcher: a document of ours links to nothing outside itself."""
-    raise ValueError(f"An invoice document does not load {url!r}.")
+def _fetcher() -> Any:
+    """WeasyPrint's URL fetcher for our documents: only ``data:`` URLs (the logo is inside
+    the page); any other URL is refused, so rendering never waits on the network or reads a
+    file."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
+
+
+_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def logo_data_url(profile: BillingProfile) -> str:
+    """The organization's logo as a ``data:`` URL ("" without one, or when its file is gone)."""
+    if not profile.logo:
+        return ""
+    kind = _LOGO_TYPES.get(PurePath(profile.logo.name or "").suffix.lower())
+    if kind is None:
+        return ""
+    try:
+        with profile.logo.open("rb") as stream:
+            data = stream.read(LOGO_MAX_BYTES + 1)
+    except OSError:
+        return ""
+    if len(data) > LOGO_MAX_BYTES:
+        return ""
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _locale() -> str:
@@ -42,9 +69,13 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         }
         for line in invoice_lines(invoice=invoice)
     ]
+    profile = billing_profile_get(tenant_id=invoice.tenant_id)
     return {
         "invoice": invoice,
         "tenant": invoice.tenant,
+        "profile": profile,
+        "seller_name": profile.legal_name or invoice.tenant.name,
+        "logo": logo_data_url(profile),
         "customer": invoice.customer,
         "lines": lines,
         "subtotal": money(invoice.subtotal),
@@ -71,7 +102,8 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     totals never split across two)."""
     from weasyprint import CSS, HTML
 
-    html = HTML(string=invoice_html(invoice), url_fetcher=_refuse_fetch)
-    styles = CSS(string=invoice_css(invoice), url_fetcher=_refuse_fetch)
+    fetcher = _fetcher()
+    html = HTML(string=invoice_html(invoice), url_fetcher=fetcher)
+    styles = CSS(string=invoice_css(invoice), url_fetcher=fetcher)
     pdf: bytes = html.write_pdf(stylesheets=[styles])
     return pdf

@@ -8,11 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opsbase.core.uploads import UploadValidator
 from opsbase.kit.forms import RecordForm
 from opsbase.modules.customers.models import Customer
 
 from .constants import OWED_STATUSES, PaymentMethod
-from .models import CreditNote, Invoice, Payment
+from .models import LOGO_MAX_BYTES, CreditNote, Invoice, Payment, validate_reminder_offsets
 from .money import is_currency
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -140,3 +141,53 @@ class CreditNoteForm(RecordForm):
     def __init__(self, *args: Any, membership: Any, **kwargs: Any) -> None:
         super().__init__(*args, membership=membership, **kwargs)
         self.fields["invoice"].queryset = _owed_invoices(membership)  # type: ignore[attr-defined]
+
+
+class BillingProfileForm(forms.Form):
+    """How the organization appears on its invoices and the e-mails that carry them."""
+
+    legal_name = forms.CharField(
+        label=_("Legal name"),
+        max_length=200,
+        required=False,
+        help_text=_("Printed on invoices; the organization's name when left empty."),
+    )
+    address = forms.CharField(
+        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    tax_id = forms.CharField(label=_("Tax number"), max_length=64, required=False)
+    email = forms.EmailField(
+        label=_("Billing e-mail"),
+        required=False,
+        help_text=_("Customers' replies to invoice e-mails go here."),
+    )
+    sender_name = forms.CharField(
+        label=_("E-mail sender name"),
+        max_length=100,
+        required=False,
+        help_text=_("The name invoice e-mails come from, e.g. “Acme Billing”."),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        validators=[UploadValidator(allowed=("png", "jpg", "jpeg"), max_size=LOGO_MAX_BYTES)],
+        help_text=_("A PNG or JPEG of at most 512 KB, printed at the top of invoices."),
+    )
+    clear_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    payment_terms_days = forms.IntegerField(
+        label=_("Payment terms (days)"),
+        min_value=0,
+        max_value=365,
+        required=False,
+        help_text=_("Days from issue to due date when an invoice names none."),
+    )
+    reminder_offsets = forms.CharField(
+        label=_("Reminder days"),
+        max_length=100,
+        required=False,
+        validators=[validate_reminder_offsets],
+        help_text=_(
+            "Days from the due date on which unpaid invoices are e-mailed again, separated "
+            "by commas: -3 is three days before, 7 a week after. Empty: -3, 1, 7."
+        ),
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.models import TenantOwnedModel, WorkflowManager
+from opsbase.core.uploads import UploadValidator
 from opsbase.kernel.workflows import StateField
 from opsbase.modules.customers.models import Customer, validate_currency
 
@@ -26,6 +27,11 @@ from .constants import (
     PaymentMethod,
 )
 from .money import quantize
+
+#: Days before (negative) or after the due date on which an unpaid invoice's customer is
+#: reminded, when the organization set none (``OPSBASE_BILLING_REMINDER_OFFSETS``).
+REMINDER_OFFSETS = (-3, 1, 7)
+LOGO_MAX_BYTES = 512 * 1024
 
 
 def money_field(verbose_name: Any, *, editable: bool = True) -> models.DecimalField:
@@ -99,6 +105,13 @@ class Invoice(TenantOwnedModel):
     total = money_field(_("total"), editable=False)
     amount_paid = money_field(_("paid"), editable=False)
     amount_credited = money_field(_("credited"), editable=False)
+    #: The customer's link (``/i/<key>/``): random, given at issue, renewed on demand, taken
+    #: away when the invoice is voided. The key is the credential.
+    link_token = models.CharField(  # noqa: DJ001
+        _("customer link key"), max_length=64, null=True, blank=True, editable=False
+    )
+    #: The day the overdue job first found it past due (it tells the billing team once).
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True, editable=False)
 
     objects: ClassVar[WorkflowManager] = WorkflowManager()
 
@@ -112,9 +125,15 @@ class Invoice(TenantOwnedModel):
             ),
             models.Index(fields=["tenant", "customer"], name="bill_invoice_tenant_customer"),
             models.Index(fields=["tenant", "-created_at"], name="bill_invoice_tenant_created"),
+            models.Index(fields=["link_token"], name="bill_invoice_link_token"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "number"], name="bill_invoice_number_unique"),
+            # Per organization, as Django validates it (a key of 256 random bits never meets
+            # another's anyway); looked up alone through its own index.
+            models.UniqueConstraint(
+                fields=["tenant", "link_token"], name="bill_invoice_link_token_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -346,3 +365,105 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
+
+
+def reminder_offsets_parse(value: str) -> tuple[int, ...]:
+    """``"-3, 1, 7"`` as ``(-3, 1, 7)``: sorted, each once; ``ValueError`` naming a bad one."""
+    offsets: set[int] = set()
+    for part in (value or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            number = int(part)
+        except ValueError:
+            raise ValueError(part) from None
+        if not -60 <= number <= 120:
+            raise ValueError(part)
+        offsets.add(number)
+    return tuple(sorted(offsets))
+
+
+def validate_reminder_offsets(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        reminder_offsets_parse(value)
+    except ValueError as exc:
+        raise ValidationError(
+            _("“%(value)s” is not a number of days between -60 and 120."),
+            code="invalid",
+            params={"value": str(exc)},
+        ) from None
+
+
+def _logo_path(profile: BillingProfile, filename: str) -> str:
+    from pathlib import PurePath
+    from uuid import uuid4
+
+    suffix = PurePath(filename).suffix.lower()
+    return f"billing/logos/{profile.tenant_id}/{uuid4().hex}{suffix}"
+
+
+class BillingProfile(TenantOwnedModel):
+    """How the organization appears on its invoices and e-mails: legal name, address, tax
+    number, logo, the sender's name, and its own payment terms and reminder days. One per
+    organization, billing's own (the kernel's organization holds none of this)."""
+
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    tax_id = models.CharField(_("tax number"), max_length=64, blank=True)
+    email = models.EmailField(_("billing e-mail"), blank=True)
+    sender_name = models.CharField(_("e-mail sender name"), max_length=100, blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to=_logo_path,
+        blank=True,
+        max_length=200,
+        validators=[UploadValidator(allowed=("png", "jpg", "jpeg"), max_size=LOGO_MAX_BYTES)],
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"), null=True, blank=True
+    )
+    reminder_offsets = models.CharField(
+        _("reminder days"),
+        max_length=100,
+        blank=True,
+        validators=[validate_reminder_offsets],
+    )
+
+    class Meta:
+        verbose_name = _("billing profile")
+        verbose_name_plural = _("billing profiles")
+        ordering = ["tenant"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="bill_profile_one_per_tenant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name or str(_("Billing profile"))
+
+
+class InvoiceReminder(TenantOwnedModel):
+    """A payment reminder sent about an invoice, *offset_days* from its due date: one row per
+    invoice and offset, so a job run twice reminds once."""
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("invoice")
+    )
+    offset_days = models.SmallIntegerField(_("days from the due date"))
+    sent_on = models.DateField(_("sent on"))
+    to = models.CharField(_("sent to"), max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice reminder")
+        verbose_name_plural = _("invoice reminders")
+        ordering = ["invoice", "offset_days"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "offset_days"], name="bill_reminder_once_per_offset"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.offset_days:+d}"

@@ -31,7 +31,7 @@ from opsbase.kit.rows import (
 from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import OWED_STATUSES, STATUS_BADGES, VIEW, InvoiceStatus
-from .models import CreditNote, Invoice, InvoiceLine, Payment, PaymentAllocation
+from .models import BillingProfile, CreditNote, Invoice, InvoiceLine, Payment, PaymentAllocation
 from .money import quantize
 
 _OWED = frozenset(str(s) for s in OWED_STATUSES)
@@ -281,3 +281,94 @@ def payment_allocations(*, payment: Payment) -> list[PaymentAllocation]:
         .select_related("invoice")
         .order_by("pk")
     )
+
+
+def billing_profile_get(*, tenant_id: int) -> BillingProfile:
+    """The organization's billing profile; an unsaved empty one when it set none."""
+    profile = BillingProfile.objects.for_tenant(tenant_id).first()
+    return profile if profile is not None else BillingProfile(tenant_id=tenant_id)
+
+
+#: A customer link's key: what ``secrets.token_urlsafe(32)`` gives.
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def invoice_by_link_token(*, key: str) -> Invoice | None:
+    """The invoice whose customer link is *key* (any organization's: the key is the
+    credential), None for an unknown, revoked or malformed key, a draft or a void invoice."""
+    from opsbase.core.rls import rls_bypass
+
+    if not 32 <= len(key) <= 64 or not set(key) <= _KEY_CHARS:
+        return None
+    with rls_bypass():
+        invoice = (
+            Invoice.objects.unscoped()
+            .filter(link_token=key)
+            .exclude(status__in=(InvoiceStatus.DRAFT, InvoiceStatus.VOID))
+            .select_related("tenant", "customer")
+            .first()
+        )
+    return invoice
+
+
+def _month_start(day: Any, back: int) -> Any:
+    """The first day of the month *back* months before *day*'s (-1: the next month)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - back, 12)
+    return day.replace(year=year, month=month + 1, day=1)
+
+
+_MONTH_FIGURES = ("issued", "paid", "outstanding", "overdue")
+
+
+def invoice_month_figures(*, membership: Membership, months: int = 2) -> list[dict[str, Any]]:
+    """This month's billing and the *months* - 1 before it, newest first; each month:
+    ``issued`` (invoices issued in it), ``paid`` (money allocated to invoices from payments
+    received in it), ``outstanding`` (those issued in it still owed) and ``overdue`` (of
+    those, past due), each ``{"count": n, "amounts": {currency: Decimal}}``. Two queries a
+    month."""
+    today = timezone.localdate()
+    invoices = policy.scope(membership, VIEW, Invoice.objects.for_tenant(membership.tenant_id))
+    allocations = PaymentAllocation.objects.for_tenant(membership.tenant_id)
+    owed = Q(status__in=OWED_STATUSES)
+    late = owed & Q(due_date__lt=today)
+    balance = F("total") - F("amount_paid") - F("amount_credited")
+    figures: list[dict[str, Any]] = []
+    for back in range(months):
+        start = _month_start(today, back)
+        end = _month_start(today, back - 1)
+        month: dict[str, Any] = {
+            "month": start,
+            **{k: {"count": 0, "amounts": {}} for k in _MONTH_FIGURES},
+        }
+        rows = (
+            invoices.filter(issue_date__gte=start, issue_date__lt=end)
+            .exclude(status__in=(InvoiceStatus.DRAFT, InvoiceStatus.VOID))
+            .order_by()
+            .values("currency")
+            .annotate(
+                issued=Count("pk"),
+                issued_amount=Sum("total"),
+                outstanding=Count("pk", filter=owed),
+                outstanding_amount=Sum(balance, filter=owed),
+                overdue=Count("pk", filter=late),
+                overdue_amount=Sum(balance, filter=late),
+            )
+        )
+        for row in rows:
+            currency = row["currency"]
+            for key in ("issued", "outstanding", "overdue"):
+                if row[key]:
+                    month[key]["count"] += row[key]
+                    month[key]["amounts"][currency] = quantize(row[f"{key}_amount"] or 0, currency)
+        paid = (
+            allocations.filter(payment__received_on__gte=start, payment__received_on__lt=end)
+            .order_by()
+            .values("invoice__currency")
+            .annotate(count=Count("invoice_id", distinct=True), amount=Sum("amount"))
+        )
+        for row in paid:
+            currency = row["invoice__currency"]
+            month["paid"]["count"] += row["count"]
+            month["paid"]["amounts"][currency] = quantize(row["amount"] or 0, currency)
+        figures.append(month)
+    return figures

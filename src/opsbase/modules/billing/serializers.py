@@ -199,3 +199,15 @@ class PaySerializer(serializers.Serializer):
     received_on = serializers.DateField(required=False, help_text=_("Today when left out."))
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
     reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class SendSerializer(serializers.Serializer):
+    to = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        help_text=_("The customer's e-mail address when left out."),
+    )
+
+
+class SentSerializer(serializers.Serializer):
+    to = serializers.EmailField(read_only=True)

@@ -17,13 +17,15 @@ id), then the organization's document counter, the audit chain head last.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,13 +55,28 @@ from .constants import (
     OWED_STATUSES,
     PAYMENT_TERMS_DAYS,
     RECORD_PAYMENT,
+    VIEW,
     CounterKind,
     InvoiceStatus,
     PaymentGateway,
     PaymentMethod,
 )
-from .models import CreditNote, DocumentCounter, Invoice, InvoiceLine, Payment, PaymentAllocation
+from .models import (
+    REMINDER_OFFSETS,
+    BillingProfile,
+    CreditNote,
+    DocumentCounter,
+    Invoice,
+    InvoiceLine,
+    InvoiceReminder,
+    Payment,
+    PaymentAllocation,
+    reminder_offsets_parse,
+)
 from .money import minor_units, quantize
+from .selectors import billing_profile_get
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("customer", "currency", "issue_date", "due_date", "notes")
 LINE_FIELDS = ("description", "quantity", "unit_amount", "tax_rate", "product")
@@ -129,12 +146,25 @@ def invoice_issue_blocked(invoice: Invoice, membership: Membership) -> str | Non
     return None
 
 
+def payment_terms_days(tenant_id: int) -> int:
+    """Days between issue and due date: the organization's billing profile, else the setting."""
+    profile = billing_profile_get(tenant_id=tenant_id)
+    if profile.payment_terms_days is not None:
+        return int(profile.payment_terms_days)
+    return int(_setting("PAYMENT_TERMS_DAYS", PAYMENT_TERMS_DAYS))
+
+
+def link_token_new() -> str:
+    """A fresh key for an invoice's customer link: 256 random bits (43 URL-safe characters)."""
+    return secrets.token_urlsafe(32)
+
+
 def invoice_issue_effects(invoice: Invoice, membership: Membership) -> dict[str, Any]:
     """What issuing sets besides the state: the next number, the issue date (today unless
-    given) and the due date (after the payment terms unless given). Runs under the invoice's
-    lock, inside the issue's transaction."""
+    given), the due date (after the payment terms unless given) and the customer's link.
+    Runs under the invoice's lock, inside the issue's transaction."""
     issued_on = invoice.issue_date or timezone.localdate()
-    terms = int(_setting("PAYMENT_TERMS_DAYS", PAYMENT_TERMS_DAYS))
+    terms = payment_terms_days(invoice.tenant_id)
     number = document_number_take(
         tenant_id=invoice.tenant_id,
         kind=CounterKind.INVOICE,
@@ -145,7 +175,13 @@ def invoice_issue_effects(invoice: Invoice, membership: Membership) -> dict[str,
         "number": number,
         "issue_date": issued_on,
         "due_date": invoice.due_date or issued_on + dt.timedelta(days=terms),
+        "link_token": invoice.link_token or link_token_new(),
     }
+
+
+def invoice_void_effects(invoice: Invoice, membership: Membership) -> dict[str, Any]:
+    """A void invoice's customer link stops working."""
+    return {"link_token": None}
 
 
 def invoice_settle_blocked(invoice: Invoice, membership: Membership) -> str | None:
@@ -656,13 +692,308 @@ def credit_note_create(
     return note
 
 
+# -- the billing profile -------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "legal_name",
+    "address",
+    "tax_id",
+    "email",
+    "sender_name",
+    "logo",
+    "payment_terms_days",
+    "reminder_offsets",
+)
+
+
+@atomic_write
+def billing_profile_update(
+    *, membership: Membership, clear_logo: bool = False, **changes: Any
+) -> BillingProfile:
+    """Change how the organization appears on its invoices (``billing.manage``): made on the
+    first change, validated (a logo is a PNG or JPEG of at most 512 KB), audited. A logo
+    given replaces the old one; *clear_logo* removes it."""
+    unknown = sorted(set(changes) - set(PROFILE_FIELDS))
+    if unknown:
+        raise TypeError(f"billing_profile_update() cannot change {', '.join(unknown)}.")
+    policy.require(membership, MANAGE)
+    if not changes.get("logo"):
+        changes.pop("logo", None)
+    if clear_logo and "logo" not in changes:
+        changes["logo"] = ""
+    existing = BillingProfile.objects.for_tenant(membership.tenant_id).first()
+    if existing is None:
+        profile = BillingProfile(**changes)
+        record_create(membership=membership, obj=profile, codename=MANAGE)
+        return profile
+    old_logo = existing.logo.name if existing.logo else ""
+    record_update(membership=membership, obj=existing, codename=MANAGE, changes=changes)
+    if old_logo and "logo" in changes:
+        storage = existing.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return existing
+
+
+def reminder_offsets_for(tenant_id: int) -> tuple[int, ...]:
+    """The days (from the due date) on which the organization's customers are reminded."""
+    profile = billing_profile_get(tenant_id=tenant_id)
+    if profile.reminder_offsets.strip():
+        return reminder_offsets_parse(profile.reminder_offsets)
+    return tuple(sorted(_setting("REMINDER_OFFSETS", REMINDER_OFFSETS)))
+
+
+# -- the customer's link and e-mails ---------------------------------------------------------------
+
+
+def _refuse_unless_sendable(invoice: Invoice) -> None:
+    if invoice.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
+        raise Conflict(
+            _("Only an issued invoice that is not void can be shared with the customer."),
+            extra={"status": invoice.status},
+        )
+
+
+@atomic_write
+def invoice_link_rotate(*, membership: Membership, invoice: Invoice) -> str:
+    """Give *invoice* a new customer link (``billing.issue``); the old one stops working at
+    once. Audited (the key itself is masked). The new key."""
+    row = row_lock(Invoice, pk=invoice.pk, tenant_id=membership.tenant_id)
+    policy.require(membership, ISSUE, row)
+    _refuse_unless_sendable(row)
+    key = link_token_new()
+    record_update(membership=membership, obj=invoice, codename=ISSUE, changes={"link_token": key})
+    return key
+
+
+def site_url_default() -> str:
+    """Where links in e-mails sent by jobs point: ``OPSBASE_BILLING_SITE_URL``, else the
+    first plain host of ``ALLOWED_HOSTS`` over https."""
+    configured = str(_setting("SITE_URL", "") or "")
+    if configured:
+        return configured.rstrip("/")
+    for host in getattr(settings, "ALLOWED_HOSTS", ()):
+        if host and "*" not in host and not host.startswith("."):
+            return f"https://{host}"
+    return ""
+
+
+def _email_queue(
+    tenant_id: int, invoice_id: int, to: str, site_url: str, offset: int | None = None
+) -> None:
+    """After the commit, queue the e-mail job (the job renders the PDF and sends)."""
+
+    def queue() -> None:
+        from opsbase.core.context import tenant_context
+
+        from .tasks import invoice_email
+
+        try:
+            with tenant_context(tenant_id):
+                invoice_email.delay(invoice_id, to, site_url, offset)
+        except Exception:
+            # The send is audited; say which e-mail a broker outage lost.
+            logger.exception("Invoice e-mail for invoice %s not queued.", invoice_id)
+
+    transaction.on_commit(queue)
+
+
+@atomic_write
+def invoice_send(
+    *, membership: Membership, invoice: Invoice, to: str = "", site_url: str = ""
+) -> str:
+    """E-mail *invoice* to its customer (or to *to*) with its PDF attached and its link
+    (``billing.issue``; an issued invoice that is not void). Queued after the commit by a
+    Celery job; audited (``invoice.sent``). The address it goes to."""
+    from django.core.validators import validate_email
+
+    from opsbase.kernel.audit.services import audit_event
+
+    row = row_lock(Invoice, pk=invoice.pk, tenant_id=membership.tenant_id)
+    policy.require(membership, ISSUE, row)
+    _refuse_unless_sendable(row)
+    address = (to or row.customer.email or "").strip()
+    try:
+        validate_email(address)
+    except Exception:
+        message = (
+            _("Enter a valid e-mail address.")
+            if address
+            else _("The customer has no e-mail address; enter one.")
+        )
+        raise _fields_error({"to": [message]}) from None
+    if not row.link_token:
+        record_update(
+            membership=membership,
+            obj=row,
+            codename=ISSUE,
+            changes={"link_token": link_token_new()},
+        )
+    audit_event(
+        tenant=membership.tenant_id,
+        actor=membership.user_id,
+        action="invoice.sent",
+        target=row,
+        changes={"to": ("", address)},
+    )
+    _email_queue(row.tenant_id, row.pk, address, site_url or site_url_default())
+    return address
+
+
+# -- jobs: overdue invoices and reminders ---------------------------------------------------------
+
+
+def _acting_admin(tenant_id: int) -> Membership | None:
+    """Whom a job's audit events name: the organization's first active Admin."""
+    from opsbase.kernel.roles.constants import RoleKind
+
+    return (
+        Membership.objects.for_tenant(tenant_id)
+        .filter(is_active=True, role__kind=RoleKind.ADMIN)
+        .select_related("role", "user")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _tell_overdue(actor: Membership, invoice: Invoice) -> None:
+    members = Membership.objects.for_tenant(invoice.tenant_id).filter(is_active=True)
+    for member in members.select_related("role"):
+        if policy.can(member, ISSUE):
+            notifications.notify_after_commit(
+                recipient=member,
+                event="billing.invoice_overdue",
+                title=_("Invoice %(number)s is overdue") % {"number": invoice.number},
+                body=_("%(customer)s owes %(balance)s %(currency)s since %(due)s.")
+                % {
+                    "customer": invoice.customer.name,
+                    "balance": invoice.balance,
+                    "currency": invoice.currency,
+                    "due": invoice.due_date,
+                },
+                url=reverse("billing:invoice_detail", args=[invoice.pk]),
+            )
+
+
+def _open_invoices(**filters: Any) -> list[Invoice]:
+    from opsbase.core.rls import rls_bypass
+
+    with rls_bypass():
+        return list(
+            Invoice.objects.unscoped()
+            .filter(status=InvoiceStatus.OPEN, due_date__isnull=False, **filters)
+            .select_related("customer")
+            .order_by("tenant_id", "pk")
+        )
+
+
+def invoices_overdue_flag(*, today: dt.date | None = None) -> int:
+    """Mark every open invoice past its due date overdue (``overdue_since``) and tell the
+    organization's billing team, once per invoice however often it runs (Celery beat). How
+    many were flagged now."""
+    from opsbase.core.context import tenant_context
+
+    today = today or timezone.localdate()
+    flagged = 0
+    for invoice in _open_invoices(due_date__lt=today, overdue_since__isnull=True):
+        with tenant_context(invoice.tenant_id):
+            actor = _acting_admin(invoice.tenant_id)
+            if actor is None:
+                continue
+            flagged += _overdue_flag_one(actor, invoice, today)
+    return flagged
+
+
+@atomic_write
+def _overdue_flag_one(actor: Membership, invoice: Invoice, today: dt.date) -> int:
+    row = row_lock(Invoice, pk=invoice.pk, tenant_id=invoice.tenant_id)
+    if row.status != InvoiceStatus.OPEN or row.overdue_since is not None:
+        return 0  # paid, voided or flagged meanwhile
+    record_update(membership=actor, obj=row, codename=VIEW, changes={"overdue_since": today})
+    row.customer = invoice.customer
+    _tell_overdue(actor, row)
+    return 1
+
+
+#: A reminder whose day passed while the job did not run is still sent this many days later.
+REMINDER_CATCH_UP_DAYS = 3
+
+
+def invoice_reminders_send(*, today: dt.date | None = None, site_url: str = "") -> int:
+    """E-mail the customer of every open invoice on each of its organization's reminder days
+    (``-3``: three days before the due date; ``7``: a week after), each reminder once per
+    invoice and day offset however often it runs: a ``InvoiceReminder`` row is written in the
+    same transaction as the e-mail is queued. How many were queued."""
+    from opsbase.core.context import tenant_context
+
+    today = today or timezone.localdate()
+    site_url = site_url or site_url_default()
+    offsets_of: dict[int, tuple[int, ...]] = {}
+    queued = 0
+    for invoice in _open_invoices(customer__email__gt=""):
+        assert invoice.due_date is not None  # noqa: S101 - filtered above
+        with tenant_context(invoice.tenant_id):
+            if invoice.tenant_id not in offsets_of:
+                offsets_of[invoice.tenant_id] = reminder_offsets_for(invoice.tenant_id)
+            due = [
+                offset
+                for offset in offsets_of[invoice.tenant_id]
+                if 0
+                <= (today - (invoice.due_date + dt.timedelta(days=offset))).days
+                <= REMINDER_CATCH_UP_DAYS
+            ]
+            if not due:
+                continue
+            actor = _acting_admin(invoice.tenant_id)
+            if actor is None:
+                continue
+            queued += _reminder_send_one(actor, invoice, due, today, site_url)
+    return queued
+
+
+@atomic_write
+def _reminder_send_one(
+    actor: Membership, invoice: Invoice, due: list[int], today: dt.date, site_url: str
+) -> int:
+    """The latest reminder due, once; earlier ones due at the same time are marked sent too
+    (a customer gets one e-mail, not a burst)."""
+    row = row_lock(Invoice, pk=invoice.pk, tenant_id=invoice.tenant_id)
+    if row.status != InvoiceStatus.OPEN or row.balance <= 0:
+        return 0
+    done = set(
+        InvoiceReminder.objects.for_tenant(row.tenant_id)
+        .filter(invoice_id=row.pk, offset_days__in=due)
+        .values_list("offset_days", flat=True)
+    )
+    fresh = [offset for offset in due if offset not in done]
+    if not fresh:
+        return 0
+    to = invoice.customer.email
+    for offset in fresh:
+        record_create(
+            membership=actor,
+            obj=InvoiceReminder(invoice=row, offset_days=offset, sent_on=today, to=to),
+            codename=VIEW,
+        )
+    if not row.link_token:
+        record_update(
+            membership=actor, obj=row, codename=VIEW, changes={"link_token": link_token_new()}
+        )
+    _email_queue(row.tenant_id, row.pk, to, site_url, max(fresh))
+    return 1
+
+
 __all__ = [
+    "billing_profile_update",
     "credit_note_create",
     "document_number_take",
     "invoice_create",
     "invoice_delete",
     "invoice_issue",
     "invoice_line_add",
+    "invoice_link_rotate",
+    "invoice_reminders_send",
+    "invoice_send",
+    "invoices_overdue_flag",
     "invoice_line_remove",
     "invoice_mark_uncollectible",
     "invoice_pay",

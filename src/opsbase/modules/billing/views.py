@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,16 +29,24 @@ from opsbase.web.decorators import membership_required
 
 from .constants import ISSUE, MANAGE, OWED_STATUSES, RECORD_PAYMENT, VIEW, InvoiceStatus
 from .entity import CREDIT_NOTES, INVOICES, PAYMENTS
-from .forms import CreditNoteForm, InvoiceForm, InvoiceLineForm, PaymentForm
+from .forms import BillingProfileForm, CreditNoteForm, InvoiceForm, InvoiceLineForm, PaymentForm
 from .selectors import (
+    billing_profile_get,
     invoice_allocations,
     invoice_counts,
     invoice_credit_notes,
     invoice_lines,
+    invoice_month_figures,
     invoice_totals,
     payment_allocations,
 )
-from .services import invoice_line_add, invoice_line_remove
+from .services import (
+    billing_profile_update,
+    invoice_line_add,
+    invoice_line_remove,
+    invoice_link_rotate,
+    invoice_send,
+)
 
 STATUS_VIEWS = (
     (gettext_lazy("Drafts"), "status=draft"),
@@ -67,6 +75,14 @@ class InvoiceDetail(RecordDetailView):
         draft = obj.status == InvoiceStatus.DRAFT
         owed = obj.status in OWED_STATUSES
         may_manage = draft and policy.can(membership, MANAGE, obj)
+        shareable = obj.status not in (InvoiceStatus.DRAFT, InvoiceStatus.VOID) and policy.can(
+            membership, ISSUE, obj
+        )
+        public_path = (
+            reverse("billing_invoice_public", args=[obj.link_token])
+            if shareable and obj.link_token
+            else ""
+        )
         return {
             **context,
             "may_edit": context["may_edit"] and draft,
@@ -89,6 +105,13 @@ class InvoiceDetail(RecordDetailView):
             "credit_url": reverse("billing:creditnote_create") + f"?invoice={obj.pk}"
             if owed and policy.can(membership, ISSUE, obj)
             else "",
+            "send_url": reverse("billing:invoice_send", args=[obj.pk]) if shareable else "",
+            "rotate_url": reverse("billing:invoice_link_rotate", args=[obj.pk])
+            if shareable
+            else "",
+            "public_path": public_path,
+            "public_url": self.request.build_absolute_uri(public_path) if public_path else "",
+            "customer_email": obj.customer.email if shareable else "",
         }
 
 
@@ -233,6 +256,80 @@ def invoice_line_remove_view(request: HttpRequest, pk: int, line: int) -> HttpRe
     return _back(invoice.pk)
 
 
+@require_POST
+@membership_required
+def invoice_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """E-mail the invoice to its customer (or to the address typed), its PDF attached."""
+    membership = request.membership  # type: ignore[attr-defined]
+    invoice = INVOICES.record(membership, pk)
+    try:
+        to = invoice_send(
+            membership=membership,
+            invoice=invoice,
+            to=request.POST.get("to", "").strip(),
+            site_url=request.build_absolute_uri("/"),
+        )
+    except (ValidationError, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The invoice is on its way to %(to)s.") % {"to": to})
+    return _back(invoice.pk)
+
+
+@require_POST
+@membership_required
+def invoice_link_rotate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new customer link for the invoice; the old one stops working."""
+    membership = request.membership  # type: ignore[attr-defined]
+    invoice = INVOICES.record(membership, pk)
+    try:
+        invoice_link_rotate(membership=membership, invoice=invoice)
+    except (ValidationError, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The customer link was renewed; the old one no longer works."))
+    return _back(invoice.pk)
+
+
+@membership_required
+def billing_profile_view(request: HttpRequest) -> HttpResponse:
+    """The organization's billing profile (``billing.manage``)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    policy.require(membership, MANAGE)
+    profile = billing_profile_get(tenant_id=membership.tenant_id)
+    status = 200
+    if request.method == "POST":
+        form = BillingProfileForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            clear = bool(data.pop("clear_logo", False))
+            try:
+                billing_profile_update(membership=membership, clear_logo=clear, **data)
+            except ValidationError as exc:
+                for name, errors in (exc.extra.get("fields") or {}).items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(request, _("Billing settings saved."))
+                return redirect("billing:profile")
+        status = 400
+    else:
+        form = BillingProfileForm(
+            initial={
+                "legal_name": profile.legal_name,
+                "address": profile.address,
+                "tax_id": profile.tax_id,
+                "email": profile.email,
+                "sender_name": profile.sender_name,
+                "payment_terms_days": profile.payment_terms_days,
+                "reminder_offsets": profile.reminder_offsets,
+            }
+        )
+    from .documents import logo_data_url
+
+    context = {"form": form, "profile": profile, "logo": logo_data_url(profile)}
+    return render(request, "billing/profile_form.html", context, status=status)
+
+
 def invoice_dashboard_counts(membership: Any) -> list[tuple[object, int, str | None]]:
     """The dashboard's billing counts (cached per tenant version)."""
     counts = counts_cached(
@@ -245,3 +342,41 @@ def invoice_dashboard_counts(membership: Any) -> list[tuple[object, int, str | N
         (_("Overdue"), counts["overdue"], f"{shown}?overdue=true"),
         (_("Paid"), counts["paid"], f"{shown}?status=paid"),
     ]
+
+
+def _figure(figure: dict[str, Any]) -> str:
+    """``3 · €1,242.00`` (amounts per currency, in the active language)."""
+    from babel.numbers import format_currency
+    from django.utils import translation
+
+    locale = translation.to_locale(translation.get_language() or "en")
+    amounts = [
+        format_currency(amount, currency, locale=locale)
+        for currency, amount in sorted(figure["amounts"].items())
+    ]
+    return " · ".join([str(figure["count"]), *amounts]) if amounts else str(figure["count"])
+
+
+def _month_card(index: int) -> Any:
+    def counts(membership: Any) -> list[tuple[object, Any, str | None]]:
+        figures = counts_cached(
+            "billing.invoice:months",
+            membership,
+            VIEW,
+            lambda: invoice_month_figures(membership=membership),
+        )
+        month = figures[index]
+        shown = reverse("billing:invoice_list")
+        return [
+            (_("Issued"), _figure(month["issued"]), None),
+            (_("Paid"), _figure(month["paid"]), None),
+            (_("Outstanding"), _figure(month["outstanding"]), f"{shown}?status=open"),
+            (_("Overdue"), _figure(month["overdue"]), f"{shown}?overdue=true"),
+        ]
+
+    return counts
+
+
+#: The dashboard's month cards: this month's figures, and the previous month's.
+invoice_this_month_counts = _month_card(0)
+invoice_last_month_counts = _month_card(1)
