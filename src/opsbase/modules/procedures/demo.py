@@ -1,6 +1,6 @@
 """The demo's procedures: per organization, an approved brazing procedure with a newer draft
 version, one in review and a superseded one; a released work order that requires the approved
-version, which its assignee has not acknowledged yet."""
+version, which its assignee has not acknowledged yet (the Admin has)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from opsbase.modules.workorders.models import WorkOrder
 
 from .models import Procedure
 from .services import (
+    procedure_acknowledge,
     procedure_create,
     procedure_new_version,
     procedure_require,
@@ -82,3 +83,4 @@ def demo_procedures_seed(*, tenant) -> None:
     )
     if order is not None:
         procedure_require(membership=author, procedure=second, work_order=order)
+    procedure_acknowledge(membership=reviewer, procedure=second)
