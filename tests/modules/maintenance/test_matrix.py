@@ -3,8 +3,8 @@ declaration, plus the hours reading: each role × own / other / foreign record a
 policy decides (another organization's is 404)."""
 
 import pytest
-from django.db.models import F, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
 
 from opsbase.modules.maintenance.api import EquipmentViewSet, MaintenancePlanViewSet
 from opsbase.modules.maintenance.constants import RECORD_HOURS, VIEW
@@ -32,7 +32,7 @@ def test_every_equipment_page_and_action_answers_as_the_policy_decides(world, ma
     def make(member):
         # Each cell posts the same code: free it from the previous cell's machine.
         Equipment.objects.unscoped().filter(code__in=("M-EDIT", "M-API")).update(
-            code=Concat(F("code"), Value("-"), F("id"))
+            code=Concat(F("code"), Value("-"), Cast("id", CharField()))
         )
         return make_equipment(member)
 
