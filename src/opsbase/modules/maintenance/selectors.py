@@ -63,7 +63,7 @@ PLAN_ROWS = RowSpec(
         Number("equipment_hours", _lazy("Hours meter"), source="equipment__hours_meter"),
         Person("assignee", email_key="assignee_email", empty=_lazy("Unassigned")),
         Person("owner", email_key="owner_email", table=False),
-        Text("active", _lazy("Active"), table=False),
+        Text("active", _lazy("Active"), table=False, detail=False, csv=False),
         LongText("checklist"),
         DateTime("created_at", table=False),
         DateTime("updated_at", table=False, csv=False, detail=False),
