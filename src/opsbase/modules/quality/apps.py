@@ -55,6 +55,7 @@ class QualityConfig(ModuleConfig):
     def dashboard_cards(self):
         from opsbase.web.dashboard import CountsCard
 
+        from .costs import poor_quality_dashboard_counts
         from .views import ncr_dashboard_counts
 
         return (
@@ -65,6 +66,15 @@ class QualityConfig(ModuleConfig):
                 codename=VIEW,
                 counts=ncr_dashboard_counts,
                 order=38,
+                versioned=True,
+            ),
+            CountsCard(
+                key="quality-cost",
+                title=_("Cost of poor quality"),
+                icon="cash-coin",
+                codename=VIEW,
+                counts=poor_quality_dashboard_counts,
+                order=39,
                 versioned=True,
             ),
         )

@@ -13,6 +13,8 @@ class WorkOrdersConfig(ModuleConfig):
     verbose_name = _("Work orders")
     url_prefix = "work-orders/"
     dependencies = ("customers", "inventory", "drillbits")
+    # Procedures gate the start of an order through a hook (services.TRANSITION_GATE); not an
+    # optional dependency: procedures depends on work orders, whose demo data must come first.
     notification_events = (
         NotificationEvent(
             "workorders.released",

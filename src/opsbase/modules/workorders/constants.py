@@ -53,6 +53,7 @@ class WorkOrderType(models.TextChoices):
     REPAIR = "repair", _("Repair")
     INSPECTION = "inspection", _("Inspection")
     REBUILD = "rebuild", _("Rebuild")
+    MAINTENANCE = "maintenance", _("Maintenance")
 
 
 class WorkOrderPriority(models.TextChoices):

@@ -38,6 +38,7 @@ from .constants import (
     OPEN_STATES,
     VIEW,
     WORK,
+    WORKORDER_WORKFLOW,
     WorkOrderPriority,
     WorkOrderState,
     WorkOrderType,
@@ -161,6 +162,7 @@ def workorder_transition(
     if workorder.type == WorkOrderType.REPAIR:
         row_lock(WorkOrder, pk=workorder.pk, tenant_id=membership.tenant_id)
         bits = _locked_bits(membership, workorder)
+    _gate(membership, workorder, transition)
     transition_apply(membership=membership, obj=workorder, transition=transition, **values)
     if bits:
         _bits_follow(membership, workorder, bits)
@@ -173,6 +175,25 @@ def workorder_transition(
             actor=membership,
         )
     return workorder
+
+
+#: A module that must approve a move first (procedures: the required procedures read before
+#: the order starts) offers a blocker under this name (``opsbase.kit.hooks``); its reason
+#: refuses the move with a 409.
+TRANSITION_GATE = "procedures.workorder_transition_blocker"
+
+
+def _gate(membership: Membership, workorder: WorkOrder, transition: str) -> None:
+    """Ask the installed gate about a move the member may otherwise make now."""
+    blocker = hook(TRANSITION_GATE)
+    declared = WORKORDER_WORKFLOW.transition(transition)
+    if blocker is None or declared is None or not declared.leaves(workorder.state):
+        return  # no gate, or the workflow refuses the move with its own reason
+    if declared.codename and not policy.can(membership, declared.codename, workorder):
+        return  # the workflow answers 403 with the policy's reason
+    reason = blocker(work_order=workorder, membership=membership, transition=transition)
+    if reason:
+        raise Conflict(reason, extra={"transition": transition, "state": workorder.state})
 
 
 def workorder_move_to(

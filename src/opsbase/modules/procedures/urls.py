@@ -1,0 +1,4 @@
+from .views import ProcedurePages
+
+app_name = "procedures"
+urlpatterns = ProcedurePages.urls()
