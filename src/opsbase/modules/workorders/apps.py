@@ -13,6 +13,9 @@ class WorkOrdersConfig(ModuleConfig):
     verbose_name = _("Work orders")
     url_prefix = "work-orders/"
     dependencies = ("customers", "inventory", "drillbits")
+    # Quality's hook "quality.workorder_completion_blocker" keeps an order whose inspection
+    # failed in QC until an NCR disposition covers it.
+    optional_dependencies = ("quality",)
     notification_events = (
         NotificationEvent(
             "workorders.released",
