@@ -31,8 +31,15 @@ class FormTemplateViewSet(TenantModelViewSet):
         "description": "",
         "latest_version": 2,
         "fields": [
-            {"key": "gauge_od", "type": "number", "label": "Gauge OD", "required": True,
-             "unit": "in", "min": "8.480", "max": "8.520"},
+            {
+                "key": "gauge_od",
+                "type": "number",
+                "label": "Gauge OD",
+                "required": True,
+                "unit": "in",
+                "min": "8.480",
+                "max": "8.520",
+            },
         ],
         "versions": [{"id": 9, "number": 2, "published_at": "2026-01-05T09:30:00Z"}],
         "created_at": "2026-01-02T09:30:00Z",
@@ -62,7 +69,9 @@ class FormTemplateViewSet(TenantModelViewSet):
     @extend_schema(request=None, summary="Publish the draft as a new version")
     @action(detail=True, methods=["post"])
     def publish(self, request: Any, pk: Any = None) -> Response:
-        version = formtemplate_publish(membership=request.membership, formtemplate=self.get_object())
+        version = formtemplate_publish(
+            membership=request.membership, formtemplate=self.get_object()
+        )
         return Response(version_data(version), status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="The published versions, with their fields")

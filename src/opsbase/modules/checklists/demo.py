@@ -3,6 +3,8 @@ a goods-in check, each published once (version 1), per organization."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
 
@@ -64,11 +66,16 @@ GOODS_IN = {
     "description": "Received stock: packaging, quantity and certificates.",
     "fields": [
         {"key": "packaging", "type": "pass_fail", "label": "Packaging intact", "required": True},
-        {"key": "certificate", "type": "pass_fail", "label": "Certificate present", "required": True},
+        {
+            "key": "certificate",
+            "type": "pass_fail",
+            "label": "Certificate present",
+            "required": True,
+        },
         {"key": "notes", "type": "text", "label": "Notes"},
     ],
 }
-DEMO_TEMPLATES = (BIT_INSPECTION, FINAL_QC, GOODS_IN)
+DEMO_TEMPLATES: tuple[dict[str, Any], ...] = (BIT_INSPECTION, FINAL_QC, GOODS_IN)
 
 
 def demo_checklists_seed(*, tenant) -> None:

@@ -172,7 +172,7 @@ def clean_fields(raw: Any) -> list[dict[str, Any]]:
             if target not in seen:
                 refuse("show_if", _("Show it depending on a field above it."))
             else:
-                equals = condition.get("equals")  # type: ignore[union-attr]
+                equals = condition.get("equals")
                 out["show_if"] = {"field": target, "equals": "" if equals is None else str(equals)}
         if key and key not in seen:
             seen[key] = out

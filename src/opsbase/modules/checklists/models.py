@@ -73,7 +73,9 @@ class FormVersion(TenantOwnedModel):
         verbose_name_plural = _("form versions")
         ordering = ["template", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["template", "number"], name="checklists_version_number"),
+            models.UniqueConstraint(
+                fields=["template", "number"], name="checklists_version_number"
+            ),
         ]
         indexes = [models.Index(fields=["tenant", "template"], name="checklists_version_template")]
 

@@ -19,7 +19,7 @@ class FormTemplateSerializer(RecordSerializer):
 
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    fields = serializers.JSONField(
+    fields = serializers.JSONField(  # type: ignore[assignment]
         required=False,
         help_text=_(
             "The draft's fields: a list of {key, type, label, required, help, unit, min, max, "
@@ -68,4 +68,4 @@ class ImportSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
-    fields = serializers.JSONField()
+    fields = serializers.JSONField()  # type: ignore[assignment]

@@ -110,9 +110,7 @@ def formtemplate_delete(*, membership: Membership, formtemplate: FormTemplate) -
     record_delete(membership=membership, obj=formtemplate, codename=DELETE)
 
 
-def _draft_change(
-    membership: Membership, formtemplate: FormTemplate, change: Any
-) -> FormTemplate:
+def _draft_change(membership: Membership, formtemplate: FormTemplate, change: Any) -> FormTemplate:
     row = row_lock(FormTemplate, pk=formtemplate.pk, tenant_id=membership.tenant_id)
     policy.require(membership, CHANGE, row)
     draft = [dict(f) for f in row.draft or []]
@@ -192,9 +190,7 @@ def formtemplate_publish(*, membership: Membership, formtemplate: FormTemplate) 
             .first()
         )
         if last == fields:
-            raise Conflict(
-                _("Version %(n)d already has these fields.") % {"n": row.latest_version}
-            )
+            raise Conflict(_("Version %(n)d already has these fields.") % {"n": row.latest_version})
     number = row.latest_version + 1
     version = FormVersion(
         template=row, number=number, name=row.name, fields=fields, published_by=membership

@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from opsbase.core.exceptions import Conflict, OpsBaseError, ValidationError
 from opsbase.kernel.policy import policy
-from opsbase.web.decorators import membership_required
 from opsbase.kit.views import ListPage, Pages, PageView, RecordDetailView
+from opsbase.web.decorators import membership_required
 
 from .constants import ADD, CHANGE, VIEW, FieldType
 from .engine import evaluate
 from .entity import FORM_TEMPLATES
-from .fill import answers_from_post, fill_errors, fill_items
+from .fill import answers_from_post, fill_items
 from .forms import FieldForm, FormTemplateForm, ImportForm
 from .selectors import formtemplate_export, submission_file, submission_get_for, version_list
 from .services import (
@@ -208,7 +208,9 @@ class FormTemplatePages(Pages):
         return [
             *super().urls(),
             path("import-json/", ImportView.as_view(pages=cls), name="formtemplate_import_json"),
-            path("<int:pk>/fields/", FieldAddView.as_view(pages=cls), name="formtemplate_field_add"),
+            path(
+                "<int:pk>/fields/", FieldAddView.as_view(pages=cls), name="formtemplate_field_add"
+            ),
             path(
                 "<int:pk>/fields/<str:key>/move/<str:direction>/",
                 FieldMoveView.as_view(pages=cls),
@@ -226,7 +228,7 @@ class FormTemplatePages(Pages):
 
 
 @membership_required
-def submission_image(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def submission_image(request: HttpRequest, pk: int, key: str) -> FileResponse:
     """A photo or signature of a filled form (404 for another organization's)."""
     submission = submission_get_for(membership=request.membership, pk=pk)  # type: ignore[attr-defined]
     stored = submission_file(submission, key)

@@ -122,4 +122,7 @@ class InspectionResult(models.TextChoices):
     FAILED = "fail", _("Failed")
 
 
-RESULT_BADGES = {InspectionResult.PASSED: "text-bg-success", InspectionResult.FAILED: "text-bg-danger"}
+RESULT_BADGES = {
+    InspectionResult.PASSED: "text-bg-success",
+    InspectionResult.FAILED: "text-bg-danger",
+}

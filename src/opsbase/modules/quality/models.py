@@ -17,11 +17,11 @@ from opsbase.kernel.workflows import StateField
 
 from .constants import (
     NCR_WORKFLOW,
-    InspectionResult,
     QUANTITY_DIGITS,
     QUANTITY_PLACES,
     WHY_FIELDS,
     DispositionKind,
+    InspectionResult,
     Severity,
 )
 

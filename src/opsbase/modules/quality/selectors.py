@@ -28,13 +28,13 @@ from opsbase.kit.selectors import record_get_for, record_list
 from .constants import (
     OPEN_STATES,
     RESULT_BADGES,
-    VIEW_INSPECTION,
-    InspectionResult,
     SEVERITY_BADGES,
     SEVERITY_RANK,
     STATE_BADGES,
     VIEW,
+    VIEW_INSPECTION,
     DispositionKind,
+    InspectionResult,
     NcrState,
     Severity,
 )
@@ -204,7 +204,10 @@ INSPECTION_ROWS = RowSpec(
         Text("form_name", _lazy("Form"), source="form_version__name"),
         Number("form_version", source="form_version_id", table=False, detail=False),
         Number(
-            "form_version_number", source="form_version__number", table=False, label=_lazy("Version")
+            "form_version_number",
+            source="form_version__number",
+            table=False,
+            label=_lazy("Version"),
         ),
         Number("drill_bit", source="drill_bit_id", table=False, detail=False),
         Text(
@@ -221,7 +224,11 @@ INSPECTION_ROWS = RowSpec(
         Text("item_sku", _lazy("Received item"), source="item__sku", hide_empty=True),
         Number("location", source="location_id", table=False, detail=False),
         Text(
-            "location_code", _lazy("Location"), source="location__code", table=False, hide_empty=True
+            "location_code",
+            _lazy("Location"),
+            source="location__code",
+            table=False,
+            hide_empty=True,
         ),
         Person("inspector", email_key="inspector_email"),
         DateTime("inspected_at"),
@@ -287,17 +294,20 @@ def workorder_completion_blocker(*, membership: Membership, work_order: Any) -> 
         return None
     names = {"order": work_order.number, "inspection": latest.number}
     if latest.ncr is None:
-        return _(
-            "%(order)s cannot be completed: its inspection %(inspection)s failed. Inspect it "
-            "again, or raise an NCR from the inspection and record a disposition."
-        ) % names
+        return (
+            _(
+                "%(order)s cannot be completed: its inspection %(inspection)s failed. Inspect it "
+                "again, or raise an NCR from the inspection and record a disposition."
+            )
+            % names
+        )
     if latest.ncr.state == NcrState.CANCELLED:
         return _(
             "%(order)s cannot be completed: the NCR %(ncr)s raised from its failed inspection "
             "%(inspection)s was cancelled."
         ) % {**names, "ncr": latest.ncr.number}
     has_disposition = (
-        Disposition.objects.for_tenant(work_order.tenant_id).filter(ncr_id=latest.ncr_id).exists()
+        Disposition.objects.for_tenant(work_order.tenant_id).filter(ncr_id=latest.ncr.pk).exists()
     )
     if not has_disposition:
         return _(
@@ -311,7 +321,10 @@ def inspection_counts(*, membership: Membership) -> dict[str, int]:
     """Inspections of the organization by result, and the failed ones no NCR covers."""
     inspections = Inspection.objects.for_tenant(membership.tenant_id)
     by_result = dict(
-        inspections.order_by().values_list("result").annotate(n=Count("pk")).values_list("result", "n")
+        inspections.order_by()
+        .values_list("result")
+        .annotate(n=Count("pk"))
+        .values_list("result", "n")
     )
     return {
         "passed": by_result.get(InspectionResult.PASSED, 0),

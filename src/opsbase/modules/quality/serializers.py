@@ -19,10 +19,10 @@ from opsbase.modules.workorders.models import WorkOrder
 
 from .constants import (
     NCR_WORKFLOW,
-    InspectionResult,
     QUANTITY_DIGITS,
     QUANTITY_PLACES,
     DispositionKind,
+    InspectionResult,
     NcrState,
     Severity,
 )
@@ -128,7 +128,7 @@ class InspectionSerializer(RecordSerializer):
     )
     answers = serializers.DictField(
         help_text=_(
-            "Field key: answer. Numbers as strings or numbers, pass/fail as \"pass\"/\"fail\", "
+            'Field key: answer. Numbers as strings or numbers, pass/fail as "pass"/"fail", '
             "dates as YYYY-MM-DD, photos and signatures as data URLs (a signature is PNG)."
         )
     )

@@ -40,11 +40,11 @@ from .constants import (
     DISPOSITION,
     INSPECTION_PREFIX,
     NUMBER_PREFIX,
-    VIEW_INSPECTION,
-    InspectionResult,
     OPEN_STATES,
     VIEW,
+    VIEW_INSPECTION,
     DispositionKind,
+    InspectionResult,
     NcrState,
     Severity,
 )
@@ -372,7 +372,7 @@ def _inspection_check(membership: Membership) -> Any:
             raise _refuse("location", _("A location goes with a received item."))
         if row.item_id and not row.location_id:
             raise _refuse("location", _("Choose where the item was received."))
-        if row.work_order_id and row.work_order.state != "qc":
+        if row.work_order is not None and row.work_order.state != "qc":
             raise _refuse(
                 "work_order", _("A work order is inspected at its QC step (send it to QC first).")
             )
@@ -430,7 +430,9 @@ def inspection_create(
 
 
 @atomic_write
-def inspection_update(*, membership: Membership, inspection: Inspection, **changes: Any) -> Inspection:
+def inspection_update(
+    *, membership: Membership, inspection: Inspection, **changes: Any
+) -> Inspection:
     """Change an inspection's ``notes`` (what was found stays as filled in)."""
     unknown = sorted(set(changes) - {"notes"})
     if unknown:
@@ -462,7 +464,8 @@ def inspection_raise_ncr(
         raise Conflict(_("Only a failed inspection raises an NCR."))
     if row.ncr_id:
         raise Conflict(
-            _("%(ncr)s was already raised from this inspection.") % {"ncr": row.ncr.number}
+            _("%(ncr)s was already raised from this inspection.")
+            % {"ncr": row.ncr.number if row.ncr else ""}
         )
     version = row.form_version
     labels = {f["key"]: f["label"] for f in version.fields}
@@ -484,5 +487,7 @@ def inspection_raise_ncr(
         quantity_nonconforming=Decimal("1"),
         **fields,
     )
-    record_update(membership=membership, obj=inspection, codename=VIEW_INSPECTION, changes={"ncr": ncr})
+    record_update(
+        membership=membership, obj=inspection, codename=VIEW_INSPECTION, changes={"ncr": ncr}
+    )
     return ncr

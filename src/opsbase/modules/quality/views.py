@@ -7,18 +7,16 @@ from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from opsbase.core.exceptions import Conflict, ValidationError
 from opsbase.kernel.policy import policy
-from opsbase.kit.caching import counts_cached
 from opsbase.kit.actions import Action
+from opsbase.kit.caching import counts_cached
 from opsbase.kit.views import ListPage, Pages, PageView, RecordDetailView
-
 from opsbase.modules.checklists.fill import answers_from_post, fill_errors, fill_items
 from opsbase.modules.checklists.selectors import submission_rows
 
@@ -167,7 +165,9 @@ class InspectionStartView(PageView):
         if request.GET.get("form_version"):
             start = InspectionStartForm(request.GET, membership=membership)
             if start.is_valid():
-                return self.fill(request, start, fill_items(start.cleaned_data["form_version"].fields))
+                return self.fill(
+                    request, start, fill_items(start.cleaned_data["form_version"].fields)
+                )
         else:
             initial = {k: request.GET[k] for k in SUBJECTS if request.GET.get(k, "").isdigit()}
             start = InspectionStartForm(initial=initial, membership=membership)
