@@ -28,8 +28,13 @@ _DISPOSITION_ACTIONS = (
     "inventory.issue",
     "inventory.manage",
 )
-# What inspecting needs besides quality's own codenames: the forms it fills in.
-_INSPECTING = ("checklists.view_formtemplate", "checklists.fill_form")
+# What inspecting needs besides quality's own codenames: the forms it fills in, and every work
+# order of the organization in sight (at their QC step; without working on them).
+_INSPECTING = (
+    "checklists.view_formtemplate",
+    "checklists.fill_form",
+    "workorders.manage_workorders",
+)
 
 
 class QualityConfig(ModuleConfig):
