@@ -302,3 +302,18 @@ def test_inspection_lists_and_detail_cost_the_same_for_3_or_15(world, make_inspe
 
     assert many == few
     assert few[0] <= 20 and few[1] <= 12 and few[2] <= 25
+
+
+def test_the_qc_inspector_template_is_documented_as_the_code_grants_it():
+    import re
+    from pathlib import Path
+
+    from opsbase.kernel.policy import policy
+
+    doc = (Path(__file__).parents[3] / "docs" / "rbac.md").read_text()
+    table = doc.split("<!-- qc-inspector:start -->")[1].split("<!-- qc-inspector:end -->")[0]
+    documented = dict(re.findall(r"^\| `([a-z_.]+)` \| (.+?) \|$", table, re.M))
+    (template,) = [t for t in policy.templates() if t["slug"] == "qc-inspector"]
+
+    assert set(documented) == set(template["permissions"])
+    assert all(documented[c] == str(policy.rule(c).label) for c in documented)
