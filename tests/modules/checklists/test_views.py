@@ -142,3 +142,15 @@ def test_lists_and_detail_cost_the_same_for_3_or_15_templates(world, make_templa
 
     assert many == few
     assert few[0] <= 20 and few[1] <= 12 and few[2] <= 20
+
+
+def test_a_field_added_without_a_key_takes_one_from_its_label(world, make_template):
+    manager = world.members[RoleKind.MANAGER]
+    template = make_template(manager, fields=[])
+
+    session_client(manager).post(
+        f"/forms/{template.pk}/fields/", {"label": "Make-up torque", "type": "number"}
+    )
+
+    template.refresh_from_db()
+    assert [f["key"] for f in template.draft] == ["make_up_torque"]

@@ -28,7 +28,11 @@ class FieldForm(forms.Form):
     key = forms.CharField(
         label=_("Key"),
         max_length=40,
-        help_text=_("Lower-case letters, digits and _; names the answer in exports and the API."),
+        required=False,
+        help_text=_(
+            "Lower-case letters, digits and _; names the answer in exports and the API "
+            "(default: from the label)."
+        ),
     )
     type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices)
     required = forms.BooleanField(label=_("Required"), required=False)
@@ -63,7 +67,7 @@ class FieldForm(forms.Form):
     def field_spec(self) -> dict[str, Any]:
         data = self.cleaned_data
         spec: dict[str, Any] = {
-            "key": data["key"].strip(),
+            "key": (data.get("key") or "").strip(),
             "type": data["type"],
             "label": data["label"],
             "required": data["required"],
