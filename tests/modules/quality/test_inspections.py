@@ -317,3 +317,18 @@ def test_the_qc_inspector_template_is_documented_as_the_code_grants_it():
 
     assert set(documented) == set(template["permissions"])
     assert all(documented[c] == str(policy.rule(c).label) for c in documented)
+
+
+def test_another_organizations_work_order_is_a_field_error(world, make_inspector):
+    inspector = make_inspector()
+    theirs = order_in_qc(world, world.away)
+
+    with pytest.raises(ValidationError) as refused:
+        inspection_create(
+            membership=inspector,
+            form_version=qc_version(inspector),
+            answers=PASSING,
+            work_order=theirs,
+        )
+
+    assert "work_order" in refused.value.extra["fields"]

@@ -27,6 +27,7 @@ from opsbase.modules.drillbits.constants import BitState
 from opsbase.modules.drillbits.services import drillbit_move_to
 from opsbase.modules.inventory.services import movement_post
 from opsbase.modules.tasks.services import task_create
+from opsbase.modules.workorders.models import WorkOrder
 from opsbase.modules.workorders.services import workorder_create
 
 from .constants import (
@@ -408,6 +409,12 @@ def inspection_create(
         inspector=membership,
         notes=notes or "",
     )
+    if work_order is not None and work_order.tenant_id == membership.tenant_id:
+        # The order's row first (the lock its completion takes), so it cannot leave QC while
+        # its inspection is being recorded.
+        inspection.work_order = row_lock(
+            WorkOrder, pk=work_order.pk, tenant_id=membership.tenant_id
+        )
     # The subject is checked before the form is kept, so a refused one keeps nothing.
     _inspection_check(membership)(inspection, frozenset(INSPECTION_SUBJECTS))
     submission = submission_create(
