@@ -12,10 +12,11 @@ class WorkOrdersConfig(ModuleConfig):
     label = "workorders"
     verbose_name = _("Work orders")
     url_prefix = "work-orders/"
-    dependencies = ("customers", "inventory", "drillbits")
     # Quality's hook "quality.workorder_completion_blocker" keeps an order whose inspection
-    # failed in QC until an NCR disposition covers it.
-    optional_dependencies = ("quality",)
+    # failed in QC until an NCR disposition covers it (selectors.workorder_complete_blocker).
+    # Quality builds on work orders, so it is not named here: that would be a cycle; the hook
+    # answers None when quality is not installed.
+    dependencies = ("customers", "inventory", "drillbits")
     notification_events = (
         NotificationEvent(
             "workorders.released",
