@@ -99,3 +99,37 @@ def test_sync_cdn_explains_what_is_missing(scripts):
 
     assert no_bucket.returncode == 2
     assert "AWS_STORAGE_BUCKET_NAME is not set" in no_bucket.stderr
+
+
+def test_sync_cdn_uploads_the_collected_files_once_then_nothing(scripts):
+    import boto3
+
+    from tests.moto import AWS_ENV, moto_endpoint
+
+    root, _ = scripts
+    with moto_endpoint() as endpoint:
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+        s3.create_bucket(Bucket="shop-cdn")
+        bucket = {
+            **AWS_ENV,
+            "AWS_STORAGE_BUCKET_NAME": "shop-cdn",
+            "AWS_S3_ENDPOINT_URL": endpoint,
+            "AWS_S3_ADDRESSING_STYLE": "path",
+            "MEDIA_ROOT": str(root / "media"),
+        }
+
+        dry = run(scripts, "sync_cdn.sh", "--dry-run", "--only", "static", env=bucket)
+        first = run(scripts, "sync_cdn.sh", env=bucket)
+        second = run(scripts, "sync_cdn.sh", env=bucket)
+        keys = [
+            item["Key"]
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket="shop-cdn")
+            for item in page.get("Contents", ())
+        ]
+
+    collected = [p for p in (root / "static").rglob("*") if p.is_file()]
+    assert first.returncode == 0, first.stderr
+    assert f"uploaded {len(collected)} file(s)" in first.stdout
+    assert len(keys) == len(collected) and all(key.startswith("static/") for key in keys)
+    assert second.returncode == 0 and "uploaded 0 file(s)" in second.stdout
+    assert "would upload static/" in dry.stdout and dry.returncode == 0

@@ -146,6 +146,34 @@ def new(
             "on 127.0.0.1:25, else console://)."
         ),
     ] = None,
+    dns: Annotated[
+        str | None,
+        typer.Option(
+            "--dns",
+            help="Create or update the public URL's DNS record before the URL is checked: "
+            "cloudflare (CLOUDFLARE_API_TOKEN) or route53 (AWS credentials).",
+        ),
+    ] = None,
+    dns_target: Annotated[
+        str | None,
+        typer.Option(
+            "--dns-target",
+            help="With --dns: this server's public IP address(es), comma-separated, or a host "
+            "name for a CNAME.",
+        ),
+    ] = None,
+    dns_zone: Annotated[
+        str | None,
+        typer.Option("--dns-zone", help="With --dns: the zone (default: found from the host)."),
+    ] = None,
+    dns_token: Annotated[
+        str | None,
+        typer.Option(
+            "--dns-token",
+            help="Cloudflare API token (Zone > DNS > Edit); CLOUDFLARE_API_TOKEN is read "
+            "otherwise, and keeps it out of the process list.",
+        ),
+    ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Install system packages without asking.")
     ] = False,
@@ -195,6 +223,10 @@ def new(
         django=django,
         db_admin_url=db_admin_url,
         email_url=email_url,
+        dns=dns,
+        dns_target=dns_target,
+        dns_zone=dns_zone,
+        dns_token=dns_token,
         yes=yes,
         interactive=not no_input and sys.stdin.isatty(),
         force=force,

@@ -17,6 +17,8 @@ OPSBASE_KERNEL_APPS = [
     "opsbase.api",
     # The module kit: its pages' templates and the cache invalidation of tenant-owned models.
     "opsbase.kit",
+    # The analytics events table (opsbase.services.analytics): what services record.
+    "opsbase.services.analytics",
 ]
 
 # Invitations: how long an e-mailed link stays valid.
@@ -127,3 +129,15 @@ OPSBASE_AUDIT_CHECKPOINT_MINUTES = 15
 # Notifications: the hour (in the server's time zone, 0-23) Celery beat sends each person's
 # daily digest of the notifications they chose to receive that way.
 OPSBASE_NOTIFICATION_DIGEST_HOUR = 7
+
+# Analytics (opsbase.services.analytics): where recorded events are exported besides the
+# events table, as name -> {"BACKEND": dotted path, "OPTIONS": {...}} (see docs/services.md);
+# empty: the events stay in the table. The export job waits this many seconds after a commit
+# so that the events of those seconds go in one batch, of at most this many events.
+OPSBASE_ANALYTICS_BACKENDS: dict = {}
+OPSBASE_ANALYTICS_EXPORT_DELAY = 5
+OPSBASE_ANALYTICS_EXPORT_BATCH = 100
+
+# The dashboard's date-range presets (days) and the one chosen when none is asked for.
+OPSBASE_DASHBOARD_RANGES = [7, 30, 90]
+OPSBASE_DASHBOARD_DEFAULT_RANGE = 30

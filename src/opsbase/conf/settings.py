@@ -94,6 +94,10 @@ def build_settings(
         "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"], required=deployed
     )
     s["CSRF_TRUSTED_ORIGINS"] = get_list("CSRF_TRUSTED_ORIGINS")
+    # The app's public URL (`manage.py dns` points its host here); `opsbase new` writes the
+    # origin into CSRF_TRUSTED_ORIGINS, so that is the fallback.
+    public_url = get_url("OPSBASE_PUBLIC_URL", schemes=("https", "http"))
+    s["OPSBASE_PUBLIC_URL"] = (public_url or next(iter(s["CSRF_TRUSTED_ORIGINS"]), "")).rstrip("/")
 
     s["INSTALLED_APPS"] = [
         *DJANGO_APPS,
@@ -207,18 +211,7 @@ def build_settings(
     s["STATIC_ROOT"] = Path(get_str("STATIC_ROOT", str(base_dir / "staticfiles")))
     s["MEDIA_URL"] = get_str("MEDIA_URL", "/media/")
     s["MEDIA_ROOT"] = Path(get_str("MEDIA_ROOT", str(base_dir / "media")))
-    s["STORAGES"] = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        # Deployed: hashed names (cached for a year by whitenoise) and gzip (and brotli, when
-        # the Brotli package is installed) variants written by collectstatic.
-        "staticfiles": {
-            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if deployed
-            else "django.contrib.staticfiles.storage.StaticFilesStorage",
-            # Public files that nginx's workers read: world-readable, unlike uploads (0640).
-            "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
-        },
-    }
+    s.update(storage_config(deployed=deployed))
     # Unhashed files (favicon.ico, robots.txt...) may change under the same name: a minute.
     s["WHITENOISE_MAX_AGE"] = get_int("WHITENOISE_MAX_AGE", 60)
 
@@ -261,6 +254,10 @@ def build_settings(
             "frame-ancestors": ["'none'"],
         }
     }
+    if s["OPSBASE_CDN_URL"]:
+        # The app's own static files, served from its CDN host: trusted like 'self'.
+        for directive in ("script-src", "style-src", "img-src", "font-src"):
+            s["CONTENT_SECURITY_POLICY"]["DIRECTIVES"][directive].append(s["OPSBASE_CDN_URL"])
     s["X_FRAME_OPTIONS"] = "DENY"
     s["SECURE_CROSS_ORIGIN_OPENER_POLICY"] = "same-origin"
     s["SECURE_CONTENT_TYPE_NOSNIFF"] = True
@@ -392,6 +389,100 @@ def sqlite_options() -> dict[str, Any]:
     if django.VERSION >= (5, 1):
         options["transaction_mode"] = "IMMEDIATE"
     return options
+
+
+STORAGE_KINDS = ("local", "s3")
+
+
+def storage_config(*, deployed: bool = False) -> dict[str, Any]:
+    """``STORAGES`` and django-storages' ``AWS_*`` settings (docs/cdn_config.md).
+
+    Local files by default. ``AWS_STORAGE_BUCKET_NAME`` puts uploads (media) in that bucket
+    of S3, Cloudflare R2 or any S3-compatible store (``AWS_S3_ENDPOINT_URL``), private and
+    served through signed URLs; ``OPSBASE_STATIC_STORAGE=s3`` makes ``collectstatic`` write
+    there too. ``OPSBASE_CDN_URL`` serves the collected static files from a CDN in front of
+    the bucket, where ``manage.py sync_cdn`` puts them."""
+    bucket = get_str("AWS_STORAGE_BUCKET_NAME")
+    media = _storage_kind("OPSBASE_MEDIA_STORAGE", "s3" if bucket else "local")
+    static = _storage_kind("OPSBASE_STATIC_STORAGE", "local")
+    if not bucket and "s3" in (media, static):
+        variable = "OPSBASE_MEDIA_STORAGE" if media == "s3" else "OPSBASE_STATIC_STORAGE"
+        raise ConfigError(
+            variable, "is s3 but no bucket is named", "set AWS_STORAGE_BUCKET_NAME=..."
+        )
+    cdn_url = get_url("OPSBASE_CDN_URL", schemes=("https", "http"))
+    prefix = get_str("OPSBASE_CDN_STATIC_PREFIX", "static").strip("/")
+    media_prefix = get_str("OPSBASE_CDN_MEDIA_PREFIX", "media").strip("/")
+    config: dict[str, Any] = {
+        "OPSBASE_CDN_URL": cdn_url.rstrip("/") if cdn_url else None,
+        "OPSBASE_CDN_STATIC_PREFIX": prefix,
+        "OPSBASE_CDN_MEDIA_PREFIX": media_prefix,
+    }
+    local_static = {
+        # Deployed: hashed names (cached for a year by whitenoise) and gzip (and brotli, when
+        # the Brotli package is installed) variants written by collectstatic.
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if deployed
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        # Public files that nginx's workers read: world-readable, unlike uploads (0640).
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    }
+    storages: dict[str, Any] = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": local_static,
+    }
+    if bucket:
+        config.update(
+            AWS_STORAGE_BUCKET_NAME=bucket,
+            # R2: https://<account id>.r2.cloudflarestorage.com; MinIO, moto: their URL.
+            AWS_S3_ENDPOINT_URL=get_url("AWS_S3_ENDPOINT_URL", schemes=("https", "http")),
+            # R2 answers to "auto"; None lets boto3 find it (AWS_DEFAULT_REGION, config).
+            AWS_S3_REGION_NAME=get_str("AWS_S3_REGION_NAME"),
+            # Path-style addressing for stores without per-bucket host names (MinIO, moto).
+            AWS_S3_ADDRESSING_STYLE=get_str("AWS_S3_ADDRESSING_STYLE"),
+            # Buckets with ACLs disabled (AWS's default since 2023, R2) refuse any ACL.
+            AWS_DEFAULT_ACL=None,
+            AWS_S3_FILE_OVERWRITE=False,
+            AWS_S3_SIGNATURE_VERSION="s3v4",
+            # Credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment, or the
+            # machine's role; boto3 reads them itself, so no secret sits in the settings.
+        )
+    if media == "s3":
+        storages["default"] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            # Uploads are the tenants' documents: private, each link signed for an hour.
+            "OPTIONS": {
+                "location": media_prefix,
+                "querystring_auth": True,
+                "querystring_expire": get_int("OPSBASE_MEDIA_URL_EXPIRE", 3600),
+            },
+        }
+    if static == "s3":
+        options: dict[str, Any] = {
+            "location": prefix,
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        }
+        if cdn_url:
+            options["custom_domain"] = urlparse(cdn_url).netloc
+            options["url_protocol"] = f"{urlparse(cdn_url).scheme}:"
+        storages["staticfiles"] = {
+            "BACKEND": "storages.backends.s3.S3ManifestStaticStorage",
+            "OPTIONS": options,
+        }
+    elif cdn_url:
+        # Collected here (hashed names, the manifest), uploaded by `manage.py sync_cdn`,
+        # served by the CDN.
+        config["STATIC_URL"] = f"{cdn_url.rstrip('/')}/{prefix}/"
+    config["STORAGES"] = storages
+    return config
+
+
+def _storage_kind(variable: str, default: str) -> str:
+    kind = get_str(variable, default).lower()
+    if kind not in STORAGE_KINDS:
+        raise ConfigError(variable, f"is {kind!r}", f"use one of {', '.join(STORAGE_KINDS)}")
+    return kind
 
 
 def cache_config() -> dict[str, Any]:

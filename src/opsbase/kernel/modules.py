@@ -12,7 +12,9 @@ A module subclasses :class:`ModuleConfig` and states what the kernel needs to kn
         search_fields = {"lead": ("name", "company", "email")}
         api_enum_names = {"LeadStageKindEnum": "opsbase.modules.leads.constants.StageKind"}
 
-        def dashboard_cards(self): ...
+        def dashboard_cards(self): ...      # count cards
+        def dashboard_kpis(self): ...       # KPI tiles with trends
+        def dashboard_charts(self): ...     # charts, each with its CSV
         def demo_seed(self, *, tenant): ...
 
 Installing it is one line in ``INSTALLED_APPS``: the root URLconf mounts its pages under
@@ -35,7 +37,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 if TYPE_CHECKING:
     from opsbase.kernel.tenants.models import Tenant
-    from opsbase.web.dashboard import CountsCard
+    from opsbase.web.dashboard import Chart, CountsCard, KpiGroup
     from opsbase.web.navigation import NavItem
 
 
@@ -75,6 +77,9 @@ class ModuleConfig(AppConfig):
     #: The events the module notifies members about (``opsbase.kit.notifications.
     #: NotificationEvent``): listed on the notification settings page in their words.
     notification_events: ClassVar[Sequence[Any]] = ()
+    #: The module's create pages offered in the dashboard's "quick create" menu
+    #: (``opsbase.web.navigation.NavItem``: label, URL name, icon, codename).
+    quick_create: ClassVar[Sequence[NavItem]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -83,6 +88,14 @@ class ModuleConfig(AppConfig):
 
     def dashboard_cards(self) -> Sequence[CountsCard]:
         """The dashboard cards of this module (``opsbase.web.dashboard.CountsCard``)."""
+        return ()
+
+    def dashboard_kpis(self) -> Sequence[KpiGroup]:
+        """The module's KPI tiles on the dashboard (``opsbase.web.dashboard.KpiGroup``)."""
+        return ()
+
+    def dashboard_charts(self) -> Sequence[Chart]:
+        """The module's charts on the dashboard (``opsbase.web.dashboard.Chart``)."""
         return ()
 
     def demo_seed(self, *, tenant: Tenant) -> None:
@@ -104,6 +117,12 @@ class ModuleConfig(AppConfig):
             navigation.register(item)
         for card in self.dashboard_cards():
             dashboard.register(card)
+        for group in self.dashboard_kpis():
+            dashboard.register_kpis(group)
+        for chart in self.dashboard_charts():
+            dashboard.register_chart(chart)
+        for item in self.quick_create:
+            dashboard.register_quick_create(item)
         for slug, codenames in self.role_templates.items():
             policy.template_grant(slug, codenames)
         if self.beat_schedule:

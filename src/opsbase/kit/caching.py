@@ -37,13 +37,14 @@ T = TypeVar("T")
 # Tenant-owned rows that no list shows as data, written often for other reasons: a token's
 # "last used" (every minute it is used), an audit event (appended with the write it records,
 # which bumps already), a time-in-state row (likewise). Bumping on them would only empty the
-# caches for nothing.
+# caches for nothing. An analytics event likewise comes with the write it records.
 def _not_shown() -> frozenset[type]:
     from opsbase.api.models import ApiToken
     from opsbase.core.models import StateChange
     from opsbase.kernel.audit.models import AuditEvent
+    from opsbase.services.analytics.models import Event
 
-    return frozenset({ApiToken, AuditEvent, StateChange})
+    return frozenset({ApiToken, AuditEvent, StateChange, Event})
 
 
 def list_cache_enabled() -> bool:

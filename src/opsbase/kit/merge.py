@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsbase.core.exceptions import InvalidTransition, NotFound, ValidationError
+from opsbase.core.models import TenantOwnedModel
 from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.audit.services import audit_update, snapshot
 from opsbase.kernel.policy import policy
@@ -39,7 +42,22 @@ from .services import record_update
 
 Children = Sequence[tuple[type[models.Model], str]]
 
-__all__ = ["record_merge", "record_merge_undo"]
+
+class MergeJournalBase(TenantOwnedModel):
+    """A journal of merges (the concrete model adds ``kept`` and ``merged`` foreign keys)."""
+
+    kept_before = models.JSONField(encoder=DjangoJSONEncoder)
+    moved = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"  # type: ignore[attr-defined]
+
+
+__all__ = ["MergeJournalBase", "Merges", "record_merge", "record_merge_undo"]
 
 
 def _manager(model: type[models.Model], tenant_id: int) -> Any:
@@ -146,3 +164,44 @@ def record_merge_undo(
     journal.undone_at = timezone.now()
     journal.save(update_fields=["undone_at", "updated_at"])
     return kept
+
+
+@dataclass(frozen=True)
+class Merges:
+    """A module's merge terms declared once; ``merge`` and ``undo`` are its services (the
+    signatures ``MergePage`` and the API's merge actions call)::
+
+        LEAD_MERGES = Merges(journal=LeadMerge, codename=MERGE, aside="merged_into",
+                             children=((Activity, "lead"),), derive=_derive)
+    """
+
+    journal: type[models.Model]
+    codename: str
+    aside: str
+    children: Children = ()
+    derive: Callable[..., Any] | None = None
+
+    def merge(self, *, membership: Membership, keep: Any, merge: Any, fields: Any = None) -> Any:
+        """Merge *merge* into *keep*: the fields marked ``"merge"`` come from it."""
+        take = {name for name, side in (fields or {}).items() if side == "merge"}
+        return record_merge(
+            membership=membership,
+            keep=keep,
+            other=merge,
+            take=take,
+            codename=self.codename,
+            journal=self.journal,
+            aside=self.aside,
+            children=self.children,
+            derive=self.derive,
+        )
+
+    def undo(self, *, membership: Membership, merge: Any) -> Any:
+        """Undo the merge *merge* (a journal entry): both records as they were."""
+        return record_merge_undo(
+            membership=membership,
+            journal=merge,
+            codename=self.codename,
+            aside=self.aside,
+            children=self.children,
+        )

@@ -50,6 +50,9 @@ class Inputs:
     django: str = DJANGO_DEFAULT
     db_admin_url: str | None = None
     email_url: str | None = None  # EMAIL_URL of .env.prod; None: a local MTA, else console://
+    dns: str | None = None  # the DNS provider whose record of the host `new` makes (--dns)
+    dns_target: str | None = None  # the host's IP addresses, or a host name (a CNAME)
+    dns_zone: str | None = None  # the zone, when not found from the host
     yes: bool = False
     force: bool = False
     skip_system_packages: bool = False
@@ -222,6 +225,33 @@ def validate_email_url(url: str) -> str:
             "pass e.g. --email-url smtp+tls://USER:PASSWORD@smtp.example.com:587",
         )
     return url
+
+
+def validate_dns(
+    provider: str, target: str | None, zone: str | None, *, url: str
+) -> tuple[str, str, str | None]:
+    """--dns, --dns-target and --dns-zone: a known provider, and a target that gives the
+    public URL's host A/AAAA records (IP addresses) or a CNAME (a host name)."""
+    from opsbase.services.dns import PROVIDERS, DnsConfigError, wanted_records
+
+    provider = (provider or "").strip().lower()
+    if provider not in PROVIDERS:
+        raise InputError(
+            f"--dns {provider!r} is not a DNS provider OpsBase knows",
+            "pass --dns " + " or --dns ".join(PROVIDERS),
+        )
+    target = (target or "").strip()
+    if not target:
+        raise InputError(
+            "--dns needs the address the public URL's host points at",
+            "pass --dns-target with this server's public IP address(es), comma-separated, or "
+            "a host name (for a CNAME), e.g. --dns-target 203.0.113.10",
+        )
+    try:
+        wanted_records(public_url=url, target=target)
+    except DnsConfigError as error:
+        raise InputError(f"--dns-target: {error.message}", error.fix) from None
+    return provider, target, (zone or "").strip().rstrip(".") or None
 
 
 def local_mail_server(host: str = "127.0.0.1", port: int = 25, timeout: float = 2.0) -> bool:

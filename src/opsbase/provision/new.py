@@ -43,6 +43,10 @@ class NewOptions:
     django: str = checks.DJANGO_DEFAULT
     db_admin_url: str | None = None
     email_url: str | None = None
+    dns: str | None = None
+    dns_target: str | None = None
+    dns_zone: str | None = None
+    dns_token: str | None = None  # Cloudflare's API token; never journaled
     yes: bool = False
     interactive: bool = False
     force: bool = False
@@ -144,6 +148,14 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
     else:
         modules = checks.default_modules()
 
+    dns: str | None = None
+    dns_target: str | None = None
+    dns_zone: str | None = None
+    if options.dns:
+        dns, dns_target, dns_zone = checks.validate_dns(
+            options.dns, options.dns_target, options.dns_zone, url=url
+        )
+
     if options.superuser_email is not None:
         email = checks.validate_email(options.superuser_email)
     elif ask:
@@ -168,6 +180,9 @@ def collect(options: NewOptions, asker: ModuleType | None) -> tuple[Inputs, str 
         django=django,
         db_admin_url=options.db_admin_url,
         email_url=email_url,
+        dns=dns,
+        dns_target=dns_target,
+        dns_zone=dns_zone,
         yes=options.yes,
         force=options.force,
         skip_system_packages=options.skip_system_packages,
@@ -287,6 +302,9 @@ def _resumed_inputs(dest: Path, options: NewOptions) -> Inputs:
             if options.email_url
             else saved.get("email_url")
         ),
+        dns=saved.get("dns"),
+        dns_target=saved.get("dns_target"),
+        dns_zone=saved.get("dns_zone"),
         yes=options.yes or saved.get("yes", False),
         force=options.force,
         skip_system_packages=options.skip_system_packages
@@ -298,6 +316,14 @@ def _resumed_inputs(dest: Path, options: NewOptions) -> Inputs:
         raise InputError(
             f"{dest} holds an unfinished provisioning of {result.name!r}, not {options.name!r}",
             f"run again with --name {result.name} to resume it, or choose another --dest",
+        )
+    if options.dns:
+        # Given again: the new values win over the first run's.
+        result.dns, result.dns_target, result.dns_zone = checks.validate_dns(
+            options.dns,
+            options.dns_target or result.dns_target,
+            options.dns_zone or result.dns_zone,
+            url=result.url,
         )
     _, warning = checks.validate_django(result.django)
     if warning:
@@ -341,7 +367,12 @@ def provision(
 
     confirm = asker.confirm if (asker is not None and options.interactive) else None
     runner = Provisioner(
-        inputs, console=err, journal=journal, confirm=confirm, superuser_password=password
+        inputs,
+        console=err,
+        journal=journal,
+        confirm=confirm,
+        superuser_password=password,
+        dns_token=options.dns_token or os.environ.get("CLOUDFLARE_API_TOKEN") or None,
     )
     if journal is not None:
         err.print(f"Resuming the unfinished provisioning in {inputs.dest}.")

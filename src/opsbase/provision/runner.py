@@ -46,6 +46,9 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("dependencies", "Dependencies"),
     ("git", "Git repository"),
     ("migrate", "Migrations and superuser"),
+    # Before the web server: its certificate (Let's Encrypt) and the public-URL checks after
+    # it need the host to resolve here.
+    ("dns", "DNS record"),
     ("web_server", "Web server (gunicorn, nginx, systemd)"),
     ("validation", "Validation"),
 )
@@ -147,8 +150,11 @@ class Provisioner:
         journal: Journal | None = None,
         confirm: ConfirmFn | None = None,
         superuser_password: str | None = None,
+        dns_token: str | None = None,
     ) -> None:
         self.inputs = inputs
+        self.dns_token = dns_token  # Cloudflare's API token: kept in memory only
+        self.dns_provider: Any = None
         self.console = console
         self.confirm = confirm
         self.log = CommandLog()
@@ -183,6 +189,8 @@ class Provisioner:
                     "choose a system Python (--python /usr/bin/python3), or pass --no-deploy",
                 )
         i = self.inputs
+        if i.dns and not self.journal.is_finished("dns"):
+            self.dns_provider = self._dns_provider()
         deploy.check_registry(i.dest, i.name, i.url)
         if not i.no_deploy and not self.journal.is_finished("web_server"):
             # What deploy (step 9) would refuse is refused now, before anything is written.
@@ -211,6 +219,27 @@ class Provisioner:
             )
         else:
             self.outcome.database = f"SQLite {i.dest / SQLITE_FILE}"
+
+    def _dns_provider(self) -> Any:
+        """The --dns provider, its credentials and the zone of the host checked by a read;
+        an InputError names what is missing and how to give it."""
+        from opsbase.services.dns import DnsConfigError, DnsError, provider_for
+
+        i = self.inputs
+        try:
+            provider = provider_for(i.dns, cloudflare_token=self.dns_token)
+            provider.find_zone(i.host, zone=i.dns_zone)
+        except DnsConfigError as error:
+            fix = error.fix
+            if i.dns == "cloudflare":
+                fix += " (or pass --dns-token)"
+            raise InputError(f"--dns {i.dns}: {error.message}", fix) from None
+        except DnsError as error:
+            raise InputError(
+                f"--dns {i.dns}: {error.message}",
+                f"{error.fix}; or leave --dns out and point {i.host} at this server yourself",
+            ) from None
+        return provider
 
     def _created_on_server(self) -> dict[str, str]:
         """What the registry says OpsBase created for this project on this PostgreSQL."""
@@ -275,6 +304,16 @@ class Provisioner:
         steps.append(
             ("migrate", f"migrate, collectstatic, superuser {i.superuser_email} as Admin", False)
         )
+        if i.dns:
+            steps.append(
+                (
+                    "dns",
+                    f"point {i.host} at {i.dns_target} on {i.dns} (its A/AAAA or CNAME records)",
+                    True,
+                )
+            )
+        else:
+            steps.append(("dns", "skipped (no --dns)", False))
         if i.no_deploy:
             steps.append(("web_server", "skipped (--no-deploy)", False))
         else:
@@ -568,6 +607,45 @@ class Provisioner:
             DONE,
             f"migrated; superuser {self.inputs.superuser_email}, Admin of {self.inputs.name!r}",
         )
+
+    def step_dns(self) -> tuple[str, str]:
+        from opsbase.services.dns import DnsError, apply, plan, wanted_records
+
+        i = self.inputs
+        if not i.dns or not i.dns_target:
+            return SKIPPED, "skipped (no --dns)"
+        try:
+            provider = self.dns_provider or self._dns_provider()
+            changes = plan(
+                provider, wanted_records(public_url=i.url, target=i.dns_target), zone=i.dns_zone
+            )
+            for _zone, change in changes:
+                self.log.write(change.describe())
+            apply(provider, changes)
+        except (DnsError, InputError) as error:
+            raise StepFailed(
+                error.message,
+                f"{error.fix}; then run the same command again",
+                step="dns",
+            ) from error
+        self._remember_dns()
+        if not changes:
+            return DONE, f"{i.host} already points at {i.dns_target} ({i.dns})"
+        return DONE, f"{i.host} -> {i.dns_target} on {i.dns} ({len(changes)} change(s))"
+
+    def _remember_dns(self) -> None:
+        """The provider and target in .env.prod, so `manage.py dns plan` checks the record
+        later; the token stays out (the app's group reads that file once deployed)."""
+        from .scaffold import set_env_values
+
+        i = self.inputs
+        env_file = i.dest / ".env.prod"
+        if not env_file.is_file() or not i.dns or not i.dns_target:
+            return
+        values = {"OPSBASE_DNS_PROVIDER": i.dns, "OPSBASE_DNS_TARGET": i.dns_target}
+        if i.dns_zone:
+            values["OPSBASE_DNS_ZONE"] = i.dns_zone
+        set_env_values(env_file, values)
 
     def step_web_server(self) -> tuple[str, str]:
         dest = self.inputs.dest

@@ -307,6 +307,21 @@ def set_environment(dest: Path, environment: str) -> Path:
     )
 
 
+def set_env_values(path: Path, values: dict[str, str]) -> Path:
+    """Set *values* in the env file *path* (an existing key's line replaced in place, a new
+    one appended), keeping it readable by its owner only."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.is_file() else []
+    pending = dict(values)
+    for index, line in enumerate(lines):
+        key = line.split("=", 1)[0].strip()
+        if "=" in line and not line.lstrip().startswith("#") and key in pending:
+            lines[index] = _env_line(key, pending.pop(key))
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    lines += [_env_line(key, value) for key, value in pending.items()]
+    return _write_secret_file(path, "".join(lines))
+
+
 def _env_line(key: str, value: str) -> str:
     if "'" not in value and "\n" not in value:
         # Single quotes: python-dotenv (and systemd) take the value literally, no ${} expansion.

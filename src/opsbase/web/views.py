@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.http import HttpResponseServerError
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
@@ -17,8 +21,9 @@ from opsbase.core.cache import versioned_key
 from opsbase.core.writes import BUSY_RETRY_AFTER, is_database_busy
 
 from . import dashboard
-from .context_processors import nav_sections
+from .csv import csv_lines, csv_response
 from .decorators import membership_required
+from .forms import DashboardRangeForm
 from .page_cache import cached_page, page_shell_parts
 
 logger = logging.getLogger(__name__)
@@ -32,20 +37,94 @@ _BARE_500 = (
 
 @membership_required
 def home(request):
-    """The dashboard of the active membership: its organization, role and modules; kept whole
-    in the cache per tenant version and shell when all its cards allow it."""
+    """The analytics dashboard of the active membership, for the period its GET parameters
+    ask for (``range`` 7/30/90 or ``custom`` with ``start`` and ``end``; 400 with the fields'
+    errors, and the default period shown, when they are wrong). Every figure is cached per
+    tenant version; the whole page too (per period and shell) when all its cards allow it."""
     membership = request.membership
+    form = DashboardRangeForm(request.GET if request.GET else None)
+    if form.is_bound and not form.is_valid():
+        context = _home_context(request, form, form.period())
+        return render(request, "opsbase/home.html", context, status=400)
+    period = form.period()
     shell = page_shell_parts(request)
     key = None
     if shell is not None and dashboard.cards_versioned(membership):
-        key = versioned_key("page:home", membership.tenant_id, *shell)
-    return cached_page(request, key, "opsbase/home.html", lambda: _home_context(request))
+        key = versioned_key("page:home", membership.tenant_id, *shell, period.query())
+    return cached_page(
+        request, key, "opsbase/home.html", lambda: _home_context(request, form, period)
+    )
 
 
-def _home_context(request) -> dict:
-    entries = [e for s in nav_sections(request) for e in s["entries"]]
-    quick_links = [e for e in entries if e["item"].url_name != "web:home"]
-    return {"quick_links": quick_links, "cards": dashboard.cards_for(request.membership)}
+def _number(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _home_context(request, form, period) -> dict:
+    membership = request.membership
+    query = period.query()
+    charts = []
+    for chart in dashboard.charts_visible(membership):
+        data = dashboard.chart_data(membership, chart, period)
+        charts.append(
+            {
+                "chart": chart,
+                "data": data,
+                "rows": list(zip(data.labels, *[s.values for s in data.series], strict=False)),
+                "spec": json.dumps(
+                    {
+                        "kind": chart.kind,
+                        "labels": [str(label) for label in data.labels],
+                        "series": [
+                            {"label": str(s.label), "values": [_number(v) for v in s.values]}
+                            for s in data.series
+                        ],
+                        "unit": data.unit,
+                    }
+                ),
+                "csv_url": reverse("web:chart_csv", args=[chart.key]) + f"?{query}",
+            }
+        )
+    presets = [
+        {
+            "days": days,
+            "active": period.preset == str(days),
+            "url": "?" + urlencode({"range": days}),
+        }
+        for days in setting("DASHBOARD_RANGES")
+    ]
+    previous = period.previous()
+    return {
+        "form": form,
+        "period": period,
+        "previous": previous,
+        "presets": presets,
+        "custom": period.preset == "custom" or bool(form.errors),
+        "kpis": dashboard.kpis_for(membership, period),
+        "charts": charts,
+        "cards": dashboard.cards_for(membership),
+        "quick_create": dashboard.quick_create_for(membership),
+    }
+
+
+@membership_required
+def chart_csv(request, key: str):
+    """The data of the dashboard's chart *key* for the period asked for, as CSV (403 for a
+    role that does not see the chart, 404 for no such chart)."""
+    membership = request.membership
+    chart = dashboard.chart_get(membership, key)
+    if chart is None:
+        if key in dashboard.charts_registered():
+            raise DjangoPermissionDenied(_("Your role does not show this chart."))
+        raise Http404
+    form = DashboardRangeForm(request.GET if request.GET else None)
+    if form.is_bound and not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    period = form.period()
+    data = dashboard.chart_data(membership, chart, period)
+    header, rows = dashboard.chart_csv_rows(chart, data)
+    name = f"{chart.key}-{period.start.isoformat()}-{period.end.isoformat()}"
+    return csv_response(name, csv_lines(header, rows))
 
 
 def _error_context() -> dict:

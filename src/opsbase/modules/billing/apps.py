@@ -4,7 +4,7 @@ from opsbase.kernel.modules import ModuleConfig
 from opsbase.kit.notifications import NotificationEvent
 from opsbase.web.navigation import NavItem
 
-from .constants import VIEW
+from .constants import MANAGE, VIEW
 
 
 class BillingConfig(ModuleConfig):
@@ -48,6 +48,12 @@ class BillingConfig(ModuleConfig):
         "PaymentGatewayEnum": "opsbase.modules.billing.constants.PaymentGateway",
     }
 
+    quick_create = (
+        NavItem(
+            label=_("Invoice"), url_name="billing:invoice_create", icon="receipt", codename=MANAGE
+        ),
+    )
+
     def dashboard_cards(self):
         from opsbase.web.dashboard import CountsCard
 
@@ -62,6 +68,64 @@ class BillingConfig(ModuleConfig):
                 counts=invoice_dashboard_counts,
                 order=40,
                 versioned=True,
+            ),
+        )
+
+    def dashboard_kpis(self):
+        from opsbase.web.dashboard import KpiGroup, Tile
+
+        from .dashboard import revenue_kpis
+
+        shown = "billing:invoice_list"
+        return (
+            KpiGroup(
+                key="revenue",
+                codename=VIEW,
+                compute=revenue_kpis,
+                order=40,
+                tiles=(
+                    Tile(
+                        "issued",
+                        _("Revenue issued"),
+                        icon="receipt",
+                        format="money",
+                        url_name=shown,
+                    ),
+                    Tile(
+                        "paid",
+                        _("Revenue paid"),
+                        icon="cash-coin",
+                        format="money",
+                        url_name="billing:payment_list",
+                    ),
+                    Tile(
+                        "outstanding",
+                        _("Outstanding"),
+                        icon="hourglass-split",
+                        format="money",
+                        better="down",
+                        url_name=shown,
+                        query="status=open",
+                    ),
+                ),
+            ),
+        )
+
+    def dashboard_charts(self):
+        from opsbase.web.dashboard import Chart
+
+        from .dashboard import revenue_by_month
+
+        return (
+            Chart(
+                key="revenue",
+                title=_("Revenue by month"),
+                heading=_("Month"),
+                codename=VIEW,
+                data=revenue_by_month,
+                kind="bar",
+                icon="graph-up",
+                order=40,
             ),
         )
 

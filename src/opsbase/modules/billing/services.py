@@ -43,6 +43,7 @@ from opsbase.kit.services import (
     record_update,
 )
 from opsbase.modules.customers.models import Customer
+from opsbase.services.analytics import track
 
 from .constants import (
     CREDIT_NOTE_NUMBER_PATTERN,
@@ -387,10 +388,16 @@ def invoice_delete(*, membership: Membership, invoice: Invoice) -> None:
 # -- the invoice's life ----------------------------------------------------------------------
 
 
+@atomic_write
 def invoice_issue(*, membership: Membership, invoice: Invoice) -> Invoice:
     """Issue a draft: it gets the organization's next number, its issue and due dates, and is
     Open (refused without a line or a customer). From now on it is immutable."""
     transition_apply(membership=membership, obj=invoice, transition="issue")
+    track(
+        membership,
+        "invoice.issued",
+        {"invoice": invoice.pk, "total": invoice.total, "currency": invoice.currency},
+    )
     return invoice
 
 
@@ -556,6 +563,11 @@ def payment_record(
             changes={"amount_paid": invoice.amount_paid + share},
         )
         _settle_if_paid(membership, invoice)
+    track(
+        membership,
+        "payment.recorded",
+        {"payment": payment.pk, "amount": payment.amount, "currency": payment.currency},
+    )
     return payment
 
 

@@ -6,55 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from opsbase.api.schema import ErrorSerializer
-from opsbase.kernel.policy import policy
 from opsbase.kit.api import TenantModelViewSet
-from opsbase.kit.selectors import record_get_for
+from opsbase.kit.api_actions import assign_action, merge_action, merge_undo_action
+from opsbase.kit.pipelines import PipelineViewSet as KitPipelineViewSet
+from opsbase.kit.public_forms import PublicFormViewSet
+from opsbase.kit.scoring import ScoringView
 
-from .constants import CHANGE, MANAGE, MERGE
+from .declarations import LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
 from .entity import LEADS
-from .models import LeadForm
-from .permissions import VIEW_PIPELINES
-from .selectors import (
-    lead_activities,
-    lead_form_list,
-    lead_merge_get,
-    pipeline_get_for,
-    pipeline_list,
-)
 from .serializers import (
-    ActivitySerializer,
-    AssignSerializer,
-    ConvertSerializer,
     FollowUpSerializer,
     LeadFormSerializer,
     LeadSerializer,
-    MergeResultSerializer,
-    MergeSerializer,
-    MoveSerializer,
-    PipelineSerializer,
-    ScoringSerializer,
 )
-from .services import (
-    activity_add,
-    lead_assign,
-    lead_convert,
-    lead_follow_up,
-    lead_form_create,
-    lead_form_rotate,
-    lead_form_update,
-    lead_merge,
-    lead_merge_undo,
-    lead_move,
-    scoring_rules,
-    scoring_rules_set,
-)
-from .views import LeadPages
+from .services import TO_CUSTOMER, lead_follow_up
+from .views import LEAD_BOARD, LeadPages
 
 
 class LeadViewSet(TenantModelViewSet):
@@ -87,76 +57,13 @@ class LeadViewSet(TenantModelViewSet):
         }
     }
 
-    @extend_schema(request=MoveSerializer, summary="Move a lead to a stage of its pipeline")
-    @action(detail=True, methods=["post"])
-    def move(self, request: Any, pk: Any = None) -> Response:
-        lead = self.get_object()
-        data = MoveSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        lead = lead_move(membership=request.membership, lead=lead, **data.validated_data)
-        return self._answer(lead)
+    move = LEAD_BOARD.api_action()
+    activities = LEAD_TIMELINE.api_action()
+    assign = assign_action(key="leads", field="owner")
+    merge = merge_action("lead")
+    merge_undo = merge_undo_action()
 
-    @extend_schema(
-        request=ActivitySerializer,
-        responses=ActivitySerializer(many=True),
-        summary="A lead's timeline (GET) or a new activity on it (POST)",
-    )
-    @action(detail=True, methods=["get", "post"])
-    def activities(self, request: Any, pk: Any = None) -> Response:
-        lead = self.get_object()
-        if request.method == "GET":
-            rows = lead_activities(lead=lead)
-            return Response(ActivitySerializer(rows, many=True).data)
-        policy.require(request.membership, CHANGE, lead)
-        data = ActivitySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        activity = activity_add(membership=request.membership, lead=lead, **data.validated_data)
-        return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        request=AssignSerializer,
-        responses={200: AssignSerializer, 404: ErrorSerializer},
-        summary="Give many leads to one owner (all or nothing)",
-    )
-    @action(detail=False, methods=["post"])
-    def assign(self, request: Any) -> Response:
-        data = AssignSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        membership = request.membership
-        leads = [LEADS.record(membership, pk) for pk in data.validated_data["leads"]]
-        changed = lead_assign(
-            membership=membership, leads=leads, owner=data.validated_data["owner"]
-        )
-        return Response({**data.data, "changed": changed})
-
-    @extend_schema(
-        request=MergeSerializer,
-        responses={200: MergeResultSerializer, 404: ErrorSerializer},
-        summary="Merge two leads (undo: merge/{id}/undo/)",
-    )
-    @action(detail=False, methods=["post"])
-    def merge(self, request: Any) -> Response:
-        data = MergeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        membership = request.membership
-        policy.require(membership, MERGE)
-        keep = LEADS.record(membership, data.validated_data["keep"])
-        merged = LEADS.record(membership, data.validated_data["merge"])
-        record = lead_merge(
-            membership=membership, keep=keep, merge=merged, fields=data.validated_data.get("fields")
-        )
-        answer = self._answer(keep).data
-        return Response({"merge": record.pk, "lead": answer})
-
-    @extend_schema(
-        request=None,
-        responses={200: ConvertSerializer, 404: ErrorSerializer},
-        summary="Make a customer of a won lead (404 without the customers module)",
-    )
-    @action(detail=True, methods=["post"])
-    def convert(self, request: Any, pk: Any = None) -> Response:
-        ref = lead_convert(membership=request.membership, lead=self.get_object())
-        return Response({"customer": ref})
+    convert = TO_CUSTOMER.api_action("customer")
 
     @extend_schema(
         request=FollowUpSerializer,
@@ -171,95 +78,22 @@ class LeadViewSet(TenantModelViewSet):
         task = lead_follow_up(membership=request.membership, lead=lead, **data.validated_data)
         return Response({**data.data, "task": task.pk}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, summary="Undo a merge: both leads as they were")
-    @action(detail=False, methods=["post"], url_path=r"merge/(?P<merge_id>\d+)/undo")
-    def merge_undo(self, request: Any, merge_id: Any = None) -> Response:
-        membership = request.membership
-        record = lead_merge_get(membership=membership, pk=merge_id)
-        kept = lead_merge_undo(membership=membership, merge=record)
-        return self._answer(kept)
 
-
-class LeadScoringView(APIView):
+class LeadScoringView(ScoringView):
     """The organization's scoring rules: each rule's points (``PATCH`` some; Admin and
     Manager). Open leads are rescored at once."""
 
-    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        policy.require(request.membership, VIEW_PIPELINES if request.method == "GET" else MANAGE)
-
-    @extend_schema(responses=ScoringSerializer, summary="Scoring rules and their points")
-    def get(self, request: Any) -> Response:
-        return Response({"rules": scoring_rules(request.membership.tenant_id)})
-
-    @extend_schema(
-        request=ScoringSerializer,
-        responses=ScoringSerializer,
-        summary="Change the points of some scoring rules",
-    )
-    def patch(self, request: Any) -> Response:
-        data = ScoringSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        rules = scoring_rules_set(
-            membership=request.membership, points=data.validated_data["rules"]
-        )
-        return Response({"rules": rules})
+    scoring = SCORING
 
 
-class PipelineViewSet(viewsets.ReadOnlyModelViewSet):
+class PipelineViewSet(KitPipelineViewSet):
     """The organization's pipelines and their ordered stages."""
 
-    serializer_class = PipelineSerializer
-
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return PipelineSerializer.Meta.model.objects.unscoped().none()
-        return pipeline_list(membership=self.request.membership)  # type: ignore[attr-defined]
-
-    def get_object(self) -> Any:
-        return pipeline_get_for(membership=self.request.membership, pk=self.kwargs["pk"])  # type: ignore[attr-defined]
+    pipelines = PIPELINES
 
 
-class LeadFormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LeadFormViewSet(PublicFormViewSet):
     """Public web-to-lead forms (``/w/<public_key>/``); Admins and Managers make them."""
 
+    forms = LEAD_FORMS
     serializer_class = LeadFormSerializer
-
-    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        policy.require(request.membership, MANAGE)
-
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return LeadForm.objects.unscoped().none()
-        return lead_form_list(membership=self.request.membership)  # type: ignore[attr-defined]
-
-    def get_object(self) -> Any:
-        return record_get_for(
-            LeadForm,
-            membership=self.request.membership,  # type: ignore[attr-defined]
-            pk=self.kwargs["pk"],
-            codename=MANAGE,
-        )
-
-    def _data(self, instance: Any = None, partial: bool = False) -> dict:
-        data = self.get_serializer(instance, data=self.request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
-
-    def create(self, request: Any) -> Response:
-        form = lead_form_create(membership=request.membership, **self._data())
-        return Response(self.get_serializer(form).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Any, pk: Any = None) -> Response:
-        form = self.get_object()
-        form = lead_form_update(
-            membership=request.membership, form=form, **self._data(form, partial=True)
-        )
-        return Response(self.get_serializer(form).data)
-
-    @extend_schema(request=None, summary="A new public key (the old URL stops answering)")
-    @action(detail=True, methods=["post"])
-    def rotate(self, request: Any, pk: Any = None) -> Response:
-        form = lead_form_rotate(membership=request.membership, form=self.get_object())
-        return Response(self.get_serializer(form).data)

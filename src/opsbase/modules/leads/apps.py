@@ -5,7 +5,7 @@ from opsbase.kernel.modules import ModuleConfig
 from opsbase.kit.notifications import NotificationEvent
 from opsbase.web.navigation import NavItem
 
-from .constants import MANAGE, VIEW
+from .constants import ADD, MANAGE, VIEW
 
 
 class LeadsConfig(ModuleConfig):
@@ -39,11 +39,18 @@ class LeadsConfig(ModuleConfig):
             order=22,
         ),
         NavItem(
+            label=_("Pipelines"),
+            url_name="leads:pipeline_list",
+            icon="diagram-3",
+            codename=MANAGE,
+            order=23,
+        ),
+        NavItem(
             label=_("Lost reasons"),
             url_name="leads:lostreason_list",
             icon="x-octagon",
             codename=MANAGE,
-            order=23,
+            order=24,
         ),
     )
     role_templates = {"production-manager": (VIEW,)}
@@ -65,6 +72,10 @@ class LeadsConfig(ModuleConfig):
         "ActivityKindEnum": "opsbase.modules.leads.constants.ActivityKind",
     }
 
+    quick_create = (
+        NavItem(label=_("Lead"), url_name="leads:lead_create", icon="person-plus", codename=ADD),
+    )
+
     def ready(self) -> None:
         super().ready()
         from django.db.models.signals import post_save
@@ -76,37 +87,46 @@ class LeadsConfig(ModuleConfig):
         post_save.connect(tenant_pipeline_create, sender=Tenant, dispatch_uid="leads_pipeline")
 
     def dashboard_cards(self):
-        from opsbase.web.dashboard import CountsCard
+        from opsbase.kit.pipeline_cards import pipeline_cards
 
-        from .views import lead_dashboard_counts, lead_funnel_counts, lead_source_counts
+        from .declarations import PIPELINES
+        from .entity import LEADS
+
+        return pipeline_cards(pipelines=PIPELINES, entity=LEADS, icon="person-lines-fill")
+
+    def dashboard_kpis(self):
+        from opsbase.web.dashboard import KpiGroup, Tile
+
+        from .dashboard import lead_kpis
 
         return (
-            CountsCard(
-                key="leads-funnel",
-                title=_("Funnel"),
-                icon="funnel",
-                codename=VIEW,
-                counts=lead_funnel_counts,
-                order=21,
-                versioned=True,
-            ),
-            CountsCard(
-                key="leads-sources",
-                title=_("Won by source"),
-                icon="bullseye",
-                codename=VIEW,
-                counts=lead_source_counts,
-                order=22,
-                versioned=True,
-            ),
-            CountsCard(
+            KpiGroup(
                 key="leads",
-                title=_("Leads"),
-                icon="person-lines-fill",
                 codename=VIEW,
-                counts=lead_dashboard_counts,
+                compute=lead_kpis,
                 order=20,
-                versioned=True,
+                tiles=(
+                    Tile("new", _("New leads"), icon="person-plus", url_name="leads:lead_list"),
+                    Tile("conversion", _("Conversion"), icon="bullseye", format="percent"),
+                ),
+            ),
+        )
+
+    def dashboard_charts(self):
+        from opsbase.web.dashboard import Chart
+
+        from .dashboard import lead_funnel_chart
+
+        return (
+            Chart(
+                key="lead-funnel",
+                title=_("Lead funnel"),
+                heading=_("Stage"),
+                codename=VIEW,
+                data=lead_funnel_chart,
+                kind="funnel",
+                icon="funnel",
+                order=20,
             ),
         )
 

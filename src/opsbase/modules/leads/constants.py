@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opsbase.kit.stage_kinds import StageKind
+
 VIEW = "leads.view_lead"
 ADD = "leads.add_lead"
 CHANGE = "leads.change_lead"
@@ -11,12 +13,6 @@ REOPEN = "leads.reopen_lead"
 MERGE = "leads.merge_lead"
 MANAGE = "leads.manage_pipelines"
 ALL_CODENAMES = (VIEW, ADD, CHANGE, DELETE, REOPEN, MERGE, MANAGE)
-
-
-class StageKind(models.TextChoices):
-    OPEN = "open", _("Open")
-    WON = "won", _("Won")
-    LOST = "lost", _("Lost")
 
 
 class LeadSource(models.TextChoices):
@@ -36,6 +32,19 @@ class ActivityKind(models.TextChoices):
     STAGE = "stage", _("Stage change")
 
 
+# What a member sets of a lead (besides its tracking fields).
+LEAD_FIELDS = [
+    "name",
+    "company",
+    "email",
+    "phone",
+    "source",
+    "value",
+    "currency",
+    "owner",
+    "follow_up",
+]
+
 # The pipeline every new organization starts with: (name, kind, fields required to enter).
 DEFAULT_PIPELINE = _("Sales")
 DEFAULT_STAGES = (
@@ -48,19 +57,7 @@ DEFAULT_STAGES = (
 )
 DEFAULT_LOST_REASONS = (_("Price"), _("Chose a competitor"), _("No budget"), _("No answer"))
 
-# Tracking parameters a web form reads from the query string.
-TRACKING_FIELDS = (
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "gclid",
-    "fbclid",
-    "msclkid",
-)
-
-# Scoring: rule key -> points, unless the organization sets its own (LeadScoringRule).
+# Scoring: rule key -> points, unless the organization sets its own (ScoringRule).
 DEFAULT_SCORING = {
     "source:referral": 20,
     "source:web_form": 15,
@@ -75,5 +72,3 @@ DEFAULT_SCORING = {
     "stage:step": 5,  # per open stage passed
     "decay:week": -2,  # per week without activity, beyond the first
 }
-RECENT_DAYS = 14
-DECAY_FLOOR = -30

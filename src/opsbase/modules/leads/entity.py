@@ -6,7 +6,7 @@ from .constants import ADD, CHANGE, DELETE, MANAGE, VIEW
 from .filters import LeadFilter
 from .models import Lead, LostReason
 from .selectors import LEAD_ROWS, LOST_REASON_ROWS, RELATED, lead_get_for, lead_list
-from .services import lead_create, lead_create_many, lead_delete, lead_update
+from .services import lead_create, lead_create_many, lead_update
 
 LEADS = Entity(
     model=Lead,
@@ -19,7 +19,6 @@ LEADS = Entity(
     create=lead_create,
     create_many=lead_create_many,
     update=lead_update,
-    delete=lead_delete,
 )
 
 # The reasons a lead is lost: reference data a Manager keeps (the kit's plain services).

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsbase.kit.forms import MemberChoiceField, RecordForm
 
-from .constants import ActivityKind, LeadSource
+from .constants import LeadSource
 
 
 class LostReasonForm(RecordForm):
@@ -33,20 +33,3 @@ class LeadForm(RecordForm):
 
     def clean_currency(self):
         return self.cleaned_data["currency"].upper()
-
-
-class ActivityForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[c for c in ActivityKind.choices if c[0] != ActivityKind.STAGE]
-    )
-    body = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class PublicLeadForm(forms.Form):
-    """The public web form; ``website`` is the honeypot people never see nor fill."""
-
-    name = forms.CharField(label=_("Your name"), max_length=150)
-    company = forms.CharField(label=_("Company"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"))
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    website = forms.CharField(required=False, label=_("Leave this empty"))

@@ -2,56 +2,40 @@
 
 from __future__ import annotations
 
-import secrets
-
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.models import TenantOwnedModel
+from opsbase.kit.merge import MergeJournalBase
+from opsbase.kit.pipelines import PipelineBase, StageBase
+from opsbase.kit.public_forms import PublicFormBase
+from opsbase.kit.public_forms import public_key_new as new_public_key  # noqa: F401 - 0001
+from opsbase.kit.scoring import ScoringRuleBase
+from opsbase.kit.timeline import TimelineEntryBase
 
-from .constants import ActivityKind, LeadSource, StageKind
+from .constants import ActivityKind, LeadSource
 
 
-def new_public_key() -> str:
-    return secrets.token_urlsafe(24)
-
-
-class Pipeline(TenantOwnedModel):
-    name = models.CharField(_("name"), max_length=100)
-    is_default = models.BooleanField(_("default"), default=False)
-
+class Pipeline(PipelineBase):
     class Meta:
         verbose_name = _("pipeline")
         verbose_name_plural = _("pipelines")
         ordering = ["-is_default", "name", "pk"]
         indexes = [models.Index(fields=["tenant", "name"], name="pipeline_tenant_name")]
 
-    def __str__(self) -> str:
-        return self.name
+    def get_absolute_url(self) -> str:
+        return reverse("leads:pipeline_detail", args=[self.pk])
 
 
-class Stage(TenantOwnedModel):
+class Stage(StageBase):
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
-    name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    kind = models.CharField(_("kind"), max_length=8, choices=StageKind.choices)
-    #: Lead fields that must be filled to enter this stage ("value", "lost_reason"...).
-    required_fields = models.JSONField(_("required fields"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
         ordering = ["pipeline", "position", "pk"]
         indexes = [models.Index(fields=["tenant", "pipeline", "position"], name="stage_order")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def is_final(self) -> bool:
-        return self.kind != StageKind.OPEN
 
 
 class LostReason(TenantOwnedModel):
@@ -146,15 +130,9 @@ class Lead(TenantOwnedModel):
         return reverse("leads:lead_detail", args=[self.pk])
 
 
-class Activity(TenantOwnedModel):
+class Activity(TimelineEntryBase):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("kind"), max_length=8, choices=ActivityKind.choices)
-    body = models.TextField(_("what happened"), blank=True)
-    author = models.ForeignKey(
-        "tenants.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    #: A stage change's stages (``{"from": id, "to": id}``), for its undo.
-    data = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("activity")
@@ -162,22 +140,11 @@ class Activity(TenantOwnedModel):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["tenant", "lead", "-created_at"], name="activity_lead")]
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.body[:40]}"
 
-
-class LeadForm(TenantOwnedModel):
+class LeadForm(PublicFormBase):
     """A public web-to-lead form at ``/w/<public_key>/``."""
 
-    name = models.CharField(_("name"), max_length=100)
-    # 192 random bits: unguessable, and never equal to another (no unique check that would
-    # read every organization's forms).
-    public_key = models.CharField(max_length=64, db_index=True, default=new_public_key)
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="+")
-    redirect_url = models.URLField(_("redirect after sending"), blank=True)
-    assignees = models.ManyToManyField("tenants.Membership", blank=True, related_name="+")
-    next_assignee = models.PositiveIntegerField(default=0, editable=False)
-    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("lead form")
@@ -185,15 +152,9 @@ class LeadForm(TenantOwnedModel):
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["tenant", "name"], name="leadform_tenant_name")]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class ScoringRule(TenantOwnedModel):
+class ScoringRule(ScoringRuleBase):
     """An organization's points for one scoring rule (``constants.DEFAULT_SCORING`` keys)."""
-
-    rule = models.CharField(_("rule"), max_length=40)
-    points = models.SmallIntegerField(_("points"))
 
     class Meta:
         verbose_name = _("scoring rule")
@@ -203,24 +164,15 @@ class ScoringRule(TenantOwnedModel):
             models.UniqueConstraint(fields=["tenant", "rule"], name="scoringrule_unique")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.rule}: {self.points}"
 
-
-class LeadMerge(TenantOwnedModel):
+class LeadMerge(MergeJournalBase):
     """One merge, kept so that it can be undone exactly: both leads as they were and the
     activities moved."""
 
     kept = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
     merged = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
-    kept_before = models.JSONField(encoder=DjangoJSONEncoder)
-    moved = models.JSONField(default=dict)
-    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("lead merge")
         verbose_name_plural = _("lead merges")
         ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.merged_id} → {self.kept_id}"

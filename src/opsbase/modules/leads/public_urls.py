@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from .views import lead_public_form
+from .declarations import LEAD_FORMS
 
-urlpatterns = [path("w/<str:key>/", lead_public_form, name="lead_public_form")]
+urlpatterns = [path("w/<str:key>/", LEAD_FORMS.public_view, name="lead_public_form")]

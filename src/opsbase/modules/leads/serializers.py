@@ -7,9 +7,10 @@ from rest_framework import serializers
 
 from opsbase.api.serializers import TenantRelatedField
 from opsbase.kit.api import MemberField, RecordSerializer
+from opsbase.kit.public_forms import PublicFormSerializer
 
-from .constants import ActivityKind, LeadSource
-from .models import Activity, Lead, LeadForm, LostReason, Pipeline, Stage
+from .constants import LeadSource
+from .models import Lead, LeadForm, Pipeline
 from .selectors import LEAD_ROWS
 
 
@@ -37,102 +38,15 @@ class LeadSerializer(RecordSerializer):
         rows = LEAD_ROWS
 
 
-class MoveSerializer(serializers.Serializer):
-    stage = TenantRelatedField(Stage, help_text=_("Id of a stage of the lead's pipeline."))
-    lost_reason = TenantRelatedField(
-        LostReason,
-        required=False,
-        allow_null=True,
-        help_text=_("Required to enter a lost stage."),
-    )
-
-
-class ActivitySerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(
-        choices=[c for c in ActivityKind.choices if c[0] != ActivityKind.STAGE]
-    )
-    author_email = serializers.EmailField(
-        source="author.user.email", read_only=True, allow_null=True
-    )
-
-    class Meta:
-        model = Activity
-        fields = ["id", "kind", "body", "author_email", "created_at"]
-        read_only_fields = ["id", "created_at"]
-
-
-class AssignSerializer(serializers.Serializer):
-    leads = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
-    owner = MemberField(help_text=_("Membership id of the new owner."))
-    changed = serializers.IntegerField(read_only=True)
-
-
-class MergeSerializer(serializers.Serializer):
-    keep = serializers.IntegerField()
-    merge = serializers.IntegerField()
-    fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ChoiceField(choices=["keep", "merge"]), required=False
-    )
-
-
-class MergeResultSerializer(serializers.Serializer):
-    merge = serializers.IntegerField(help_text=_("The merge's id, to undo it."))
-    lead = LeadSerializer(help_text=_("The lead kept, as merged."))
-
-
-class ConvertSerializer(serializers.Serializer):
-    customer = serializers.CharField(
-        help_text=_("The customer's reference: customers.customer:12.")
-    )
-
-
 class FollowUpSerializer(serializers.Serializer):
     title = serializers.CharField(min_length=3, max_length=200)
     due_date = serializers.DateField(required=False, allow_null=True)
     task = serializers.IntegerField(read_only=True)
 
 
-class ScoringSerializer(serializers.Serializer):
-    rules = serializers.DictField(
-        child=serializers.IntegerField(min_value=-100, max_value=100),
-        help_text=_('Rule -> points, e.g. {"source:referral": 20, "decay:week": -2}.'),
-    )
-
-
-class StageSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Stage
-        fields = ["id", "name", "position", "kind", "required_fields"]
-
-
-class PipelineSerializer(serializers.ModelSerializer):
-    stages = StageSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Pipeline
-        fields = ["id", "name", "is_default", "stages"]
-
-
-class LeadFormSerializer(serializers.ModelSerializer):
+class LeadFormSerializer(PublicFormSerializer):
     pipeline = TenantRelatedField(Pipeline)
-    assignees = MemberField(many=True, required=False)
-    url = serializers.SerializerMethodField()
 
-    class Meta:
+    class Meta(PublicFormSerializer.Meta):
         model = LeadForm
-        fields = [
-            "id",
-            "name",
-            "pipeline",
-            "redirect_url",
-            "assignees",
-            "is_active",
-            "public_key",
-            "url",
-        ]
-        read_only_fields = ["public_key"]
-
-    def get_url(self, form: LeadForm) -> str:
-        from django.urls import reverse
-
-        return reverse("lead_public_form", args=[form.public_key])
+        fields = [*PublicFormSerializer.Meta.fields, "pipeline"]

@@ -6,13 +6,14 @@ from celery import shared_task
 
 import opsbase.core.celery  # noqa: F401 - the configured app, and the tenant context signals
 
-from .services import leads_follow_ups_due_notify, leads_rescore_all
+from .declarations import SCORING
+from .services import leads_follow_ups_due_notify
 
 
 @shared_task(name="opsbase.leads.rescore")
 def leads_rescore() -> int:
     """Recompute every open lead's score; how many changed."""
-    return leads_rescore_all()
+    return SCORING.rescore_all()
 
 
 @shared_task(name="opsbase.leads.follow_ups_due")

@@ -86,6 +86,12 @@ class QualityConfig(ModuleConfig):
         "InspectionResultEnum": "opsbase.modules.quality.constants.InspectionResult",
     }
 
+    quick_create = (
+        NavItem(
+            label=_("NCR"), url_name="quality:ncr_create", icon="exclamation-octagon", codename=ADD
+        ),
+    )
+
     def ready(self) -> None:
         super().ready()
         from opsbase.kit.actions import offer
@@ -114,6 +120,31 @@ class QualityConfig(ModuleConfig):
                 counts=ncr_dashboard_counts,
                 order=38,
                 versioned=True,
+            ),
+        )
+
+    def dashboard_kpis(self):
+        from opsbase.web.dashboard import KpiGroup, Tile
+
+        from .dashboard import ncr_kpis
+
+        shown = "quality:ncr_list"
+        return (
+            KpiGroup(
+                key="ncrs",
+                codename=VIEW,
+                compute=ncr_kpis,
+                order=70,
+                tiles=(
+                    Tile(
+                        "open",
+                        _("NCRs open"),
+                        icon="exclamation-octagon",
+                        better="down",
+                        url_name=shown,
+                    ),
+                    Tile("raised", _("NCRs raised"), icon="flag", better="down", url_name=shown),
+                ),
             ),
         )
 

@@ -43,6 +43,10 @@ class TasksConfig(ModuleConfig):
         ),
     )
 
+    quick_create = (
+        NavItem(label=_("Task"), url_name="tasks:task_create", icon="check2-square", codename=ADD),
+    )
+
     def dashboard_cards(self):
         from opsbase.web.dashboard import CountsCard
 
@@ -57,6 +61,59 @@ class TasksConfig(ModuleConfig):
                 counts=task_dashboard_counts,
                 order=10,
                 versioned=True,
+            ),
+        )
+
+    def dashboard_kpis(self):
+        from opsbase.web.dashboard import KpiGroup, Tile
+
+        from .dashboard import task_kpis
+
+        shown = "tasks:task_list"
+        return (
+            KpiGroup(
+                key="tasks",
+                codename=VIEW,
+                compute=task_kpis,
+                order=10,
+                tiles=(
+                    Tile(
+                        "open", _("Open tasks"), icon="check2-square", better="down", url_name=shown
+                    ),
+                    Tile(
+                        "overdue",
+                        _("Overdue tasks"),
+                        icon="alarm",
+                        better="down",
+                        url_name=shown,
+                        query="overdue=true",
+                    ),
+                    Tile(
+                        "done",
+                        _("Tasks done"),
+                        icon="check2-all",
+                        url_name=shown,
+                        query="status=done",
+                    ),
+                ),
+            ),
+        )
+
+    def dashboard_charts(self):
+        from opsbase.web.dashboard import Chart
+
+        from .dashboard import tasks_done_per_week
+
+        return (
+            Chart(
+                key="tasks-done",
+                title=_("Tasks done per week"),
+                heading=_("Week of"),
+                codename=VIEW,
+                data=tasks_done_per_week,
+                kind="bar",
+                icon="check2-all",
+                order=10,
             ),
         )
 

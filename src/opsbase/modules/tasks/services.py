@@ -19,6 +19,7 @@ from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
 from opsbase.kit import notifications
 from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
+from opsbase.services.analytics import track
 
 from .constants import ADD, CHANGE, CHANGE_STATUS, DELETE, TaskPriority, TaskStatus
 from .models import Task
@@ -80,12 +81,14 @@ def task_create(
         due_date=due_date,
         assignee=assignee,
     )
-    return record_create(
+    record_create(
         membership=membership,
         obj=task,
         codename=ADD,
         after_commit=_notify(membership, site_url, notify),
     )
+    track(membership, "task.created", {"task": task.pk, "priority": task.priority})
+    return task
 
 
 @atomic_write
@@ -133,6 +136,7 @@ def task_change_status(*, membership: Membership, task: Task, status: str) -> Ta
     )
 
 
+@atomic_write
 def task_transition(*, membership: Membership, task: Task, transition: str) -> Task:
     """Take *transition* (``start``, ``block``, ``complete``, ``cancel``, ``reopen``).
 
@@ -140,6 +144,8 @@ def task_transition(*, membership: Membership, task: Task, transition: str) -> T
     workflow saves both and records them in one audit event; *task* follows the saved row.
     """
     transition_apply(membership=membership, obj=task, transition=transition)
+    name = "task.completed" if task.status == TaskStatus.DONE else "task.status_changed"
+    track(membership, name, {"task": task.pk, "transition": transition, "status": task.status})
     return task
 
 

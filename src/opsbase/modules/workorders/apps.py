@@ -51,6 +51,15 @@ class WorkOrdersConfig(ModuleConfig):
         "WorkOrderPriorityEnum": "opsbase.modules.workorders.constants.WorkOrderPriority",
     }
 
+    quick_create = (
+        NavItem(
+            label=_("Work order"),
+            url_name="workorders:workorder_create",
+            icon="clipboard-check",
+            codename=ADD,
+        ),
+    )
+
     def dashboard_cards(self):
         from opsbase.web.dashboard import CountsCard
 
@@ -65,6 +74,37 @@ class WorkOrdersConfig(ModuleConfig):
                 counts=workorder_dashboard_counts,
                 order=35,
                 versioned=True,
+            ),
+        )
+
+    def dashboard_kpis(self):
+        from opsbase.web.dashboard import KpiGroup, Tile
+
+        from .dashboard import workorder_kpis
+
+        shown = "workorders:workorder_list"
+        return (
+            KpiGroup(
+                key="workorders",
+                codename=VIEW,
+                compute=workorder_kpis,
+                order=60,
+                tiles=(
+                    Tile(
+                        "running",
+                        _("Work orders in progress"),
+                        icon="gear-wide-connected",
+                        url_name=shown,
+                        query="state=in_progress",
+                    ),
+                    Tile(
+                        "completed",
+                        _("Work orders completed"),
+                        icon="clipboard-check",
+                        url_name=shown,
+                        query="state=completed",
+                    ),
+                ),
             ),
         )
 
