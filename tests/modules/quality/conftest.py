@@ -87,3 +87,88 @@ def stock(world):
     place = location_create(membership=manager, code=f"QC-{n}", name="QC cage")
     movement_post(membership=manager, kind="receipt", item=item, quantity=10, to_location=place)
     return item, place
+
+
+# -- inspections ------------------------------------------------------------------------------
+
+# A 1x1 PNG, as a signature pad's data URL.
+PNG = (
+    "data:image/png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+QC_FIELDS = [
+    {"key": "thread", "type": "pass_fail", "label": "Pin thread gauged", "required": True},
+    {
+        "key": "torque",
+        "type": "number",
+        "label": "Make-up torque",
+        "required": True,
+        "unit": "kN·m",
+        "min": "20",
+        "max": "27",
+    },
+    {"key": "photo", "type": "photo", "label": "Photo"},
+    {"key": "signature", "type": "signature", "label": "Signature", "required": True},
+]
+PASSING = {"thread": "pass", "torque": "24", "signature": PNG}
+FAILING = {"thread": "pass", "torque": "31", "signature": PNG, "photo": PNG}
+
+
+def qc_version(manager):
+    """A published QC form of *manager*'s organization (made once per organization)."""
+    from opsbase.modules.checklists.models import FormVersion
+    from opsbase.modules.checklists.services import formtemplate_create, formtemplate_publish
+
+    found = FormVersion.objects.for_tenant(manager.tenant_id).filter(name="Final QC").first()
+    if found is not None:
+        return found
+    template = formtemplate_create(membership=manager, name="Final QC", fields=QC_FIELDS)
+    return formtemplate_publish(membership=manager, formtemplate=template)
+
+
+def order_in_qc(world, tenant):
+    """A work order of *tenant* in QC (one operation, done)."""
+    from opsbase.modules.workorders.services import (
+        operation_add,
+        operation_update,
+        workorder_create,
+        workorder_transition,
+        workorder_update,
+    )
+
+    manager = (
+        world.members[RoleKind.MANAGER]
+        if tenant == world.home
+        else world.away_members[RoleKind.MANAGER]
+    )
+    order = workorder_create(membership=manager, title=f"Rebuild {next(_numbers)}", type="rebuild")
+    workorder_update(membership=manager, workorder=order, assignee=manager)
+    operation = operation_add(membership=manager, work_order=order, title="Rebuild")
+    for move in ("plan", "release", "start"):
+        workorder_transition(membership=manager, workorder=order, transition=move)
+    operation_update(membership=manager, work_order=order, operation=operation, done=True)
+    workorder_transition(membership=manager, workorder=order, transition="send_to_qc")
+    return order
+
+
+@pytest.fixture
+def make_inspection(world):
+    """``make_inspection(owner, failed=False, on="bit")``: an inspection in *owner*'s
+    organization, recorded by its Manager (inspections are the organization's records)."""
+    from opsbase.modules.quality.services import inspection_create
+
+    def make(owner, failed=False, on="bit"):
+        manager = manager_of(world, owner)
+        subject = (
+            {"work_order": order_in_qc(world, owner.tenant)}
+            if on == "order"
+            else {"drill_bit": returned_bit(world, owner.tenant)}
+        )
+        return inspection_create(
+            membership=manager,
+            form_version=qc_version(manager),
+            answers=FAILING if failed else PASSING,
+            **subject,
+        )
+
+    return make

@@ -9,7 +9,15 @@ from django.urls import reverse
 
 from opsbase.kernel.policy import policy
 from opsbase.kernel.roles.constants import RoleKind
-from opsbase.modules.quality.constants import ALL_CODENAMES, APPROVE_CONCESSION, DELETE, VIEW
+from opsbase.modules.quality.constants import (
+    ALL_CODENAMES,
+    APPROVE_CONCESSION,
+    DELETE,
+    INSPECTION_CODENAMES,
+    NCR_CODENAMES,
+    VIEW,
+    VIEW_INSPECTION,
+)
 from opsbase.modules.quality.models import Ncr
 from opsbase.modules.quality.services import disposition_record
 from opsbase.modules.quality.views import ncr_dashboard_counts
@@ -143,7 +151,8 @@ def test_role_templates_grant_quality_permissions(world):
         "qc-inspector"
     ]
     assert APPROVE_CONCESSION not in templates["qc-inspector"]
-    assert templates["production-manager"] & set(ALL_CODENAMES) == {VIEW}
+    assert templates["production-manager"] & set(NCR_CODENAMES) == {VIEW}
+    assert templates["production-manager"] & set(INSPECTION_CODENAMES) == {VIEW_INSPECTION}
     assert set(ALL_CODENAMES) <= templates["administrator"]
     assert DELETE in templates["administrator"]
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.kernel.policy import policy
 from opsbase.kernel.workflows import state_durations, transitions_available, workflow_of
+from opsbase.kit.actions import actions_at
 from opsbase.kit.caching import counts_cached
 from opsbase.kit.rows import RowFormat
 from opsbase.kit.views import ListPage, Pages, RecordDetailView
@@ -229,6 +230,8 @@ def drillbit_scan(request: HttpRequest, code: str) -> HttpResponse:
         "moves": options,
         "state_badge": DRILLBITS.rows.column("status").badge(bit.status),
         "detail_url": reverse("drillbits:drillbit_detail", args=[bit.pk]),
+        # What other installed modules offer here (quality: inspect this bit).
+        "actions": actions_at("drillbits.scan", membership=membership, obj=bit),
     }
     return render(request, "drillbits/scan.html", context)
 

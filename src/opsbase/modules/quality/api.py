@@ -13,10 +13,17 @@ from rest_framework.response import Response
 
 from opsbase.kit.api import TenantModelViewSet
 
-from .entity import NCRS
+from .entity import INSPECTIONS, NCRS
 from .selectors import disposition_data
-from .serializers import DispositionSerializer, NcrSerializer, TransitionSerializer
-from .services import disposition_record, ncr_move_to, ncr_transition
+from .serializers import (
+    DispositionSerializer,
+    InspectionNotesSerializer,
+    InspectionSerializer,
+    NcrSerializer,
+    RaiseNcrSerializer,
+    TransitionSerializer,
+)
+from .services import disposition_record, inspection_raise_ncr, ncr_move_to, ncr_transition
 
 
 class NcrViewSet(TenantModelViewSet):
@@ -109,3 +116,80 @@ class NcrViewSet(TenantModelViewSet):
             membership=request.membership, ncr=ncr, **serializer.validated_data
         )
         return Response(disposition_data(disposition), status=status.HTTP_201_CREATED)
+
+
+class InspectionViewSet(TenantModelViewSet):
+    """Inspections of the caller's organization."""
+
+    entity = INSPECTIONS
+    serializer_class = InspectionSerializer
+    example = {
+        "id": 4,
+        "number": "INS-2026-0004",
+        "result": "fail",
+        "result_label": "Failed",
+        "form_name": "Work order final QC",
+        "form_version": 9,
+        "form_version_number": 2,
+        "drill_bit": None,
+        "work_order": 12,
+        "work_order_number": "WO-2026-0012",
+        "inspector": 4,
+        "inspector_email": "qc@acme.test",
+        "inspected_at": "2026-01-05T09:30:00Z",
+        "ncr": None,
+        "notes": "",
+        "answers": {"thread": "pass", "torque": "31"},
+        "flags": {"torque": "31 kN·m is above the maximum 27 kN·m."},
+    }
+    create_example = {
+        "form_version": 9,
+        "work_order": 12,
+        "answers": {"thread": "pass", "torque": "31", "signature": "data:image/png;base64,…"},
+    }
+    invalid_example = {"answers.torque": ["This field is required."]}
+    docs = {
+        "create": {
+            "summary": "Record an inspection",
+            "description": "The answers are checked on the server against the form version: a "
+            "missing required answer is a 400 naming `answers.<key>`; a number out of "
+            "tolerance or a failed check is flagged and the inspection fails. A work order "
+            "is inspected in QC; while its latest inspection is failed and no NCR raised "
+            "from it has a disposition, completing it answers 409 with the reason.",
+        },
+        "update": {"summary": "Change an inspection's notes"},
+        "partial_update": {"summary": "Change an inspection's notes"},
+        "destroy": {
+            "summary": "Delete an inspection recorded by mistake",
+            "description": "409 once an NCR was raised from it.",
+        },
+    }
+
+    def get_serializer_class_for_input(self) -> Any:
+        if self.action in ("update", "partial_update"):
+            return InspectionNotesSerializer
+        return super().get_serializer_class_for_input()
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "ncr":
+            return RaiseNcrSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(
+        request=RaiseNcrSerializer,
+        responses={201: NcrSerializer},
+        summary="Raise an NCR from a failed inspection",
+        description="Its subject, description (each flagged answer) and quantities come from "
+        "the inspection, which links to it. 409 when the inspection passed or already has "
+        "one.",
+    )
+    @action(detail=True, methods=["post"])
+    def ncr(self, request: Any, pk: Any = None) -> Response:
+        inspection = self.get_object()
+        serializer = RaiseNcrSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ncr = inspection_raise_ncr(
+            membership=request.membership, inspection=inspection, **serializer.validated_data
+        )
+        data = NcrSerializer(ncr, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)

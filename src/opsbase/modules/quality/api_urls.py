@@ -2,9 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import NcrViewSet
+from .api import InspectionViewSet, NcrViewSet
 
 router = SimpleRouter()
 router.register("ncrs", NcrViewSet, basename="ncr")
+router.register("inspections", InspectionViewSet, basename="inspection")
 
 urlpatterns = router.urls

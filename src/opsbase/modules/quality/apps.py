@@ -3,7 +3,18 @@ from django.utils.translation import gettext_lazy as _
 from opsbase.kernel.modules import ModuleConfig
 from opsbase.web.navigation import NavItem
 
-from .constants import ADD, ALL_CODENAMES, APPROVE_CONCESSION, CHANGE, DISPOSITION, SIGN_OFF, VIEW
+from .constants import (
+    ADD,
+    ADD_INSPECTION,
+    ALL_CODENAMES,
+    APPROVE_CONCESSION,
+    CHANGE,
+    CHANGE_INSPECTION,
+    DISPOSITION,
+    SIGN_OFF,
+    VIEW,
+    VIEW_INSPECTION,
+)
 
 # What a QC Inspector needs to act on a disposition, from the modules that carry it out: a
 # rework order, the bit's repair or scrap, the stock's scrap or return to vendor.
@@ -17,6 +28,13 @@ _DISPOSITION_ACTIONS = (
     "inventory.issue",
     "inventory.manage",
 )
+# What inspecting needs besides quality's own codenames: the forms it fills in, and every work
+# order of the organization in sight (at their QC step; without working on them).
+_INSPECTING = (
+    "checklists.view_formtemplate",
+    "checklists.fill_form",
+    "workorders.manage_workorders",
+)
 
 
 class QualityConfig(ModuleConfig):
@@ -24,7 +42,7 @@ class QualityConfig(ModuleConfig):
     label = "quality"
     verbose_name = _("Quality")
     url_prefix = "quality/"
-    dependencies = ("tasks", "drillbits", "workorders", "inventory")
+    dependencies = ("tasks", "drillbits", "workorders", "inventory", "checklists")
     navigation = (
         NavItem(
             label=_("Non-conformances"),
@@ -33,17 +51,39 @@ class QualityConfig(ModuleConfig):
             codename=VIEW,
             order=38,
         ),
+        NavItem(
+            label=_("Inspections"),
+            url_name="quality:inspection_list",
+            icon="clipboard2-check",
+            codename=VIEW_INSPECTION,
+            order=37,
+        ),
     )
     role_templates = {
-        "qc-inspector": (VIEW, ADD, CHANGE, DISPOSITION, SIGN_OFF, *_DISPOSITION_ACTIONS),
-        "production-manager": (VIEW,),
+        "qc-inspector": (
+            VIEW,
+            ADD,
+            CHANGE,
+            DISPOSITION,
+            SIGN_OFF,
+            *_DISPOSITION_ACTIONS,
+            VIEW_INSPECTION,
+            ADD_INSPECTION,
+            CHANGE_INSPECTION,
+            *_INSPECTING,
+        ),
+        "production-manager": (VIEW, VIEW_INSPECTION),
         "administrator": ALL_CODENAMES,
     }
-    search_fields = {"ncr": ("number", "title", "description", "subject_text")}
+    search_fields = {
+        "ncr": ("number", "title", "description", "subject_text"),
+        "inspection": ("number", "notes", "form_version__name"),
+    }
     api_enum_names = {
         "NcrStateEnum": "opsbase.modules.quality.constants.NcrState",
         "NcrSeverityEnum": "opsbase.modules.quality.constants.Severity",
         "DispositionKindEnum": "opsbase.modules.quality.constants.DispositionKind",
+        "InspectionResultEnum": "opsbase.modules.quality.constants.InspectionResult",
     }
 
     quick_create = (
@@ -51,6 +91,20 @@ class QualityConfig(ModuleConfig):
             label=_("NCR"), url_name="quality:ncr_create", icon="exclamation-octagon", codename=ADD
         ),
     )
+
+    def ready(self) -> None:
+        super().ready()
+        from opsbase.kit.actions import offer
+        from opsbase.kit.hooks import provide
+
+        from .selectors import workorder_completion_blocker
+        from .views import inspect_bit_actions, inspect_workorder_actions
+
+        # A work order whose inspection failed stays in QC until an NCR disposition covers it.
+        provide("quality.workorder_completion_blocker", workorder_completion_blocker)
+        # "Inspect" on a drill bit's scan page and on a work order's page at its QC step.
+        offer("drillbits.scan", inspect_bit_actions)
+        offer("workorders.detail", inspect_workorder_actions)
 
     def dashboard_cards(self):
         from opsbase.web.dashboard import CountsCard

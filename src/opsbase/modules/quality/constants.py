@@ -14,7 +14,15 @@ SIGN_OFF = "quality.sign_off"
 APPROVE_CONCESSION = "quality.approve_concession"
 DELETE = "quality.delete_ncr"
 
-ALL_CODENAMES = (VIEW, ADD, CHANGE, DISPOSITION, SIGN_OFF, APPROVE_CONCESSION, DELETE)
+VIEW_INSPECTION = "quality.view_inspection"
+ADD_INSPECTION = "quality.add_inspection"
+CHANGE_INSPECTION = "quality.change_inspection"
+DELETE_INSPECTION = "quality.delete_inspection"
+
+NCR_CODENAMES = (VIEW, ADD, CHANGE, DISPOSITION, SIGN_OFF, APPROVE_CONCESSION, DELETE)
+INSPECTION_CODENAMES = (VIEW_INSPECTION, ADD_INSPECTION, CHANGE_INSPECTION, DELETE_INSPECTION)
+ALL_CODENAMES = (*NCR_CODENAMES, *INSPECTION_CODENAMES)
+INSPECTION_PREFIX = "INS"
 
 NUMBER_PREFIX = "NCR"
 QUANTITY_DIGITS = 14
@@ -107,3 +115,14 @@ NCR_WORKFLOW = Workflow(
         ),
     ],
 )
+
+
+class InspectionResult(models.TextChoices):
+    PASSED = "pass", _("Passed")
+    FAILED = "fail", _("Failed")
+
+
+RESULT_BADGES = {
+    InspectionResult.PASSED: "text-bg-success",
+    InspectionResult.FAILED: "text-bg-danger",
+}

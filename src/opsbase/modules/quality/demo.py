@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
+from opsbase.modules.checklists.models import FormVersion
 from opsbase.modules.drillbits.constants import BitState
 from opsbase.modules.drillbits.models import DrillBit
 from opsbase.modules.workorders.models import WorkOrder
 
 from .constants import DispositionKind, Severity
-from .models import Ncr
-from .services import disposition_record, ncr_create, ncr_transition, ncr_update
+from .models import Inspection, Ncr
+from .services import (
+    disposition_record,
+    inspection_create,
+    inspection_raise_ncr,
+    ncr_create,
+    ncr_transition,
+    ncr_update,
+)
 
 # (title, severity, subject, moves after raising, disposition)
 DEMO_NCRS = (
@@ -42,7 +50,9 @@ WHYS = {
 
 
 def demo_quality_seed(*, tenant) -> None:
-    """Six NCRs in *tenant* (only when it has none, so re-running adds nothing)."""
+    """Six NCRs in *tenant* (only when it has none, so re-running adds nothing), and a few
+    inspections passed and failed."""
+    demo_inspections_seed(tenant=tenant)
     if Ncr.objects.for_tenant(tenant).exists():
         return
     members = {
@@ -88,3 +98,60 @@ def demo_quality_seed(*, tenant) -> None:
                 approver=manager,
                 notes="Within the customer's concession limits.",
             )
+
+
+# A blank 1x1 PNG standing in for a drawn signature.
+DEMO_SIGNATURE = (
+    "data:image/png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+BIT_PASSED = {
+    "visual": "pass",
+    "gauge_od": "8.500",
+    "cutters": "Light",
+    "signature": DEMO_SIGNATURE,
+}
+BIT_FAILED = {
+    "visual": "pass",
+    "gauge_od": "8.455",
+    "cutters": "Heavy",
+    "cutter_notes": "Three shoulder cutters chipped",
+    "signature": DEMO_SIGNATURE,
+}
+ORDER_FAILED = {"thread": "pass", "torque": "29.5", "signature": DEMO_SIGNATURE}
+
+
+def demo_inspections_seed(*, tenant) -> None:
+    """Inspections in *tenant* on the demo's published forms: a bit passed, a bit failed
+    with an NCR raised from it, and the work order in QC failed (it stays in QC until the
+    failure is covered). Only when it has none and the forms are there."""
+    if Inspection.objects.for_tenant(tenant).exists():
+        return
+    manager = (
+        Membership.objects.for_tenant(tenant)
+        .filter(role__kind=RoleKind.MANAGER, user__email__endswith=f"@{tenant.slug}.test")
+        .first()
+    )
+    versions = {v.name: v for v in FormVersion.objects.for_tenant(tenant).order_by("number")}
+    bit_form = versions.get("Drill bit inspection")
+    if manager is None or bit_form is None:
+        return
+    bits = list(DrillBit.objects.for_tenant(tenant).order_by("pk")[:2])
+    if len(bits) == 2:
+        inspection_create(
+            membership=manager, form_version=bit_form, answers=BIT_PASSED, drill_bit=bits[0]
+        )
+        failed = inspection_create(
+            membership=manager,
+            form_version=bit_form,
+            answers=BIT_FAILED,
+            drill_bit=bits[1],
+            notes="Gauge worn below the limit.",
+        )
+        inspection_raise_ncr(membership=manager, inspection=failed)
+    order_form = versions.get("Work order final QC")
+    in_qc = WorkOrder.objects.for_tenant(tenant).filter(state="qc").order_by("pk").first()
+    if order_form is not None and in_qc is not None:
+        inspection_create(
+            membership=manager, form_version=order_form, answers=ORDER_FAILED, work_order=in_qc
+        )

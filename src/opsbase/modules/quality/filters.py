@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opsbase.kit.forms import SearchFilter
 
-from .constants import NcrState, Severity
-from .models import Ncr
+from .constants import InspectionResult, NcrState, Severity
+from .models import Inspection, Ncr
 
 
 class NcrFilter(django_filters.FilterSet):
@@ -23,3 +23,16 @@ class NcrFilter(django_filters.FilterSet):
     class Meta:
         model = Ncr
         fields = ["q", "state", "severity"]
+
+
+class InspectionFilter(django_filters.FilterSet):
+    q = SearchFilter(label=_("Search"))
+    result = django_filters.ChoiceFilter(
+        label=_("Result"), choices=InspectionResult.choices, empty_label=_("Any result")
+    )
+    work_order = django_filters.NumberFilter(label=_("Work order"), field_name="work_order_id")
+    drill_bit = django_filters.NumberFilter(label=_("Drill bit"), field_name="drill_bit_id")
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "result", "work_order", "drill_bit"]

@@ -14,7 +14,7 @@ from opsbase.modules.inventory.models import Item, Location
 from opsbase.modules.workorders.models import WorkOrder
 
 from .constants import QUANTITY_DIGITS, QUANTITY_PLACES, DispositionKind, Severity
-from .models import Ncr
+from .models import Inspection, Ncr
 
 
 def _quantity(label: Any, **kwargs: Any) -> forms.DecimalField:
@@ -118,3 +118,41 @@ class DispositionForm(forms.Form):
             field.widget.attrs["class"] = (
                 "form-select form-select-sm" if select else "form-control form-control-sm"
             )
+
+
+class InspectionForm(RecordForm):
+    """An inspection's notes (what was found stays as filled in)."""
+
+    model = Inspection
+    notes = _long(_("Notes"), rows=3)
+
+
+class InspectionStartForm(forms.Form):
+    """What to inspect, and on which form: the first step of a new inspection."""
+
+    form_version = forms.ModelChoiceField(
+        label=_("Form"), queryset=Item.objects.unscoped().none(), empty_label=_("Choose a form")
+    )
+    drill_bit = _choice(_("Drill bit"), _("No drill bit"))
+    work_order = _choice(_("Work order in QC"), _("No work order"))
+    item = _choice(_("Received item"), _("No item"))
+    location = _choice(_("Received at"), _("No location"))
+    notes = _long(_("Notes"))
+
+    def __init__(self, data: Any = None, *args: Any, membership: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        from opsbase.modules.checklists.selectors import version_choices
+
+        tenant = membership.tenant_id
+        choices = {
+            "form_version": version_choices(membership=membership),
+            "drill_bit": DrillBit.objects.for_tenant(tenant).order_by("serial_number"),
+            "work_order": WorkOrder.objects.for_tenant(tenant).filter(state="qc").order_by("-pk"),
+            "item": Item.objects.for_tenant(tenant).order_by("sku"),
+            "location": Location.objects.for_tenant(tenant).order_by("code"),
+        }
+        for name, queryset in choices.items():
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if select else "form-control"

@@ -21,6 +21,7 @@ from .constants import (
     QUANTITY_PLACES,
     WHY_FIELDS,
     DispositionKind,
+    InspectionResult,
     Severity,
 )
 
@@ -202,3 +203,118 @@ class Disposition(TenantOwnedModel):
 
     def __str__(self) -> str:
         return str(self.get_kind_display())
+
+
+class InspectionCounter(TenantOwnedModel):
+    """The last inspection number given in a tenant's year."""
+
+    year = models.PositiveIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("inspection counter")
+        verbose_name_plural = _("inspection counters")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "year"], name="quality_inspcounter_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Inspection(TenantOwnedModel):
+    """An inspection of a drill bit, a work order (its QC step) or received stock, filled in
+    on a published form version: its result, inspector, time, and the filled form (with its
+    photos and signature)."""
+
+    number = models.CharField(_("number"), max_length=32, editable=False)
+    drill_bit = models.ForeignKey(
+        "drillbits.DrillBit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drill bit"),
+    )
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("work order"),
+    )
+    item = models.ForeignKey(
+        "inventory.Item",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received item"),
+    )
+    location = models.ForeignKey(
+        "inventory.Location",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("location"),
+    )
+    form_version = models.ForeignKey(
+        "checklists.FormVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("form"),
+    )
+    submission = models.ForeignKey(
+        "checklists.FormSubmission",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filled form"),
+    )
+    result = models.CharField(_("result"), max_length=8, choices=InspectionResult.choices)
+    inspector = models.ForeignKey(
+        "tenants.Membership",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("inspector"),
+    )
+    inspected_at = models.DateTimeField(_("inspected"))
+    notes = models.TextField(_("notes"), blank=True)
+    ncr = models.ForeignKey(
+        Ncr,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("NCR raised"),
+    )
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-inspected_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "number"], name="quality_inspection_number"),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "-inspected_at", "-id"], name="quality_insp_when"),
+            models.Index(fields=["tenant", "work_order", "-inspected_at"], name="quality_insp_wo"),
+            models.Index(fields=["tenant", "result"], name="quality_insp_result"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:inspection_detail", args=[self.pk])
+
+    @property
+    def subject_label(self) -> str:
+        if self.drill_bit_id:
+            return str(self.drill_bit)
+        if self.work_order_id:
+            return str(self.work_order)
+        if self.item_id:
+            return str(self.item)
+        return ""

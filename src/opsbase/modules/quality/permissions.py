@@ -13,7 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from opsbase.kernel.policy import Predicate, register
 from opsbase.kernel.roles.constants import RoleKind
 
-from .constants import ADD, APPROVE_CONCESSION, CHANGE, DELETE, DISPOSITION, SIGN_OFF, VIEW
+from .constants import (
+    ADD,
+    ADD_INSPECTION,
+    APPROVE_CONCESSION,
+    CHANGE,
+    CHANGE_INSPECTION,
+    DELETE,
+    DELETE_INSPECTION,
+    DISPOSITION,
+    SIGN_OFF,
+    VIEW,
+    VIEW_INSPECTION,
+)
 
 if TYPE_CHECKING:
     from opsbase.kernel.tenants.models import Membership
@@ -75,4 +87,28 @@ register(
     codename=DELETE,
     label=_("Delete NCRs raised by mistake (while still open)"),
     denial=_("Only an Admin can delete an NCR."),
+)
+
+register(
+    codename=VIEW_INSPECTION,
+    label=_("See inspections"),
+    denial=_("You cannot see inspections."),
+    default_kinds={RoleKind.MANAGER, RoleKind.USER},
+)
+register(
+    codename=ADD_INSPECTION,
+    label=_("Inspect drill bits, work orders and received stock"),
+    denial=_("Only a Manager or a QC Inspector can record an inspection."),
+    default_kinds={RoleKind.MANAGER},
+)
+register(
+    codename=CHANGE_INSPECTION,
+    label=_("Add notes to inspections"),
+    denial=_("Only a Manager or a QC Inspector can change an inspection."),
+    default_kinds={RoleKind.MANAGER},
+)
+register(
+    codename=DELETE_INSPECTION,
+    label=_("Delete inspections recorded by mistake (no NCR raised from them)"),
+    denial=_("Only an Admin can delete an inspection."),
 )

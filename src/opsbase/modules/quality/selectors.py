@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -27,15 +27,18 @@ from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import (
     OPEN_STATES,
+    RESULT_BADGES,
     SEVERITY_BADGES,
     SEVERITY_RANK,
     STATE_BADGES,
     VIEW,
+    VIEW_INSPECTION,
     DispositionKind,
+    InspectionResult,
     NcrState,
     Severity,
 )
-from .models import Disposition, Ncr
+from .models import Disposition, Inspection, Ncr
 
 NCR_ROWS = RowSpec(
     Ncr,
@@ -190,4 +193,144 @@ def ncr_open_counts(*, membership: Membership) -> dict[str, Any]:
     return {"by_severity": by_severity, "by_age": by_age}
 
 
-__all__ = ["NCR_ROWS", "NcrState", "ncr_get_for", "ncr_list"]
+# -- inspections ------------------------------------------------------------------------------
+
+INSPECTION_ROWS = RowSpec(
+    Inspection,
+    columns=[
+        Number("id", table=False, detail=False),
+        Text("number", link=True, testid="number"),
+        Choice("result", badges=RESULT_BADGES, label_key="result_label"),
+        Text("form_name", _lazy("Form"), source="form_version__name"),
+        Number("form_version", source="form_version_id", table=False, detail=False),
+        Number(
+            "form_version_number",
+            source="form_version__number",
+            table=False,
+            label=_lazy("Version"),
+        ),
+        Number("drill_bit", source="drill_bit_id", table=False, detail=False),
+        Text(
+            "drill_bit_serial",
+            _lazy("Drill bit"),
+            source="drill_bit__serial_number",
+            hide_empty=True,
+        ),
+        Number("work_order", source="work_order_id", table=False, detail=False),
+        Text(
+            "work_order_number", _lazy("Work order"), source="work_order__number", hide_empty=True
+        ),
+        Number("item", source="item_id", table=False, detail=False),
+        Text("item_sku", _lazy("Received item"), source="item__sku", hide_empty=True),
+        Number("location", source="location_id", table=False, detail=False),
+        Text(
+            "location_code",
+            _lazy("Location"),
+            source="location__code",
+            table=False,
+            hide_empty=True,
+        ),
+        Person("inspector", email_key="inspector_email"),
+        DateTime("inspected_at"),
+        Number("submission", source="submission_id", table=False, detail=False),
+        Number("ncr", source="ncr_id", table=False, detail=False),
+        Text("ncr_number", _lazy("NCR raised"), source="ncr__number", hide_empty=True),
+        LongText("notes"),
+        DateTime("created_at", table=False, csv=False, detail=False),
+    ],
+    sorts={
+        "inspected_at": "inspected_at",
+        "number": "number",
+        "result": "result",
+    },
+    default_sort="-inspected_at",
+)
+INSPECTION_RELATED = (
+    "inspector__user",
+    "drill_bit",
+    "work_order",
+    "item",
+    "location",
+    "form_version",
+    "ncr",
+)
+
+
+def inspection_list(*, membership: Membership) -> QuerySet[Inspection]:
+    """The inspections of *membership*'s organization, latest first."""
+    inspections = record_list(
+        Inspection, membership=membership, codename=VIEW_INSPECTION, related=INSPECTION_RELATED
+    )
+    return INSPECTION_ROWS.order(inspections, [INSPECTION_ROWS.default_sort])
+
+
+def inspection_get_for(*, membership: Membership, pk: int | str) -> Inspection:
+    """Inspection *pk* of *membership*'s organization (``NotFound`` for any other)."""
+    return record_get_for(
+        Inspection,
+        membership=membership,
+        pk=pk,
+        codename=VIEW_INSPECTION,
+        related=(*INSPECTION_RELATED, "submission"),
+    )
+
+
+def inspections_of_workorder(*, work_order: Any) -> QuerySet[Inspection]:
+    """The inspections of *work_order* (already checked visible), latest first."""
+    return (
+        Inspection.objects.for_tenant(work_order.tenant_id)
+        .filter(work_order_id=work_order.pk)
+        .select_related("ncr")
+        .order_by("-inspected_at", "-pk")
+    )
+
+
+def workorder_completion_blocker(*, membership: Membership, work_order: Any) -> str | None:
+    """Why *work_order* cannot leave QC, or None: its latest inspection failed and no NCR
+    raised from it has a disposition (an order never inspected completes as before). Offered
+    to the work orders module as the hook ``quality.workorder_completion_blocker``."""
+    latest = inspections_of_workorder(work_order=work_order).first()
+    if latest is None or latest.result == InspectionResult.PASSED:
+        return None
+    names = {"order": work_order.number, "inspection": latest.number}
+    if latest.ncr is None:
+        return (
+            _(
+                "%(order)s cannot be completed: its inspection %(inspection)s failed. Inspect it "
+                "again, or raise an NCR from the inspection and record a disposition."
+            )
+            % names
+        )
+    if latest.ncr.state == NcrState.CANCELLED:
+        return _(
+            "%(order)s cannot be completed: the NCR %(ncr)s raised from its failed inspection "
+            "%(inspection)s was cancelled."
+        ) % {**names, "ncr": latest.ncr.number}
+    has_disposition = (
+        Disposition.objects.for_tenant(work_order.tenant_id).filter(ncr_id=latest.ncr.pk).exists()
+    )
+    if not has_disposition:
+        return _(
+            "%(order)s cannot be completed: the NCR %(ncr)s raised from its failed inspection "
+            "%(inspection)s has no disposition yet."
+        ) % {**names, "ncr": latest.ncr.number}
+    return None
+
+
+def inspection_counts(*, membership: Membership) -> dict[str, int]:
+    """Inspections of the organization by result, and the failed ones no NCR covers."""
+    inspections = Inspection.objects.for_tenant(membership.tenant_id)
+    by_result = dict(
+        inspections.order_by()
+        .values_list("result")
+        .annotate(n=Count("pk"))
+        .values_list("result", "n")
+    )
+    return {
+        "passed": by_result.get(InspectionResult.PASSED, 0),
+        "failed": by_result.get(InspectionResult.FAILED, 0),
+        "failed_open": inspections.filter(result=InspectionResult.FAILED, ncr__isnull=True).count(),
+    }
+
+
+__all__ = ["INSPECTION_ROWS", "NCR_ROWS", "NcrState", "ncr_get_for", "ncr_list"]

@@ -11,6 +11,8 @@ from rest_framework import serializers
 
 from opsbase.api.serializers import TenantRelatedField
 from opsbase.kit.api import MemberField, RecordSerializer
+from opsbase.modules.checklists.models import FormVersion
+from opsbase.modules.checklists.selectors import submission_data
 from opsbase.modules.drillbits.models import DrillBit
 from opsbase.modules.inventory.models import Item, Location
 from opsbase.modules.workorders.models import WorkOrder
@@ -20,11 +22,12 @@ from .constants import (
     QUANTITY_DIGITS,
     QUANTITY_PLACES,
     DispositionKind,
+    InspectionResult,
     NcrState,
     Severity,
 )
-from .models import Ncr
-from .selectors import NCR_ROWS, disposition_data, disposition_list
+from .models import Inspection, Ncr
+from .selectors import INSPECTION_ROWS, NCR_ROWS, disposition_data, disposition_list
 
 
 def _quantity(**kwargs: Any) -> serializers.DecimalField:
@@ -114,3 +117,60 @@ class TransitionSerializer(serializers.Serializer):
         if not attrs.get("to") and not attrs.get("transition"):
             raise serializers.ValidationError({"to": [_("Give the state to move to.")]})
         return attrs
+
+
+class InspectionSerializer(RecordSerializer):
+    """An inspection: what was inspected, on which published form version, the answers
+    (photos and signature as the URLs that serve them), the flags and the result."""
+
+    form_version = TenantRelatedField(
+        FormVersion, help_text=_("A published form version's id (form-templates/{id}/versions/).")
+    )
+    answers = serializers.DictField(
+        help_text=_(
+            'Field key: answer. Numbers as strings or numbers, pass/fail as "pass"/"fail", '
+            "dates as YYYY-MM-DD, photos and signatures as data URLs (a signature is PNG)."
+        )
+    )
+    drill_bit = TenantRelatedField(DrillBit, required=False, allow_null=True)
+    work_order = TenantRelatedField(
+        WorkOrder, required=False, allow_null=True, help_text=_("A work order in QC.")
+    )
+    item = TenantRelatedField(
+        Item, required=False, allow_null=True, help_text=_("A received item (with location).")
+    )
+    location = TenantRelatedField(Location, required=False, allow_null=True)
+    notes = _text()
+
+    class Meta:
+        model = Inspection
+        rows = INSPECTION_ROWS
+        extra_fields = ("answers", "flags")
+
+    flags = serializers.SerializerMethodField()
+
+    def get_flags(self, obj: Inspection) -> dict[str, str]:
+        return dict(obj.submission.flags or {})
+
+    def to_representation(self, instance: Inspection) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        filled = submission_data(instance.submission)
+        data["answers"] = filled["answers"]
+        data["flags"] = filled["flags"]
+        return data
+
+
+class InspectionNotesSerializer(serializers.Serializer):
+    """What changes on a recorded inspection: its notes."""
+
+    notes = _text()
+
+
+class RaiseNcrSerializer(serializers.Serializer):
+    """An NCR raised from a failed inspection (its context is filled in)."""
+
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+
+
+__all__ = ["InspectionResult"]

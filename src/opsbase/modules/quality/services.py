@@ -14,33 +14,42 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbase.core.exceptions import ValidationError
+from opsbase.core.exceptions import Conflict, ValidationError
 from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
 from opsbase.kit.numbering import sequence_next
 from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
+from opsbase.modules.checklists.models import FormVersion
+from opsbase.modules.checklists.services import submission_create
 from opsbase.modules.drillbits.constants import BitState
 from opsbase.modules.drillbits.services import drillbit_move_to
 from opsbase.modules.inventory.services import movement_post
 from opsbase.modules.tasks.services import task_create
+from opsbase.modules.workorders.models import WorkOrder
 from opsbase.modules.workorders.services import workorder_create
 
 from .constants import (
     ADD,
+    ADD_INSPECTION,
     APPROVE_CONCESSION,
     CHANGE,
+    CHANGE_INSPECTION,
     DELETE,
+    DELETE_INSPECTION,
     DISPOSITION,
+    INSPECTION_PREFIX,
     NUMBER_PREFIX,
     OPEN_STATES,
     VIEW,
+    VIEW_INSPECTION,
     DispositionKind,
+    InspectionResult,
     NcrState,
     Severity,
 )
-from .models import Disposition, Ncr, NcrCounter
+from .models import Disposition, Inspection, InspectionCounter, Ncr, NcrCounter
 
 SUBJECT_FIELDS = ("drill_bit", "work_order", "item", "location")
 EDITABLE_FIELDS = (
@@ -336,3 +345,156 @@ def disposition_record(
     )
     _ACTIONS[DispositionKind(kind)](membership, row, disposition)
     return record_create(membership=membership, obj=disposition, codename=DISPOSITION)
+
+
+# -- inspections ------------------------------------------------------------------------------
+
+INSPECTION_SUBJECTS = ("drill_bit", "work_order", "item", "location")
+
+
+def _inspection_check(membership: Membership) -> Any:
+    """An inspection's subject: one drill bit, one work order (at its QC step), or received
+    stock (an item, with the location it was received at), of the organization."""
+
+    def check(row: Inspection, changed: frozenset[str]) -> None:
+        if not changed & set(INSPECTION_SUBJECTS):
+            return
+        for name in INSPECTION_SUBJECTS:
+            target = getattr(row, name) if getattr(row, f"{name}_id") else None
+            if target is not None and target.tenant_id != membership.tenant_id:
+                raise _refuse(name, _("Choose one of your organization's records."))
+        subjects = [row.drill_bit_id, row.work_order_id, row.item_id]
+        if sum(1 for s in subjects if s) != 1:
+            raise _refuse(
+                "drill_bit",
+                _("Inspect one thing: a drill bit, a work order or a received item."),
+            )
+        if row.location_id and not row.item_id:
+            raise _refuse("location", _("A location goes with a received item."))
+        if row.item_id and not row.location_id:
+            raise _refuse("location", _("Choose where the item was received."))
+        if row.work_order is not None and row.work_order.state != "qc":
+            raise _refuse(
+                "work_order", _("A work order is inspected at its QC step (send it to QC first).")
+            )
+
+    return check
+
+
+@atomic_write
+def inspection_create(
+    *,
+    membership: Membership,
+    form_version: FormVersion,
+    answers: dict[str, Any],
+    drill_bit: Any = None,
+    work_order: Any = None,
+    item: Any = None,
+    location: Any = None,
+    notes: str = "",
+) -> Inspection:
+    """Record an inspection by *membership*: the form filled against *form_version* is
+    checked and kept (``checklists.submission_create``: a required answer missing is a
+    field error; a number out of tolerance or a failed check makes the result Failed), and
+    the inspection takes its result, numbered ``INS-<year>-<n>``."""
+    policy.require(membership, ADD_INSPECTION)
+    if form_version is None or form_version.tenant_id != membership.tenant_id:
+        raise _refuse("form_version", _("Choose one of your organization's forms."))
+    inspection = Inspection(
+        drill_bit=drill_bit,
+        work_order=work_order,
+        item=item,
+        location=location,
+        form_version=form_version,
+        inspector=membership,
+        notes=notes or "",
+    )
+    if work_order is not None and work_order.tenant_id == membership.tenant_id:
+        # The order's row first (the lock its completion takes), so it cannot leave QC while
+        # its inspection is being recorded.
+        inspection.work_order = row_lock(
+            WorkOrder, pk=work_order.pk, tenant_id=membership.tenant_id
+        )
+    # The subject is checked before the form is kept, so a refused one keeps nothing.
+    _inspection_check(membership)(inspection, frozenset(INSPECTION_SUBJECTS))
+    submission = submission_create(
+        membership=membership, version=form_version, answers=answers, subject="quality.inspection"
+    )
+    inspection.submission = submission
+    inspection.result = (
+        InspectionResult.PASSED if submission.result == "pass" else InspectionResult.FAILED
+    )
+    inspection.inspected_at = timezone.now()
+    year = timezone.localdate().year
+    seq = sequence_next(InspectionCounter, tenant_id=membership.tenant_id, year=year)
+    inspection.number = f"{INSPECTION_PREFIX}-{year}-{seq:04d}"
+    return record_create(
+        membership=membership,
+        obj=inspection,
+        codename=ADD_INSPECTION,
+        check=_inspection_check(membership),
+    )
+
+
+@atomic_write
+def inspection_update(
+    *, membership: Membership, inspection: Inspection, **changes: Any
+) -> Inspection:
+    """Change an inspection's ``notes`` (what was found stays as filled in)."""
+    unknown = sorted(set(changes) - {"notes"})
+    if unknown:
+        raise TypeError(f"inspection_update() cannot change {', '.join(unknown)}.")
+    return record_update(
+        membership=membership, obj=inspection, codename=CHANGE_INSPECTION, changes=changes
+    )
+
+
+def inspection_delete(*, membership: Membership, inspection: Inspection) -> None:
+    """Delete an inspection recorded by mistake (one an NCR was raised from is kept: 409)."""
+    record_delete(membership=membership, obj=inspection, codename=DELETE_INSPECTION)
+
+
+@atomic_write
+def inspection_raise_ncr(
+    *,
+    membership: Membership,
+    inspection: Inspection,
+    title: str = "",
+    severity: str = Severity.MAJOR,
+) -> Ncr:
+    """Raise an NCR from a failed *inspection*, its context filled in: the bit, work order
+    or stock inspected, a description naming each flagged answer, one inspected and one
+    non-conforming; linked to the inspection (once)."""
+    row = row_lock(Inspection, pk=inspection.pk, tenant_id=membership.tenant_id)
+    policy.require(membership, VIEW_INSPECTION, row)
+    if row.result != InspectionResult.FAILED:
+        raise Conflict(_("Only a failed inspection raises an NCR."))
+    if row.ncr_id:
+        raise Conflict(
+            _("%(ncr)s was already raised from this inspection.")
+            % {"ncr": row.ncr.number if row.ncr else ""}
+        )
+    version = row.form_version
+    labels = {f["key"]: f["label"] for f in version.fields}
+    flags = row.submission.flags or {}
+    lines = [
+        _("Failed inspection %(number)s (%(form)s, version %(version)d).")
+        % {"number": row.number, "form": version.name, "version": version.number}
+    ]
+    lines += [f"- {labels.get(key, key)}: {message}" for key, message in flags.items()]
+    fields: dict[str, Any] = {
+        name: getattr(row, name) for name in INSPECTION_SUBJECTS if getattr(row, f"{name}_id")
+    }
+    ncr = ncr_create(
+        membership=membership,
+        title=(title or _("Failed inspection %(number)s") % {"number": row.number})[:200],
+        severity=severity or Severity.MAJOR,
+        description="\n".join(lines),
+        quantity_inspected=Decimal("1"),
+        quantity_nonconforming=Decimal("1"),
+        **fields,
+    )
+    record_update(
+        membership=membership, obj=inspection, codename=VIEW_INSPECTION, changes={"ncr": ncr}
+    )
+    return ncr

@@ -1,4 +1,9 @@
-from .views import NcrPages
+from django.urls import include, path
+
+from .views import InspectionPages, NcrPages
 
 app_name = "quality"
-urlpatterns = NcrPages.urls()
+urlpatterns = [
+    path("inspections/", include(InspectionPages.urls())),
+    *NcrPages.urls(),
+]

@@ -12,6 +12,10 @@ class WorkOrdersConfig(ModuleConfig):
     label = "workorders"
     verbose_name = _("Work orders")
     url_prefix = "work-orders/"
+    # Quality's hook "quality.workorder_completion_blocker" keeps an order whose inspection
+    # failed in QC until an NCR disposition covers it (selectors.workorder_complete_blocker).
+    # Quality builds on work orders, so it is not named here: that would be a cycle; the hook
+    # answers None when quality is not installed.
     dependencies = ("customers", "inventory", "drillbits")
     # Procedures gate the start of an order through a hook (services.TRANSITION_GATE); not an
     # optional dependency: procedures depends on work orders, whose demo data must come first.

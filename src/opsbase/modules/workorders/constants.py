@@ -171,6 +171,7 @@ WORKORDER_WORKFLOW = Workflow(
             target=WorkOrderState.COMPLETED,
             codename=CHANGE,
             effects=EFFECTS,
+            guard=f"{GUARDS}.workorder_complete_blocker",
             label=_("Complete"),
         ),
         Transition(

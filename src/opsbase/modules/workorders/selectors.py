@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import state_history
+from opsbase.kit.hooks import hook
 from opsbase.kit.rows import (
     Choice,
     Computed,
@@ -244,6 +245,15 @@ def workorder_qc_blocker(work_order: WorkOrder, membership: Membership) -> str |
     if operations.filter(done=False).exists():
         return _("QC needs every operation done.")
     return None
+
+
+def workorder_complete_blocker(work_order: WorkOrder, membership: Membership) -> str | None:
+    """What an installed quality module says stops the order leaving QC (its inspection
+    failed and no NCR disposition covers it), through its hook; None without one."""
+    blocker = hook("quality.workorder_completion_blocker")
+    if blocker is None:
+        return None
+    return blocker(membership=membership, work_order=work_order)
 
 
 def workorder_state_entered(work_order: WorkOrder) -> dict[str, str]:

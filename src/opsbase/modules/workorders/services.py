@@ -51,6 +51,7 @@ from .models import (
     WorkOrderPart,
     progress_of,
 )
+from .selectors import workorder_complete_blocker
 
 EDITABLE_FIELDS = (
     "title",
@@ -158,6 +159,11 @@ def workorder_transition(
     workflow and under the member's permission: starting sends a returned bit to repair,
     completing puts them back in stock (``_bits_follow``)."""
     values = {k: v for k, v in values.items() if v not in (None, "")}
+    if transition == "complete":
+        row_lock(WorkOrder, pk=workorder.pk, tenant_id=membership.tenant_id)
+        reason = workorder_complete_blocker(workorder, membership)
+        if reason:
+            raise Conflict(reason, extra={"transition": transition, "state": workorder.state})
     bits: list[DrillBit] = []
     if workorder.type == WorkOrderType.REPAIR:
         row_lock(WorkOrder, pk=workorder.pk, tenant_id=membership.tenant_id)

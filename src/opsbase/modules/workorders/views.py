@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from opsbase.core.exceptions import ValidationError
 from opsbase.kernel.policy import policy
+from opsbase.kit.actions import actions_at
 from opsbase.kit.caching import counts_cached
 from opsbase.kit.views import ListPage, Pages, PageView, RecordDetailView
 
@@ -83,6 +84,8 @@ class WorkOrderDetail(RecordDetailView):
             "bit_add_url": reverse("workorders:workorder_bit_add", args=[obj.pk]),
             "operation_add_url": reverse("workorders:workorder_operation_add", args=[obj.pk]),
             "part_issue_url": reverse("workorders:workorder_part_issue", args=[obj.pk]),
+            # What other installed modules offer here (quality: inspect at the QC step).
+            "actions": actions_at("workorders.detail", membership=membership, obj=obj),
         }
 
 
