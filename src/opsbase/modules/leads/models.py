@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from opsbase.core.models import TenantOwnedModel
 from opsbase.kit.merge import MergeJournalBase
 from opsbase.kit.pipelines import PipelineBase, StageBase
-from opsbase.kit.public_forms import PublicFormBase
+from opsbase.kit.public_forms import PublicFormBase, TrackedBase
 from opsbase.kit.public_forms import public_key_new as new_public_key  # noqa: F401 - 0001
 from opsbase.kit.scoring import ScoringRuleBase
 from opsbase.kit.timeline import TimelineEntryBase
@@ -51,7 +51,9 @@ class LostReason(TenantOwnedModel):
         return self.name
 
 
-class Lead(TenantOwnedModel):
+class Lead(TenantOwnedModel, TrackedBase):
+    """A prospect in a pipeline; where it came from is kept (``TrackedBase``)."""
+
     pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="+")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=150)
@@ -62,15 +64,6 @@ class Lead(TenantOwnedModel):
     source = models.CharField(
         _("source"), max_length=16, choices=LeadSource.choices, default=LeadSource.MANUAL
     )
-    utm_source = models.CharField(_("UTM source"), max_length=100, blank=True)
-    utm_medium = models.CharField(_("UTM medium"), max_length=100, blank=True)
-    utm_campaign = models.CharField(_("UTM campaign"), max_length=100, blank=True)
-    utm_term = models.CharField(_("UTM term"), max_length=100, blank=True)
-    utm_content = models.CharField(_("UTM content"), max_length=100, blank=True)
-    gclid = models.CharField(_("Google click id"), max_length=255, blank=True)
-    fbclid = models.CharField(_("Facebook click id"), max_length=255, blank=True)
-    msclkid = models.CharField(_("Microsoft click id"), max_length=255, blank=True)
-    referrer = models.URLField(_("referrer"), max_length=500, blank=True)
     value = models.DecimalField(
         _("estimated value"), max_digits=12, decimal_places=2, null=True, blank=True
     )

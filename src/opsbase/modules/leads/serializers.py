@@ -38,12 +38,6 @@ class LeadSerializer(RecordSerializer):
         rows = LEAD_ROWS
 
 
-class FollowUpSerializer(serializers.Serializer):
-    title = serializers.CharField(min_length=3, max_length=200)
-    due_date = serializers.DateField(required=False, allow_null=True)
-    task = serializers.IntegerField(read_only=True)
-
-
 class LeadFormSerializer(PublicFormSerializer):
     pipeline = TenantRelatedField(Pipeline)
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.core.writes import atomic_write
-from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.conversions import Conversion
 from opsbase.kit.duplicates import duplicate_find, duplicate_index, phone_e164
+from opsbase.kit.follow_ups import FollowUp
 from opsbase.kit.merge import Merges
 from opsbase.kit.public_forms import TRACKING_FIELDS, assignee_email, public_form_next_assignee
 from opsbase.kit.reminders import due_notify
@@ -30,7 +30,6 @@ from .constants import (
     LEAD_FIELDS,
     MERGE,
     REOPEN,
-    ActivityKind,
     LeadSource,
     StageKind,
 )
@@ -302,26 +301,17 @@ def lead_convert(*, membership: Membership, lead: Lead) -> str:
     return TO_CUSTOMER.run(membership=membership, obj=lead)
 
 
-@atomic_write
-def lead_follow_up(*, membership: Membership, lead: Lead, title: str, due_date: Any = None) -> Any:
-    """A follow-up task for a won lead (the tasks module, a declared dependency), assigned to
-    the lead's owner and noted on its timeline."""
-    from opsbase.modules.tasks.services import task_create
+# A won lead can also spawn a follow-up task (the tasks module, a declared dependency).
+LEAD_FOLLOW_UP = FollowUp(
+    create="opsbase.modules.tasks.services.task_create",
+    codename=CHANGE,
+    timeline=LEAD_TIMELINE,
+    ready=_won,
+    description=lambda lead: _("Follow-up of the lead “%s”.") % lead,
+)
 
-    policy.require(membership, CHANGE, lead)
-    _won(lead)
-    task = task_create(
-        membership=membership,
-        title=title,
-        due_date=due_date,
-        description=_("Follow-up of the lead “%s”.") % lead,
-        assignee=lead.owner,
-    )
-    activity_add(
-        membership=membership,
-        lead=lead,
-        kind=ActivityKind.NOTE,
-        body=_("Follow-up task: %s") % task.title,
-        data={"task": task.pk},
-    )
-    return task
+
+def lead_follow_up(*, membership: Membership, lead: Lead, title: str, due_date: Any = None) -> Any:
+    """A follow-up task for a won lead, assigned to the lead's owner and noted on its
+    timeline."""
+    return LEAD_FOLLOW_UP.run(membership=membership, obj=lead, title=title, due_date=due_date)

@@ -4,7 +4,7 @@ bits and work orders of the demo, raised by the User and taken on by the Manager
 from __future__ import annotations
 
 from opsbase.kernel.roles.constants import RoleKind
-from opsbase.kernel.tenants.models import Membership
+from opsbase.kit.demo import demo_members
 from opsbase.modules.drillbits.constants import BitState
 from opsbase.modules.drillbits.models import DrillBit
 from opsbase.modules.workorders.models import WorkOrder
@@ -45,11 +45,7 @@ def demo_quality_seed(*, tenant) -> None:
     """Six NCRs in *tenant* (only when it has none, so re-running adds nothing)."""
     if Ncr.objects.for_tenant(tenant).exists():
         return
-    members = {
-        m.role.kind: m
-        for m in Membership.objects.for_tenant(tenant).select_related("role", "user")
-        if m.user.email.endswith(f"@{tenant.slug}.test")
-    }
+    members = demo_members(tenant)
     manager = members.get(RoleKind.MANAGER)
     if manager is None:
         return
