@@ -11,6 +11,7 @@ from opsbase.kit.merge import MergeJournalBase
 from opsbase.kit.pipelines import PipelineBase, StageBase
 from opsbase.kit.public_forms import PublicFormBase, TrackedBase
 from opsbase.kit.public_forms import public_key_new as new_public_key  # noqa: F401 - 0001
+from opsbase.kit.reference_lists import NamedBase
 from opsbase.kit.scoring import ScoringRuleBase
 from opsbase.kit.timeline import TimelineEntryBase
 
@@ -38,17 +39,14 @@ class Stage(StageBase):
         indexes = [models.Index(fields=["tenant", "pipeline", "position"], name="stage_order")]
 
 
-class LostReason(TenantOwnedModel):
-    name = models.CharField(_("name"), max_length=100)
+class LostReason(NamedBase):
+    """A reason a lead is lost (a reference list a Manager keeps)."""
 
     class Meta:
         verbose_name = _("lost reason")
         verbose_name_plural = _("lost reasons")
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["tenant", "name"], name="lostreason_tenant_name")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Lead(TenantOwnedModel, TrackedBase):

@@ -13,10 +13,10 @@ from opsbase.kit.merge_pages import MergePage
 from opsbase.kit.pipelines import Board
 from opsbase.kit.views import ListPage, Pages, RecordDetailView
 
-from .constants import CHANGE, LEAD_FIELDS, MANAGE, MERGE, VIEW, LeadSource, StageKind
-from .declarations import LEAD_TIMELINE, PIPELINES
-from .entity import LEADS, LOST_REASONS
-from .forms import LeadForm, LostReasonForm
+from .constants import CHANGE, LEAD_FIELDS, MERGE, VIEW, LeadSource, StageKind
+from .declarations import LEAD_TIMELINE, LOST_REASONS, PIPELINES
+from .entity import LEADS
+from .forms import LeadForm
 from .models import LeadMerge, LostReason, Stage
 from .selectors import lost_reason_list
 from .services import (
@@ -78,22 +78,8 @@ class LeadPages(Pages):
     )
 
 
-class LostReasonPages(Pages):
-    """The reasons a Manager offers for a lost lead (moving a lead to a lost stage asks one)."""
-
-    entity = LOST_REASONS
-    form_class = LostReasonForm
-    lists = (
-        ListPage(
-            "lostreason_list",
-            "",
-            codename=MANAGE,
-            heading=gettext_lazy("Lost reasons"),
-            icon="x-octagon",
-            empty_title=gettext_lazy("No lost reasons yet."),
-            empty_text=gettext_lazy("Moving a lead to a lost stage asks for one of them."),
-        ),
-    )
+# The reasons a Manager offers for a lost lead (moving a lead to a lost stage asks one).
+LostReasonPages = LOST_REASONS.pages
 
 
 # A won lead's buttons: make a customer of it, or a follow-up task.
