@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.models import TenantOwnedModel
-from opsbase.kit.merge import MergeJournalBase
+from opsbase.kit.merge import MergeableBase, MergeJournalBase
 from opsbase.kit.pipelines import PipelineBase, StageBase
 from opsbase.kit.public_forms import PublicFormBase, TrackedBase
 from opsbase.kit.public_forms import public_key_new as new_public_key  # noqa: F401 - 0001
 from opsbase.kit.reference_lists import NamedBase
-from opsbase.kit.scoring import ScoringRuleBase
+from opsbase.kit.scoring import ScoredBase, ScoringRuleBase
 from opsbase.kit.timeline import TimelineEntryBase
 
 from .constants import ActivityKind, LeadSource
@@ -49,8 +49,9 @@ class LostReason(NamedBase):
         indexes = [models.Index(fields=["tenant", "name"], name="lostreason_tenant_name")]
 
 
-class Lead(TenantOwnedModel, TrackedBase):
-    """A prospect in a pipeline; where it came from is kept (``TrackedBase``)."""
+class Lead(TenantOwnedModel, TrackedBase, ScoredBase, MergeableBase):
+    """A prospect in a pipeline; where it came from (``TrackedBase``), its score
+    (``ScoredBase``) and its likely duplicate (``MergeableBase``) are kept."""
 
     pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="+")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
@@ -77,24 +78,6 @@ class Lead(TenantOwnedModel, TrackedBase):
     follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     lost_reason = models.ForeignKey(
         LostReason, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("lost reason")
-    )
-    score = models.IntegerField(_("score"), default=0)
-    score_reasons = models.JSONField(default=list, blank=True, editable=False)
-    duplicate_of = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("likely duplicate of"),
-    )
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
     )
     #: What a conversion made of it elsewhere ("customers.customer:12"), when installed.
     converted_to = models.CharField(max_length=100, blank=True, editable=False)
