@@ -156,7 +156,6 @@ def _after_commit(effect: Effect[M] | None, row: M, changed: frozenset[str]) -> 
     transaction.on_commit(run)
 
 
-@atomic_write
 def fields_allowed(fields: Iterable[str], allowed: Iterable[str], service: str) -> None:
     """Refuse (``TypeError``, a programming error) keywords a service does not set."""
     unknown = sorted(set(fields) - set(allowed))
@@ -164,6 +163,7 @@ def fields_allowed(fields: Iterable[str], allowed: Iterable[str], service: str) 
         raise TypeError(f"{service}() cannot set {', '.join(unknown)}.")
 
 
+@atomic_write
 def record_create(
     *,
     membership: Membership,
