@@ -97,4 +97,4 @@ class ReferenceList:
 
     def list(self, *, tenant_id: int) -> QuerySet[Any]:
         """The organization's entries, by name."""
-        return self.model.objects.for_tenant(tenant_id)  # type: ignore[attr-defined]
+        return self.model.objects.for_tenant(tenant_id)
