@@ -100,7 +100,9 @@ class RecordSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A serializer that declares the input fields of its model; its output is the row
     spec's (``Meta.rows``): the spec's read-only fields are added for every API key the
     class does not declare, and ``to_representation`` answers ``RowSpec.api_row`` of the
-    instance (the same values, without building a field per key)."""
+    instance (the same values, without building a field per key). The input fields the class
+    does not declare may come from the model, as a ``ModelSerializer`` makes them: their
+    names in ``Meta.inputs`` (with ``Meta.extra_kwargs`` for more rules)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -108,8 +110,10 @@ class RecordSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         spec: RowSpec | None = getattr(meta, "rows", None)
         if meta is None or spec is None:
             return
+        inputs = getattr(meta, "inputs", ())
         for name, field in spec.api_fields().items():
-            cls._declared_fields.setdefault(name, field)
+            if name not in inputs:
+                cls._declared_fields.setdefault(name, field)
         if "fields" not in vars(meta):
             meta.fields = [*spec.api_keys(), *getattr(meta, "extra_fields", ())]
 

@@ -53,6 +53,17 @@ class Conversion:
         provider."""
         return _run(self, membership, obj)
 
+    def page_view(self, entity: Any, success: Any) -> Any:
+        """The record page's button: ``POST <pk>/convert/``, back to the page saying
+        *success* (or why not)."""
+        from .views import record_action_view
+
+        return record_action_view(
+            entity,
+            lambda request, membership, obj: self.run(membership=membership, obj=obj),
+            success,
+        )
+
     def api_action(self, answer: str) -> Any:
         """A viewset's ``POST …/<pk>/convert/``: ``{"<answer>": reference}``."""
         conversion = self

@@ -30,6 +30,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opsbase.core.exceptions import InvalidTransition, NotFound, ValidationError
 from opsbase.core.models import TenantOwnedModel
@@ -41,6 +42,32 @@ from opsbase.kernel.tenants.models import Membership
 from .services import record_update
 
 Children = Sequence[tuple[type[models.Model], str]]
+
+
+class MergeableBase(models.Model):
+    """The fields of a record that may have duplicates: the likely one found on create
+    (``kit.duplicates``), and the record it was merged into (``Merges(aside="merged_into")``:
+    set aside, deleted with it)."""
+
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("likely duplicate of"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
 
 
 class MergeJournalBase(TenantOwnedModel):
@@ -57,7 +84,7 @@ class MergeJournalBase(TenantOwnedModel):
         return f"{self.merged_id} → {self.kept_id}"  # type: ignore[attr-defined]
 
 
-__all__ = ["MergeJournalBase", "Merges", "record_merge", "record_merge_undo"]
+__all__ = ["MergeJournalBase", "MergeableBase", "Merges", "record_merge", "record_merge_undo"]
 
 
 def _manager(model: type[models.Model], tenant_id: int) -> Any:

@@ -219,6 +219,17 @@ class Pipelines:
                 errors[name] = [_("Choose one of this organization's.")]
         return errors
 
+    def check(self, tenant_id: int, related: Sequence[str] = ()) -> Callable[[Any, Any], None]:
+        """A ``check`` for the kit's services: ``ValidationError`` with the field errors of
+        ``errors`` (the stage, its required fields, the *related* records' tenant)."""
+
+        def check(obj: Any, changed: frozenset[str]) -> None:
+            errors = self.errors(obj, tenant_id, changed, related=related)
+            if errors:
+                raise ValidationError(extra={"fields": errors})
+
+        return check
+
     # -- the board -------------------------------------------------------------------------
     def board(
         self,

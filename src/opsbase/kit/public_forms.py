@@ -72,6 +72,7 @@ __all__ = [
     "PublicFormBase",
     "PublicFormSerializer",
     "PublicFormViewSet",
+    "TrackedBase",
     "PublicForms",
     "VisitorForm",
     "assignee_email",
@@ -116,6 +117,24 @@ class PublicFormBase(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TrackedBase(models.Model):
+    """Where a record came from: the visit's UTM parameters and click ids
+    (``TRACKING_FIELDS``) and its referrer, as a public form's post carries them."""
+
+    utm_source = models.CharField(gettext_lazy("UTM source"), max_length=100, blank=True)
+    utm_medium = models.CharField(gettext_lazy("UTM medium"), max_length=100, blank=True)
+    utm_campaign = models.CharField(gettext_lazy("UTM campaign"), max_length=100, blank=True)
+    utm_term = models.CharField(gettext_lazy("UTM term"), max_length=100, blank=True)
+    utm_content = models.CharField(gettext_lazy("UTM content"), max_length=100, blank=True)
+    gclid = models.CharField(gettext_lazy("Google click id"), max_length=255, blank=True)
+    fbclid = models.CharField(gettext_lazy("Facebook click id"), max_length=255, blank=True)
+    msclkid = models.CharField(gettext_lazy("Microsoft click id"), max_length=255, blank=True)
+    referrer = models.URLField(gettext_lazy("referrer"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class VisitorForm(forms.Form):

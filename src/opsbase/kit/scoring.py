@@ -51,7 +51,17 @@ from opsbase.kernel.tenants.models import Membership
 
 from .services import record_create, record_update
 
-__all__ = ["Scoring", "ScoringRuleBase", "ScoringSerializer", "ScoringView"]
+__all__ = ["ScoredBase", "Scoring", "ScoringRuleBase", "ScoringSerializer", "ScoringView"]
+
+
+class ScoredBase(models.Model):
+    """The fields of a scored record: its points and the reasons for them (``derived``)."""
+
+    score = models.IntegerField(gettext_lazy("score"), default=0)
+    score_reasons = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class ScoringRuleBase(TenantOwnedModel):

@@ -31,7 +31,7 @@ saved row (its related objects stay at hand where they did not change).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -57,6 +57,7 @@ Effect = Callable[[M, frozenset[str]], None]
 Derive = Callable[[M, frozenset[str]], Mapping[str, Any]]
 
 __all__ = [
+    "fields_allowed",
     "RowsInvalid",
     "record_create",
     "record_create_many",
@@ -155,6 +156,13 @@ def _after_commit(effect: Effect[M] | None, row: M, changed: frozenset[str]) -> 
             logger.exception("After-commit effect of %s failed", label)
 
     transaction.on_commit(run)
+
+
+def fields_allowed(fields: Iterable[str], allowed: Iterable[str], service: str) -> None:
+    """Refuse (``TypeError``, a programming error) keywords a service does not set."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise TypeError(f"{service}() cannot set {', '.join(unknown)}.")
 
 
 @atomic_write

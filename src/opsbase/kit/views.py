@@ -48,6 +48,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_POST
 
 from opsbase.conf import setting
 from opsbase.core.exceptions import InvalidTransition, ValidationError
@@ -447,6 +448,27 @@ class RecordDeleteView(PageView):
         codename = self.entity.codenames.delete or ""
         policy.require(self.request.membership, codename, obj)  # type: ignore[attr-defined]
         return obj
+
+
+def record_action_view(
+    entity: Entity, do: Callable[[HttpRequest, Any, Any], Any], success: Any
+) -> Callable[..., HttpResponse]:
+    """A button of a record's page: ``POST <pk>/…/`` runs ``do(request, membership, obj)``
+    and goes back to the record's page, saying *success* or why it could not be done."""
+
+    @require_POST
+    @membership_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        membership = request.membership  # type: ignore[attr-defined]
+        obj = entity.record(membership, pk)
+        try:
+            do(request, membership, obj)
+            messages.success(request, success)
+        except (ValidationError, InvalidTransition) as exc:
+            messages.error(request, exc.message)
+        return redirect(obj.get_absolute_url())
+
+    return view
 
 
 class RecordTransitionView(PageView):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from opsbase.kernel.roles.constants import RoleKind
-from opsbase.kernel.tenants.models import Membership
+from opsbase.kit.demo import demo_members
 
 from .models import Item
 from .services import (
@@ -42,11 +42,7 @@ def demo_inventory_seed(*, tenant) -> None:
     Only for a tenant without items, so re-running the demo adds nothing."""
     if Item.objects.for_tenant(tenant).exists():
         return
-    members = {
-        m.role.kind: m
-        for m in Membership.objects.for_tenant(tenant).select_related("role", "user")
-        if m.user.email.endswith(f"@{tenant.slug}.test")
-    }
+    members = demo_members(tenant)
     manager = members[RoleKind.MANAGER]
     user = members.get(RoleKind.USER, manager)
     today = timezone.localdate()

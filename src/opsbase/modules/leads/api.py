@@ -3,13 +3,6 @@ and import; ``/api/v1/pipelines/`` and ``/api/v1/lead-forms/``."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
-from rest_framework.decorators import action
-from rest_framework.response import Response
-
 from opsbase.kit.api import TenantModelViewSet
 from opsbase.kit.api_actions import assign_action, merge_action, merge_undo_action
 from opsbase.kit.pipelines import PipelineViewSet as KitPipelineViewSet
@@ -18,12 +11,8 @@ from opsbase.kit.scoring import ScoringView
 
 from .declarations import LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
 from .entity import LEADS
-from .serializers import (
-    FollowUpSerializer,
-    LeadFormSerializer,
-    LeadSerializer,
-)
-from .services import TO_CUSTOMER, lead_follow_up
+from .serializers import LeadFormSerializer, LeadSerializer
+from .services import LEAD_FOLLOW_UP, TO_CUSTOMER
 from .views import LEAD_BOARD, LeadPages
 
 
@@ -65,18 +54,7 @@ class LeadViewSet(TenantModelViewSet):
 
     convert = TO_CUSTOMER.api_action("customer")
 
-    @extend_schema(
-        request=FollowUpSerializer,
-        responses={201: FollowUpSerializer},
-        summary="A follow-up task for a won lead",
-    )
-    @action(detail=True, methods=["post"], url_path="follow-up")
-    def follow_up(self, request: Any, pk: Any = None) -> Response:
-        lead = self.get_object()
-        data = FollowUpSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        task = lead_follow_up(membership=request.membership, lead=lead, **data.validated_data)
-        return Response({**data.data, "task": task.pk}, status=status.HTTP_201_CREATED)
+    follow_up = LEAD_FOLLOW_UP.api_action("A follow-up task for a won lead")
 
 
 class LeadScoringView(ScoringView):

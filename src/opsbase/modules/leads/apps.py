@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.modules import ModuleConfig
 from opsbase.kit.notifications import NotificationEvent
-from opsbase.web.navigation import NavItem
+from opsbase.kit.registration import nav_items, on_tenant_created
 
 from .constants import ADD, MANAGE, VIEW
 
@@ -16,42 +16,13 @@ class LeadsConfig(ModuleConfig):
     public_urlconf = "public_urls"
     dependencies = ("tasks",)
     optional_dependencies = ("customers",)
-    navigation = (
-        NavItem(
-            label=_("Leads"),
-            url_name="leads:lead_list",
-            icon="person-lines-fill",
-            codename=VIEW,
-            order=20,
-        ),
-        NavItem(
-            label=_("Pipeline board"),
-            url_name="leads:lead_board",
-            icon="kanban",
-            codename=VIEW,
-            order=21,
-        ),
-        NavItem(
-            label=_("Web forms"),
-            url_name="leads:lead_forms",
-            icon="ui-checks",
-            codename=MANAGE,
-            order=22,
-        ),
-        NavItem(
-            label=_("Pipelines"),
-            url_name="leads:pipeline_list",
-            icon="diagram-3",
-            codename=MANAGE,
-            order=23,
-        ),
-        NavItem(
-            label=_("Lost reasons"),
-            url_name="leads:lostreason_list",
-            icon="x-octagon",
-            codename=MANAGE,
-            order=24,
-        ),
+    navigation = nav_items(
+        (_("Leads"), "leads:lead_list", "person-lines-fill", VIEW),
+        (_("Pipeline board"), "leads:lead_board", "kanban", VIEW),
+        (_("Web forms"), "leads:lead_forms", "ui-checks", MANAGE),
+        (_("Pipelines"), "leads:pipeline_list", "diagram-3", MANAGE),
+        (_("Lost reasons"), "leads:lostreason_list", "x-octagon", MANAGE),
+        order=20,
     )
     role_templates = {"production-manager": (VIEW,)}
     search_fields = {"lead": ("name", "company", "email", "phone")}
@@ -72,19 +43,12 @@ class LeadsConfig(ModuleConfig):
         "ActivityKindEnum": "opsbase.modules.leads.constants.ActivityKind",
     }
 
-    quick_create = (
-        NavItem(label=_("Lead"), url_name="leads:lead_create", icon="person-plus", codename=ADD),
-    )
+    quick_create = nav_items((_("Lead"), "leads:lead_create", "person-plus", ADD))
 
     def ready(self) -> None:
         super().ready()
-        from django.db.models.signals import post_save
-
-        from opsbase.kernel.tenants.models import Tenant
-
-        from .signals import tenant_pipeline_create
-
-        post_save.connect(tenant_pipeline_create, sender=Tenant, dispatch_uid="leads_pipeline")
+        # A new organization gets the default pipeline.
+        on_tenant_created(f"{self.name}.services.pipeline_default_create", uid="leads_pipeline")
 
     def dashboard_cards(self):
         from opsbase.kit.pipeline_cards import pipeline_cards

@@ -3,13 +3,16 @@ stages and public web forms."""
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from opsbase.kit.pipelines import Pipelines, StageKind
 from opsbase.kit.public_forms import PublicForms
+from opsbase.kit.reference_lists import ReferenceList
 from opsbase.kit.scoring import Scoring
 from opsbase.kit.timeline import Timeline
 
 from .constants import ADD, CHANGE, DEFAULT_SCORING, MANAGE, ActivityKind
-from .models import Activity, Lead, LeadForm, Pipeline, ScoringRule, Stage
+from .models import Activity, Lead, LeadForm, LostReason, Pipeline, ScoringRule, Stage
 from .permissions import VIEW_PIPELINES
 
 SCORING = Scoring(
@@ -32,6 +35,17 @@ LEAD_TIMELINE = Timeline(
     add_codename=ADD,
     system_kinds=(ActivityKind.STAGE,),
     touched=SCORING.rescore,
+)
+# The reasons a lead is lost: a reference list a Manager keeps (its pages: views).
+LOST_REASONS = ReferenceList(
+    LostReason,
+    codename=MANAGE,
+    list_name="lostreason_list",
+    heading=_("Lost reasons"),
+    icon="x-octagon",
+    empty_title=_("No lost reasons yet."),
+    empty_text=_("Moving a lead to a lost stage asks for one of them."),
+    doc="The reasons a Manager offers for a lost lead (moving a lead to a lost stage asks one).",
 )
 PIPELINES = Pipelines(
     pipeline_model=Pipeline,

@@ -8,35 +8,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from opsbase.kernel.roles.constants import RoleKind
-from opsbase.kernel.tenants.models import Membership
+from opsbase.kit.demo import demo_company, demo_members, demo_person
 
 from .constants import LeadSource, StageKind
 from .models import Lead
 from .selectors import lost_reason_list, pipeline_default
 from .services import activity_add, lead_create, lead_form_create, lead_move
-
-PEOPLE = (
-    "Ada Park",
-    "Ben Ortiz",
-    "Chloé Martin",
-    "Dev Patel",
-    "Emma Stone",
-    "Farid Haddad",
-    "Grace Lee",
-    "Hugo Weber",
-    "Ines Costa",
-    "Jonas Berg",
-)
-COMPANIES = (
-    "Initech",
-    "Umbrella",
-    "Hooli",
-    "Vandelay",
-    "Stark Industries",
-    "Wayne Enterprises",
-    "Soylent",
-    "Cyberdyne",
-)
 
 
 def demo_leads_seed(*, tenant) -> None:
@@ -44,11 +21,7 @@ def demo_leads_seed(*, tenant) -> None:
     stage. Only for an organization without leads: re-running the demo adds nothing."""
     if Lead.objects.for_tenant(tenant).exists():
         return
-    members = {
-        m.role.kind: m
-        for m in Membership.objects.for_tenant(tenant).select_related("role", "user")
-        if m.user.email.endswith(f"@{tenant.slug}.test")
-    }
+    members = demo_members(tenant)
     manager, user = members[RoleKind.MANAGER], members.get(RoleKind.USER)
     pipeline = pipeline_default(tenant_id=tenant.pk)
     stages = list(pipeline.stages.order_by("position"))
@@ -63,8 +36,7 @@ def demo_leads_seed(*, tenant) -> None:
     today = timezone.localdate()
     for n in range(40):
         owner = user if (user and n % 3 == 0) else manager
-        name = PEOPLE[n % len(PEOPLE)] + ("" if n < len(PEOPLE) else f" {n // len(PEOPLE) + 1}")
-        company = COMPANIES[n % len(COMPANIES)]
+        name, company = demo_person(n), demo_company(n)
         lead = lead_create(
             membership=owner,
             name=name,

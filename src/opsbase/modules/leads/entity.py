@@ -2,10 +2,10 @@
 
 from opsbase.kit.entity import Codenames, Entity
 
-from .constants import ADD, CHANGE, DELETE, MANAGE, VIEW
+from .constants import ADD, CHANGE, DELETE, VIEW
 from .filters import LeadFilter
-from .models import Lead, LostReason
-from .selectors import LEAD_ROWS, LOST_REASON_ROWS, RELATED, lead_get_for, lead_list
+from .models import Lead
+from .selectors import LEAD_ROWS, RELATED, lead_get_for, lead_list
 from .services import lead_create, lead_create_many, lead_update
 
 LEADS = Entity(
@@ -19,11 +19,4 @@ LEADS = Entity(
     create=lead_create,
     create_many=lead_create_many,
     update=lead_update,
-)
-
-# The reasons a lead is lost: reference data a Manager keeps (the kit's plain services).
-LOST_REASONS = Entity(
-    model=LostReason,
-    rows=LOST_REASON_ROWS,
-    codenames=Codenames(view=MANAGE, add=MANAGE, change=MANAGE, delete=MANAGE),
 )

@@ -10,10 +10,6 @@ from opsbase.kit.forms import MemberChoiceField, RecordForm
 from .constants import LeadSource
 
 
-class LostReasonForm(RecordForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
-
-
 class LeadForm(RecordForm):
     name = forms.CharField(label=_("Name"), max_length=150)
     company = forms.CharField(label=_("Company"), max_length=150, required=False)

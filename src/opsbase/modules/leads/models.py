@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.models import TenantOwnedModel
-from opsbase.kit.merge import MergeJournalBase
+from opsbase.kit.merge import MergeableBase, MergeJournalBase
 from opsbase.kit.pipelines import PipelineBase, StageBase
-from opsbase.kit.public_forms import PublicFormBase
+from opsbase.kit.public_forms import PublicFormBase, TrackedBase
 from opsbase.kit.public_forms import public_key_new as new_public_key  # noqa: F401 - 0001
-from opsbase.kit.scoring import ScoringRuleBase
+from opsbase.kit.reference_lists import NamedBase
+from opsbase.kit.scoring import ScoredBase, ScoringRuleBase
 from opsbase.kit.timeline import TimelineEntryBase
 
 from .constants import ActivityKind, LeadSource
@@ -38,8 +39,8 @@ class Stage(StageBase):
         indexes = [models.Index(fields=["tenant", "pipeline", "position"], name="stage_order")]
 
 
-class LostReason(TenantOwnedModel):
-    name = models.CharField(_("name"), max_length=100)
+class LostReason(NamedBase):
+    """A reason a lead is lost (a reference list a Manager keeps)."""
 
     class Meta:
         verbose_name = _("lost reason")
@@ -47,11 +48,11 @@ class LostReason(TenantOwnedModel):
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["tenant", "name"], name="lostreason_tenant_name")]
 
-    def __str__(self) -> str:
-        return self.name
 
+class Lead(TenantOwnedModel, TrackedBase, ScoredBase, MergeableBase):
+    """A prospect in a pipeline; where it came from (``TrackedBase``), its score
+    (``ScoredBase``) and its likely duplicate (``MergeableBase``) are kept."""
 
-class Lead(TenantOwnedModel):
     pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="+")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=150)
@@ -62,15 +63,6 @@ class Lead(TenantOwnedModel):
     source = models.CharField(
         _("source"), max_length=16, choices=LeadSource.choices, default=LeadSource.MANUAL
     )
-    utm_source = models.CharField(_("UTM source"), max_length=100, blank=True)
-    utm_medium = models.CharField(_("UTM medium"), max_length=100, blank=True)
-    utm_campaign = models.CharField(_("UTM campaign"), max_length=100, blank=True)
-    utm_term = models.CharField(_("UTM term"), max_length=100, blank=True)
-    utm_content = models.CharField(_("UTM content"), max_length=100, blank=True)
-    gclid = models.CharField(_("Google click id"), max_length=255, blank=True)
-    fbclid = models.CharField(_("Facebook click id"), max_length=255, blank=True)
-    msclkid = models.CharField(_("Microsoft click id"), max_length=255, blank=True)
-    referrer = models.URLField(_("referrer"), max_length=500, blank=True)
     value = models.DecimalField(
         _("estimated value"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -86,24 +78,6 @@ class Lead(TenantOwnedModel):
     follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     lost_reason = models.ForeignKey(
         LostReason, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("lost reason")
-    )
-    score = models.IntegerField(_("score"), default=0)
-    score_reasons = models.JSONField(default=list, blank=True, editable=False)
-    duplicate_of = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("likely duplicate of"),
-    )
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
     )
     #: What a conversion made of it elsewhere ("customers.customer:12"), when installed.
     converted_to = models.CharField(max_length=100, blank=True, editable=False)

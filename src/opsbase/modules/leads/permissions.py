@@ -4,67 +4,55 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.kernel.policy import is_membership, policy, register, tenant_wide
+from opsbase.kernel.policy import is_membership, policy, tenant_wide
 from opsbase.kernel.roles.constants import RoleKind
+from opsbase.kit.registration import Permission, permissions_register
 
 from .constants import ADD, ALL_CODENAMES, CHANGE, DELETE, MANAGE, MERGE, REOPEN, VIEW
 
 VIEW_PIPELINES = "leads.view_pipeline"
 mine = tenant_wide | is_membership("owner")
 BOTH = {RoleKind.MANAGER, RoleKind.USER}
+MANAGER = {RoleKind.MANAGER}
 
-register(
-    codename=VIEW,
-    label=_("See leads"),
-    scope=mine,
-    denial=_("You can only see the leads you own."),
-    default_kinds=BOTH,
-)
-register(
-    codename=ADD,
-    label=_("Create leads"),
-    denial=_("Your role cannot create leads."),
-    default_kinds=BOTH,
-)
-register(
-    codename=CHANGE,
-    label=_("Edit and move leads"),
-    scope=mine,
-    denial=_("Only the lead's owner or a Manager can change this lead."),
-    default_kinds=BOTH,
-)
-register(
-    codename=DELETE,
-    label=_("Delete leads"),
-    scope=mine,
-    denial=_("Only the lead's owner or a Manager can delete this lead."),
-    default_kinds=BOTH,
-)
-register(
-    codename=REOPEN,
-    label=_("Reopen won or lost leads"),
-    scope=tenant_wide,
-    denial=_("Only a Manager can reopen a won or lost lead."),
-    default_kinds={RoleKind.MANAGER},
-)
-register(
-    codename=MERGE,
-    label=_("Merge duplicate leads"),
-    scope=mine,
-    denial=_("Only a Manager or the owner of both leads can merge them."),
-    default_kinds=BOTH,
-)
-register(
-    codename=MANAGE,
-    label=_("Manage pipelines, lead forms and scoring"),
-    denial=_("Only a Manager can change pipelines, lead forms and scoring."),
-    default_kinds={RoleKind.MANAGER},
-)
-register(
-    codename=VIEW_PIPELINES,
-    label=_("See pipelines"),
-    denial=_("Your role cannot see pipelines."),
-    default_kinds=BOTH,
+permissions_register(
+    Permission(VIEW, _("See leads"), _("You can only see the leads you own."), BOTH, mine),
+    Permission(ADD, _("Create leads"), _("Your role cannot create leads."), BOTH),
+    Permission(
+        CHANGE,
+        _("Edit and move leads"),
+        _("Only the lead's owner or a Manager can change this lead."),
+        BOTH,
+        mine,
+    ),
+    Permission(
+        DELETE,
+        _("Delete leads"),
+        _("Only the lead's owner or a Manager can delete this lead."),
+        BOTH,
+        mine,
+    ),
+    Permission(
+        REOPEN,
+        _("Reopen won or lost leads"),
+        _("Only a Manager can reopen a won or lost lead."),
+        MANAGER,
+        tenant_wide,
+    ),
+    Permission(
+        MERGE,
+        _("Merge duplicate leads"),
+        _("Only a Manager or the owner of both leads can merge them."),
+        BOTH,
+        mine,
+    ),
+    Permission(
+        MANAGE,
+        _("Manage pipelines, lead forms and scoring"),
+        _("Only a Manager can change pipelines, lead forms and scoring."),
+        MANAGER,
+    ),
+    Permission(VIEW_PIPELINES, _("See pipelines"), _("Your role cannot see pipelines."), BOTH),
 )
 policy.register_template(
     "sales",

@@ -14,7 +14,7 @@ from opsbase.kit.rows import Amount, Choice, Date, DateTime, Number, Person, Row
 from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import VIEW
-from .declarations import PIPELINES
+from .declarations import LOST_REASONS, PIPELINES
 from .models import Lead, LostReason, Pipeline
 
 LEAD_ROWS = RowSpec(
@@ -57,12 +57,6 @@ LEAD_ROWS = RowSpec(
     },
     default_sort="-created_at",
 )
-LOST_REASON_ROWS = RowSpec(
-    LostReason,
-    columns=[Number("id", table=False, detail=False), Text("name", link=True, detail=False)],
-    sorts={"name": "name"},
-    default_sort="name",
-)
 RELATED = ("owner__user", "stage", "lost_reason")
 
 
@@ -89,4 +83,4 @@ def pipeline_default(*, tenant_id: int) -> Pipeline:
 
 
 def lost_reason_list(*, tenant_id: int) -> QuerySet[LostReason]:
-    return LostReason.objects.for_tenant(tenant_id)
+    return LOST_REASONS.list(tenant_id=tenant_id)

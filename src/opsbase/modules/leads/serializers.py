@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
 from opsbase.api.serializers import TenantRelatedField
 from opsbase.kit.api import MemberField, RecordSerializer
 from opsbase.kit.public_forms import PublicFormSerializer
 
-from .constants import LeadSource
+from .constants import LEAD_FIELDS
 from .models import Lead, LeadForm, Pipeline
 from .selectors import LEAD_ROWS
 
@@ -17,31 +16,16 @@ from .selectors import LEAD_ROWS
 class LeadSerializer(RecordSerializer):
     """A lead of the organization."""
 
-    name = serializers.CharField(max_length=150)
-    company = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    source = serializers.ChoiceField(  # type: ignore[assignment]
-        choices=LeadSource.choices, required=False
-    )
-    value = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
-    )
-    currency = serializers.CharField(min_length=3, max_length=3, required=False)
     owner = MemberField(
         required=False, allow_null=True, help_text=_("Membership id of an active member, or null.")
     )
-    follow_up = serializers.DateField(required=False, allow_null=True)
 
     class Meta:
         model = Lead
         rows = LEAD_ROWS
-
-
-class FollowUpSerializer(serializers.Serializer):
-    title = serializers.CharField(min_length=3, max_length=200)
-    due_date = serializers.DateField(required=False, allow_null=True)
-    task = serializers.IntegerField(read_only=True)
+        # The other fields a member sets, as the model declares them.
+        inputs = [name for name in LEAD_FIELDS if name != "owner"]
+        extra_kwargs = {"value": {"min_value": 0}, "currency": {"min_length": 3}}
 
 
 class LeadFormSerializer(PublicFormSerializer):

@@ -10,16 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbase.core.exceptions import InvalidTransition, ValidationError
+from opsbase.core.exceptions import InvalidTransition
 from opsbase.core.writes import atomic_write
-from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.conversions import Conversion
 from opsbase.kit.duplicates import duplicate_find, duplicate_index, phone_e164
+from opsbase.kit.follow_ups import FollowUp
 from opsbase.kit.merge import Merges
 from opsbase.kit.public_forms import TRACKING_FIELDS, assignee_email, public_form_next_assignee
 from opsbase.kit.reminders import due_notify
-from opsbase.kit.services import record_create, record_create_many, record_update
+from opsbase.kit.services import fields_allowed, record_create, record_create_many, record_update
 from opsbase.services.analytics import track
 
 from .constants import (
@@ -31,7 +31,6 @@ from .constants import (
     LEAD_FIELDS,
     MERGE,
     REOPEN,
-    ActivityKind,
     LeadSource,
     StageKind,
 )
@@ -60,19 +59,7 @@ def _derive(lead: Lead, changed: frozenset[str], rules: Any = None) -> dict[str,
 def _checker(membership: Membership) -> Any:
     """The stage is one of the lead's pipeline, its required fields are filled, and the lost
     reason is the organization's."""
-
-    def check(lead: Lead, changed: frozenset[str]) -> None:
-        errors = PIPELINES.errors(lead, membership.tenant_id, changed, related=("lost_reason",))
-        if errors:
-            raise ValidationError(extra={"fields": errors})
-
-    return check
-
-
-def _unknown(fields: Mapping[str, Any], service: str) -> None:
-    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise TypeError(f"{service}() cannot set {', '.join(unknown)}.")
+    return PIPELINES.check(membership.tenant_id, related=("lost_reason",))
 
 
 def _candidates(tenant_id: int) -> Any:
@@ -93,7 +80,7 @@ def lead_create(
     """A new lead in the pipeline's first stage (or *stage*), owned by *owner* or the creator;
     a likely duplicate is flagged (``duplicate_of``), never refused. Made by the kit's
     ``record_create``: listeners of ``leads.lead.creating`` (``kit.hooks.listen``) fill it."""
-    _unknown(fields, "lead_create")
+    fields_allowed(fields, EDITABLE_FIELDS, "lead_create")
     if pipeline is None:
         from .selectors import pipeline_default
 
@@ -149,7 +136,7 @@ def lead_create_many(*, membership: Membership, rows: list[dict[str, Any]]) -> l
 def lead_update(*, membership: Membership, lead: Lead, **changes: Any) -> Lead:
     """Change fields of *lead* (not its stage: ``lead_move``); rescored. No owner means the
     member changing it (a lead always has one: a User's own leads stay theirs to see)."""
-    _unknown(changes, "lead_update")
+    fields_allowed(changes, EDITABLE_FIELDS, "lead_update")
     if "owner" in changes and changes["owner"] is None:
         changes["owner"] = membership
     return record_update(
@@ -309,26 +296,17 @@ def lead_convert(*, membership: Membership, lead: Lead) -> str:
     return TO_CUSTOMER.run(membership=membership, obj=lead)
 
 
-@atomic_write
-def lead_follow_up(*, membership: Membership, lead: Lead, title: str, due_date: Any = None) -> Any:
-    """A follow-up task for a won lead (the tasks module, a declared dependency), assigned to
-    the lead's owner and noted on its timeline."""
-    from opsbase.modules.tasks.services import task_create
+# A won lead can also spawn a follow-up task (the tasks module, a declared dependency).
+LEAD_FOLLOW_UP = FollowUp(
+    create="opsbase.modules.tasks.services.task_create",
+    codename=CHANGE,
+    timeline=LEAD_TIMELINE,
+    ready=_won,
+    description=lambda lead: _("Follow-up of the lead “%s”.") % lead,
+)
 
-    policy.require(membership, CHANGE, lead)
-    _won(lead)
-    task = task_create(
-        membership=membership,
-        title=title,
-        due_date=due_date,
-        description=_("Follow-up of the lead “%s”.") % lead,
-        assignee=lead.owner,
-    )
-    activity_add(
-        membership=membership,
-        lead=lead,
-        kind=ActivityKind.NOTE,
-        body=_("Follow-up task: %s") % task.title,
-        data={"task": task.pk},
-    )
-    return task
+
+def lead_follow_up(*, membership: Membership, lead: Lead, title: str, due_date: Any = None) -> Any:
+    """A follow-up task for a won lead, assigned to the lead's owner and noted on its
+    timeline."""
+    return LEAD_FOLLOW_UP.run(membership=membership, obj=lead, title=title, due_date=due_date)

@@ -8,7 +8,8 @@ from .views import (
     PipelinePages,
     StagePages,
     lead_activity_add,
-    lead_won_action,
+    lead_convert_view,
+    lead_follow_up_view,
 )
 
 app_name = "leads"
@@ -17,8 +18,8 @@ urlpatterns = [
     path("forms/", LEAD_FORMS.manage_view, name="lead_forms"),
     path("<int:pk>/move/", LEAD_BOARD.move_view, name="lead_move"),
     path("<int:pk>/activities/", lead_activity_add, name="lead_activity_add"),
-    path("<int:pk>/convert/", lead_won_action, {"what": "convert"}, name="lead_convert"),
-    path("<int:pk>/follow-up/", lead_won_action, {"what": "follow_up"}, name="lead_follow_up"),
+    path("<int:pk>/convert/", lead_convert_view, name="lead_convert"),
+    path("<int:pk>/follow-up/", lead_follow_up_view, name="lead_follow_up"),
     path("lost-reasons/", include(LostReasonPages.urls())),
     path("pipelines/", include(PipelinePages.urls())),
     path("stages/", include(StagePages.urls())),

@@ -5,30 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from opsbase.core.exceptions import InvalidTransition, ValidationError
 from opsbase.kernel.policy import policy
 from opsbase.kit.merge_pages import MergePage
 from opsbase.kit.pipelines import Board
 from opsbase.kit.views import ListPage, Pages, RecordDetailView
-from opsbase.web.decorators import membership_required
 
-from .constants import CHANGE, LEAD_FIELDS, MANAGE, MERGE, VIEW, LeadSource, StageKind
-from .declarations import LEAD_TIMELINE, PIPELINES
-from .entity import LEADS, LOST_REASONS
-from .forms import LeadForm, LostReasonForm
+from .constants import CHANGE, LEAD_FIELDS, MERGE, VIEW, LeadSource, StageKind
+from .declarations import LEAD_TIMELINE, LOST_REASONS, PIPELINES
+from .entity import LEADS
+from .forms import LeadForm
 from .models import LeadMerge, LostReason, Stage
 from .selectors import lost_reason_list
 from .services import (
+    LEAD_FOLLOW_UP,
     TO_CUSTOMER,
-    lead_convert,
-    lead_follow_up,
     lead_merge,
     lead_merge_undo,
     lead_move,
@@ -85,43 +78,15 @@ class LeadPages(Pages):
     )
 
 
-class LostReasonPages(Pages):
-    """The reasons a Manager offers for a lost lead (moving a lead to a lost stage asks one)."""
-
-    entity = LOST_REASONS
-    form_class = LostReasonForm
-    lists = (
-        ListPage(
-            "lostreason_list",
-            "",
-            codename=MANAGE,
-            heading=gettext_lazy("Lost reasons"),
-            icon="x-octagon",
-            empty_title=gettext_lazy("No lost reasons yet."),
-            empty_text=gettext_lazy("Moving a lead to a lost stage asks for one of them."),
-        ),
-    )
+# The reasons a Manager offers for a lost lead (moving a lead to a lost stage asks one).
+LostReasonPages = LOST_REASONS.pages
 
 
-@require_POST
-@membership_required
-def lead_won_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    """Convert a won lead into a customer, or give it a follow-up task."""
-    membership = request.membership  # type: ignore[attr-defined]
-    lead = LEADS.record(membership, pk)
-    try:
-        if what == "convert":
-            lead_convert(membership=membership, lead=lead)
-            messages.success(request, _("Customer created."))
-        else:
-            title = request.POST.get("title", "").strip() or _("Follow up with %s") % lead
-            lead_follow_up(membership=membership, lead=lead, title=title[:200])
-            messages.success(request, _("Follow-up task created."))
-    except (ValidationError, InvalidTransition) as exc:
-        messages.error(request, exc.message)
-    return redirect("leads:lead_detail", pk=lead.pk)
-
-
+# A won lead's buttons: make a customer of it, or a follow-up task.
+lead_convert_view = TO_CUSTOMER.page_view(LEADS, gettext_lazy("Customer created."))
+lead_follow_up_view = LEAD_FOLLOW_UP.page_view(
+    LEADS, gettext_lazy("Follow-up task created."), lambda lead: _("Follow up with %s") % lead
+)
 lead_activity_add = LEAD_TIMELINE.add_view(LEADS)
 LEAD_BOARD = Board(
     pipelines=PIPELINES,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
+from opsbase.kit.demo import demo_members
 from opsbase.modules.checklists.models import FormVersion
 from opsbase.modules.drillbits.constants import BitState
 from opsbase.modules.drillbits.models import DrillBit
@@ -55,11 +56,7 @@ def demo_quality_seed(*, tenant) -> None:
     demo_inspections_seed(tenant=tenant)
     if Ncr.objects.for_tenant(tenant).exists():
         return
-    members = {
-        m.role.kind: m
-        for m in Membership.objects.for_tenant(tenant).select_related("role", "user")
-        if m.user.email.endswith(f"@{tenant.slug}.test")
-    }
+    members = demo_members(tenant)
     manager = members.get(RoleKind.MANAGER)
     if manager is None:
         return

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from opsbase.kernel.roles.constants import RoleKind
-from opsbase.kernel.tenants.models import Membership
+from opsbase.kit.demo import demo_members
 
 from .models import Task
 from .services import task_create, task_transition
@@ -29,11 +29,7 @@ def demo_tasks_seed(*, tenant) -> None:
     assigned. Only for a tenant without tasks, so re-running the demo adds nothing."""
     if Task.objects.for_tenant(tenant).exists():
         return
-    members = {
-        m.role.kind: m
-        for m in Membership.objects.for_tenant(tenant).select_related("role", "user")
-        if m.user.email.endswith(f"@{tenant.slug}.test")
-    }
+    members = demo_members(tenant)
     today = timezone.localdate()
     for owner_kind, assignee_kind, title, priority, due_in, moves in DEMO_TASKS:
         owner = members[owner_kind]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from opsbase.core.exceptions import ValidationError
 from opsbase.kernel.roles.constants import RoleKind
-from opsbase.kernel.tenants.models import Membership
+from opsbase.kit.demo import demo_members
 from opsbase.modules.customers.models import Customer
 from opsbase.modules.drillbits.constants import BitState
 from opsbase.modules.drillbits.models import DrillBit
@@ -74,11 +74,7 @@ def demo_workorders_seed(*, tenant) -> None:
     Only for a tenant without work orders, so re-running the demo adds nothing."""
     if WorkOrder.objects.for_tenant(tenant).exists():
         return
-    members = {
-        m.role.kind: m
-        for m in Membership.objects.for_tenant(tenant).select_related("role", "user")
-        if m.user.email.endswith(f"@{tenant.slug}.test")
-    }
+    members = demo_members(tenant)
     manager = members.get(RoleKind.MANAGER)
     if manager is None:
         return

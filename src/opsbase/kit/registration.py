@@ -1,0 +1,88 @@
+"""What every module registers, declared as tables: its permission codenames (the policy's
+rules) and its sidebar entries.
+
+A module's ``permissions.py`` lists its rights once::
+
+    permissions_register(
+        Permission(VIEW, _("See leads"), _("You can only see the leads you own."), BOTH, mine),
+        Permission(MANAGE, _("Manage pipelines"), _("Only a Manager ..."), {RoleKind.MANAGER}),
+    )
+
+and its ``ModuleConfig.navigation`` its entries, numbered in the order given::
+
+    navigation = nav_items(
+        (_("Leads"), "leads:lead_list", "person-lines-fill", VIEW),
+        (_("Pipelines"), "leads:pipeline_list", "diagram-3", MANAGE),
+        order=20,
+    )
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from opsbase.kernel.policy import Predicate, register
+from opsbase.web.navigation import NavItem
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One right of a module: its codename, what the role editor calls it, the reason given
+    when it is refused, the built-in role kinds holding it by default, and the records it
+    reaches (``scope``; all of the organization's when left out)."""
+
+    codename: str
+    label: Any
+    denial: Any
+    default_kinds: Collection[str] = field(default_factory=frozenset)
+    scope: Predicate | None = None
+
+
+def permissions_register(*permissions: Permission) -> tuple[str, ...]:
+    """Register every permission with the policy; their codenames, in order."""
+    for permission in permissions:
+        extra = {} if permission.scope is None else {"scope": permission.scope}
+        register(
+            codename=permission.codename,
+            label=permission.label,
+            denial=permission.denial,
+            default_kinds=frozenset(permission.default_kinds),
+            **extra,
+        )
+    return tuple(permission.codename for permission in permissions)
+
+
+def nav_items(
+    *entries: tuple[Any, str, str, str | None], order: int = 100, section: str = "main"
+) -> tuple[NavItem, ...]:
+    """Sidebar entries from ``(label, url name, icon, codename)`` rows, ordered from *order*
+    on in the order given, all in *section*."""
+    return tuple(
+        NavItem(
+            label=label,
+            url_name=url_name,
+            icon=icon,
+            codename=codename,
+            section=section,
+            order=order + position,
+        )
+        for position, (label, url_name, icon, codename) in enumerate(entries)
+    )
+
+
+def on_tenant_created(setup: str, *, uid: str) -> None:
+    """Have every new organization set up by the function at the dotted path *setup*, called
+    with ``tenant_id=`` (not for rows loaded from fixtures). Call it from ``ready``; *uid*
+    keeps it connected once."""
+    from django.db.models.signals import post_save
+    from django.utils.module_loading import import_string
+
+    from opsbase.kernel.tenants.models import Tenant
+
+    def created(sender: Any, instance: Any, created: bool, raw: bool = False, **kw: Any) -> None:
+        if created and not raw:
+            import_string(setup)(tenant_id=instance.pk)
+
+    post_save.connect(created, sender=Tenant, dispatch_uid=uid, weak=False)
