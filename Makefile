@@ -11,6 +11,11 @@ DJ42_VENV := .venv-django42
 # tests (tests/cli, tests/template, tests/serve) make projects with databases of their own,
 # whatever DATABASE_URL says, so they run once, in `make test`.
 ENGINE_PYTEST_ARGS ?= --ignore=tests/cli --ignore=tests/template --ignore=tests/serve
+# One pytest worker per CPU (pytest-xdist): a test file stays on one worker, and tests that
+# share a machine-wide resource run one after another (see tests/conftest.py).
+# `make test TEST_JOBS=0` runs in one process.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+XDIST := $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadgroup)
 
 .PHONY: help install demo demo-example test test-sqlite test-postgres test-mariadb test-django42 test-all \
         lint format migrations-check audit bench bench-quick clean
@@ -44,17 +49,17 @@ demo-example: $(STAMP)
 test: test-sqlite
 
 test-sqlite: $(STAMP)
-	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(ENGINE_PYTEST_ARGS) $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(XDIST) $(ENGINE_PYTEST_ARGS) $(PYTEST_ARGS)
 
 $(VENV)/.mysqlclient: $(STAMP)
 	$(BIN)/python -m pip install --quiet "mysqlclient>=2.2.1"
 	@touch $@
 
 test-mariadb: $(VENV)/.mysqlclient
-	DATABASE_URL=$(MARIADB_URL) $(BIN)/python -m pytest $(ENGINE_PYTEST_ARGS) $(PYTEST_ARGS)
+	DATABASE_URL=$(MARIADB_URL) $(BIN)/python -m pytest $(XDIST) $(ENGINE_PYTEST_ARGS) $(PYTEST_ARGS)
 
 $(DJ42_VENV)/.installed: pyproject.toml
 	@test -x $(DJ42_VENV)/bin/python || $(PYTHON) -m venv $(DJ42_VENV)
@@ -63,7 +68,7 @@ $(DJ42_VENV)/.installed: pyproject.toml
 	@touch $@
 
 test-django42: $(DJ42_VENV)/.installed
-	env -u DATABASE_URL $(DJ42_VENV)/bin/python -m pytest $(ENGINE_PYTEST_ARGS) $(PYTEST_ARGS)
+	env -u DATABASE_URL $(DJ42_VENV)/bin/python -m pytest $(XDIST) $(ENGINE_PYTEST_ARGS) $(PYTEST_ARGS)
 
 test-all: test-sqlite test-postgres test-mariadb test-django42
 

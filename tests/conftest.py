@@ -6,6 +6,23 @@ from django.core.cache import cache
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.testing.matrix import build_world
 
+# The suite runs in parallel (pytest-xdist, `--dist loadgroup`, see the Makefile). Each test
+# file stays on one worker, so a module-scoped server starts once. Tests that share something
+# beyond their own test database (the machine's nginx, system users, PostgreSQL roles, fixed
+# Redis databases, a Celery broker) are in one group and run one after another: every test
+# under these folders, and every test marked `serial`.
+SERIAL_FOLDERS = ("tests/cli/", "tests/serve/", "tests/template/", "tests/bench/")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.startswith(SERIAL_FOLDERS) or item.get_closest_marker("serial"):
+            group = "serial"
+        else:
+            group = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
 
 @pytest.fixture(scope="session")
 def _audit_checkpoint_dir(tmp_path_factory):

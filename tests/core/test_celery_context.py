@@ -14,6 +14,8 @@ from opsbase.core.context import bind, request_id_var, tenant_context
 from opsbase.core.tasks import context_probe
 from opsbase.testing.celery import start_worker
 
+pytestmark = pytest.mark.serial  # the Celery broker on Redis database 13
+
 REPO = Path(__file__).resolve().parents[2]
 BROKER = "redis://127.0.0.1:6379/13"
 

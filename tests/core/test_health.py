@@ -1,6 +1,8 @@
 import pytest
 from django.test import override_settings
 
+pytestmark = pytest.mark.serial  # Redis databases 14 and 15
+
 REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

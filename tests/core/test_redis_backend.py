@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
+pytestmark = pytest.mark.serial  # Redis database 6
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "redis": {

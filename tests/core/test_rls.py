@@ -31,6 +31,7 @@ from opsbase.testing.factories import UserFactory
 from opsbase.testing.matrix import build_world, session_client
 
 pytestmark = [
+    pytest.mark.serial,  # the PostgreSQL role it acts as
     pytest.mark.postgres,
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row-level security is a PostgreSQL feature"

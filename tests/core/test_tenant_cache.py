@@ -6,6 +6,8 @@ from opsbase.core.cache import tenant_cache, tenant_cache_key
 from opsbase.core.context import tenant_context
 from opsbase.core.exceptions import TenantScopeRequired
 
+pytestmark = pytest.mark.serial  # Redis database 15
+
 REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -10,6 +10,8 @@ from rest_framework.test import APIClient
 from opsbase.testing.api import token_client
 from opsbase.testing.factories import PASSWORD
 
+pytestmark = pytest.mark.serial  # Redis database 14
+
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
@@ -31,6 +33,7 @@ def redis_cache(settings):
 
 
 def rates(settings, **changed):
+    """Limits per hour: a slow machine must not let a minute's window run out mid-test."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **changed},
@@ -38,7 +41,7 @@ def rates(settings, **changed):
 
 
 def test_anonymous_callers_hit_their_limit(db, redis_cache, settings):
-    rates(settings, anon="3/minute")
+    rates(settings, anon="3/hour")
     client = APIClient()
 
     statuses = [client.get("/api/schema/?format=json").status_code for _ in range(4)]
@@ -51,7 +54,7 @@ def test_anonymous_callers_hit_their_limit(db, redis_cache, settings):
 
 
 def test_signed_in_callers_hit_theirs(world, redis_cache, settings):
-    rates(settings, user="2/minute")
+    rates(settings, user="2/hour")
     client = token_client(world.members["user"])
 
     statuses = [client.get("/api/v1/me/").status_code for _ in range(3)]
@@ -60,7 +63,7 @@ def test_signed_in_callers_hit_theirs(world, redis_cache, settings):
 
 
 def test_the_token_sign_in_endpoint_has_its_own_tighter_limit(world, redis_cache, settings):
-    rates(settings, auth_token="2/minute", anon="100/minute")
+    rates(settings, auth_token="2/hour", anon="100/hour")
     body = {"email": world.members["user"].user.email, "password": PASSWORD, "tenant": "acme"}
     client = APIClient()
 

@@ -12,6 +12,8 @@ from opsbase.kernel.roles.constants import RoleKind
 from opsbase.modules.tasks.services import task_create, task_transition
 from opsbase.testing.matrix import session_client
 
+pytestmark = pytest.mark.serial  # Redis database 5
+
 REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

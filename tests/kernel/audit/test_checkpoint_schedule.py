@@ -21,6 +21,8 @@ from opsbase.testing.celery import start_worker
 from .conftest import chain_of, truncate
 from .test_verify import verify
 
+pytestmark = pytest.mark.serial  # the Celery broker on Redis database 13
+
 REPO = Path(__file__).resolve().parents[3]
 BROKER = "redis://127.0.0.1:6379/13"
 

@@ -10,9 +10,12 @@ from opsbase.modules.leads.selectors import pipeline_default
 from opsbase.modules.leads.services import lead_form_create
 from tests.core.test_rls import app_role  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row-level security is a PostgreSQL feature"
-)
+pytestmark = [
+    pytest.mark.serial,  # the PostgreSQL role it acts as
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row-level security is a PostgreSQL feature"
+    ),
+]
 
 
 def test_a_web_form_post_creates_its_lead_under_row_level_security(

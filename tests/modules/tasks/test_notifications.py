@@ -23,6 +23,8 @@ from opsbase.modules.tasks.services import task_create, task_update
 from opsbase.modules.tasks.tasks import task_assigned_notify
 from opsbase.testing.celery import start_worker
 
+pytestmark = pytest.mark.serial  # the Celery broker on Redis database 13
+
 REPO = Path(__file__).resolve().parents[3]
 BROKER = "redis://127.0.0.1:6379/13"
 
