@@ -133,6 +133,24 @@ class QualityConfig(ModuleConfig):
             ),
         )
 
+    def dashboard_charts(self):
+        from opsbase.web.dashboard import Chart
+
+        from .dashboard import first_pass_yield_per_week
+
+        return (
+            Chart(
+                key="first-pass-yield",
+                title=_("First-pass yield per week"),
+                heading=_("Week of"),
+                codename=VIEW_INSPECTION,
+                data=first_pass_yield_per_week,
+                kind="line",
+                icon="clipboard2-check",
+                order=60,
+            ),
+        )
+
     def dashboard_kpis(self):
         from opsbase.web.dashboard import KpiGroup, Tile
 
