@@ -65,8 +65,9 @@ def role_template_get(*, slug: str) -> dict[str, Any]:
     raise NotFound()
 
 
-def permission_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Codenames grouped by the app that declares them: ``[(app name, [(codename, label)])]``."""
+def permission_groups(*, package: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
+    """Codenames grouped by the app that declares them: ``[(app name, [(codename, label)])]``;
+    with *package*, only those of apps inside it (``"opsbase"``: what the library ships)."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for rule in policy.rules():
         app_label = rule.codename.split(".", 1)[0]
@@ -74,8 +75,39 @@ def permission_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     named = []
     for app_label, entries in groups.items():
         try:
-            title = str(apps.get_app_config(app_label).verbose_name)
+            config = apps.get_app_config(app_label)
         except LookupError:
-            title = app_label.replace("_", " ").capitalize()
-        named.append((title, entries))
+            config = None
+        if package and (config is None or not config.name.startswith(f"{package}.")):
+            continue
+        title = config.verbose_name if config else app_label.replace("_", " ").capitalize()
+        named.append((str(title), entries))
     return sorted(named, key=lambda g: g[0].lower())
+
+
+MATRIX_START = "<!-- permission-matrix:start -->"
+MATRIX_END = "<!-- permission-matrix:end -->"
+
+
+def permission_matrix_markdown(*, package: str = "") -> str:
+    """The permission matrix of the installed apps (with *package*, of those inside it) as a
+    Markdown table: one row per codename (grouped by the app that declares it), one column
+    per built-in role (what a new organization's role holds) and per role template; ✓ where
+    it holds the codename."""
+    from .constants import RoleKind
+
+    kinds = [(RoleKind.ADMIN, "Admin"), (RoleKind.MANAGER, "Manager"), (RoleKind.USER, "User")]
+    held = {kind: set(policy.default_permissions(kind)) for kind, _ in kinds}
+    templates = policy.templates()
+    heads = [name for _, name in kinds] + [str(t["name"]) for t in templates]
+    columns = [held[kind] for kind, _ in kinds] + [set(t["permissions"]) for t in templates]
+    lines = [
+        "| permission | codename | " + " | ".join(heads) + " |",
+        "|---|---|" + "---|" * len(heads),
+    ]
+    for title, entries in permission_groups(package=package):
+        lines.append(f"| **{title}** | |" + " |" * len(heads))
+        for codename, label in entries:
+            marks = " | ".join("✓" if codename in column else "" for column in columns)
+            lines.append(f"| {label} | `{codename}` | {marks} |")
+    return "\n".join(lines) + "\n"
