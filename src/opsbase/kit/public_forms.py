@@ -381,7 +381,7 @@ class PublicFormSerializer(serializers.ModelSerializer):
         read_only_fields = ["public_key"]
 
     def get_url(self, form: Any) -> str:
-        return self.forms.address(form)  # type: ignore[attr-defined]
+        return str(self.context["forms"].address(form))
 
 
 class PublicFormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -393,10 +393,9 @@ class PublicFormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         super().initial(request, *args, **kwargs)
         policy.require(request.membership, self.forms.codename)
 
-    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        serializer = super().get_serializer(*args, **kwargs)
-        serializer.forms = self.forms  # type: ignore[attr-defined]
-        return serializer
+    def get_serializer_context(self) -> dict[str, Any]:
+        # In the context, so that a list's every row (a ListSerializer's child) sees it too.
+        return {**super().get_serializer_context(), "forms": self.forms}
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):

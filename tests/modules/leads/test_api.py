@@ -107,7 +107,16 @@ def test_another_organizations_token_gets_404_on_every_lead_pipeline_and_form(
 
 @pytest.mark.parametrize(("kind", "status"), [("admin", 200), ("manager", 200), ("user", 403)])
 def test_only_admins_and_managers_see_lead_forms(world, kind, status):
-    assert token_client(world.members[kind]).get("/api/v1/lead-forms/").status_code == status
+    manager = world.members["manager"]
+    pipeline = pipeline_default(tenant_id=manager.tenant_id)
+    form = lead_form_create(membership=manager, name="Contact", pipeline=pipeline)
+
+    answer = token_client(world.members[kind]).get("/api/v1/lead-forms/")
+
+    assert answer.status_code == status
+    if status == 200:  # every row of the list carries its public address
+        (row,) = answer.json()["results"]
+        assert row["url"] == f"/w/{form.public_key}/"
 
 
 def test_pipelines_list_their_stages_in_order(user):
