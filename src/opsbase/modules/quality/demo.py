@@ -53,8 +53,9 @@ WHYS = {
 def demo_quality_seed(*, tenant) -> None:
     """Six NCRs in *tenant* (only when it has none, so re-running adds nothing), and a few
     inspections passed and failed."""
+    seeded = Ncr.objects.for_tenant(tenant).exists()  # before the failed inspection's NCR
     demo_inspections_seed(tenant=tenant)
-    if Ncr.objects.for_tenant(tenant).exists():
+    if seeded:
         return
     members = demo_members(tenant)
     manager = members.get(RoleKind.MANAGER)
