@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.rows import (
+    Amount,
     Choice,
     Date,
     DateTime,
@@ -35,7 +36,7 @@ EQUIPMENT_ROWS = RowSpec(
         Text("code", testid="code"),
         Text("name", link=True, detail=False),
         Text("location", hide_empty=True),
-        Number("hours_meter"),
+        Amount("hours_meter"),  # a decimal: a string in the API, as its schema says
         LongText("notes"),
         DateTime("created_at", table=False),
         DateTime("updated_at", table=False, csv=False, detail=False),
@@ -59,7 +60,7 @@ PLAN_ROWS = RowSpec(
         Choice("trigger", badges=TRIGGER_BADGES, label_key="trigger_label"),
         Number("interval"),
         Date("next_due_date", table_label=_lazy("Next due"), hide_empty=True),
-        Number("next_due_hours", hide_empty=True),
+        Amount("next_due_hours", hide_empty=True),
         Number("equipment_hours", _lazy("Hours meter"), source="equipment__hours_meter"),
         Person("assignee", email_key="assignee_email", empty=_lazy("Unassigned")),
         Person("owner", email_key="owner_email", table=False),
