@@ -5,29 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Suppression',
+            name="Suppression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(max_length=254, verbose_name='e-mail')),
-                ('organization_id', models.PositiveBigIntegerField(default=0, verbose_name='organization')),
-                ('reason', models.CharField(choices=[('bounce', 'Bounced'), ('complaint', 'Marked as spam'), ('unsubscribe', 'Unsubscribed'), ('rejected', 'Refused by the provider'), ('manual', 'Added by hand')], max_length=16, verbose_name='reason')),
-                ('detail', models.CharField(blank=True, max_length=500, verbose_name='detail')),
-                ('event_id', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='since')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.CharField(max_length=254, verbose_name="e-mail")),
+                (
+                    "organization_id",
+                    models.PositiveBigIntegerField(default=0, verbose_name="organization"),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("bounce", "Bounced"),
+                            ("complaint", "Marked as spam"),
+                            ("unsubscribe", "Unsubscribed"),
+                            ("rejected", "Refused by the provider"),
+                            ("manual", "Added by hand"),
+                        ],
+                        max_length=16,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=500, verbose_name="detail")),
+                ("event_id", models.CharField(blank=True, max_length=255)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="since"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'suppressed address',
-                'verbose_name_plural': 'suppressed addresses',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('address', 'organization_id'), name='email_suppression_unique')],
+                "verbose_name": "suppressed address",
+                "verbose_name_plural": "suppressed addresses",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("address", "organization_id"), name="email_suppression_unique"
+                    )
+                ],
             },
         ),
     ]
