@@ -11,10 +11,10 @@ DJ42_VENV := .venv-django42
 # tests (tests/cli, tests/template, tests/serve) make projects with databases of their own,
 # whatever DATABASE_URL says, so they run once, in `make test`.
 ENGINE_PYTEST_ARGS ?= --ignore=tests/cli --ignore=tests/template --ignore=tests/serve
-# `make test TEST_JOBS=2` runs two pytest workers (pytest-xdist, see tests/conftest.py).
-# Not the default yet: in the last runs the serial group did not hold (two workers ran
-# provisioning and Redis tests at once), so the default stays one process.
-TEST_JOBS ?= 0
+# The suite runs on one pytest worker per core, up to 4 (pytest-xdist; tests/conftest.py keeps
+# each test file on one worker and the tests that share machine-wide resources in one serial
+# group). `make test TEST_JOBS=0` runs it in one process.
+TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; [ $$n -gt 1 ] && echo $$n || echo 0)
 XDIST := $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadgroup)
 
 .PHONY: help install demo demo-example test test-sqlite test-postgres test-mariadb test-django42 test-all \

@@ -14,8 +14,20 @@ from opsbase.testing.matrix import build_world
 SERIAL_FOLDERS = ("tests/cli/", "tests/serve/", "tests/template/", "tests/bench/")
 
 
+def pytest_configure(config):
+    # xdist 3.8 files a test under its group by appending "@group" to the test's id; pytest
+    # 9.2 no longer lets it, so each group would be spread over the workers and serial tests
+    # would run side by side. Refuse, with the fix, rather than fail at random.
+    if getattr(config.option, "dist", "no") == "loadgroup" and pytest.version_tuple >= (9, 2):
+        raise pytest.UsageError(
+            "pytest-xdist's --dist loadgroup has no effect with pytest 9.2: install the "
+            "versions pyproject.toml pins (make install), or run in one process (TEST_JOBS=0)"
+        )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    # Before xdist's own implementation, which reads the groups.
     for item in items:
         if item.nodeid.startswith(SERIAL_FOLDERS) or item.get_closest_marker("serial"):
             group = "serial"

@@ -6,7 +6,9 @@ from __future__ import annotations
 import urllib.request
 from urllib.parse import urlsplit
 
+import django
 import pytest
+from django.core.files.storage import storages
 
 from opsbase.conf import ConfigError
 from opsbase.conf.settings import storage_config
@@ -31,6 +33,11 @@ def apply(settings, config):
     """The settings a project built from this environment would have."""
     for key, value in config.items():
         setattr(settings, key, value)
+    if django.VERSION < (5, 0) and "STORAGES" in config:
+        # Django 4.2's override of STORAGES mirrors each backend into DEFAULT_FILE_STORAGE,
+        # which then wins without its OPTIONS (a project's settings module is not affected):
+        # hand the storage handler the table as a settings module would.
+        storages.__dict__["backends"] = dict(config["STORAGES"])
 
 
 def test_files_stay_on_local_disk_when_no_bucket_is_named(no_bucket, settings, tmp_path):
