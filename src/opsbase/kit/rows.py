@@ -358,6 +358,24 @@ class LongText(Column):
         super().__init__(name, label, **kwargs)
 
 
+class File(Column):
+    """A stored file (a ``FileField``): its name, or null when none is attached. The page
+    and the CSV leave it out unless asked; a module links the download itself."""
+
+    def __init__(self, name: str, label: _StrOrPromise | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("table", False)
+        kwargs.setdefault("csv", False)
+        super().__init__(name, label, **kwargs)
+
+    def value(self, row: Mapping[str, Any]) -> Any:
+        # A name from a query of values; a FieldFile from an instance (row_of).
+        stored = row[self.source]
+        return getattr(stored, "name", stored) or None
+
+    def api_fields(self) -> dict[str, serializers.Field]:
+        return {self.name: serializers.CharField(**{**self._source(), "allow_null": True})}
+
+
 class Date(Column):
     """A date; ``flag`` names a computed column whose truth adds a badge (``Overdue``)."""
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from opsbase.kernel.tenants.models import Membership
-from opsbase.kit.rows import DateTime, LongText, Number, Person, Rank, RowSpec, State, Text
+from opsbase.kit.rows import DateTime, File, LongText, Number, Person, Rank, RowSpec, State, Text
 from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import STATE_BADGES, VIEW, ProcedureState
@@ -29,7 +29,7 @@ ROWS = RowSpec(
         Person("approved_by", email_key="approved_by_email", hide_empty=True),
         DateTime("approved_at", table=False, hide_empty=True),
         LongText("body", table=False, csv=False, detail=False),
-        Text("attachment", _lazy("Attachment"), table=False, csv=False, detail=False),
+        File("attachment", _lazy("Attachment"), detail=False),
         DateTime("created_at", table=False),
         DateTime("updated_at", table=False, csv=False, detail=False),
     ],

@@ -46,7 +46,6 @@ class ProcedureSerializer(RecordSerializer):
     def to_representation(self, instance: Procedure) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["body_html"] = self.get_body_html(instance)
-        data["attachment"] = instance.attachment.name or None
         return data
 
 
