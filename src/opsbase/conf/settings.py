@@ -231,6 +231,8 @@ def build_settings(
         "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
         "REDOC_DIST": "SIDECAR",
         "COMPONENT_SPLIT_REQUEST": True,
+        # Operations are grouped (tagged) by the resource after the version: "tasks", "leads".
+        "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
         # Every app has a "status"; name each enum after its model so none collide. Modules
         # name theirs in ModuleConfig.api_enum_names, read when the schema is built.
         "ENUM_NAME_OVERRIDES": AppsEnumNames(
