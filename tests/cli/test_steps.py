@@ -315,3 +315,44 @@ def test_a_path_dependency_becomes_a_wheel_in_vendor_named_by_the_requirements(t
     assert lines == ["django==5.2.8", "./vendor/tinypkg-1.2.0-py3-none-any.whl"]
     assert "file:" not in text
     assert not (package / "build").exists()  # built from a copy: the checkout stays clean
+
+
+def _flaky_poetry(tmp_path: Path, failures: int) -> Path:
+    """A `poetry` that fails its first *failures* calls (a download cut off), then works."""
+    script = tmp_path / "poetry"
+    count = tmp_path / "calls"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import pathlib, sys\n"
+        f"count = pathlib.Path({str(count)!r})\n"
+        "calls = int(count.read_text()) + 1 if count.exists() else 1\n"
+        "count.write_text(str(calls))\n"
+        f"if calls <= {failures}:\n"
+        "    sys.exit('Connection reset by peer while downloading django-5.2.whl')\n"
+        "print('Installing dependencies from lock file')\n"
+    )
+    script.chmod(0o755)
+    return count
+
+
+def test_poetry_install_is_tried_once_more_when_a_download_is_cut_off(tmp_path, monkeypatch):
+    calls = _flaky_poetry(tmp_path, failures=1)
+    monkeypatch.setattr(poetry_env, "poetry_command", lambda: [str(tmp_path / "poetry")])
+    log = CommandLog()
+
+    poetry_env.install(tmp_path, log=log)
+
+    assert calls.read_text() == "2"
+    assert "trying once more" in "".join(log.pending)
+
+
+def test_poetry_install_failing_twice_names_the_fix(tmp_path, monkeypatch):
+    calls = _flaky_poetry(tmp_path, failures=2)
+    monkeypatch.setattr(poetry_env, "poetry_command", lambda: [str(tmp_path / "poetry")])
+
+    with pytest.raises(StepFailed) as failed:
+        poetry_env.install(tmp_path, log=CommandLog())
+
+    assert calls.read_text() == "2"
+    assert "Connection reset by peer" in failed.value.output_tail
+    assert "opsbase new" in failed.value.fix

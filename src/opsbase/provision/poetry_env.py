@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .commands import CommandLog, run
+from .commands import CommandLog, StepFailed, run
 from .pythons import poetry_command
 
 # The per-release form is the one Poetry reads.
@@ -90,15 +90,25 @@ def lock(dest: Path, *, log: CommandLog) -> None:
     )
 
 
-def install(dest: Path, *, log: CommandLog) -> None:
-    run(
-        [*poetry_command(), "install", "--no-ansi", "--no-root"],
-        log=log,
-        cwd=dest,
-        env=poetry_env(),
-        timeout=1800,
-        fix=INSTALL_FIX,
-    )
+def install(dest: Path, *, log: CommandLog, attempts: int = 2) -> None:
+    """`poetry install`, tried again once when it fails: a download cut off by the network
+    (or an install cut off by a killed run) usually goes through the second time, and only
+    what is missing is installed then."""
+    for attempt in range(1, attempts + 1):
+        try:
+            run(
+                [*poetry_command(), "install", "--no-ansi", "--no-root"],
+                log=log,
+                cwd=dest,
+                env=poetry_env(),
+                timeout=1800,
+                fix=INSTALL_FIX,
+            )
+            return
+        except StepFailed:
+            if attempt == attempts:
+                raise
+            log.write("poetry install failed: trying once more")
 
 
 def has_export_plugin(*, log: CommandLog) -> bool:
