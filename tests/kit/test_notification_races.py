@@ -1,12 +1,7 @@
 """The unread counter stays right when notifications arrive and are read at once, from real
 threads with their own connections (PostgreSQL and MariaDB)."""
 
-import contextlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection, connections
 
 from opsbase.core.context import tenant_context
 from opsbase.kernel.roles.constants import RoleKind
@@ -18,29 +13,13 @@ from opsbase.kit.notifications.services import (
     notification_mark_read,
     notification_preferences_save,
 )
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 from opsbase.testing.matrix import build_world
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor not in ("postgresql", "mysql"), reason="needs PostgreSQL or MariaDB"
-    ),
+    needs_row_locks,
 ]
-
-
-def _in_threads(jobs, workers=8):
-    start = threading.Barrier(min(workers, len(jobs)))
-
-    def run(job):
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=10)
-            return job()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, jobs))
 
 
 def _in_app_only(world, member):
@@ -69,7 +48,7 @@ def test_parallel_notifications_are_all_counted_even_the_first():
 
         return job
 
-    _in_threads([tell(n) for n in range(24)])
+    in_threads([tell(n) for n in range(24)])
 
     with tenant_context(world.home.pk):
         assert notification_unread_count(membership=member) == 24 == _unread_rows(member)
@@ -104,7 +83,7 @@ def test_reading_while_notifications_arrive_keeps_the_count_equal_to_the_unread_
             notification_mark_all_read(membership=member)
 
     jobs = [tell(n) for n in range(12)] + [read(n) for n in first] + [read_all, read_all]
-    _in_threads(jobs)
+    in_threads(jobs)
 
     with tenant_context(world.home.pk):
         assert notification_unread_count(membership=member) == _unread_rows(member)

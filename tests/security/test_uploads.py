@@ -20,7 +20,8 @@ def upload(name, content):
 def docx_bytes(member="word/document.xml"):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(member, "<w:document/>")
+        # A fixed date: the bytes (and so the test's id) are the same in every xdist worker.
+        archive.writestr(zipfile.ZipInfo(member, date_time=(2026, 1, 1, 0, 0, 0)), "<w:document/>")
     return buffer.getvalue()
 
 
@@ -32,6 +33,7 @@ def docx_bytes(member="word/document.xml"):
         ("list.csv", "name,città\nA,Zürich\n".encode()),
         ("report.docx", docx_bytes()),
     ],
+    ids=["pdf", "png", "csv", "docx"],
 )
 def test_files_that_are_what_they_claim_pass(name, content):
     UploadValidator()(upload(name, content))
@@ -47,6 +49,15 @@ def test_files_that_are_what_they_claim_pass(name, content):
         ("setup.exe", b"MZ\x90\x00", "file_type"),
         ("page.html", b"<script>alert(1)</script>", "file_type"),
         ("noextension", b"hello", "file_type"),
+    ],
+    ids=[
+        "program-named-pdf",
+        "pdf-named-png",
+        "nul-in-text",
+        "docx-without-document",
+        "exe",
+        "html",
+        "no-extension",
     ],
 )
 def test_files_of_other_types_or_content_are_refused(name, content, code):

@@ -2,7 +2,6 @@
 database connections, get distinct consecutive numbers (PostgreSQL and MariaDB); issued one
 after another on any engine, they do too; a refused issue takes no number."""
 
-import contextlib
 import re
 import threading
 from collections import Counter
@@ -17,31 +16,11 @@ from opsbase.modules.billing.constants import InvoiceStatus
 from opsbase.modules.billing.models import Invoice
 from opsbase.modules.billing.services import invoice_create, invoice_issue
 from opsbase.testing.api import token_for
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 
 from .conftest import LINES
 
-row_locking = pytest.mark.skipif(
-    connection.vendor not in ("postgresql", "mysql"), reason="needs PostgreSQL or MariaDB"
-)
 YEAR = timezone.localdate().year
-
-
-def _in_threads(jobs, workers):
-    """Run *jobs* at once from *workers* threads, each with its own database connection."""
-    start = threading.Barrier(min(workers, len(jobs)))
-
-    def run(job):
-        from django.db import connections
-
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=10)
-            return job()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, jobs))
 
 
 def _sequence_numbers(tenant):
@@ -55,7 +34,7 @@ def _drafts(admin, customer, count):
     return [invoice_create(membership=admin, customer=customer, lines=LINES) for _ in range(count)]
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_fifty_invoices_issued_at_once_get_fifty_consecutive_numbers(admin, customer):
     drafts = _drafts(admin, customer, 50)
@@ -63,7 +42,7 @@ def test_fifty_invoices_issued_at_once_get_fifty_consecutive_numbers(admin, cust
     def issue(invoice):
         return lambda: invoice_issue(membership=admin, invoice=invoice).number
 
-    numbers = _in_threads([issue(d) for d in drafts], workers=50)
+    numbers = in_threads([issue(d) for d in drafts], workers=50)
 
     assert len(set(numbers)) == 50, Counter(numbers).most_common(3)
     assert _sequence_numbers(admin.tenant) == list(range(1, 51))
@@ -72,7 +51,7 @@ def test_fifty_invoices_issued_at_once_get_fifty_consecutive_numbers(admin, cust
     assert sorted(numbers) == [f"INV-{YEAR}-{n:04}" for n in range(1, 51)]
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_api_issues_give_consecutive_numbers(admin, customer):
     drafts = _drafts(admin, customer, 20)
@@ -88,13 +67,13 @@ def test_twenty_parallel_api_issues_give_consecutive_numbers(admin, customer):
 
         return call
 
-    answers = _in_threads([issue(d) for d in drafts], workers=20)
+    answers = in_threads([issue(d) for d in drafts], workers=20)
 
     assert [a.status_code for a in answers] == [200] * 20, [a.content[:200] for a in answers]
     assert _sequence_numbers(admin.tenant) == list(range(1, 21))
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_the_same_draft_issued_twice_at_once_is_issued_once(admin, customer):
     (draft,) = _drafts(admin, customer, 1)
@@ -107,7 +86,7 @@ def test_the_same_draft_issued_twice_at_once_is_issued_once(admin, customer):
         except Exception as exc:  # noqa: BLE001 - the loser's refusal is the point
             return type(exc).__name__
 
-    results = _in_threads([issue] * 8, workers=8)
+    results = in_threads([issue] * 8, workers=8)
 
     assert results.count(f"INV-{YEAR}-0001") == 1
     assert set(results) == {f"INV-{YEAR}-0001", "InvalidTransition"}

@@ -2,47 +2,22 @@
 same event, or several events of one PaymentIntent, record one payment and keep one row per
 event; every delivery is answered 200 (or 503, which Stripe retries), never 500."""
 
-import contextlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from opsbase.kernel.audit.services import audit_chain_verify
 from opsbase.modules.billing.constants import InvoiceStatus
 from opsbase.modules.billing.models import Payment, StripeEvent, StripeEventResult
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 
 from .stripe_support import SECRET, deliver, intent_event
-
-row_locking = pytest.mark.skipif(
-    connection.vendor not in ("postgresql", "mysql"), reason="needs PostgreSQL or MariaDB"
-)
-
-
-def _at_once(jobs):
-    start = threading.Barrier(len(jobs))
-
-    def run(job):
-        from django.db import connections
-
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=10)
-            return job()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
 
 
 def _delivery(event):
     return lambda: deliver(Client(), event).status_code
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_the_same_event_delivered_eight_times_at_once_records_one_payment(
     admin, make_invoice, settings
@@ -51,7 +26,7 @@ def test_the_same_event_delivered_eight_times_at_once_records_one_payment(
     invoice = make_invoice(admin, issue=True)
     event = intent_event("evt_1", invoice=invoice)
 
-    codes = _at_once([_delivery(event) for _ in range(8)])
+    codes = in_threads([_delivery(event) for _ in range(8)])
 
     assert set(codes) <= {200, 503}
     assert 200 in codes
@@ -62,7 +37,7 @@ def test_the_same_event_delivered_eight_times_at_once_records_one_payment(
     assert audit_chain_verify(tenant=admin.tenant).ok
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_several_events_of_one_payment_intent_at_once_record_one_payment(
     admin, make_invoice, settings
@@ -73,7 +48,7 @@ def test_several_events_of_one_payment_intent_at_once_record_one_payment(
         intent_event(f"evt_{n}", invoice=invoice, created=1_760_000_000 + n) for n in range(6)
     ]
 
-    codes = _at_once([_delivery(e) for e in events])
+    codes = in_threads([_delivery(e) for e in events])
     # Whatever answered 503 Stripe delivers again.
     for event, code in zip(events, codes, strict=True):
         if code == 503:

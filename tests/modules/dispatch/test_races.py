@@ -2,12 +2,7 @@
 MariaDB): numbers never collide, and two notes carrying one bit issued at once send it out
 once (the other is refused, naming the bit)."""
 
-import contextlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 
 from opsbase.core.exceptions import ValidationError
 from opsbase.kernel.roles.constants import RoleKind
@@ -15,32 +10,12 @@ from opsbase.kernel.workflows import state_history
 from opsbase.modules.dispatch.models import DispatchNote
 from opsbase.modules.dispatch.services import dispatchnote_create, dispatchnote_transition
 from opsbase.modules.drillbits.models import DrillBit
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 
 from .conftest import rig_of
 
-row_locking = pytest.mark.skipif(
-    connection.vendor not in ("postgresql", "mysql"), reason="needs PostgreSQL or MariaDB"
-)
 
-
-def _in_threads(jobs, workers=8):
-    start = threading.Barrier(min(workers, len(jobs)))
-
-    def run(job):
-        from django.db import connections
-
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=10)
-            return job()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, jobs))
-
-
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_notes_created_at_once_get_distinct_numbers(world):
     manager = world.members[RoleKind.MANAGER]
@@ -49,12 +24,12 @@ def test_notes_created_at_once_get_distinct_numbers(world):
     def create():
         return dispatchnote_create(membership=manager, rig=rig).number
 
-    numbers = _in_threads([create for _ in range(16)])
+    numbers = in_threads([create for _ in range(16)])
 
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 17))
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_one_bit_on_two_notes_issued_at_once_goes_out_once(world, make_bit):
     manager = world.members[RoleKind.MANAGER]
@@ -74,7 +49,7 @@ def test_one_bit_on_two_notes_issued_at_once_goes_out_once(world, make_bit):
 
         return job
 
-    answers = _in_threads([issue(note) for note in notes])
+    answers = in_threads([issue(note) for note in notes])
 
     assert answers.count("issued") == 1
     assert all(bit.serial_number in a for a in answers if a != "issued")

@@ -2,13 +2,9 @@
 ten people sending the same bit to the field at once exactly one moves it, the others are told
 it is no longer possible; runs recorded at once get distinct numbers."""
 
-import contextlib
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from opsbase.kernel.audit.services import audit_chain_verify
 from opsbase.kernel.roles.constants import RoleKind
@@ -19,32 +15,14 @@ from opsbase.modules.drillbits.services import (
     drillbit_update,
 )
 from opsbase.testing.api import token_for
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 
 from .conftest import site_of
 
 pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor not in ("postgresql", "mysql"), reason="needs PostgreSQL or MariaDB"
-    ),
+    needs_row_locks,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _in_threads(jobs, workers):
-    start = threading.Barrier(min(workers, len(jobs)))
-
-    def run(job):
-        from django.db import connections
-
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=10)
-            return job()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, jobs))
 
 
 def _api(raw):
@@ -69,7 +47,7 @@ def test_ten_simultaneous_moves_of_one_bit_move_it_once(world):
             f"/api/v1/drill-bits/{bit.pk}/transition/", {"to": "in_field"}, format="json"
         )
 
-    answers = _in_threads([deploy for _ in range(10)], workers=10)
+    answers = in_threads([deploy for _ in range(10)], workers=10)
 
     codes = Counter(r.status_code for r in answers)
     assert codes == {200: 1, 400: 9}, codes
@@ -89,7 +67,7 @@ def test_runs_recorded_at_once_get_distinct_numbers(world):
             f"/api/v1/drill-bits/{bit.pk}/runs/", {"well": well.pk, "hours": "5"}, format="json"
         )
 
-    answers = _in_threads([record for _ in range(8)], workers=8)
+    answers = in_threads([record for _ in range(8)], workers=8)
 
     assert [r.status_code for r in answers] == [201] * 8
     numbers = sorted(

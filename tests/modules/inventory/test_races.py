@@ -4,14 +4,10 @@ clear error, and the ledger and the balance agree. PostgreSQL and MariaDB lock t
 row; SQLite has no row locks and serialises writers with one database lock (a busy one is
 answered 503), so there the race is not the point and the test is skipped."""
 
-import contextlib
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from opsbase.kernel.audit.services import audit_chain_verify
 from opsbase.kernel.roles.constants import RoleKind
@@ -19,12 +15,11 @@ from opsbase.modules.inventory.models import StockBalance, StockMovement
 from opsbase.modules.inventory.selectors import ledger_disagreements
 from opsbase.modules.inventory.services import movement_post
 from opsbase.testing.api import token_for
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor not in ("postgresql", "mysql"), reason="needs PostgreSQL or MariaDB"
-    ),
+    needs_row_locks,
 ]
 
 ISSUES = 200
@@ -32,23 +27,6 @@ STOCK = 100
 # Threads (each with its own connection): the database servers are shared, so fewer
 # connections than requests; each request still races the others for the balance row.
 WORKERS = 40
-
-
-def _in_threads(jobs, workers):
-    start = threading.Barrier(min(workers, len(jobs)))
-
-    def run(job):
-        from django.db import connections
-
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=10)
-            return job()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, jobs))
 
 
 def _api(raw):
@@ -71,7 +49,7 @@ def test_200_issues_of_the_last_100_units_issue_exactly_100(world, make_item, ma
         raw = tokens[n % len(tokens)]
         return lambda: _api(raw).post("/api/v1/stock-movements/", body, format="json")
 
-    answers = _in_threads([issue(n) for n in range(ISSUES)], workers=WORKERS)
+    answers = in_threads([issue(n) for n in range(ISSUES)], workers=WORKERS)
 
     codes = Counter(response.status_code for response in answers)
     assert codes == {201: STOCK, 400: ISSUES - STOCK}, codes
@@ -108,7 +86,7 @@ def test_opposite_transfers_between_two_places_never_deadlock(world, make_item, 
         }
         return lambda: _api(raw).post("/api/v1/stock-movements/", body, format="json")
 
-    answers = _in_threads([transfer(n) for n in range(40)], workers=20)
+    answers = in_threads([transfer(n) for n in range(40)], workers=20)
 
     assert Counter(r.status_code for r in answers) == {201: 40}
     assert ledger_disagreements(tenant_id=world.home.pk) == {}
@@ -125,7 +103,7 @@ def test_first_receipts_racing_to_create_a_balance_all_land(world, make_item, ma
     def receive():
         return _api(raw).post("/api/v1/stock-movements/", body, format="json")
 
-    answers = _in_threads([receive] * 20, workers=20)
+    answers = in_threads([receive] * 20, workers=20)
 
     assert Counter(r.status_code for r in answers) == {201: 20}
     balances = StockBalance.objects.for_tenant(world.home).filter(item=item)

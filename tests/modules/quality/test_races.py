@@ -2,13 +2,9 @@
 numbers never collide, and dispositions acting on the same stock or the same bit at once
 apply exactly as far as the stock and the bit allow, each refused one keeping nothing."""
 
-import contextlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from opsbase.core.exceptions import OpsBaseError
 from opsbase.kernel.audit.services import audit_chain_verify
@@ -16,35 +12,12 @@ from opsbase.kernel.roles.constants import RoleKind
 from opsbase.modules.inventory.models import StockBalance
 from opsbase.modules.quality.models import Disposition, Ncr
 from opsbase.modules.quality.services import disposition_record, ncr_create
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 
 from .conftest import returned_bit, to_disposition
 
-row_locking = pytest.mark.skipif(
-    connection.vendor not in ("postgresql", "mysql"), reason="needs PostgreSQL or MariaDB"
-)
 
-
-def _in_threads(jobs, workers=8):
-    start = threading.Barrier(min(workers, len(jobs)))
-
-    def run(job):
-        from django.db import connections
-
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=10)
-            try:
-                return job()
-            except OpsBaseError as exc:
-                return exc
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, jobs))
-
-
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_ncrs_raised_at_once_get_distinct_numbers(world):
     user = world.members[RoleKind.USER]
@@ -52,12 +25,12 @@ def test_ncrs_raised_at_once_get_distinct_numbers(world):
     def raise_one(n):
         return lambda: ncr_create(membership=user, title=f"Race {n}", subject_text="Batch").number
 
-    numbers = _in_threads([raise_one(n) for n in range(16)])
+    numbers = in_threads([raise_one(n) for n in range(16)], catch=(OpsBaseError,))
 
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 17))
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_scraps_racing_for_the_same_stock_never_go_below_zero(world, stock):
     manager, user = world.members[RoleKind.MANAGER], world.members[RoleKind.USER]
@@ -80,7 +53,7 @@ def test_scraps_racing_for_the_same_stock_never_go_below_zero(world, stock):
     def scrap(ncr):
         return lambda: disposition_record(membership=manager, ncr=ncr, kind="scrap")
 
-    results = _in_threads([scrap(n) for n in ncrs])
+    results = in_threads([scrap(n) for n in ncrs], catch=(OpsBaseError,))
 
     done = [r for r in results if isinstance(r, Disposition)]
     balance = StockBalance.objects.for_tenant(world.home).get(item=item, location=place)
@@ -90,7 +63,7 @@ def test_scraps_racing_for_the_same_stock_never_go_below_zero(world, stock):
     assert audit_chain_verify(tenant=world.home).ok
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_two_ncrs_repairing_one_bit_at_once_move_it_once(world):
     manager, user = world.members[RoleKind.MANAGER], world.members[RoleKind.USER]
@@ -105,7 +78,7 @@ def test_two_ncrs_repairing_one_bit_at_once_move_it_once(world):
             membership=manager, ncr=Ncr.objects.for_tenant(world.home).get(pk=ncr.pk), kind="repair"
         )
 
-    results = _in_threads([repair(n) for n in ncrs])
+    results = in_threads([repair(n) for n in ncrs], catch=(OpsBaseError,))
 
     bit.refresh_from_db()
     assert sum(isinstance(r, Disposition) for r in results) == 1

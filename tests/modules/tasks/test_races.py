@@ -7,7 +7,6 @@ serving a file database, as the demo does): parallel status changes answer 200, 
 Retry-After when the database stays busy, never 500.
 """
 
-import contextlib
 import json
 import os
 import socket
@@ -31,32 +30,9 @@ from opsbase.kernel.roles.constants import RoleKind
 from opsbase.modules.tasks.models import Task
 from opsbase.modules.tasks.services import task_create
 from opsbase.testing.api import token_for
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 
 REPO = Path(__file__).resolve().parents[3]
-
-row_locking = pytest.mark.skipif(
-    connection.vendor not in ("postgresql", "mysql"), reason="needs PostgreSQL or MariaDB"
-)
-
-
-def _in_threads(jobs, workers):
-    """Run *jobs* (callables) at once from *workers* threads, each with its own database
-    connection (closed when it is done); their results in order."""
-    start = threading.Barrier(min(workers, len(jobs)))
-
-    def run(job):
-        from django.db import connections
-
-        try:
-            # Fewer jobs left than workers: the barrier breaks, and they go anyway.
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=10)
-            return job()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, jobs))
 
 
 def _api(raw):
@@ -67,7 +43,7 @@ def _api(raw):
     return client
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_patches_racing_deletes_never_answer_a_server_error(world):
     manager = world.members[RoleKind.MANAGER]
@@ -85,7 +61,7 @@ def test_patches_racing_deletes_never_answer_a_server_error(world):
         jobs += (
             [patch(task.pk, n), delete(task.pk)] if n % 2 else [delete(task.pk), patch(task.pk, n)]
         )
-    answers = _in_threads(jobs, workers=16)
+    answers = in_threads(jobs, workers=16)
 
     codes = Counter((kind, response.status_code) for kind, response in answers)
     assert not [c for c in codes if c[1] >= 500], codes
@@ -95,7 +71,7 @@ def test_patches_racing_deletes_never_answer_a_server_error(world):
     assert audit_chain_verify(tenant=world.home).ok
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_parallel_edits_leave_a_true_history(world):
     manager = world.members[RoleKind.MANAGER]
@@ -105,7 +81,7 @@ def test_parallel_edits_leave_a_true_history(world):
     def edit(n):
         return lambda: _api(raw).patch(f"/api/v1/tasks/{task.pk}/", {"title": f"Title {n}"})
 
-    answers = _in_threads([edit(n) for n in range(10)], workers=10)
+    answers = in_threads([edit(n) for n in range(10)], workers=10)
 
     assert [r.status_code for r in answers] == [200] * 10
     events = list(

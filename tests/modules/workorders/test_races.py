@@ -2,12 +2,7 @@
 MariaDB): numbers never collide, and operations ticked at once leave the stored progress
 equal to what the rule works out from them."""
 
-import contextlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.modules.workorders.models import WorkOrder, progress_of
@@ -17,30 +12,10 @@ from opsbase.modules.workorders.services import (
     workorder_create,
     workorder_transition,
 )
-
-row_locking = pytest.mark.skipif(
-    connection.vendor not in ("postgresql", "mysql"), reason="needs PostgreSQL or MariaDB"
-)
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 
 
-def _in_threads(jobs, workers=8):
-    start = threading.Barrier(min(workers, len(jobs)))
-
-    def run(job):
-        from django.db import connections
-
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=10)
-            return job()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, jobs))
-
-
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_orders_created_at_once_get_distinct_numbers(world):
     manager = world.members[RoleKind.MANAGER]
@@ -48,13 +23,13 @@ def test_orders_created_at_once_get_distinct_numbers(world):
     def create(n):
         return lambda: workorder_create(membership=manager, title=f"Race {n}").number
 
-    numbers = _in_threads([create(n) for n in range(24)])
+    numbers = in_threads([create(n) for n in range(24)])
 
     assert len(set(numbers)) == 24
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 25))
 
 
-@row_locking
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_operations_ticked_at_once_leave_progress_true(world):
     manager, user = world.members[RoleKind.MANAGER], world.members[RoleKind.USER]
@@ -75,7 +50,7 @@ def test_operations_ticked_at_once_leave_progress_true(world):
 
         return job
 
-    _in_threads([tick(o) for o in operations[:7]])
+    in_threads([tick(o) for o in operations[:7]])
 
     stored = WorkOrder.objects.for_tenant(world.home).get(pk=order.pk).progress
     steps = operation_list(work_order=order).values_list("planned_hours", "done")
