@@ -62,6 +62,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.utils.field_mapping import needs_label
 
+from opsbase.kit.money import money_text, number_text, quantize
 from opsbase.web.csv import csv_uncell
 
 if TYPE_CHECKING:
@@ -329,6 +330,43 @@ class Amount(Column):
 
     def parse_csv(self, text: str, context: ImportContext) -> Any:
         return text.strip()
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        value = self.value(row)
+        if value in (None, ""):
+            return _muted("—")
+        return conditional_escape(number_text(value, language=fmt.language))
+
+
+class Money(Amount):
+    """An amount in a currency (an invoice's total, a deal's value, a budget), in that
+    currency's minor units everywhere (``"1242.00"`` in EUR, ``"1242"`` in JPY); the page
+    groups its digits as the reader's language does and names the currency, so a list of
+    several currencies is never ambiguous. *currency* is the path of the currency code."""
+
+    def __init__(
+        self, name: str, label: _StrOrPromise | None = None, *, currency: str = "currency",
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        self.currency = currency
+        super().__init__(name, label, **kwargs)
+
+    def select(self) -> list[str]:
+        return [self.source, self.currency]
+
+    def value(self, row: Mapping[str, Any]) -> Any:
+        value = row[self.source]
+        return None if value is None else quantize(value, row[self.currency])
+
+    def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
+        value = self.value(row)
+        if value is None:
+            return _muted("—")
+        return format_html(
+            '{} <span class="text-body-secondary small">{}</span>',
+            money_text(value, row[self.currency], language=fmt.language),
+            row[self.currency],
+        )
 
 
 class Text(Column):

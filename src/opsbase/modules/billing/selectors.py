@@ -17,12 +17,12 @@ from rest_framework import serializers
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.rows import (
-    Amount,
     Choice,
     Computed,
     Date,
     DateTime,
     LongText,
+    Money,
     Number,
     RowFormat,
     RowSpec,
@@ -52,22 +52,6 @@ class RecordLink(Text):
             fmt.spec.prefix,
             row[self.source] or self.empty,
         )
-
-
-class Money(Amount):
-    """An amount in its document's currency, in that currency's minor units everywhere
-    (``"1242.00"`` in EUR, ``"1242"`` in JPY), whatever the stored precision."""
-
-    def __init__(self, name: str, label: Any = None, *, currency: str = "currency", **kwargs: Any):
-        self.currency = currency
-        super().__init__(name, label, **kwargs)
-
-    def select(self) -> list[str]:
-        return [self.source, self.currency]
-
-    def value(self, row: Mapping[str, Any]) -> Any:
-        value = row[self.source]
-        return None if value is None else quantize(value, row[self.currency])
 
 
 class StatusBadge(Choice):

@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.rows import (
-    Amount,
     Choice,
     Date,
     DateTime,
     LongText,
+    Money,
     Number,
     Person,
     RowSpec,
@@ -47,7 +47,7 @@ CAMPAIGN_ROWS = RowSpec(
         Text("utm_source", table=False),
         Text("utm_medium", table=False),
         Text("utm_campaign"),
-        Amount("budget"),
+        Money("budget"),
         Text("currency", table=False),
         Date("starts_on"),
         Date("ends_on", table=False),
