@@ -12,7 +12,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .commands import CommandLog, StepFailed, run
+from .commands import CommandLog, run
+from .errors import StepFailed
 from .pythons import poetry_command
 
 # The per-release form is the one Poetry reads.
