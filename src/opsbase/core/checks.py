@@ -91,7 +91,8 @@ def production_defaults() -> list[checks.CheckMessage]:
             checks.Warning(
                 f"The cache {', '.join(local)} lives in each process (LocMemCache): with "
                 "several workers every request reads the cache versions from the database "
-                "(one more query), and the API's throttles count per process.",
+                "(one more query), and the API's request throttles (anon, user) count per "
+                "process (the sign-in limit is counted in the database).",
                 hint="Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0.",
                 id="opsbase.W021",
             )
