@@ -188,6 +188,9 @@ def test_a_host_a_site_of_the_nginx_folder_serves_on_another_port_clashes_on_the
 
 
 def test_a_port_another_program_holds_is_refused(workdir: Path, nginx_dir: Path):
+    # The holder is this process, named as `ss` names it: `python` under `python -m pytest`,
+    # `pytest` under the console script.
+    program = Path(f"/proc/{os.getpid()}/comm").read_text().strip()
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
@@ -196,7 +199,7 @@ def test_a_port_another_program_holds_is_refused(workdir: Path, nginx_dir: Path)
         for extra in ([], ["--dry-run"]):
             line = refused(new(workdir, nginx_dir, *extra, https_port=str(port)), workdir)
 
-            assert f"port {port} is already in use by python" in line
+            assert f"port {port} is already in use by {program}" in line
             assert f"(pid {os.getpid()})" in line
 
 
