@@ -99,6 +99,12 @@ def deployed():
         "--email-url", "smtp://127.0.0.1:25",
         cwd=top, env=env,
     )  # fmt: skip
+    # The modes the first deploy left, before any later deploy could tighten them.
+    first_modes = {
+        path.name: stat.S_IMODE(path.stat().st_mode)
+        for path in (dest / "logs").glob("*")
+        if path.is_file()
+    }
     info = {
         "dest": dest,
         "name": name,
@@ -110,6 +116,7 @@ def deployed():
         "https_port": https_port,
         "password": password,
         "new": new,
+        "first_modes": first_modes,
     }
     yield info
     # Whatever a failed test left: gunicorn, nginx, the user and its group, the files.
@@ -611,6 +618,16 @@ def test_no_log_database_or_secret_file_is_readable_by_other_users(deployed):
     assert stat.S_IMODE((dest / "logs").stat().st_mode) == 0o750
     assert stat.S_IMODE((dest / "var").stat().st_mode) == 0o700
     assert stat.S_IMODE((dest / "var" / "db.sqlite3").stat().st_mode) == 0o600
+
+
+def test_the_logs_gunicorn_and_celery_open_are_private_from_the_first_deploy(deployed):
+    """`gunicorn --daemon` resets its umask to 0o022: the files it (and Celery) would make
+    were 0644 until a second deploy tightened them."""
+    modes = deployed["first_modes"]
+
+    started = ["gunicorn-access.log", "gunicorn-error.log", "celery-worker.log", "celery-beat.log"]
+    assert [name for name in started if name not in modes] == []
+    assert {name: f"{mode:o}" for name, mode in modes.items() if mode & 0o007} == {}
 
 
 def test_the_env_files_belong_to_root_and_only_the_apps_group_reads_them(deployed):

@@ -48,6 +48,15 @@ MANIFEST = "deploy.json"
 NGINX_USER_DEFAULT = "www-data"
 #: The logs opsbase itself writes as root: they stay root's.
 OPSBASE_LOGS = ("provision.log", "deploy.log")
+#: The logs gunicorn and Celery open when they start. Made beforehand, 0640 and the user's:
+#: `gunicorn --daemon` resets its umask to 0o022 and Celery's --detach keeps the caller's, so
+#: a file they made themselves would be readable by everyone.
+DAEMON_LOGS = (
+    "gunicorn-access.log",
+    "gunicorn-error.log",
+    "celery-worker.log",
+    "celery-beat.log",
+)
 
 Say = Callable[[str], None]
 
@@ -864,6 +873,8 @@ def _own_writable_paths(plan: Plan, note: Say, *, log: CommandLog) -> list[Path]
     owned: list[Path] = []
     logs = p.dest / "logs"
     logs.mkdir(exist_ok=True)
+    for name in DAEMON_LOGS:
+        (logs / name).touch(exist_ok=True)
     _set_tree(logs, uid, gid, folder_mode=0o750, file_mode=0o640)
     owned.append(logs)
     media = p.dest / "media"
