@@ -11,10 +11,13 @@ they have one, a ``closed_at`` time. It declares them once::
 and gets, from the declaration:
 
 * ``create_default(tenant_id, name, stages)``: a pipeline with its stages (a new tenant's);
-* ``default(tenant_id)``, ``list(membership)``, ``get_for(membership, pk)``;
+* ``default(tenant_id)`` (made by the declared ``setup`` when none), ``list(membership)``,
+  ``get_for(membership, pk)``; ``place(obj)``: a new record in its first stage;
 * ``stage_move(...)``: the move rule every module shares (the stage belongs to the record's
   pipeline; won and lost are final, leaving them needs the *reopen* codename unless it
   undoes the member's own last move; entering a stage needs its required fields), audited;
+  ``move(...)``: the same with the declared ``lost_field`` and ``analytics`` events;
+* ``won_only(obj)``: the ``ready`` of a conversion or follow-up that needs a won record;
 * ``board(records, pipeline, rows)``: a column per stage, its count, value sum and cards;
 * the editor's entities and pages (``pipeline_pages()``, ``stage_pages()``): create, rename,
   delete pipelines; create, rename, reorder stages, set their kind and required fields;
@@ -39,6 +42,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -64,6 +68,7 @@ from .stage_kinds import StageKind
 
 __all__ = [
     "Board",
+    "won_only",
     "PipelineBase",
     "PipelineViewSet",
     "Pipelines",
@@ -118,6 +123,14 @@ def required_field_errors(obj: models.Model, stage: StageBase) -> dict[str, list
     return errors
 
 
+def won_only(obj: Any) -> None:
+    """``InvalidTransition`` unless *obj* is in a won stage (what converting a deal needs)."""
+    if obj.stage.kind != StageKind.WON:
+        raise InvalidTransition(
+            _("Only a won %(record)s can be converted.") % {"record": obj._meta.verbose_name}
+        )
+
+
 @dataclass(frozen=True)
 class Pipelines:
     """A module's pipelines (see the module docstring)."""
@@ -133,6 +146,15 @@ class Pipelines:
     #: reads the member's last move there.
     timeline: Any = None
     move_kind: str = "stage"
+    #: The dotted path of ``setup(tenant_id=)``, making a tenant's default pipeline when it
+    #: has none yet (``default``).
+    setup: str = ""
+    #: The record's field saying why it was lost: required by the lost stages that name it,
+    #: kept (or the one given) on entering a lost stage, cleared on leaving one (``move``).
+    lost_field: str = ""
+    #: The analytics events of ``move``: ``<name>.won``, ``<name>.lost``, ``<name>.moved``
+    #: (none when empty).
+    analytics: str = ""
 
     def _stages(self, tenant_id: int) -> QuerySet[Any]:
         return self.stage_model._default_manager.for_tenant(tenant_id)
@@ -160,8 +182,11 @@ class Pipelines:
         return pipeline
 
     def default(self, *, tenant_id: int, create: Callable[[], Any] | None = None) -> Any:
-        """The tenant's default pipeline (else its first; *create* makes one when none)."""
+        """The tenant's default pipeline (else its first; *create*, else the declared
+        ``setup``, makes one when none)."""
         found = self._pipelines(tenant_id).order_by("-is_default", "pk").first()
+        if found is None and create is None and self.setup:
+            return import_string(self.setup)(tenant_id=tenant_id)
         return found if found is not None or create is None else create()
 
     def list(self, *, membership: Membership) -> QuerySet[Any]:
@@ -176,6 +201,16 @@ class Pipelines:
 
     def first_stage(self, pipeline: Any) -> Any:
         return pipeline.stages.order_by("position", "pk").first()
+
+    def place(self, obj: Any, *, tenant_id: int, pipeline: Any = None, stage: Any = None) -> Any:
+        """Put the new *obj* in *stage*, else the first stage of *pipeline*, else of the
+        tenant's default pipeline; closed (``closed_at``) when that stage is final."""
+        if pipeline is None:
+            pipeline = stage.pipeline if stage else self.default(tenant_id=tenant_id)
+        obj.pipeline, obj.stage = pipeline, stage or self.first_stage(pipeline)
+        if any(f.name == "closed_at" for f in type(obj)._meta.fields):
+            obj.closed_at = timezone.now() if obj.stage.is_final else None
+        return obj
 
     # -- moves -----------------------------------------------------------------------------
     def stage_move(
@@ -196,6 +231,51 @@ class Pipelines:
         return _stage_move(
             self, membership, obj, stage, codename, reopen, changes, check, derive, undo
         )
+
+    def move(
+        self,
+        *,
+        membership: Membership,
+        obj: Any,
+        stage: Any,
+        codename: str,
+        reopen: str,
+        lost: Any = None,
+        check: Callable[..., None] | None = None,
+        derive: Callable[..., Mapping[str, Any]] | None = None,
+        undo: bool = False,
+    ) -> Any:
+        """``stage_move`` with the declared ``lost_field`` (*lost*, else the record's, on
+        entering a lost stage; cleared when leaving for another stage without one) and the
+        declared ``analytics`` event once moved; the stage left, or None."""
+        name = self.lost_field
+
+        def changes(current: Any, stage: Any) -> dict[str, Any]:
+            if not name:
+                return {}
+            if stage.kind == StageKind.LOST:
+                return {name: lost or getattr(current, name)}
+            return {name: None} if lost is None else {}
+
+        left = self.stage_move(
+            membership=membership,
+            obj=obj,
+            stage=stage,
+            codename=codename,
+            reopen=reopen,
+            changes=changes,
+            check=check,
+            derive=derive,
+            undo=undo,
+        )
+        if left is not None and self.analytics:
+            from opsbase.services.analytics import track
+
+            events = {StageKind.WON: "won", StageKind.LOST: "lost"}
+            event = f"{self.analytics}.{events.get(StageKind(stage.kind), 'moved')}"
+            value = getattr(obj, "value", None)
+            track(membership, event, {self.analytics: obj.pk, "stage": stage.name, "value": value})
+        return left
 
     def undo(self, *, membership: Membership, obj: Any, move: Callable[[Any], Any]) -> Any:
         """Undo the member's own last move of *obj* (read on the timeline): ``move(stage)``
@@ -221,7 +301,10 @@ class Pipelines:
 
     def check(self, tenant_id: int, related: Sequence[str] = ()) -> Callable[[Any, Any], None]:
         """A ``check`` for the kit's services: ``ValidationError`` with the field errors of
-        ``errors`` (the stage, its required fields, the *related* records' tenant)."""
+        ``errors`` (the stage, its required fields, the *related* records' tenant, the
+        declared ``lost_field`` among them)."""
+        if self.lost_field and self.lost_field not in related:
+            related = (*related, self.lost_field)
 
         def check(obj: Any, changed: frozenset[str]) -> None:
             errors = self.errors(obj, tenant_id, changed, related=related)

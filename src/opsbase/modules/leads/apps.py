@@ -59,40 +59,19 @@ class LeadsConfig(ModuleConfig):
         return pipeline_cards(pipelines=PIPELINES, entity=LEADS, icon="person-lines-fill")
 
     def dashboard_kpis(self):
-        from opsbase.web.dashboard import KpiGroup, Tile
+        from opsbase.kit.pipeline_cards import pipeline_kpi_groups
 
-        from .dashboard import lead_kpis
+        from .entity import LEADS
 
-        return (
-            KpiGroup(
-                key="leads",
-                codename=VIEW,
-                compute=lead_kpis,
-                order=20,
-                tiles=(
-                    Tile("new", _("New leads"), icon="person-plus", url_name="leads:lead_list"),
-                    Tile("conversion", _("Conversion"), icon="bullseye", format="percent"),
-                ),
-            ),
-        )
+        return pipeline_kpi_groups(entity=LEADS, new_label=_("New leads"))
 
     def dashboard_charts(self):
-        from opsbase.web.dashboard import Chart
+        from opsbase.kit.pipeline_cards import pipeline_charts
 
-        from .dashboard import lead_funnel_chart
+        from .declarations import PIPELINES
+        from .entity import LEADS
 
-        return (
-            Chart(
-                key="lead-funnel",
-                title=_("Lead funnel"),
-                heading=_("Stage"),
-                codename=VIEW,
-                data=lead_funnel_chart,
-                kind="funnel",
-                icon="funnel",
-                order=20,
-            ),
-        )
+        return pipeline_charts(pipelines=PIPELINES, entity=LEADS, title=_("Lead funnel"))
 
     def demo_seed(self, *, tenant) -> None:
         from .demo import demo_leads_seed

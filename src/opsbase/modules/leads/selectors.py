@@ -74,11 +74,7 @@ def lead_get_for(*, membership: Membership, pk: Any) -> Lead:
 
 def pipeline_default(*, tenant_id: int) -> Pipeline:
     """The organization's default pipeline (made with its stages when it has none yet)."""
-    from .services import pipeline_default_create
-
-    pipeline: Pipeline = PIPELINES.default(
-        tenant_id=tenant_id, create=lambda: pipeline_default_create(tenant_id=tenant_id)
-    )
+    pipeline: Pipeline = PIPELINES.default(tenant_id=tenant_id)
     return pipeline
 
 

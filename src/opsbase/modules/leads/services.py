@@ -3,22 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbase.core.exceptions import InvalidTransition
 from opsbase.core.writes import atomic_write
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.conversions import Conversion
 from opsbase.kit.duplicates import duplicate_find, duplicate_index, phone_e164
 from opsbase.kit.follow_ups import FollowUp
 from opsbase.kit.merge import Merges
-from opsbase.kit.public_forms import TRACKING_FIELDS, assignee_email, public_form_next_assignee
-from opsbase.kit.reminders import due_notify
+from opsbase.kit.pipelines import won_only
+from opsbase.kit.public_forms import TRACKING_FIELDS
 from opsbase.kit.services import fields_allowed, record_create, record_create_many, record_update
 from opsbase.services.analytics import track
 
@@ -32,10 +28,9 @@ from .constants import (
     MERGE,
     REOPEN,
     LeadSource,
-    StageKind,
 )
-from .declarations import LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
-from .models import Activity, Lead, LeadForm, LeadMerge, LostReason, Pipeline, Stage
+from .declarations import FOLLOW_UPS_DUE, LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
+from .models import Activity, Lead, LeadMerge, LostReason, Pipeline, Stage
 
 EDITABLE_FIELDS = (*LEAD_FIELDS, *TRACKING_FIELDS, "referrer")
 
@@ -59,7 +54,7 @@ def _derive(lead: Lead, changed: frozenset[str], rules: Any = None) -> dict[str,
 def _checker(membership: Membership) -> Any:
     """The stage is one of the lead's pipeline, its required fields are filled, and the lost
     reason is the organization's."""
-    return PIPELINES.check(membership.tenant_id, related=("lost_reason",))
+    return PIPELINES.check(membership.tenant_id)
 
 
 def _candidates(tenant_id: int) -> Any:
@@ -81,20 +76,13 @@ def lead_create(
     a likely duplicate is flagged (``duplicate_of``), never refused. Made by the kit's
     ``record_create``: listeners of ``leads.lead.creating`` (``kit.hooks.listen``) fill it."""
     fields_allowed(fields, EDITABLE_FIELDS, "lead_create")
-    if pipeline is None:
-        from .selectors import pipeline_default
-
-        pipeline = stage.pipeline if stage else pipeline_default(tenant_id=membership.tenant_id)
-    stage = stage or PIPELINES.first_stage(pipeline)
     lead = Lead(
         name=name or "",
-        pipeline=pipeline,
-        stage=stage,
         owner=owner or membership,
         source=source or LeadSource.MANUAL,
         **{k: v for k, v in fields.items() if v is not None},
     )
-    lead.closed_at = timezone.now() if lead.stage.kind != StageKind.OPEN else None
+    PIPELINES.place(lead, tenant_id=membership.tenant_id, pipeline=pipeline, stage=stage)
     lead.tenant_id = membership.tenant_id
 
     def derive(row: Lead, changed: frozenset[str]) -> dict[str, Any]:
@@ -112,9 +100,7 @@ def lead_create(
 def lead_create_many(*, membership: Membership, rows: list[dict[str, Any]]) -> list[Lead]:
     """Many new leads at once (an import), each as ``lead_create`` makes it; likely
     duplicates of the organization's leads flagged. All or nothing (``RowsInvalid``)."""
-    from .selectors import pipeline_default
-
-    pipeline = pipeline_default(tenant_id=membership.tenant_id)
+    pipeline = PIPELINES.default(tenant_id=membership.tenant_id)
     stage = PIPELINES.first_stage(pipeline)
     rules = SCORING.points(membership.tenant_id)
     duplicates = duplicate_index(_candidates(membership.tenant_id))
@@ -161,27 +147,17 @@ def lead_move(
     """Move *lead* to *stage* of its pipeline by the kit's rules (won and lost are final
     unless a Manager reopens, or the member undoes their own move; the stage's required
     fields), noted on its timeline. Entering a lost stage needs the reason."""
-
-    def changes(current: Lead, stage: Stage) -> dict[str, Any]:
-        if stage.kind == StageKind.LOST:
-            return {"lost_reason": lost_reason or current.lost_reason}
-        return {"lost_reason": None} if lost_reason is None else {}
-
-    left = PIPELINES.stage_move(
+    PIPELINES.move(
         membership=membership,
         obj=lead,
         stage=stage,
         codename=CHANGE,
         reopen=REOPEN,
-        changes=changes,
+        lost=lost_reason,
         check=_checker(membership),
         derive=_derive,
         undo=undo,
     )
-    if left is not None:
-        events = {StageKind.WON: "lead.won", StageKind.LOST: "lead.lost"}
-        name = events.get(StageKind(stage.kind), "lead.moved")
-        track(membership, name, {"lead": lead.pk, "stage": stage.name, "value": lead.value})
     return lead
 
 
@@ -220,67 +196,25 @@ lead_merge = LEAD_MERGES.merge
 lead_merge_undo = LEAD_MERGES.undo
 
 
-# -- web-to-lead, reminders ----------------------------------------------------------------------
+# -- web-to-lead (a post: LEAD_FORMS' submit), reminders ------------------------------------------
 lead_form_create = LEAD_FORMS.create
 lead_form_update = LEAD_FORMS.update
 lead_form_rotate = LEAD_FORMS.rotate
 
 
-@atomic_write
-def lead_form_submit(
-    *, form: LeadForm, data: Mapping[str, Any], tracking: Mapping[str, str], site_url: str = ""
-) -> Lead:
-    """A lead from a visitor's post of a public form (``kit.public_forms``): source "web
-    form", the visit's tracking kept, owned by the next assignee, e-mailed after commit."""
-    owner = public_form_next_assignee(form)
-    fields: dict[str, Any] = {k: v for k, v in tracking.items() if k in EDITABLE_FIELDS and v}
-    for name in ("company", "email", "phone"):
-        fields[name] = data.get(name, "")
-    lead = lead_create(
-        membership=owner,
-        name=data["name"],
-        pipeline=form.pipeline,
-        owner=owner,
-        source=LeadSource.WEB_FORM,
-        **fields,
-    )
-    subject, template = _("New lead: %s") % lead, "leads/email/new_lead.txt"
-    transaction.on_commit(
-        lambda: assignee_email(
-            owner=owner, record=lead, subject=subject, template=template, site_url=site_url
-        )
-    )
-    return lead
-
-
-def leads_follow_ups_due_notify(*, day: Any = None) -> int:
-    """Tell each open lead's owner, in the morning, that its follow-up is due (Celery beat);
-    how many were told."""
-    due = Lead.objects.unscoped().filter(
-        follow_up=day or timezone.localdate(), stage__kind=StageKind.OPEN, merged_into=None
-    )
-    return due_notify(
-        records=due,
-        owner="owner",
-        event="leads.follow_up_due",
-        title=lambda lead: _("Follow up today: %(lead)s") % {"lead": lead},
-    )
+# The owners of the open leads whose follow-up is due today, told (Celery beat); how many.
+leads_follow_ups_due_notify = FOLLOW_UPS_DUE.notify
 
 
 # -- conversion ----------------------------------------------------------------------------------
 CUSTOMER_HOOK = "customers.customer_create"
 
 
-def _won(lead: Lead) -> None:
-    if lead.stage.kind != StageKind.WON:
-        raise InvalidTransition(_("Only a won lead can be converted."))
-
-
 # A won lead makes a customer when the customers module is installed (its hook).
 TO_CUSTOMER = Conversion(
     hook=CUSTOMER_HOOK,
     codename=CHANGE,
-    ready=_won,
+    ready=won_only,
     values=lambda lead: {
         "name": lead.company or lead.name,
         "email": lead.email,
@@ -301,7 +235,7 @@ LEAD_FOLLOW_UP = FollowUp(
     create="opsbase.modules.tasks.services.task_create",
     codename=CHANGE,
     timeline=LEAD_TIMELINE,
-    ready=_won,
+    ready=won_only,
     description=lambda lead: _("Follow-up of the lead “%s”.") % lead,
 )
 
