@@ -4,11 +4,13 @@ the dashboard, the public form's record and the due reminders."""
 
 from dataclasses import replace
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
 
 from opsbase.core.exceptions import InvalidTransition, ValidationError
+from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kit.pipeline_cards import pipeline_charts, pipeline_kpi_groups, pipeline_kpis
 from opsbase.kit.pipelines import won_only
 from opsbase.kit.public_forms import PublicRecord
@@ -204,3 +206,73 @@ def test_due_reminders_tell_the_owners_of_pending_records_due_that_day(manager, 
 
     assert reminders.notify(day=day) == 1
     assert replace(reminders, pending={}).notify(day=day) == 2
+
+
+# -- the model bases, the detail page and the module's dashboard -----------------------------
+def test_a_deal_and_a_contact_bring_their_fields_to_the_record():
+    from opsbase.kit.duplicates import ContactBase
+    from opsbase.kit.pipelines import DealBase
+
+    fields = {f.name: f for f in Lead._meta.fields}
+
+    for base in (ContactBase, DealBase):
+        assert {f.name for f in base._meta.fields} <= set(fields)
+    assert not fields["closed_at"].editable and not fields["phone_e164"].editable
+    assert str(fields["value"].verbose_name) == "estimated value"
+
+
+def test_the_deal_detail_offers_the_pipeline_stages_the_reasons_and_the_timeline(manager):
+    from opsbase.testing.matrix import session_client
+
+    lead = lead_create(membership=manager, name="Ada")
+
+    context = session_client(manager).get(lead.get_absolute_url()).context
+
+    assert [s.name for s in context["stages"]] == list(stages(manager))
+    assert len(context["lost_reasons"]) == LostReason.objects.for_tenant(manager.tenant).count()
+    assert context["may_change"] and not context["is_won"]
+    assert context["may_convert"]  # the customers module is installed: its hook offered
+    assert context["activity_form"] is not None and list(context["activities"]) == []
+
+
+def test_a_pipeline_module_declares_its_whole_dashboard_by_dotted_paths():
+    from opsbase.kit.pipeline_module import PipelineModule
+
+    class Config(PipelineModule):
+        pipeline_declarations = "opsbase.modules.leads.declarations.PIPELINES"
+        pipeline_entity = "opsbase.modules.leads.entity.LEADS"
+        pipeline_new_label = "New leads"
+        pipeline_funnel_title = "Lead funnel"
+        pipeline_order = 70
+
+    config = Config()
+
+    assert [c.key for c in config.dashboard_cards()] == ["leads-funnel", "leads-sources", "leads"]
+    assert [(g.key, g.order) for g in config.dashboard_kpis()] == [("leads", 70)]
+    assert [(c.key, c.title) for c in config.dashboard_charts()] == [("lead-funnel", "Lead funnel")]
+
+
+def test_the_demo_spreads_records_over_every_stage_final_ones_moved_by_the_manager(world):
+    from opsbase.kit.demo import demo_pipeline_seed
+
+    members = world.members
+    manager = members[RoleKind.MANAGER]
+    moves = []
+
+    def move(mover, lead, stage, lost):
+        moves.append((mover.role.kind, stage.kind, lost))
+
+    made = demo_pipeline_seed(
+        members=members,
+        pipeline=PIPELINES.default(tenant_id=manager.tenant_id),
+        make=lambda n, owner: SimpleNamespace(n=n, owner=owner),
+        move=move,
+        count=12,
+        lost="Price",
+    )
+
+    owners = [r.owner.role.kind for r in made[:3]]
+    assert owners == [RoleKind.USER, RoleKind.MANAGER, RoleKind.MANAGER]
+    assert len(moves) == 10  # 12 records, 2 left in the first stage
+    assert {kind for kind, stage, _lost in moves if stage != "open"} == {RoleKind.MANAGER}
+    assert {lost for _kind, stage, lost in moves if stage == "lost"} == {"Price"}

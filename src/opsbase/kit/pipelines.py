@@ -65,9 +65,12 @@ from .rows import Choice, Number, RowSpec, Text
 from .selectors import record_get_for
 from .services import record_create, record_update
 from .stage_kinds import StageKind
+from .views import RecordDetailView
 
 __all__ = [
     "Board",
+    "DealDetailView",
+    "DealBase",
     "won_only",
     "PipelineBase",
     "PipelineViewSet",
@@ -107,6 +110,31 @@ class StageBase(TenantOwnedModel):
     @property
     def is_final(self) -> bool:
         return self.kind != StageKind.OPEN
+
+
+class DealBase(models.Model):
+    """The fields of a record in a pipeline besides its ``pipeline`` and ``stage``: its owner
+    (the assign action, the follow-up reminders), its estimated value and currency (the
+    board's sums, the won value), its next follow-up (the due counts) and when it closed
+    (``place`` and the moves keep it; the conversion rates read it)."""
+
+    value = models.DecimalField(
+        gettext_lazy("estimated value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(gettext_lazy("currency"), max_length=3, default="EUR")
+    owner = models.ForeignKey(
+        "tenants.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("owner"),
+    )
+    follow_up = models.DateField(gettext_lazy("next follow-up"), null=True, blank=True)
+    closed_at = models.DateTimeField(gettext_lazy("closed"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 def _attname(obj: models.Model, name: str) -> str:
@@ -414,6 +442,36 @@ def _stage_move(
             data={"from": old.pk, "to": stage.pk, "undo": undo},
         )
     return old
+
+
+class DealDetailView(RecordDetailView):
+    """The kit's detail of a record in a pipeline, with what its page offers: the latest
+    entries of its timeline and the quick entry form, the stages of its pipeline to move to,
+    the reasons to lose it, whether the member may change it, whether it is won and whether a
+    conversion is offered."""
+
+    pipelines: Pipelines
+    #: A ``kit.reference_lists.ReferenceList`` of the reasons a record is lost.
+    lost_reasons: Any = None
+    #: A ``kit.conversions.Conversion`` the won record offers.
+    conversion: Any = None
+    timeline_size = 50
+
+    def context(self, obj: Any) -> dict[str, Any]:
+        membership = self.request.membership  # type: ignore[attr-defined]
+        timeline = self.pipelines.timeline
+        stages = self.pipelines._stages(obj.tenant_id).filter(pipeline_id=obj.pipeline_id)
+        reasons, change = self.lost_reasons, self.entity.codenames.change
+        return {
+            **super().context(obj),
+            "activities": timeline.entries(obj)[: self.timeline_size] if timeline else [],
+            "activity_form": timeline.form() if timeline else None,
+            "stages": stages,
+            "lost_reasons": reasons.list(tenant_id=obj.tenant_id) if reasons else [],
+            "may_change": bool(change) and policy.can(membership, change or "", obj),
+            "is_won": obj.stage.kind == StageKind.WON,
+            "may_convert": bool(self.conversion and self.conversion.offered(obj)),
+        }
 
 
 # -- the editor: entities, forms, services --------------------------------------------------

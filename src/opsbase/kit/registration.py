@@ -23,8 +23,39 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from opsbase.kernel.policy import Predicate, register
+from django.db.models import Q
+
+from opsbase.kernel.policy import Predicate, is_membership, register, tenant_wide
+from opsbase.kernel.roles.constants import RoleKind
 from opsbase.web.navigation import NavItem
+
+#: The built-in role kinds a right is given to by default: Managers, or Managers and Users
+#: (Admins hold every right).
+MANAGERS = frozenset({RoleKind.MANAGER})
+MEMBERS = frozenset({RoleKind.MANAGER, RoleKind.USER})
+
+
+def owned(field: str = "owner") -> Predicate:
+    """Admin and Manager reach every record of the organization; anyone else the records
+    whose *field* (a foreign key to Membership) is them."""
+    return tenant_wide | is_membership(field)
+
+
+def not_membership(field: str) -> Predicate:
+    """The record's *field* (a foreign key to Membership) is not the acting membership: a
+    separation of duties (who raised or wrote a record never signs it off)."""
+    return _NotMembership(field)
+
+
+@dataclass(frozen=True)
+class _NotMembership(Predicate):
+    field: str
+
+    def q(self, membership: Any) -> Q:
+        return ~Q(**{f"{self.field}_id": membership.pk})
+
+    def test(self, membership: Any, obj: object) -> bool:
+        return bool(getattr(obj, f"{self.field}_id") != membership.pk)
 
 
 @dataclass(frozen=True)

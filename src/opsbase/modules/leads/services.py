@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from opsbase.core.writes import atomic_write
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.conversions import Conversion
-from opsbase.kit.duplicates import duplicate_find, duplicate_index, phone_e164
+from opsbase.kit.deals import Deals
 from opsbase.kit.follow_ups import FollowUp
 from opsbase.kit.merge import Merges
 from opsbase.kit.pipelines import won_only
 from opsbase.kit.public_forms import TRACKING_FIELDS
-from opsbase.kit.services import fields_allowed, record_create, record_create_many, record_update
 from opsbase.services.analytics import track
 
 from .constants import (
@@ -45,20 +44,18 @@ def pipeline_default_create(*, tenant_id: int) -> Pipeline:
     return pipeline
 
 
-def _derive(lead: Lead, changed: frozenset[str], rules: Any = None) -> dict[str, Any]:
-    """What follows from a lead's fields: its normalized phone number and its score."""
-    lead.phone_e164 = phone_e164(lead.phone)
-    return {"phone_e164": lead.phone_e164, **SCORING.derived(lead, rules)}
-
-
-def _checker(membership: Membership) -> Any:
-    """The stage is one of the lead's pipeline, its required fields are filled, and the lost
-    reason is the organization's."""
-    return PIPELINES.check(membership.tenant_id)
-
-
-def _candidates(tenant_id: int) -> Any:
-    return Lead.objects.for_tenant(tenant_id).filter(merged_into=None)
+# The kit's writes of leads: placed in their pipeline, owned, scored (the phone normalized
+# first), likely duplicates flagged, moved by the pipeline's rules.
+LEAD_WRITES = Deals(
+    model=Lead,
+    pipelines=PIPELINES,
+    add=ADD,
+    change=CHANGE,
+    reopen=REOPEN,
+    editable=EDITABLE_FIELDS,
+    scoring=SCORING,
+    candidates=lambda tenant_id: Lead.objects.for_tenant(tenant_id).filter(merged_into=None),
+)
 
 
 @atomic_write
@@ -75,67 +72,33 @@ def lead_create(
     """A new lead in the pipeline's first stage (or *stage*), owned by *owner* or the creator;
     a likely duplicate is flagged (``duplicate_of``), never refused. Made by the kit's
     ``record_create``: listeners of ``leads.lead.creating`` (``kit.hooks.listen``) fill it."""
-    fields_allowed(fields, EDITABLE_FIELDS, "lead_create")
-    lead = Lead(
+    lead: Lead = LEAD_WRITES.create(
+        membership=membership,
+        pipeline=pipeline,
+        stage=stage,
+        owner=owner,
         name=name or "",
-        owner=owner or membership,
         source=source or LeadSource.MANUAL,
-        **{k: v for k, v in fields.items() if v is not None},
-    )
-    PIPELINES.place(lead, tenant_id=membership.tenant_id, pipeline=pipeline, stage=stage)
-    lead.tenant_id = membership.tenant_id
-
-    def derive(row: Lead, changed: frozenset[str]) -> dict[str, Any]:
-        derived = _derive(row, changed)  # the phone normalized first: duplicates compare it
-        return {**derived, "duplicate_of": duplicate_find(row, _candidates(row.tenant_id))}
-
-    record_create(
-        membership=membership, obj=lead, codename=ADD, check=_checker(membership), derive=derive
+        **fields,
     )
     track(membership, "lead.created", {"lead": lead.pk, "source": lead.source})
     return lead
 
 
-@atomic_write
 def lead_create_many(*, membership: Membership, rows: list[dict[str, Any]]) -> list[Lead]:
     """Many new leads at once (an import), each as ``lead_create`` makes it; likely
     duplicates of the organization's leads flagged. All or nothing (``RowsInvalid``)."""
-    pipeline = PIPELINES.default(tenant_id=membership.tenant_id)
-    stage = PIPELINES.first_stage(pipeline)
-    rules = SCORING.points(membership.tenant_id)
-    duplicates = duplicate_index(_candidates(membership.tenant_id))
-    leads = []
-    for row in rows:
-        fields = {k: v for k, v in row.items() if v is not None}
-        fields["owner"] = fields.get("owner") or membership
-        leads.append(Lead(pipeline=pipeline, stage=stage, **fields))
-
-    def derive(lead: Lead, changed: frozenset[str]) -> dict[str, Any]:
-        return {**_derive(lead, changed, rules), "duplicate_of_id": duplicates(lead)}
-
-    return record_create_many(
-        membership=membership, objs=leads, codename=ADD, check=_checker(membership), derive=derive
-    )
+    leads: list[Lead] = LEAD_WRITES.create_many(membership=membership, rows=rows)
+    return leads
 
 
-@atomic_write
 def lead_update(*, membership: Membership, lead: Lead, **changes: Any) -> Lead:
     """Change fields of *lead* (not its stage: ``lead_move``); rescored. No owner means the
     member changing it (a lead always has one: a User's own leads stay theirs to see)."""
-    fields_allowed(changes, EDITABLE_FIELDS, "lead_update")
-    if "owner" in changes and changes["owner"] is None:
-        changes["owner"] = membership
-    return record_update(
-        membership=membership,
-        obj=lead,
-        codename=CHANGE,
-        changes=changes,
-        check=_checker(membership),
-        derive=_derive,
-    )
+    updated: Lead = LEAD_WRITES.update(membership=membership, obj=lead, **changes)
+    return updated
 
 
-@atomic_write
 def lead_move(
     *,
     membership: Membership,
@@ -147,28 +110,15 @@ def lead_move(
     """Move *lead* to *stage* of its pipeline by the kit's rules (won and lost are final
     unless a Manager reopens, or the member undoes their own move; the stage's required
     fields), noted on its timeline. Entering a lost stage needs the reason."""
-    PIPELINES.move(
-        membership=membership,
-        obj=lead,
-        stage=stage,
-        codename=CHANGE,
-        reopen=REOPEN,
-        lost=lost_reason,
-        check=_checker(membership),
-        derive=_derive,
-        undo=undo,
+    moved: Lead = LEAD_WRITES.move(
+        membership=membership, obj=lead, stage=stage, lost=lost_reason, undo=undo
     )
-    return lead
+    return moved
 
 
-@atomic_write
 def lead_move_undo(*, membership: Membership, lead: Lead) -> Lead:
     """Undo the member's own last move of *lead* (back to the stage it left)."""
-
-    def back(stage: Stage) -> Lead:
-        return lead_move(membership=membership, lead=lead, stage=stage, undo=True)
-
-    moved: Lead = PIPELINES.undo(membership=membership, obj=lead, move=back)
+    moved: Lead = LEAD_WRITES.undo(membership=membership, obj=lead)
     return moved
 
 
@@ -190,7 +140,7 @@ LEAD_MERGES = Merges(
     codename=MERGE,
     aside="merged_into",
     children=((Activity, "lead"),),
-    derive=_derive,
+    derive=LEAD_WRITES.derived,
 )
 lead_merge = LEAD_MERGES.merge
 lead_merge_undo = LEAD_MERGES.undo
