@@ -83,3 +83,30 @@ def test_a_move_and_its_undo_by_the_member_who_moved(user):
     assert Lead.objects.for_tenant(user.tenant_id).get(pk=lead.pk).stage == s["New"]
     with pytest.raises(InvalidTransition):
         DEALS.undo(membership=user, obj=lead)
+
+
+def test_the_deal_form_parses_a_person_and_a_deal_and_a_module_orders_its_own_fields(manager):
+    from opsbase.kit.deals import DealForm
+    from opsbase.modules.leads.forms import LeadForm
+
+    form = DealForm(
+        {"name": "Ada", "currency": "usd", "value": "-1"}, membership=manager, instance=None
+    )
+    lead_form = LeadForm(membership=manager)
+
+    assert not form.is_valid() and list(form.errors) == ["value"]
+    assert DealForm({"name": "Ada", "currency": "usd"}, membership=manager).is_valid()
+    assert list(lead_form.fields)[3:6] == ["phone", "source", "value"]
+
+
+def test_the_column_sets_follow_the_bases_fields():
+    from opsbase.kit.deals import contact_columns, deal_columns, stage_columns
+    from opsbase.modules.leads.selectors import LEAD_ROWS
+
+    names = [c.name for c in (*contact_columns(), *stage_columns(), *deal_columns())]
+
+    assert names == [
+        "name", "company", "email", "phone", "stage", "stage_name", "pipeline",
+        "value", "currency", "owner", "follow_up",
+    ]  # fmt: skip
+    assert set(names) <= {c.name for c in LEAD_ROWS.columns}

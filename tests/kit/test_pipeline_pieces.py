@@ -276,3 +276,17 @@ def test_the_demo_spreads_records_over_every_stage_final_ones_moved_by_the_manag
     assert len(moves) == 10  # 12 records, 2 left in the first stage
     assert {kind for kind, stage, _lost in moves if stage != "open"} == {RoleKind.MANAGER}
     assert {lost for _kind, stage, lost in moves if stage == "lost"} == {"Price"}
+
+
+def test_a_pipeline_module_sets_up_each_new_organization_by_the_declared_setup(db):
+    from django.apps import apps
+
+    from opsbase.kernel.tenants.models import Tenant
+    from opsbase.kit.pipeline_module import PipelineModule
+
+    assert isinstance(apps.get_app_config("leads"), PipelineModule)
+
+    tenant = Tenant.objects.create(name="Initech", slug="initech")
+
+    made = Pipeline.objects.for_tenant(tenant.pk).get()
+    assert made.is_default and [s.name for s in made.stages.all()][-1] == "Lost"

@@ -17,6 +17,10 @@ each checked by the pipeline (its stage, the stage's required fields, the relate
 tenant), with what follows from the fields derived and saved with them: the phone as E.164
 (a ``kit.duplicates.ContactBase``) and the score (the declared ``kit.scoring.Scoring``).
 The module's services call them, adding only their own business (an analytics event...).
+
+``DealForm`` is the page form of the fields of ``ContactBase`` and ``DealBase``; a module's
+form adds its own (``field_order`` placing them). ``contact_columns``, ``stage_columns`` and
+``deal_columns`` are their columns, for the module's row specification.
 """
 
 from __future__ import annotations
@@ -25,17 +29,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from opsbase.core.writes import atomic_write
 from opsbase.kernel.tenants.models import Membership
 
 from .duplicates import ContactBase, duplicate_find, duplicate_index, phone_e164
+from .forms import MemberChoiceField, RecordForm
 from .pipelines import Pipelines
+from .rows import Amount, Column, Date, Number, Person, Text
 from .services import fields_allowed, record_create, record_create_many, record_update
 
-__all__ = ["Deals"]
+__all__ = ["DealForm", "Deals", "contact_columns", "deal_columns", "stage_columns"]
 
 
 @dataclass(frozen=True)
@@ -193,3 +201,66 @@ class Deals:
 def _assign(obj: Any, values: dict[str, Any]) -> None:
     for name, value in values.items():
         setattr(obj, name, value)
+
+
+class DealForm(RecordForm):
+    """The fields a member sets of a ``ContactBase`` and ``DealBase`` record: the person and
+    their company, the estimated value and its currency, the owner (none: the member), the
+    next follow-up."""
+
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    company = forms.CharField(label=gettext_lazy("Company"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40, required=False)
+    value = forms.DecimalField(
+        label=gettext_lazy("Estimated value"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+    )
+    currency = forms.CharField(
+        label=gettext_lazy("Currency"), min_length=3, max_length=3, initial="EUR"
+    )
+    owner = MemberChoiceField(
+        label=gettext_lazy("Owner"), queryset=None, required=False, empty_label=gettext_lazy("Me")
+    )
+    follow_up = forms.DateField(
+        label=gettext_lazy("Next follow-up"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data["currency"]).upper()
+
+
+def contact_columns() -> tuple[Column, ...]:
+    """The columns of a ``ContactBase``: the name (the record's link), its company, e-mail and
+    phone (these two on its page, not in the table)."""
+    return (
+        Text("name", link=True, detail=False),
+        Text("company"),
+        Text("email", table=False),
+        Text("phone", table=False),
+    )
+
+
+def stage_columns() -> tuple[Column, ...]:
+    """The stage's name, and the ids of the stage and the pipeline (for the API and the
+    board's moves)."""
+    return (
+        Number("stage", source="stage_id", table=False, detail=False, csv=False),
+        Text("stage_name", gettext_lazy("Stage"), source="stage__name"),
+        Number("pipeline", source="pipeline_id", table=False, detail=False, csv=False),
+    )
+
+
+def deal_columns() -> tuple[Column, ...]:
+    """The columns of a ``DealBase``: value and currency, owner, next follow-up."""
+    return (
+        Amount("value", table_label=gettext_lazy("Value")),
+        Text("currency", table=False),
+        Person("owner", email_key="owner_email", empty=gettext_lazy("Nobody")),
+        Date("follow_up", table_label=gettext_lazy("Follow-up")),
+    )

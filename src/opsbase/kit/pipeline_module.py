@@ -10,7 +10,8 @@
 
 gives the module ``dashboard_cards`` (funnel, won by source, counts), ``dashboard_kpis`` (new
 records and conversion) and ``dashboard_charts`` (the funnel): ``kit.pipeline_cards``, the
-declarations imported when the dashboard is built.
+declarations imported when the dashboard is built. Its ``ready`` has every new organization
+set up by the declaration's ``setup`` (its default pipeline).
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ class PipelineModule:
     pipeline_funnel_title: Any = ""
     #: Where the cards, tiles and chart stand on the dashboard.
     pipeline_order: int = 20
+
+    def ready(self) -> None:
+        super().ready()  # type: ignore[misc]  # the ModuleConfig's, next in the bases
+        from .registration import on_tenant_created
+
+        setup = import_string(self.pipeline_declarations).setup
+        if setup:
+            label = getattr(self, "label", "")
+            on_tenant_created(setup, uid=f"{label}_pipeline")
 
     def dashboard_cards(self) -> Any:
         from .pipeline_cards import pipeline_cards

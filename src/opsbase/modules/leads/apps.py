@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from opsbase.kernel.modules import ModuleConfig
 from opsbase.kit.notifications import NotificationEvent
 from opsbase.kit.pipeline_module import PipelineModule
-from opsbase.kit.registration import nav_items, on_tenant_created
+from opsbase.kit.registration import nav_items
 
 from .constants import ADD, MANAGE, VIEW
 
@@ -45,17 +45,13 @@ class LeadsConfig(PipelineModule, ModuleConfig):
     }
 
     quick_create = nav_items((_("Lead"), "leads:lead_create", "person-plus", ADD))
-    # The dashboard: funnel, won by source, counts, new leads and conversion (the kit's).
+    # The dashboard (funnel, won by source, counts, new leads and conversion) and a new
+    # organization's default pipeline (PIPELINES.setup): the kit's.
     pipeline_declarations = "opsbase.modules.leads.declarations.PIPELINES"
     pipeline_entity = "opsbase.modules.leads.entity.LEADS"
     pipeline_icon = "person-lines-fill"
     pipeline_new_label = _("New leads")
     pipeline_funnel_title = _("Lead funnel")
-
-    def ready(self) -> None:
-        super().ready()
-        # A new organization gets the default pipeline.
-        on_tenant_created(f"{self.name}.services.pipeline_default_create", uid="leads_pipeline")
 
     def demo_seed(self, *, tenant) -> None:
         from .demo import demo_leads_seed
