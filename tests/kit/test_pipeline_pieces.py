@@ -62,10 +62,15 @@ def test_the_declared_setup_makes_the_default_pipeline_of_a_tenant_without_one(m
     Stage.objects.for_tenant(manager.tenant_id).delete()
     Pipeline.objects.for_tenant(manager.tenant_id).delete()
 
+    LostReason.objects.for_tenant(manager.tenant_id).delete()
+    assert replace(PIPELINES, default_stages=()).default(tenant_id=manager.tenant_id) is None
+
     made = PIPELINES.default(tenant_id=manager.tenant_id)
 
     assert made.is_default and made.stages.count() == 6
-    assert replace(PIPELINES, setup="").default(tenant_id=manager.tenant_id) == made
+    assert PIPELINES.default(tenant_id=manager.tenant_id) == made
+    reasons = LostReason.objects.for_tenant(manager.tenant_id).values_list("name", flat=True)
+    assert "Price" in set(reasons)
 
 
 # -- move ------------------------------------------------------------------------------------

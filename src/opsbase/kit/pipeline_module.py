@@ -11,7 +11,7 @@
 gives the module ``dashboard_cards`` (funnel, won by source, counts), ``dashboard_kpis`` (new
 records and conversion) and ``dashboard_charts`` (the funnel): ``kit.pipeline_cards``, the
 declarations imported when the dashboard is built. Its ``ready`` has every new organization
-set up by the declaration's ``setup`` (its default pipeline).
+set up by the declaration's ``setup`` (its default pipeline and reference lists).
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ class PipelineModule:
         super().ready()  # type: ignore[misc]  # the ModuleConfig's, next in the bases
         from .registration import on_tenant_created
 
-        setup = import_string(self.pipeline_declarations).setup
-        if setup:
+        pipelines = import_string(self.pipeline_declarations)
+        if pipelines.default_stages:
             label = getattr(self, "label", "")
-            on_tenant_created(setup, uid=f"{label}_pipeline")
+            on_tenant_created(pipelines.setup, uid=f"{label}_pipeline")
 
     def dashboard_cards(self) -> Any:
         from .pipeline_cards import pipeline_cards

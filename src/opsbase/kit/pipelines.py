@@ -11,7 +11,8 @@ they have one, a ``closed_at`` time. It declares them once::
 and gets, from the declaration:
 
 * ``create_default(tenant_id, name, stages)``: a pipeline with its stages (a new tenant's);
-* ``default(tenant_id)`` (made by the declared ``setup`` when none), ``list(membership)``,
+* ``setup(tenant_id)``: the declared ``default_stages`` pipeline and ``default_lists``
+  entries of a new tenant; ``default(tenant_id)`` (set up when none), ``list(membership)``,
   ``get_for(membership, pk)``; ``place(obj)``: a new record in its first stage;
 * ``stage_move(...)``: the move rule every module shares (the stage belongs to the record's
   pipeline; won and lost are final, leaving them needs the *reopen* codename unless it
@@ -42,7 +43,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -174,9 +174,12 @@ class Pipelines:
     #: reads the member's last move there.
     timeline: Any = None
     move_kind: str = "stage"
-    #: The dotted path of ``setup(tenant_id=)``, making a tenant's default pipeline when it
-    #: has none yet (``default``).
-    setup: str = ""
+    #: A new tenant's default pipeline: its name, its stages (``(name, kind, required
+    #: fields)``) and the reference lists (``kit.reference_lists.ReferenceList``) whose
+    #: ``defaults`` it starts with too (``setup``).
+    default_name: Any = ""
+    default_stages: Sequence[tuple[Any, str, Sequence[str]]] = ()
+    default_lists: Sequence[Any] = ()
     #: The record's field saying why it was lost: required by the lost stages that name it,
     #: kept (or the one given) on entering a lost stage, cleared on leaving one (``move``).
     lost_field: str = ""
@@ -209,12 +212,24 @@ class Pipelines:
             ).save()
         return pipeline
 
+    def setup(self, *, tenant_id: int) -> Any:
+        """A new tenant's declared default pipeline (``default_stages``) and the defaults of
+        its ``default_lists``; None when none is declared."""
+        if not self.default_stages:
+            return None
+        pipeline = self.create_default(
+            tenant_id=tenant_id, name=self.default_name, stages=self.default_stages
+        )
+        for reference_list in self.default_lists:
+            reference_list.create_defaults(tenant_id=tenant_id)
+        return pipeline
+
     def default(self, *, tenant_id: int, create: Callable[[], Any] | None = None) -> Any:
         """The tenant's default pipeline (else its first; *create*, else the declared
         ``setup``, makes one when none)."""
         found = self._pipelines(tenant_id).order_by("-is_default", "pk").first()
-        if found is None and create is None and self.setup:
-            return import_string(self.setup)(tenant_id=tenant_id)
+        if found is None and create is None:
+            return self.setup(tenant_id=tenant_id)
         return found if found is not None or create is None else create()
 
     def list(self, *, membership: Membership) -> QuerySet[Any]:

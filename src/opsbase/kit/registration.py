@@ -19,7 +19,7 @@ and its ``ModuleConfig.navigation`` its entries, numbered in the order given::
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,10 +103,10 @@ def nav_items(
     )
 
 
-def on_tenant_created(setup: str, *, uid: str) -> None:
-    """Have every new organization set up by the function at the dotted path *setup*, called
-    with ``tenant_id=`` (not for rows loaded from fixtures). Call it from ``ready``; *uid*
-    keeps it connected once."""
+def on_tenant_created(setup: str | Callable[..., Any], *, uid: str) -> None:
+    """Have every new organization set up by *setup* (a function, or its dotted path),
+    called with ``tenant_id=`` (not for rows loaded from fixtures). Call it from ``ready``;
+    *uid* keeps it connected once."""
     from django.db.models.signals import post_save
     from django.utils.module_loading import import_string
 
@@ -114,6 +114,6 @@ def on_tenant_created(setup: str, *, uid: str) -> None:
 
     def created(sender: Any, instance: Any, created: bool, raw: bool = False, **kw: Any) -> None:
         if created and not raw:
-            import_string(setup)(tenant_id=instance.pk)
+            (import_string(setup) if isinstance(setup, str) else setup)(tenant_id=instance.pk)
 
     post_save.connect(created, sender=Tenant, dispatch_uid=uid, weak=False)

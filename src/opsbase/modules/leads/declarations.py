@@ -11,7 +11,17 @@ from opsbase.kit.reminders import DueReminders
 from opsbase.kit.scoring import Scoring
 from opsbase.kit.timeline import Timeline
 
-from .constants import ADD, CHANGE, DEFAULT_SCORING, MANAGE, ActivityKind, LeadSource
+from .constants import (
+    ADD,
+    CHANGE,
+    DEFAULT_LOST_REASONS,
+    DEFAULT_PIPELINE,
+    DEFAULT_SCORING,
+    DEFAULT_STAGES,
+    MANAGE,
+    ActivityKind,
+    LeadSource,
+)
 from .models import Activity, Lead, LeadForm, LostReason, Pipeline, ScoringRule, Stage
 from .permissions import VIEW_PIPELINES
 
@@ -46,6 +56,7 @@ LOST_REASONS = ReferenceList(
     empty_title=_("No lost reasons yet."),
     empty_text=_("Moving a lead to a lost stage asks for one of them."),
     doc="The reasons a Manager offers for a lost lead (moving a lead to a lost stage asks one).",
+    defaults=DEFAULT_LOST_REASONS,
 )
 PIPELINES = Pipelines(
     pipeline_model=Pipeline,
@@ -55,7 +66,9 @@ PIPELINES = Pipelines(
     record_model=Lead,
     timeline=LEAD_TIMELINE,
     move_kind=ActivityKind.STAGE,
-    setup="opsbase.modules.leads.services.pipeline_default_create",
+    default_name=DEFAULT_PIPELINE,
+    default_stages=DEFAULT_STAGES,
+    default_lists=(LOST_REASONS,),
     lost_field="lost_reason",
     analytics="lead",
 )

@@ -20,9 +20,6 @@ from opsbase.services.analytics import track
 from .constants import (
     ADD,
     CHANGE,
-    DEFAULT_LOST_REASONS,
-    DEFAULT_PIPELINE,
-    DEFAULT_STAGES,
     LEAD_FIELDS,
     MERGE,
     REOPEN,
@@ -32,16 +29,6 @@ from .declarations import FOLLOW_UPS_DUE, LEAD_FORMS, LEAD_TIMELINE, PIPELINES, 
 from .models import Activity, Lead, LeadMerge, LostReason, Pipeline, Stage
 
 EDITABLE_FIELDS = (*LEAD_FIELDS, *TRACKING_FIELDS, "referrer")
-
-
-def pipeline_default_create(*, tenant_id: int) -> Pipeline:
-    """The "Sales" pipeline (New … Won, Lost) and the usual lost reasons of a new organization."""
-    pipeline: Pipeline = PIPELINES.create_default(
-        tenant_id=tenant_id, name=str(DEFAULT_PIPELINE), stages=DEFAULT_STAGES
-    )
-    for reason in DEFAULT_LOST_REASONS:
-        LostReason(tenant_id=tenant_id, name=str(reason)).save()
-    return pipeline
 
 
 # The kit's writes of leads: placed in their pipeline, owned, scored (the phone normalized
