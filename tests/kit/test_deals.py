@@ -110,3 +110,23 @@ def test_the_column_sets_follow_the_bases_fields():
         "value", "currency", "owner", "follow_up",
     ]  # fmt: skip
     assert set(names) <= {c.name for c in LEAD_ROWS.columns}
+
+
+def test_the_deal_serializer_checks_value_currency_and_owner(manager):
+    from django.test import RequestFactory
+
+    from opsbase.modules.leads.serializers import LeadSerializer
+
+    request = RequestFactory().post("/")
+    request.membership = manager
+    bad = LeadSerializer(
+        data={"name": "Ada", "value": "-1", "currency": "EU", "owner": 999999},
+        context={"request": request},
+    )
+
+    assert not bad.is_valid()
+    assert {"value", "currency", "owner"} <= set(bad.errors)
+    good = LeadSerializer(
+        data={"name": "Ada", "currency": "USD", "owner": manager.pk}, context={"request": request}
+    )
+    assert good.is_valid(), good.errors

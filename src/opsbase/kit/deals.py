@@ -19,8 +19,10 @@ tenant), with what follows from the fields derived and saved with them: the phon
 The module's services call them, adding only their own business (an analytics event...).
 
 ``DealForm`` is the page form of the fields of ``ContactBase`` and ``DealBase``; a module's
-form adds its own (``field_order`` placing them). ``contact_columns``, ``stage_columns`` and
-``deal_columns`` are their columns, for the module's row specification.
+form adds its own (``field_order`` placing them), ``DealSerializer`` the API's input of the
+same (a module's serializer declares ``Meta.model``, ``rows`` and ``inputs``).
+``contact_columns``, ``stage_columns`` and ``deal_columns`` are their columns, for the
+module's row specification.
 """
 
 from __future__ import annotations
@@ -37,13 +39,21 @@ from django.utils.translation import gettext_lazy
 from opsbase.core.writes import atomic_write
 from opsbase.kernel.tenants.models import Membership
 
+from .api import MemberField, RecordSerializer
 from .duplicates import ContactBase, duplicate_find, duplicate_index, phone_e164
 from .forms import MemberChoiceField, RecordForm
 from .pipelines import Pipelines
 from .rows import Amount, Column, Date, Number, Person, Text
 from .services import fields_allowed, record_create, record_create_many, record_update
 
-__all__ = ["DealForm", "Deals", "contact_columns", "deal_columns", "stage_columns"]
+__all__ = [
+    "DealForm",
+    "DealSerializer",
+    "Deals",
+    "contact_columns",
+    "deal_columns",
+    "stage_columns",
+]
 
 
 @dataclass(frozen=True)
@@ -233,6 +243,19 @@ class DealForm(RecordForm):
 
     def clean_currency(self) -> str:
         return str(self.cleaned_data["currency"]).upper()
+
+
+class DealSerializer(RecordSerializer):
+    """The API's input of a ``DealBase`` record's owner, value and currency."""
+
+    owner = MemberField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("Membership id of an active member, or null."),
+    )
+
+    class Meta:
+        extra_kwargs = {"value": {"min_value": 0}, "currency": {"min_length": 3}}
 
 
 def contact_columns() -> tuple[Column, ...]:
