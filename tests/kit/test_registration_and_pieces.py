@@ -150,6 +150,11 @@ def test_fields_allowed_names_what_a_service_cannot_set():
         fields_allowed({"tenant": 1, "owner_id": 2, "name": ""}, ("name",), "thing_create")
 
 
+def test_fields_allowed_says_what_an_update_cannot_change():
+    with pytest.raises(TypeError, match=r"thing_update\(\) cannot change state\."):
+        fields_allowed({"state": "done"}, ("name",), "thing_update", verb="change")
+
+
 def test_pipelines_check_refuses_a_stage_of_another_pipeline(manager):
     lead = lead_create(membership=manager, name="Ada")
     other = Pipeline(tenant_id=manager.tenant_id, name="Hiring")

@@ -1,5 +1,6 @@
 """Helpers of the modules' demo data (``ModuleConfig.demo_seed``): the demo organization's
-members by role, and sample people and companies to spread over records."""
+members by role, sample people and companies to spread over records, and records spread
+over every stage of a pipeline."""
 
 from __future__ import annotations
 
@@ -50,3 +51,31 @@ def demo_person(n: int) -> str:
 def demo_company(n: int) -> str:
     """The *n*-th sample company, the companies in turn."""
     return DEMO_COMPANIES[n % len(DEMO_COMPANIES)]
+
+
+def demo_pipeline_seed(
+    *,
+    members: dict[str, Any],
+    pipeline: Any,
+    make: Any,
+    move: Any,
+    count: int = 40,
+    lost: Any = None,
+) -> list[Any]:
+    """*count* records made by ``make(n, owner)``, owned by the Manager of *members* (every
+    third by its User), the n-th moved to *pipeline*'s n-th stage in turn (``move(mover,
+    record, stage, lost)``: by the Manager into a final stage, *lost* given into a lost one),
+    so that every stage has some."""
+    from opsbase.kernel.roles.constants import RoleKind
+
+    manager, user = members[RoleKind.MANAGER], members.get(RoleKind.USER)
+    stages = list(pipeline.stages.order_by("position"))
+    records = []
+    for n in range(count):
+        owner = user if (user and n % 3 == 0) else manager
+        records.append(record := make(n, owner))
+        target = stages[n % len(stages)]
+        if target.position:
+            mover = manager if target.is_final else owner
+            move(mover, record, target, lost if target.kind == "lost" else None)
+    return records

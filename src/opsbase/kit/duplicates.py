@@ -13,12 +13,28 @@ from collections.abc import Callable
 from typing import Any
 
 import phonenumbers
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
-__all__ = ["duplicate_find", "duplicate_index", "phone_e164"]
+__all__ = ["ContactBase", "duplicate_find", "duplicate_index", "phone_e164"]
 
 #: How alike two names at one company must be (``difflib`` ratio).
 NAME_RATIO = 0.85
+
+
+class ContactBase(models.Model):
+    """The fields of a person at a company that duplicates are found by: name, company,
+    e-mail, phone and the phone as E.164 (``phone_e164``, kept by the module's services)."""
+
+    name = models.CharField(gettext_lazy("name"), max_length=150)
+    company = models.CharField(gettext_lazy("company"), max_length=150, blank=True)
+    email = models.EmailField(gettext_lazy("e-mail"), blank=True)
+    phone = models.CharField(gettext_lazy("phone"), max_length=40, blank=True)
+    phone_e164 = models.CharField(max_length=20, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 def phone_e164(phone: str, region: str = "US") -> str:

@@ -199,7 +199,7 @@ class Merges:
     signatures ``MergePage`` and the API's merge actions call)::
 
         LEAD_MERGES = Merges(journal=LeadMerge, codename=MERGE, aside="merged_into",
-                             children=((Activity, "lead"),), derive=_derive)
+                             children=((Activity, "lead"),), derive=LEAD_WRITES.derived)
     """
 
     journal: type[models.Model]

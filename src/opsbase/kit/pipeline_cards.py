@@ -9,7 +9,18 @@
 * the counts: open, won, lost, and the follow-ups due today.
 
 Each is one query, kept per tenant version (``counts_cached``), and each figure links to the
-entity's list filtered to it.
+entity's list filtered to it. The period figures come from the same declarations::
+
+    def dashboard_kpis(self):
+        return pipeline_kpi_groups(entity=LEADS, new_label=_("New leads"), order=20)
+
+    def dashboard_charts(self):
+        return pipeline_charts(pipelines=PIPELINES, entity=LEADS, title=_("Lead funnel"))
+
+* the tiles: records new in the period, and the conversion (the share of the records closed
+  in the period that were won), each beside the period before;
+* the funnel chart: the period's new records by the stage of the default pipeline they are
+  in now.
 """
 
 from __future__ import annotations
@@ -29,7 +40,16 @@ from .entity import Entity
 from .pipelines import Pipelines
 from .stage_kinds import StageKind
 
-__all__ = ["pipeline_cards", "pipeline_conversion", "pipeline_counts", "pipeline_funnel"]
+__all__ = [
+    "pipeline_cards",
+    "pipeline_charts",
+    "pipeline_conversion",
+    "pipeline_counts",
+    "pipeline_funnel",
+    "pipeline_funnel_chart",
+    "pipeline_kpi_groups",
+    "pipeline_kpis",
+]
 
 
 def pipeline_funnel(*, pipelines: Pipelines, records: Any, tenant_id: int) -> list[tuple]:
@@ -154,5 +174,103 @@ def pipeline_cards(
             counts=counts,
             order=order,
             versioned=True,
+        ),
+    )
+
+
+# -- the period figures: KPI tiles and the funnel chart ---------------------------------------
+def _rate(won: int, closed: int) -> float | None:
+    return round(100 * won / closed, 1) if closed else None
+
+
+def pipeline_kpis(*, records: Any, period: Any) -> dict[str, Any]:
+    """``new``: the *records* created in *period*; ``conversion``: the share of those closed
+    in it that were won; each with the period before. One query."""
+    from opsbase.web.dashboard import KpiValue
+
+    final = (StageKind.WON, StageKind.LOST)
+    figures: dict[str, Any] = {}
+    for suffix, (start, after) in (("", period.bounds()), ("_before", period.previous().bounds())):
+        closed = Q(closed_at__gte=start, closed_at__lt=after)
+        figures[f"new{suffix}"] = Count("pk", filter=Q(created_at__gte=start, created_at__lt=after))
+        figures[f"won{suffix}"] = Count("pk", filter=closed & Q(stage__kind=StageKind.WON))
+        figures[f"closed{suffix}"] = Count("pk", filter=closed & Q(stage__kind__in=final))
+    found = records.order_by().aggregate(**figures)
+    return {
+        "new": KpiValue(found["new"], found["new_before"]),
+        "conversion": KpiValue(
+            _rate(found["won"], found["closed"]),
+            _rate(found["won_before"], found["closed_before"]),
+        ),
+    }
+
+
+def pipeline_funnel_chart(
+    *, pipelines: Pipelines, records: Any, tenant_id: int, period: Any, label: Any
+) -> Any:
+    """The *records* created in *period*, by the stage of the default pipeline they are in
+    now, in the pipeline's order (one series named *label*)."""
+    from opsbase.web.dashboard import ChartData, Series
+
+    start, after = period.bounds()
+    made = records.filter(created_at__gte=start, created_at__lt=after)
+    rows = pipeline_funnel(pipelines=pipelines, records=made, tenant_id=tenant_id)
+    return ChartData(
+        labels=[name for name, _pk, _count in rows],
+        series=[Series(label, [count for _name, _pk, count in rows])],
+    )
+
+
+def pipeline_kpi_groups(
+    *, entity: Entity, new_label: Any, new_icon: str = "person-plus", order: int = 20
+) -> tuple[Any, ...]:
+    """The dashboard's tiles of *entity*'s records: new ones (*new_label*) and the
+    conversion, keyed by the app's label."""
+    from opsbase.web.dashboard import KpiGroup, Tile
+
+    return (
+        KpiGroup(
+            key=entity.model._meta.app_label,
+            codename=entity.codenames.view,
+            compute=lambda membership, period: pipeline_kpis(
+                records=entity.records(membership), period=period
+            ),
+            order=order,
+            tiles=(
+                Tile("new", new_label, icon=new_icon, url_name=entity.rows.url_name("list")),
+                Tile("conversion", gettext_lazy("Conversion"), icon="bullseye", format="percent"),
+            ),
+        ),
+    )
+
+
+def pipeline_charts(
+    *, pipelines: Pipelines, entity: Entity, title: Any, order: int = 20
+) -> tuple[Any, ...]:
+    """The dashboard's funnel chart (*title*) of *entity*'s records, keyed
+    ``<model>-funnel``."""
+    from opsbase.web.dashboard import Chart
+
+    meta = entity.model._meta
+
+    def data(membership: Any, period: Any) -> Any:
+        return pipeline_funnel_chart(
+            pipelines=pipelines,
+            records=entity.records(membership),
+            tenant_id=membership.tenant_id,
+            period=period,
+            label=capfirst(str(meta.verbose_name_plural)),
+        )
+
+    return (
+        Chart(
+            key=f"{meta.model_name}-funnel",
+            title=title,
+            heading=gettext_lazy("Stage"),
+            codename=entity.codenames.view,
+            data=data,
+            kind="funnel",
+            icon="funnel",
+            order=order,
         ),
     )

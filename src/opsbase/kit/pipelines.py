@@ -11,10 +11,14 @@ they have one, a ``closed_at`` time. It declares them once::
 and gets, from the declaration:
 
 * ``create_default(tenant_id, name, stages)``: a pipeline with its stages (a new tenant's);
-* ``default(tenant_id)``, ``list(membership)``, ``get_for(membership, pk)``;
+* ``setup(tenant_id)``: the declared ``default_stages`` pipeline and ``default_lists``
+  entries of a new tenant; ``default(tenant_id)`` (set up when none), ``list(membership)``,
+  ``get_for(membership, pk)``; ``place(obj)``: a new record in its first stage;
 * ``stage_move(...)``: the move rule every module shares (the stage belongs to the record's
   pipeline; won and lost are final, leaving them needs the *reopen* codename unless it
   undoes the member's own last move; entering a stage needs its required fields), audited;
+  ``move(...)``: the same with the declared ``lost_field`` and ``analytics`` events;
+* ``won_only(obj)``: the ``ready`` of a conversion or follow-up that needs a won record;
 * ``board(records, pipeline, rows)``: a column per stage, its count, value sum and cards;
 * the editor's entities and pages (``pipeline_pages()``, ``stage_pages()``): create, rename,
   delete pipelines; create, rename, reorder stages, set their kind and required fields;
@@ -61,9 +65,13 @@ from .rows import Choice, Number, RowSpec, Text
 from .selectors import record_get_for
 from .services import record_create, record_update
 from .stage_kinds import StageKind
+from .views import RecordDetailView
 
 __all__ = [
     "Board",
+    "DealDetailView",
+    "DealBase",
+    "won_only",
     "PipelineBase",
     "PipelineViewSet",
     "Pipelines",
@@ -104,6 +112,31 @@ class StageBase(TenantOwnedModel):
         return self.kind != StageKind.OPEN
 
 
+class DealBase(models.Model):
+    """The fields of a record in a pipeline besides its ``pipeline`` and ``stage``: its owner
+    (the assign action, the follow-up reminders), its estimated value and currency (the
+    board's sums, the won value), its next follow-up (the due counts) and when it closed
+    (``place`` and the moves keep it; the conversion rates read it)."""
+
+    value = models.DecimalField(
+        gettext_lazy("estimated value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(gettext_lazy("currency"), max_length=3, default="EUR")
+    owner = models.ForeignKey(
+        "tenants.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("owner"),
+    )
+    follow_up = models.DateField(gettext_lazy("next follow-up"), null=True, blank=True)
+    closed_at = models.DateTimeField(gettext_lazy("closed"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 def _attname(obj: models.Model, name: str) -> str:
     field: Any = obj._meta.get_field(name)
     return str(field.attname)
@@ -116,6 +149,14 @@ def required_field_errors(obj: models.Model, stage: StageBase) -> dict[str, list
         if getattr(obj, _attname(obj, name)) in (None, ""):
             errors[name] = [_("Required to enter the stage “%s”.") % stage.name]
     return errors
+
+
+def won_only(obj: Any) -> None:
+    """``InvalidTransition`` unless *obj* is in a won stage (what converting a deal needs)."""
+    if obj.stage.kind != StageKind.WON:
+        raise InvalidTransition(
+            _("Only a won %(record)s can be converted.") % {"record": obj._meta.verbose_name}
+        )
 
 
 @dataclass(frozen=True)
@@ -133,6 +174,18 @@ class Pipelines:
     #: reads the member's last move there.
     timeline: Any = None
     move_kind: str = "stage"
+    #: A new tenant's default pipeline: its name, its stages (``(name, kind, required
+    #: fields)``) and the reference lists (``kit.reference_lists.ReferenceList``) whose
+    #: ``defaults`` it starts with too (``setup``).
+    default_name: Any = ""
+    default_stages: Sequence[tuple[Any, str, Sequence[str]]] = ()
+    default_lists: Sequence[Any] = ()
+    #: The record's field saying why it was lost: required by the lost stages that name it,
+    #: kept (or the one given) on entering a lost stage, cleared on leaving one (``move``).
+    lost_field: str = ""
+    #: The analytics events of ``move``: ``<name>.won``, ``<name>.lost``, ``<name>.moved``
+    #: (none when empty).
+    analytics: str = ""
 
     def _stages(self, tenant_id: int) -> QuerySet[Any]:
         return self.stage_model._default_manager.for_tenant(tenant_id)
@@ -159,9 +212,24 @@ class Pipelines:
             ).save()
         return pipeline
 
+    def setup(self, *, tenant_id: int) -> Any:
+        """A new tenant's declared default pipeline (``default_stages``) and the defaults of
+        its ``default_lists``; None when none is declared."""
+        if not self.default_stages:
+            return None
+        pipeline = self.create_default(
+            tenant_id=tenant_id, name=self.default_name, stages=self.default_stages
+        )
+        for reference_list in self.default_lists:
+            reference_list.create_defaults(tenant_id=tenant_id)
+        return pipeline
+
     def default(self, *, tenant_id: int, create: Callable[[], Any] | None = None) -> Any:
-        """The tenant's default pipeline (else its first; *create* makes one when none)."""
+        """The tenant's default pipeline (else its first; *create*, else the declared
+        ``setup``, makes one when none)."""
         found = self._pipelines(tenant_id).order_by("-is_default", "pk").first()
+        if found is None and create is None:
+            return self.setup(tenant_id=tenant_id)
         return found if found is not None or create is None else create()
 
     def list(self, *, membership: Membership) -> QuerySet[Any]:
@@ -176,6 +244,16 @@ class Pipelines:
 
     def first_stage(self, pipeline: Any) -> Any:
         return pipeline.stages.order_by("position", "pk").first()
+
+    def place(self, obj: Any, *, tenant_id: int, pipeline: Any = None, stage: Any = None) -> Any:
+        """Put the new *obj* in *stage*, else the first stage of *pipeline*, else of the
+        tenant's default pipeline; closed (``closed_at``) when that stage is final."""
+        if pipeline is None:
+            pipeline = stage.pipeline if stage else self.default(tenant_id=tenant_id)
+        obj.pipeline, obj.stage = pipeline, stage or self.first_stage(pipeline)
+        if any(f.name == "closed_at" for f in type(obj)._meta.fields):
+            obj.closed_at = timezone.now() if obj.stage.is_final else None
+        return obj
 
     # -- moves -----------------------------------------------------------------------------
     def stage_move(
@@ -196,6 +274,51 @@ class Pipelines:
         return _stage_move(
             self, membership, obj, stage, codename, reopen, changes, check, derive, undo
         )
+
+    def move(
+        self,
+        *,
+        membership: Membership,
+        obj: Any,
+        stage: Any,
+        codename: str,
+        reopen: str,
+        lost: Any = None,
+        check: Callable[..., None] | None = None,
+        derive: Callable[..., Mapping[str, Any]] | None = None,
+        undo: bool = False,
+    ) -> Any:
+        """``stage_move`` with the declared ``lost_field`` (*lost*, else the record's, on
+        entering a lost stage; cleared when leaving for another stage without one) and the
+        declared ``analytics`` event once moved; the stage left, or None."""
+        name = self.lost_field
+
+        def changes(current: Any, stage: Any) -> dict[str, Any]:
+            if not name:
+                return {}
+            if stage.kind == StageKind.LOST:
+                return {name: lost or getattr(current, name)}
+            return {name: None} if lost is None else {}
+
+        left = self.stage_move(
+            membership=membership,
+            obj=obj,
+            stage=stage,
+            codename=codename,
+            reopen=reopen,
+            changes=changes,
+            check=check,
+            derive=derive,
+            undo=undo,
+        )
+        if left is not None and self.analytics:
+            from opsbase.services.analytics import track
+
+            events = {StageKind.WON: "won", StageKind.LOST: "lost"}
+            event = f"{self.analytics}.{events.get(StageKind(stage.kind), 'moved')}"
+            value = getattr(obj, "value", None)
+            track(membership, event, {self.analytics: obj.pk, "stage": stage.name, "value": value})
+        return left
 
     def undo(self, *, membership: Membership, obj: Any, move: Callable[[Any], Any]) -> Any:
         """Undo the member's own last move of *obj* (read on the timeline): ``move(stage)``
@@ -221,7 +344,10 @@ class Pipelines:
 
     def check(self, tenant_id: int, related: Sequence[str] = ()) -> Callable[[Any, Any], None]:
         """A ``check`` for the kit's services: ``ValidationError`` with the field errors of
-        ``errors`` (the stage, its required fields, the *related* records' tenant)."""
+        ``errors`` (the stage, its required fields, the *related* records' tenant, the
+        declared ``lost_field`` among them)."""
+        if self.lost_field and self.lost_field not in related:
+            related = (*related, self.lost_field)
 
         def check(obj: Any, changed: frozenset[str]) -> None:
             errors = self.errors(obj, tenant_id, changed, related=related)
@@ -331,6 +457,36 @@ def _stage_move(
             data={"from": old.pk, "to": stage.pk, "undo": undo},
         )
     return old
+
+
+class DealDetailView(RecordDetailView):
+    """The kit's detail of a record in a pipeline, with what its page offers: the latest
+    entries of its timeline and the quick entry form, the stages of its pipeline to move to,
+    the reasons to lose it, whether the member may change it, whether it is won and whether a
+    conversion is offered."""
+
+    pipelines: Pipelines
+    #: A ``kit.reference_lists.ReferenceList`` of the reasons a record is lost.
+    lost_reasons: Any = None
+    #: A ``kit.conversions.Conversion`` the won record offers.
+    conversion: Any = None
+    timeline_size = 50
+
+    def context(self, obj: Any) -> dict[str, Any]:
+        membership = self.request.membership  # type: ignore[attr-defined]
+        timeline = self.pipelines.timeline
+        stages = self.pipelines._stages(obj.tenant_id).filter(pipeline_id=obj.pipeline_id)
+        reasons, change = self.lost_reasons, self.entity.codenames.change
+        return {
+            **super().context(obj),
+            "activities": timeline.entries(obj)[: self.timeline_size] if timeline else [],
+            "activity_form": timeline.form() if timeline else None,
+            "stages": stages,
+            "lost_reasons": reasons.list(tenant_id=obj.tenant_id) if reasons else [],
+            "may_change": bool(change) and policy.can(membership, change or "", obj),
+            "is_won": obj.stage.kind == StageKind.WON,
+            "may_convert": bool(self.conversion and self.conversion.offered(obj)),
+        }
 
 
 # -- the editor: entities, forms, services --------------------------------------------------

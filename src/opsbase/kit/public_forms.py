@@ -8,7 +8,7 @@ redirect URL, assignees taken in turn, active flag) and declares what a post mak
 
     LEAD_FORMS = PublicForms(
         model=LeadForm, codename=MANAGE, url_name="lead_public_form",
-        submit=lead_form_submit,             # submit(form=, data=, tracking=, site_url=)
+        submit=PublicRecord(create="opsbase.modules.leads.services.lead_create", ...),
         create_defaults=lambda membership: {"pipeline": pipeline_default(...)},
         manage_template="leads/forms.html",
     )
@@ -34,12 +34,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.mail import send_mail
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -74,6 +75,7 @@ __all__ = [
     "PublicFormViewSet",
     "TrackedBase",
     "PublicForms",
+    "PublicRecord",
     "VisitorForm",
     "assignee_email",
     "public_form_next_assignee",
@@ -188,6 +190,49 @@ def assignee_email(
         send_mail(subject, render_to_string(template, context), None, [owner.user.email])
     except Exception:
         logger.exception("Assignment e-mail for %s %s not sent", type(record).__name__, record.pk)
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    """What a visitor's post makes, as a ``PublicForms`` declaration's ``submit``::
+
+        submit=PublicRecord(
+            create="opsbase.modules.leads.services.lead_create",
+            values=lambda form: {"pipeline": form.pipeline, "source": LeadSource.WEB_FORM},
+            subject=lambda lead: _("New lead: %s") % lead,
+            template="leads/email/new_lead.txt",
+        )
+
+    The record is made by the service at the dotted path *create* (imported on the first
+    post), as the form's next assignee, who owns it, with the visitor's *fields*, the visit's
+    tracking and ``values(form)``; its owner is e-mailed after the commit."""
+
+    #: Dotted path of the service: ``create(membership=, owner=, **values)``.
+    create: str
+    subject: Callable[[Any], str]
+    template: str
+    values: Callable[[Any], Mapping[str, Any]] = lambda form: {}
+    fields: Sequence[str] = ("name", "company", "email", "phone")
+    #: The tracking the record keeps (those the visit carried).
+    tracked: Sequence[str] = (*TRACKING_FIELDS, "referrer")
+
+    @atomic_write
+    def __call__(
+        self, *, form: Any, data: Mapping[str, Any], tracking: Mapping[str, str], site_url: str = ""
+    ) -> Any:
+        owner = public_form_next_assignee(form)
+        values: dict[str, Any] = {k: v for k, v in tracking.items() if k in self.tracked and v}
+        values.update({name: data.get(name, "") for name in self.fields})
+        record = import_string(self.create)(
+            membership=owner, owner=owner, **values, **self.values(form)
+        )
+        subject, template = self.subject(record), self.template
+        transaction.on_commit(
+            lambda: assignee_email(
+                owner=owner, record=record, subject=subject, template=template, site_url=site_url
+            )
+        )
+        return record
 
 
 @dataclass(frozen=True)

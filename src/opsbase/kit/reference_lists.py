@@ -17,6 +17,7 @@ services do the writes (audited).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -61,8 +62,11 @@ class ReferenceList:
         empty_title: Any,
         empty_text: Any,
         doc: str = "",
+        defaults: Sequence[Any] = (),
     ) -> None:
         self.model = model
+        #: The entries a new organization starts with (``create_defaults``).
+        self.defaults = tuple(defaults)
         self.rows = RowSpec(
             model,
             columns=[
@@ -94,6 +98,11 @@ class ReferenceList:
         )
         attrs = {"entity": self.entity, "form_class": self.form, "lists": (page,), "__doc__": doc}
         self.pages: type[Pages] = type(f"{model.__name__}Pages", (Pages,), attrs)
+
+    def create_defaults(self, *, tenant_id: int) -> None:
+        """The declared ``defaults`` of a new organization, written by the system."""
+        for name in self.defaults:
+            self.model(tenant_id=tenant_id, name=str(name)).save()
 
     def list(self, *, tenant_id: int) -> QuerySet[Any]:
         """The organization's entries, by name."""

@@ -19,12 +19,43 @@ and its ``ModuleConfig.navigation`` its entries, numbered in the order given::
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from opsbase.kernel.policy import Predicate, register
+from django.db.models import Q
+
+from opsbase.kernel.policy import Predicate, is_membership, register, tenant_wide
+from opsbase.kernel.roles.constants import RoleKind
 from opsbase.web.navigation import NavItem
+
+#: The built-in role kinds a right is given to by default: Managers, or Managers and Users
+#: (Admins hold every right).
+MANAGERS = frozenset({RoleKind.MANAGER})
+MEMBERS = frozenset({RoleKind.MANAGER, RoleKind.USER})
+
+
+def owned(field: str = "owner") -> Predicate:
+    """Admin and Manager reach every record of the organization; anyone else the records
+    whose *field* (a foreign key to Membership) is them."""
+    return tenant_wide | is_membership(field)
+
+
+def not_membership(field: str) -> Predicate:
+    """The record's *field* (a foreign key to Membership) is not the acting membership: a
+    separation of duties (who raised or wrote a record never signs it off)."""
+    return _NotMembership(field)
+
+
+@dataclass(frozen=True)
+class _NotMembership(Predicate):
+    field: str
+
+    def q(self, membership: Any) -> Q:
+        return ~Q(**{f"{self.field}_id": membership.pk})
+
+    def test(self, membership: Any, obj: object) -> bool:
+        return bool(getattr(obj, f"{self.field}_id") != membership.pk)
 
 
 @dataclass(frozen=True)
@@ -72,10 +103,10 @@ def nav_items(
     )
 
 
-def on_tenant_created(setup: str, *, uid: str) -> None:
-    """Have every new organization set up by the function at the dotted path *setup*, called
-    with ``tenant_id=`` (not for rows loaded from fixtures). Call it from ``ready``; *uid*
-    keeps it connected once."""
+def on_tenant_created(setup: str | Callable[..., Any], *, uid: str) -> None:
+    """Have every new organization set up by *setup* (a function, or its dotted path),
+    called with ``tenant_id=`` (not for rows loaded from fixtures). Call it from ``ready``;
+    *uid* keeps it connected once."""
     from django.db.models.signals import post_save
     from django.utils.module_loading import import_string
 
@@ -83,6 +114,6 @@ def on_tenant_created(setup: str, *, uid: str) -> None:
 
     def created(sender: Any, instance: Any, created: bool, raw: bool = False, **kw: Any) -> None:
         if created and not raw:
-            import_string(setup)(tenant_id=instance.pk)
+            (import_string(setup) if isinstance(setup, str) else setup)(tenant_id=instance.pk)
 
     post_save.connect(created, sender=Tenant, dispatch_uid=uid, weak=False)

@@ -158,11 +158,14 @@ def _after_commit(effect: Effect[M] | None, row: M, changed: frozenset[str]) -> 
     transaction.on_commit(run)
 
 
-def fields_allowed(fields: Iterable[str], allowed: Iterable[str], service: str) -> None:
-    """Refuse (``TypeError``, a programming error) keywords a service does not set."""
+def fields_allowed(
+    fields: Iterable[str], allowed: Iterable[str], service: str, verb: str = "set"
+) -> None:
+    """Refuse (``TypeError``, a programming error) keywords a service does not set (or
+    change: *verb*)."""
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
-        raise TypeError(f"{service}() cannot set {', '.join(unknown)}.")
+        raise TypeError(f"{service}() cannot {verb} {', '.join(unknown)}.")
 
 
 @atomic_write

@@ -26,7 +26,7 @@ from opsbase.core.exceptions import Conflict, ValidationError
 from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
-from opsbase.kit.services import record_create, record_delete, record_update
+from opsbase.kit.services import fields_allowed, record_create, record_delete, record_update
 
 from .constants import ADD, CHANGE, DELETE, EXPORT_FORMAT, EXPORT_VERSION, FILL, VIEW
 from .engine import Evaluation, Image, SchemaError, clean_fields, evaluate
@@ -91,9 +91,7 @@ def formtemplate_update(
 ) -> FormTemplate:
     """Rename or describe *formtemplate*, or replace its draft ``fields``; published
     versions never change."""
-    unknown = sorted(set(changes) - {"name", "description", "fields"})
-    if unknown:
-        raise TypeError(f"formtemplate_update() cannot change {', '.join(unknown)}.")
+    fields_allowed(changes, ("name", "description", "fields"), "formtemplate_update", verb="change")
     if "fields" in changes:
         changes["draft"] = _cleaned(changes.pop("fields"))
     return record_update(

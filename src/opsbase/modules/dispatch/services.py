@@ -25,7 +25,13 @@ from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
 from opsbase.kit.numbering import sequence_next
-from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
+from opsbase.kit.services import (
+    fields_allowed,
+    record_create,
+    record_delete,
+    record_move_to,
+    record_update,
+)
 from opsbase.modules.drillbits.constants import BitState
 from opsbase.modules.drillbits.models import DrillBit
 from opsbase.modules.drillbits.services import drillbit_transition, drillbit_update
@@ -172,9 +178,9 @@ def dispatchnote_update(
 ) -> DispatchNote:
     """Change a draft note's fields (``EDITABLE_FIELDS``) and, with ``bits``, the drill bits
     on it; its ``state`` moves through the workflow transition that leads there."""
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS) - {"state", "bits"})
-    if unknown:
-        raise TypeError(f"dispatchnote_update() cannot change {', '.join(unknown)}.")
+    fields_allowed(
+        changes, (*EDITABLE_FIELDS, "state", "bits"), "dispatchnote_update", verb="change"
+    )
     state = changes.pop("state", None)
     bits = changes.pop("bits", None)
     row = row_lock(DispatchNote, pk=dispatchnote.pk, tenant_id=membership.tenant_id)

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
-from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
+from opsbase.kit.services import (
+    fields_allowed,
+    record_create,
+    record_delete,
+    record_move_to,
+    record_update,
+)
 
 from .constants import ADD, CHANGE, DELETE, RECORD_RUN, BitState
 from .models import BitRun, DrillBit
@@ -37,9 +43,7 @@ def _normalized(bit: DrillBit, changed: frozenset[str]) -> dict[str, Any]:
 @atomic_write
 def drillbit_create(*, membership: Membership, **fields: Any) -> DrillBit:
     """A new drill bit, New since now, with its own unguessable scan code; audited."""
-    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise TypeError(f"drillbit_create() does not take {', '.join(unknown)}.")
+    fields_allowed(fields, EDITABLE_FIELDS, "drillbit_create")
     bit = DrillBit(**fields, state_entered_at=timezone.now())
     return record_create(membership=membership, obj=bit, codename=ADD, derive=_normalized)
 
@@ -48,9 +52,7 @@ def drillbit_create(*, membership: Membership, **fields: Any) -> DrillBit:
 def drillbit_update(*, membership: Membership, drillbit: DrillBit, **changes: Any) -> DrillBit:
     """Change the fields of *drillbit* (``drillbits.change_drillbit``); its status moves only
     through ``drillbit_transition``."""
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise TypeError(f"drillbit_update() cannot change {', '.join(unknown)}.")
+    fields_allowed(changes, EDITABLE_FIELDS, "drillbit_update", verb="change")
     return record_update(
         membership=membership, obj=drillbit, codename=CHANGE, changes=changes, derive=_normalized
     )

@@ -31,7 +31,7 @@ from opsbase.core.writes import atomic_write
 from opsbase.kernel.audit.services import audit_create, audit_update, snapshot
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
-from opsbase.kit.services import record_create, record_delete, record_update
+from opsbase.kit.services import fields_allowed, record_create, record_delete, record_update
 
 from .constants import (
     ADJUST,
@@ -102,9 +102,7 @@ def item_create(
 @atomic_write
 def item_update(*, membership: Membership, item: Item, **changes: Any) -> Item:
     """Change fields of *item* (``ITEM_FIELDS``); its stock only moves through movements."""
-    unknown = sorted(set(changes) - set(ITEM_FIELDS))
-    if unknown:
-        raise TypeError(f"item_update() cannot change {', '.join(unknown)}.")
+    fields_allowed(changes, ITEM_FIELDS, "item_update", verb="change")
     return record_update(
         membership=membership,
         obj=item,
@@ -134,9 +132,7 @@ def location_create(*, membership: Membership, code: str, name: str) -> Location
 @atomic_write
 def location_update(*, membership: Membership, location: Location, **changes: Any) -> Location:
     """Change the code or name of *location*."""
-    unknown = sorted(set(changes) - set(LOCATION_FIELDS))
-    if unknown:
-        raise TypeError(f"location_update() cannot change {', '.join(unknown)}.")
+    fields_allowed(changes, LOCATION_FIELDS, "location_update", verb="change")
     return record_update(
         membership=membership,
         obj=location,

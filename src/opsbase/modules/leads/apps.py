@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.modules import ModuleConfig
 from opsbase.kit.notifications import NotificationEvent
-from opsbase.kit.registration import nav_items, on_tenant_created
+from opsbase.kit.pipeline_module import PipelineModule
+from opsbase.kit.registration import nav_items
 
 from .constants import ADD, MANAGE, VIEW
 
 
-class LeadsConfig(ModuleConfig):
+class LeadsConfig(PipelineModule, ModuleConfig):
     name = "opsbase.modules.leads"
     label = "leads"
     verbose_name = _("Leads")
@@ -44,55 +45,13 @@ class LeadsConfig(ModuleConfig):
     }
 
     quick_create = nav_items((_("Lead"), "leads:lead_create", "person-plus", ADD))
-
-    def ready(self) -> None:
-        super().ready()
-        # A new organization gets the default pipeline.
-        on_tenant_created(f"{self.name}.services.pipeline_default_create", uid="leads_pipeline")
-
-    def dashboard_cards(self):
-        from opsbase.kit.pipeline_cards import pipeline_cards
-
-        from .declarations import PIPELINES
-        from .entity import LEADS
-
-        return pipeline_cards(pipelines=PIPELINES, entity=LEADS, icon="person-lines-fill")
-
-    def dashboard_kpis(self):
-        from opsbase.web.dashboard import KpiGroup, Tile
-
-        from .dashboard import lead_kpis
-
-        return (
-            KpiGroup(
-                key="leads",
-                codename=VIEW,
-                compute=lead_kpis,
-                order=20,
-                tiles=(
-                    Tile("new", _("New leads"), icon="person-plus", url_name="leads:lead_list"),
-                    Tile("conversion", _("Conversion"), icon="bullseye", format="percent"),
-                ),
-            ),
-        )
-
-    def dashboard_charts(self):
-        from opsbase.web.dashboard import Chart
-
-        from .dashboard import lead_funnel_chart
-
-        return (
-            Chart(
-                key="lead-funnel",
-                title=_("Lead funnel"),
-                heading=_("Stage"),
-                codename=VIEW,
-                data=lead_funnel_chart,
-                kind="funnel",
-                icon="funnel",
-                order=20,
-            ),
-        )
+    # The dashboard (funnel, won by source, counts, new leads and conversion) and a new
+    # organization's default pipeline (PIPELINES.setup): the kit's.
+    pipeline_declarations = "opsbase.modules.leads.declarations.PIPELINES"
+    pipeline_entity = "opsbase.modules.leads.entity.LEADS"
+    pipeline_icon = "person-lines-fill"
+    pipeline_new_label = _("New leads")
+    pipeline_funnel_title = _("Lead funnel")
 
     def demo_seed(self, *, tenant) -> None:
         from .demo import demo_leads_seed

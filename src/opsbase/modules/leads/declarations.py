@@ -1,17 +1,27 @@
 """What leads take from the kit's engines: explainable scoring, the timeline, pipelines of
 stages and public web forms."""
 
-from typing import Any
-
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kit.pipelines import Pipelines, StageKind
-from opsbase.kit.public_forms import PublicForms
+from opsbase.kit.public_forms import PublicForms, PublicRecord
 from opsbase.kit.reference_lists import ReferenceList
+from opsbase.kit.reminders import DueReminders
 from opsbase.kit.scoring import Scoring
 from opsbase.kit.timeline import Timeline
 
-from .constants import ADD, CHANGE, DEFAULT_SCORING, MANAGE, ActivityKind
+from .constants import (
+    ADD,
+    CHANGE,
+    DEFAULT_LOST_REASONS,
+    DEFAULT_PIPELINE,
+    DEFAULT_SCORING,
+    DEFAULT_STAGES,
+    MANAGE,
+    ActivityKind,
+    LeadSource,
+)
 from .models import Activity, Lead, LeadForm, LostReason, Pipeline, ScoringRule, Stage
 from .permissions import VIEW_PIPELINES
 
@@ -46,6 +56,7 @@ LOST_REASONS = ReferenceList(
     empty_title=_("No lost reasons yet."),
     empty_text=_("Moving a lead to a lost stage asks for one of them."),
     doc="The reasons a Manager offers for a lost lead (moving a lead to a lost stage asks one).",
+    defaults=DEFAULT_LOST_REASONS,
 )
 PIPELINES = Pipelines(
     pipeline_model=Pipeline,
@@ -55,25 +66,30 @@ PIPELINES = Pipelines(
     record_model=Lead,
     timeline=LEAD_TIMELINE,
     move_kind=ActivityKind.STAGE,
+    default_name=DEFAULT_PIPELINE,
+    default_stages=DEFAULT_STAGES,
+    default_lists=(LOST_REASONS,),
+    lost_field="lost_reason",
+    analytics="lead",
 )
-
-
-def _submit(**kwargs: Any) -> Any:
-    from .services import lead_form_submit
-
-    return lead_form_submit(**kwargs)
-
-
-def _form_defaults(membership: Any) -> dict[str, Any]:
-    from .selectors import pipeline_default
-
-    return {"pipeline": pipeline_default(tenant_id=membership.tenant_id)}
-
-
+# A visitor's post makes a lead of the form's pipeline, owned by its next assignee (e-mailed).
 LEAD_FORMS = PublicForms(
     model=LeadForm,
     codename=MANAGE,
     url_name="lead_public_form",
-    submit=_submit,
-    create_defaults=_form_defaults,
+    submit=PublicRecord(
+        create="opsbase.modules.leads.services.lead_create",
+        values=lambda form: {"pipeline": form.pipeline, "source": LeadSource.WEB_FORM},
+        subject=lambda lead: gettext("New lead: %s") % lead,
+        template="leads/email/new_lead.txt",
+    ),
+    create_defaults=lambda m: {"pipeline": PIPELINES.default(tenant_id=m.tenant_id)},
+)
+# Each morning, the owner of an open lead whose follow-up is today is told.
+FOLLOW_UPS_DUE = DueReminders(
+    model=Lead,
+    date_field="follow_up",
+    event="leads.follow_up_due",
+    title=lambda lead: gettext("Follow up today: %(lead)s") % {"lead": lead},
+    pending={"stage__kind": StageKind.OPEN, "merged_into": None},
 )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
 from opsbase.kernel.roles.constants import RoleKind
-from opsbase.kit.demo import demo_company, demo_members, demo_person
+from opsbase.kit.demo import demo_company, demo_members, demo_person, demo_pipeline_seed
 
-from .constants import LeadSource, StageKind
+from .constants import LeadSource
 from .models import Lead
 from .selectors import lost_reason_list, pipeline_default
 from .services import activity_add, lead_create, lead_form_create, lead_move
@@ -24,8 +25,6 @@ def demo_leads_seed(*, tenant) -> None:
     members = demo_members(tenant)
     manager, user = members[RoleKind.MANAGER], members.get(RoleKind.USER)
     pipeline = pipeline_default(tenant_id=tenant.pk)
-    stages = list(pipeline.stages.order_by("position"))
-    reason = lost_reason_list(tenant_id=tenant.pk).first()
     lead_form_create(
         membership=manager,
         name="Contact us",
@@ -34,8 +33,8 @@ def demo_leads_seed(*, tenant) -> None:
     )
     sources = list(LeadSource)
     today = timezone.localdate()
-    for n in range(40):
-        owner = user if (user and n % 3 == 0) else manager
+
+    def make(n: int, owner: Any) -> Lead:
         name, company = demo_person(n), demo_company(n)
         lead = lead_create(
             membership=owner,
@@ -49,12 +48,14 @@ def demo_leads_seed(*, tenant) -> None:
         )
         if n % 4 == 0:
             activity_add(membership=owner, lead=lead, kind="call", body="First call, interested.")
-        target = stages[n % len(stages)]
-        if target.position:
-            mover = manager if target.kind != StageKind.OPEN else owner
-            lead_move(
-                membership=mover,
-                lead=lead,
-                stage=target,
-                lost_reason=reason if target.kind == StageKind.LOST else None,
-            )
+        return lead
+
+    demo_pipeline_seed(
+        members=members,
+        pipeline=pipeline,
+        make=make,
+        move=lambda m, lead, stage, lost: lead_move(
+            membership=m, lead=lead, stage=stage, lost_reason=lost
+        ),
+        lost=lost_reason_list(tenant_id=tenant.pk).first(),
+    )

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.models import TenantOwnedModel
+from opsbase.kit.duplicates import ContactBase
 from opsbase.kit.merge import MergeableBase, MergeJournalBase
-from opsbase.kit.pipelines import PipelineBase, StageBase
+from opsbase.kit.pipelines import DealBase, PipelineBase, StageBase
 from opsbase.kit.public_forms import PublicFormBase, TrackedBase
 from opsbase.kit.public_forms import public_key_new as new_public_key  # noqa: F401 - 0001
 from opsbase.kit.reference_lists import NamedBase
@@ -49,40 +50,22 @@ class LostReason(NamedBase):
         indexes = [models.Index(fields=["tenant", "name"], name="lostreason_tenant_name")]
 
 
-class Lead(TenantOwnedModel, TrackedBase, ScoredBase, MergeableBase):
-    """A prospect in a pipeline; where it came from (``TrackedBase``), its score
-    (``ScoredBase``) and its likely duplicate (``MergeableBase``) are kept."""
+class Lead(TenantOwnedModel, ContactBase, DealBase, TrackedBase, ScoredBase, MergeableBase):
+    """A person at a company (``ContactBase``) in a pipeline, its owner, value and follow-up
+    (``DealBase``); where it came from (``TrackedBase``), its score (``ScoredBase``) and its
+    likely duplicate (``MergeableBase``) are kept."""
 
     pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="+")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("name"), max_length=150)
-    company = models.CharField(_("company"), max_length=150, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    phone_e164 = models.CharField(max_length=20, blank=True, editable=False)
     source = models.CharField(
         _("source"), max_length=16, choices=LeadSource.choices, default=LeadSource.MANUAL
     )
-    value = models.DecimalField(
-        _("estimated value"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
-    owner = models.ForeignKey(
-        "tenants.Membership",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
-    follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     lost_reason = models.ForeignKey(
         LostReason, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("lost reason")
     )
     #: What a conversion made of it elsewhere ("customers.customer:12"), when installed.
     converted_to = models.CharField(max_length=100, blank=True, editable=False)
     last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("lead")

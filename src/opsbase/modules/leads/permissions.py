@@ -4,55 +4,52 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.kernel.policy import is_membership, policy, tenant_wide
-from opsbase.kernel.roles.constants import RoleKind
-from opsbase.kit.registration import Permission, permissions_register
+from opsbase.kernel.policy import policy, tenant_wide
+from opsbase.kit.registration import MANAGERS, MEMBERS, Permission, owned, permissions_register
 
 from .constants import ADD, ALL_CODENAMES, CHANGE, DELETE, MANAGE, MERGE, REOPEN, VIEW
 
 VIEW_PIPELINES = "leads.view_pipeline"
-mine = tenant_wide | is_membership("owner")
-BOTH = {RoleKind.MANAGER, RoleKind.USER}
-MANAGER = {RoleKind.MANAGER}
+mine = owned("owner")
 
 permissions_register(
-    Permission(VIEW, _("See leads"), _("You can only see the leads you own."), BOTH, mine),
-    Permission(ADD, _("Create leads"), _("Your role cannot create leads."), BOTH),
+    Permission(VIEW, _("See leads"), _("You can only see the leads you own."), MEMBERS, mine),
+    Permission(ADD, _("Create leads"), _("Your role cannot create leads."), MEMBERS),
     Permission(
         CHANGE,
         _("Edit and move leads"),
         _("Only the lead's owner or a Manager can change this lead."),
-        BOTH,
+        MEMBERS,
         mine,
     ),
     Permission(
         DELETE,
         _("Delete leads"),
         _("Only the lead's owner or a Manager can delete this lead."),
-        BOTH,
+        MEMBERS,
         mine,
     ),
     Permission(
         REOPEN,
         _("Reopen won or lost leads"),
         _("Only a Manager can reopen a won or lost lead."),
-        MANAGER,
+        MANAGERS,
         tenant_wide,
     ),
     Permission(
         MERGE,
         _("Merge duplicate leads"),
         _("Only a Manager or the owner of both leads can merge them."),
-        BOTH,
+        MEMBERS,
         mine,
     ),
     Permission(
         MANAGE,
         _("Manage pipelines, lead forms and scoring"),
         _("Only a Manager can change pipelines, lead forms and scoring."),
-        MANAGER,
+        MANAGERS,
     ),
-    Permission(VIEW_PIPELINES, _("See pipelines"), _("Your role cannot see pipelines."), BOTH),
+    Permission(VIEW_PIPELINES, _("See pipelines"), _("Your role cannot see pipelines."), MEMBERS),
 )
 policy.register_template(
     "sales",

@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.tenants.models import Membership
+from opsbase.kit.deals import contact_columns, deal_columns, stage_columns
 from opsbase.kit.public_forms import TRACKING_FIELDS
-from opsbase.kit.rows import Amount, Choice, Date, DateTime, Number, Person, RowSpec, Text
+from opsbase.kit.rows import Choice, DateTime, Number, RowSpec, Text
 from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import VIEW
@@ -21,18 +22,10 @@ LEAD_ROWS = RowSpec(
     Lead,
     columns=[
         Number("id", table=False, detail=False),
-        Text("name", link=True, detail=False),
-        Text("company"),
-        Text("email", table=False),
-        Text("phone", table=False),
-        Number("stage", source="stage_id", table=False, detail=False, csv=False),
-        Text("stage_name", _("Stage"), source="stage__name"),
-        Number("pipeline", source="pipeline_id", table=False, detail=False, csv=False),
+        *contact_columns(),
+        *stage_columns(),
         Choice("source"),
-        Amount("value", table_label=_("Value")),
-        Text("currency", table=False),
-        Person("owner", email_key="owner_email", empty=_("Nobody")),
-        Date("follow_up", table_label=_("Follow-up")),
+        *deal_columns(),
         Number("score"),
         Text(
             "lost_reason_name",
@@ -74,11 +67,7 @@ def lead_get_for(*, membership: Membership, pk: Any) -> Lead:
 
 def pipeline_default(*, tenant_id: int) -> Pipeline:
     """The organization's default pipeline (made with its stages when it has none yet)."""
-    from .services import pipeline_default_create
-
-    pipeline: Pipeline = PIPELINES.default(
-        tenant_id=tenant_id, create=lambda: pipeline_default_create(tenant_id=tenant_id)
-    )
+    pipeline: Pipeline = PIPELINES.default(tenant_id=tenant_id)
     return pipeline
 
 

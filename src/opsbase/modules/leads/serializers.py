@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from opsbase.api.serializers import TenantRelatedField
-from opsbase.kit.api import MemberField, RecordSerializer
+from opsbase.kit.deals import DealSerializer
 from opsbase.kit.public_forms import PublicFormSerializer
 
 from .constants import LEAD_FIELDS
@@ -13,19 +11,14 @@ from .models import Lead, LeadForm, Pipeline
 from .selectors import LEAD_ROWS
 
 
-class LeadSerializer(RecordSerializer):
+class LeadSerializer(DealSerializer):
     """A lead of the organization."""
 
-    owner = MemberField(
-        required=False, allow_null=True, help_text=_("Membership id of an active member, or null.")
-    )
-
-    class Meta:
+    class Meta(DealSerializer.Meta):
         model = Lead
         rows = LEAD_ROWS
         # The other fields a member sets, as the model declares them.
         inputs = [name for name in LEAD_FIELDS if name != "owner"]
-        extra_kwargs = {"value": {"min_value": 0}, "currency": {"min_length": 3}}
 
 
 class LeadFormSerializer(PublicFormSerializer):

@@ -3,67 +3,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbase.core.exceptions import InvalidTransition
 from opsbase.core.writes import atomic_write
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.conversions import Conversion
-from opsbase.kit.duplicates import duplicate_find, duplicate_index, phone_e164
+from opsbase.kit.deals import Deals
 from opsbase.kit.follow_ups import FollowUp
 from opsbase.kit.merge import Merges
-from opsbase.kit.public_forms import TRACKING_FIELDS, assignee_email, public_form_next_assignee
-from opsbase.kit.reminders import due_notify
-from opsbase.kit.services import fields_allowed, record_create, record_create_many, record_update
+from opsbase.kit.pipelines import won_only
+from opsbase.kit.public_forms import TRACKING_FIELDS
 from opsbase.services.analytics import track
 
 from .constants import (
     ADD,
     CHANGE,
-    DEFAULT_LOST_REASONS,
-    DEFAULT_PIPELINE,
-    DEFAULT_STAGES,
     LEAD_FIELDS,
     MERGE,
     REOPEN,
     LeadSource,
-    StageKind,
 )
-from .declarations import LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
-from .models import Activity, Lead, LeadForm, LeadMerge, LostReason, Pipeline, Stage
+from .declarations import FOLLOW_UPS_DUE, LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
+from .models import Activity, Lead, LeadMerge, LostReason, Pipeline, Stage
 
 EDITABLE_FIELDS = (*LEAD_FIELDS, *TRACKING_FIELDS, "referrer")
 
 
-def pipeline_default_create(*, tenant_id: int) -> Pipeline:
-    """The "Sales" pipeline (New … Won, Lost) and the usual lost reasons of a new organization."""
-    pipeline: Pipeline = PIPELINES.create_default(
-        tenant_id=tenant_id, name=str(DEFAULT_PIPELINE), stages=DEFAULT_STAGES
-    )
-    for reason in DEFAULT_LOST_REASONS:
-        LostReason(tenant_id=tenant_id, name=str(reason)).save()
-    return pipeline
-
-
-def _derive(lead: Lead, changed: frozenset[str], rules: Any = None) -> dict[str, Any]:
-    """What follows from a lead's fields: its normalized phone number and its score."""
-    lead.phone_e164 = phone_e164(lead.phone)
-    return {"phone_e164": lead.phone_e164, **SCORING.derived(lead, rules)}
-
-
-def _checker(membership: Membership) -> Any:
-    """The stage is one of the lead's pipeline, its required fields are filled, and the lost
-    reason is the organization's."""
-    return PIPELINES.check(membership.tenant_id, related=("lost_reason",))
-
-
-def _candidates(tenant_id: int) -> Any:
-    return Lead.objects.for_tenant(tenant_id).filter(merged_into=None)
+# The kit's writes of leads: placed in their pipeline, owned, scored (the phone normalized
+# first), likely duplicates flagged, moved by the pipeline's rules.
+LEAD_WRITES = Deals(
+    model=Lead,
+    pipelines=PIPELINES,
+    add=ADD,
+    change=CHANGE,
+    reopen=REOPEN,
+    editable=EDITABLE_FIELDS,
+    scoring=SCORING,
+    candidates=lambda tenant_id: Lead.objects.for_tenant(tenant_id).filter(merged_into=None),
+)
 
 
 @atomic_write
@@ -80,76 +59,33 @@ def lead_create(
     """A new lead in the pipeline's first stage (or *stage*), owned by *owner* or the creator;
     a likely duplicate is flagged (``duplicate_of``), never refused. Made by the kit's
     ``record_create``: listeners of ``leads.lead.creating`` (``kit.hooks.listen``) fill it."""
-    fields_allowed(fields, EDITABLE_FIELDS, "lead_create")
-    if pipeline is None:
-        from .selectors import pipeline_default
-
-        pipeline = stage.pipeline if stage else pipeline_default(tenant_id=membership.tenant_id)
-    stage = stage or PIPELINES.first_stage(pipeline)
-    lead = Lead(
-        name=name or "",
+    lead: Lead = LEAD_WRITES.create(
+        membership=membership,
         pipeline=pipeline,
         stage=stage,
-        owner=owner or membership,
+        owner=owner,
+        name=name or "",
         source=source or LeadSource.MANUAL,
-        **{k: v for k, v in fields.items() if v is not None},
-    )
-    lead.closed_at = timezone.now() if lead.stage.kind != StageKind.OPEN else None
-    lead.tenant_id = membership.tenant_id
-
-    def derive(row: Lead, changed: frozenset[str]) -> dict[str, Any]:
-        derived = _derive(row, changed)  # the phone normalized first: duplicates compare it
-        return {**derived, "duplicate_of": duplicate_find(row, _candidates(row.tenant_id))}
-
-    record_create(
-        membership=membership, obj=lead, codename=ADD, check=_checker(membership), derive=derive
+        **fields,
     )
     track(membership, "lead.created", {"lead": lead.pk, "source": lead.source})
     return lead
 
 
-@atomic_write
 def lead_create_many(*, membership: Membership, rows: list[dict[str, Any]]) -> list[Lead]:
     """Many new leads at once (an import), each as ``lead_create`` makes it; likely
     duplicates of the organization's leads flagged. All or nothing (``RowsInvalid``)."""
-    from .selectors import pipeline_default
-
-    pipeline = pipeline_default(tenant_id=membership.tenant_id)
-    stage = PIPELINES.first_stage(pipeline)
-    rules = SCORING.points(membership.tenant_id)
-    duplicates = duplicate_index(_candidates(membership.tenant_id))
-    leads = []
-    for row in rows:
-        fields = {k: v for k, v in row.items() if v is not None}
-        fields["owner"] = fields.get("owner") or membership
-        leads.append(Lead(pipeline=pipeline, stage=stage, **fields))
-
-    def derive(lead: Lead, changed: frozenset[str]) -> dict[str, Any]:
-        return {**_derive(lead, changed, rules), "duplicate_of_id": duplicates(lead)}
-
-    return record_create_many(
-        membership=membership, objs=leads, codename=ADD, check=_checker(membership), derive=derive
-    )
+    leads: list[Lead] = LEAD_WRITES.create_many(membership=membership, rows=rows)
+    return leads
 
 
-@atomic_write
 def lead_update(*, membership: Membership, lead: Lead, **changes: Any) -> Lead:
     """Change fields of *lead* (not its stage: ``lead_move``); rescored. No owner means the
     member changing it (a lead always has one: a User's own leads stay theirs to see)."""
-    fields_allowed(changes, EDITABLE_FIELDS, "lead_update")
-    if "owner" in changes and changes["owner"] is None:
-        changes["owner"] = membership
-    return record_update(
-        membership=membership,
-        obj=lead,
-        codename=CHANGE,
-        changes=changes,
-        check=_checker(membership),
-        derive=_derive,
-    )
+    updated: Lead = LEAD_WRITES.update(membership=membership, obj=lead, **changes)
+    return updated
 
 
-@atomic_write
 def lead_move(
     *,
     membership: Membership,
@@ -161,38 +97,15 @@ def lead_move(
     """Move *lead* to *stage* of its pipeline by the kit's rules (won and lost are final
     unless a Manager reopens, or the member undoes their own move; the stage's required
     fields), noted on its timeline. Entering a lost stage needs the reason."""
-
-    def changes(current: Lead, stage: Stage) -> dict[str, Any]:
-        if stage.kind == StageKind.LOST:
-            return {"lost_reason": lost_reason or current.lost_reason}
-        return {"lost_reason": None} if lost_reason is None else {}
-
-    left = PIPELINES.stage_move(
-        membership=membership,
-        obj=lead,
-        stage=stage,
-        codename=CHANGE,
-        reopen=REOPEN,
-        changes=changes,
-        check=_checker(membership),
-        derive=_derive,
-        undo=undo,
+    moved: Lead = LEAD_WRITES.move(
+        membership=membership, obj=lead, stage=stage, lost=lost_reason, undo=undo
     )
-    if left is not None:
-        events = {StageKind.WON: "lead.won", StageKind.LOST: "lead.lost"}
-        name = events.get(StageKind(stage.kind), "lead.moved")
-        track(membership, name, {"lead": lead.pk, "stage": stage.name, "value": lead.value})
-    return lead
+    return moved
 
 
-@atomic_write
 def lead_move_undo(*, membership: Membership, lead: Lead) -> Lead:
     """Undo the member's own last move of *lead* (back to the stage it left)."""
-
-    def back(stage: Stage) -> Lead:
-        return lead_move(membership=membership, lead=lead, stage=stage, undo=True)
-
-    moved: Lead = PIPELINES.undo(membership=membership, obj=lead, move=back)
+    moved: Lead = LEAD_WRITES.undo(membership=membership, obj=lead)
     return moved
 
 
@@ -214,73 +127,31 @@ LEAD_MERGES = Merges(
     codename=MERGE,
     aside="merged_into",
     children=((Activity, "lead"),),
-    derive=_derive,
+    derive=LEAD_WRITES.derived,
 )
 lead_merge = LEAD_MERGES.merge
 lead_merge_undo = LEAD_MERGES.undo
 
 
-# -- web-to-lead, reminders ----------------------------------------------------------------------
+# -- web-to-lead (a post: LEAD_FORMS' submit), reminders ------------------------------------------
 lead_form_create = LEAD_FORMS.create
 lead_form_update = LEAD_FORMS.update
 lead_form_rotate = LEAD_FORMS.rotate
 
 
-@atomic_write
-def lead_form_submit(
-    *, form: LeadForm, data: Mapping[str, Any], tracking: Mapping[str, str], site_url: str = ""
-) -> Lead:
-    """A lead from a visitor's post of a public form (``kit.public_forms``): source "web
-    form", the visit's tracking kept, owned by the next assignee, e-mailed after commit."""
-    owner = public_form_next_assignee(form)
-    fields: dict[str, Any] = {k: v for k, v in tracking.items() if k in EDITABLE_FIELDS and v}
-    for name in ("company", "email", "phone"):
-        fields[name] = data.get(name, "")
-    lead = lead_create(
-        membership=owner,
-        name=data["name"],
-        pipeline=form.pipeline,
-        owner=owner,
-        source=LeadSource.WEB_FORM,
-        **fields,
-    )
-    subject, template = _("New lead: %s") % lead, "leads/email/new_lead.txt"
-    transaction.on_commit(
-        lambda: assignee_email(
-            owner=owner, record=lead, subject=subject, template=template, site_url=site_url
-        )
-    )
-    return lead
-
-
-def leads_follow_ups_due_notify(*, day: Any = None) -> int:
-    """Tell each open lead's owner, in the morning, that its follow-up is due (Celery beat);
-    how many were told."""
-    due = Lead.objects.unscoped().filter(
-        follow_up=day or timezone.localdate(), stage__kind=StageKind.OPEN, merged_into=None
-    )
-    return due_notify(
-        records=due,
-        owner="owner",
-        event="leads.follow_up_due",
-        title=lambda lead: _("Follow up today: %(lead)s") % {"lead": lead},
-    )
+# The owners of the open leads whose follow-up is due today, told (Celery beat); how many.
+leads_follow_ups_due_notify = FOLLOW_UPS_DUE.notify
 
 
 # -- conversion ----------------------------------------------------------------------------------
 CUSTOMER_HOOK = "customers.customer_create"
 
 
-def _won(lead: Lead) -> None:
-    if lead.stage.kind != StageKind.WON:
-        raise InvalidTransition(_("Only a won lead can be converted."))
-
-
 # A won lead makes a customer when the customers module is installed (its hook).
 TO_CUSTOMER = Conversion(
     hook=CUSTOMER_HOOK,
     codename=CHANGE,
-    ready=_won,
+    ready=won_only,
     values=lambda lead: {
         "name": lead.company or lead.name,
         "email": lead.email,
@@ -301,7 +172,7 @@ LEAD_FOLLOW_UP = FollowUp(
     create="opsbase.modules.tasks.services.task_create",
     codename=CHANGE,
     timeline=LEAD_TIMELINE,
-    ready=_won,
+    ready=won_only,
     description=lambda lead: _("Follow-up of the lead “%s”.") % lead,
 )
 

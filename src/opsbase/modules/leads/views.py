@@ -3,22 +3,18 @@ activities, merge and the public web form."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from opsbase.kernel.policy import policy
 from opsbase.kit.merge_pages import MergePage
-from opsbase.kit.pipelines import Board
-from opsbase.kit.views import ListPage, Pages, RecordDetailView
+from opsbase.kit.pipelines import Board, DealDetailView
+from opsbase.kit.views import ListPage, Pages
 
-from .constants import CHANGE, LEAD_FIELDS, MERGE, VIEW, LeadSource, StageKind
+from .constants import LEAD_FIELDS, MERGE, VIEW, LeadSource
 from .declarations import LEAD_TIMELINE, LOST_REASONS, PIPELINES
 from .entity import LEADS
 from .forms import LeadForm
-from .models import LeadMerge, LostReason, Stage
-from .selectors import lost_reason_list
+from .models import LeadMerge, LostReason
 from .services import (
     LEAD_FOLLOW_UP,
     TO_CUSTOMER,
@@ -32,22 +28,12 @@ from .services import (
 PipelinePages, StagePages = PIPELINES.editor_pages()
 
 
-class LeadDetail(RecordDetailView):
+class LeadDetail(DealDetailView):
     """The kit's detail, with the timeline, quick activity, moves and the score's reasons."""
 
-    def context(self, obj: Any) -> dict[str, Any]:
-        membership = self.request.membership  # type: ignore[attr-defined]
-        stages = Stage.objects.for_tenant(obj.tenant_id).filter(pipeline_id=obj.pipeline_id)
-        return {
-            **super().context(obj),
-            "activities": LEAD_TIMELINE.entries(obj)[:50],
-            "activity_form": LEAD_TIMELINE.form(),
-            "stages": stages,
-            "lost_reasons": lost_reason_list(tenant_id=obj.tenant_id),
-            "may_change": policy.can(membership, CHANGE, obj),
-            "is_won": obj.stage.kind == StageKind.WON,
-            "may_convert": TO_CUSTOMER.offered(obj),
-        }
+    pipelines = PIPELINES
+    lost_reasons = LOST_REASONS
+    conversion = TO_CUSTOMER
 
 
 class LeadPages(Pages):

@@ -24,7 +24,7 @@ from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kernel.tenants.models import Membership
-from opsbase.kit.services import record_create, record_delete, record_update
+from opsbase.kit.services import fields_allowed, record_create, record_delete, record_update
 from opsbase.modules.workorders.constants import ADD as WORKORDER_ADD
 from opsbase.modules.workorders.constants import WorkOrderType
 from opsbase.modules.workorders.services import workorder_create
@@ -147,9 +147,7 @@ def _plan_derive(row: MaintenancePlan, changed: frozenset[str]) -> dict[str, Any
 @atomic_write
 def plan_create(*, membership: Membership, equipment: Equipment, **fields: Any) -> MaintenancePlan:
     """A new maintenance plan, owned by *membership* (the scheduler acts on its behalf)."""
-    unknown = sorted(set(fields) - set(PLAN_FIELDS))
-    if unknown:
-        raise TypeError(f"plan_create() does not take {', '.join(unknown)}.")
+    fields_allowed(fields, PLAN_FIELDS, "plan_create")
     fields = {k: v for k, v in fields.items() if v is not None}
     plan = MaintenancePlan(
         equipment=equipment, owner=membership, created_by=membership.user, **fields

@@ -26,7 +26,7 @@ from opsbase.core.rls import rls_row_scope
 from opsbase.core.writes import atomic_write
 from opsbase.kernel.tenants.models import Membership, Tenant
 from opsbase.kernel.workflows import transition_apply
-from opsbase.kit.services import record_create, record_delete, record_update
+from opsbase.kit.services import fields_allowed, record_create, record_delete, record_update
 from opsbase.services import email as email_service
 
 from .constants import (
@@ -94,9 +94,7 @@ def _leads_link(campaign: Campaign) -> int:
 def campaign_create(*, membership: Membership, name: str, **fields: Any) -> Campaign:
     """A new campaign, owned by *owner* or its creator; leads that already named its
     ``utm_campaign`` are credited to it."""
-    unknown = sorted(set(fields) - set(CAMPAIGN_FIELDS))
-    if unknown:
-        raise TypeError(f"campaign_create() cannot set {', '.join(unknown)}.")
+    fields_allowed(fields, CAMPAIGN_FIELDS, "campaign_create")
     fields = {k: v for k, v in fields.items() if v is not None}
     fields["owner"] = fields.get("owner") or membership
     campaign = Campaign(name=name or "", **fields)
@@ -108,9 +106,7 @@ def campaign_create(*, membership: Membership, name: str, **fields: Any) -> Camp
 @atomic_write
 def campaign_update(*, membership: Membership, campaign: Campaign, **changes: Any) -> Campaign:
     """Change fields of *campaign*; a new ``utm_campaign`` picks up the leads that named it."""
-    unknown = sorted(set(changes) - set(CAMPAIGN_FIELDS))
-    if unknown:
-        raise TypeError(f"campaign_update() cannot change {', '.join(unknown)}.")
+    fields_allowed(changes, CAMPAIGN_FIELDS, "campaign_update", verb="change")
     record_update(
         membership=membership, obj=campaign, codename=CHANGE, changes=changes, check=_dates_check
     )
@@ -143,9 +139,7 @@ def mailing_create(
     **fields: Any,
 ) -> Mailing:
     """A draft e-mail campaign of *campaign*, written by *membership*."""
-    unknown = sorted(set(fields) - set(MAILING_FIELDS))
-    if unknown:
-        raise TypeError(f"mailing_create() cannot set {', '.join(unknown)}.")
+    fields_allowed(fields, MAILING_FIELDS, "mailing_create")
     mailing = Mailing(
         campaign=campaign,
         subject=subject or "",

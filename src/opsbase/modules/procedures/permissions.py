@@ -4,35 +4,15 @@ reaches every version of it, except approval, which a version's own author may n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.kernel.policy import Predicate, register
+from opsbase.kernel.policy import register
 from opsbase.kernel.roles.constants import RoleKind
+from opsbase.kit.registration import not_membership
 
 from .constants import ACKNOWLEDGE, ADD, APPROVE, CHANGE, DELETE, VIEW
 
-if TYPE_CHECKING:
-    from opsbase.kernel.tenants.models import Membership
-
-
-@dataclass(frozen=True)
-class _NotWrittenBy(Predicate):
-    """The object's *field* (a foreign key to Membership) is not the acting membership."""
-
-    field: str
-
-    def q(self, membership: Membership) -> Q:
-        return ~Q(**{f"{self.field}_id": membership.pk})
-
-    def test(self, membership: Membership, obj: object) -> bool:
-        return getattr(obj, f"{self.field}_id") != membership.pk
-
-
-not_the_author = _NotWrittenBy("author")
+not_the_author = not_membership("author")
 
 register(
     codename=VIEW,

@@ -4,14 +4,11 @@ duties, decided here and nowhere else)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.kernel.policy import Predicate, register
+from opsbase.kernel.policy import register
 from opsbase.kernel.roles.constants import RoleKind
+from opsbase.kit.registration import not_membership
 
 from .constants import (
     ADD,
@@ -27,24 +24,7 @@ from .constants import (
     VIEW_INSPECTION,
 )
 
-if TYPE_CHECKING:
-    from opsbase.kernel.tenants.models import Membership
-
-
-@dataclass(frozen=True)
-class _NotRaisedBy(Predicate):
-    """The object's *field* (a foreign key to Membership) is not the acting membership."""
-
-    field: str
-
-    def q(self, membership: Membership) -> Q:
-        return ~Q(**{f"{self.field}_id": membership.pk})
-
-    def test(self, membership: Membership, obj: object) -> bool:
-        return getattr(obj, f"{self.field}_id") != membership.pk
-
-
-not_the_raiser = _NotRaisedBy("raised_by")
+not_the_raiser = not_membership("raised_by")
 
 register(
     codename=VIEW,

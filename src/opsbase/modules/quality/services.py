@@ -20,7 +20,13 @@ from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kernel.workflows import transition_apply
 from opsbase.kit.numbering import sequence_next
-from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
+from opsbase.kit.services import (
+    fields_allowed,
+    record_create,
+    record_delete,
+    record_move_to,
+    record_update,
+)
 from opsbase.modules.checklists.models import FormVersion
 from opsbase.modules.checklists.services import submission_create
 from opsbase.modules.drillbits.constants import BitState
@@ -138,9 +144,7 @@ def ncr_create(
 ) -> Ncr:
     """A new NCR in Open, raised by *membership*, numbered ``NCR-<year>-<n>`` per
     organization; a corrective action given becomes a linked task."""
-    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise TypeError(f"ncr_create() does not take {', '.join(unknown)}.")
+    fields_allowed(fields, EDITABLE_FIELDS, "ncr_create")
     policy.require(membership, ADD)
     fields = {k: v for k, v in fields.items() if v is not None}
     ncr = Ncr(
@@ -160,9 +164,7 @@ def ncr_create(
 def ncr_update(*, membership: Membership, ncr: Ncr, **changes: Any) -> Ncr:
     """Change fields of an open *ncr* (``EDITABLE_FIELDS``; its ``state`` through the
     workflow)."""
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS) - {"state"})
-    if unknown:
-        raise TypeError(f"ncr_update() cannot change {', '.join(unknown)}.")
+    fields_allowed(changes, (*EDITABLE_FIELDS, "state"), "ncr_update", verb="change")
     state = changes.pop("state", None)
     if changes:
         if ncr.state not in OPEN_STATES:
@@ -441,9 +443,7 @@ def inspection_update(
     *, membership: Membership, inspection: Inspection, **changes: Any
 ) -> Inspection:
     """Change an inspection's ``notes`` (what was found stays as filled in)."""
-    unknown = sorted(set(changes) - {"notes"})
-    if unknown:
-        raise TypeError(f"inspection_update() cannot change {', '.join(unknown)}.")
+    fields_allowed(changes, ("notes",), "inspection_update", verb="change")
     return record_update(
         membership=membership, obj=inspection, codename=CHANGE_INSPECTION, changes=changes
     )

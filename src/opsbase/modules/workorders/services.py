@@ -24,7 +24,13 @@ from opsbase.kernel.workflows import transition_apply
 from opsbase.kit import notifications
 from opsbase.kit.hooks import hook
 from opsbase.kit.numbering import sequence_next
-from opsbase.kit.services import record_create, record_delete, record_move_to, record_update
+from opsbase.kit.services import (
+    fields_allowed,
+    record_create,
+    record_delete,
+    record_move_to,
+    record_update,
+)
 from opsbase.modules.drillbits.constants import BitState
 from opsbase.modules.drillbits.models import DrillBit
 from opsbase.modules.drillbits.services import drillbit_transition
@@ -128,9 +134,7 @@ def workorder_create(
 def workorder_update(*, membership: Membership, workorder: WorkOrder, **changes: Any) -> WorkOrder:
     """Change fields of *workorder* (``EDITABLE_FIELDS``; its ``state`` through the workflow
     transition that leads there) in one transaction."""
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS) - {"state"})
-    if unknown:
-        raise TypeError(f"workorder_update() cannot change {', '.join(unknown)}.")
+    fields_allowed(changes, (*EDITABLE_FIELDS, "state"), "workorder_update", verb="change")
     state = changes.pop("state", None)
     if changes:
         record_update(
@@ -314,9 +318,12 @@ def operation_update(
     """Change an operation: ``done`` and ``actual_hours`` (whoever works on the order, while
     it is in progress); ``title``, ``planned_hours`` and ``position`` (who plans it). Ticking
     it done records who and when; the order's progress follows in the same transaction."""
-    unknown = sorted(set(changes) - {"done", "actual_hours", "title", "planned_hours", "position"})
-    if unknown:
-        raise TypeError(f"operation_update() cannot change {', '.join(unknown)}.")
+    fields_allowed(
+        changes,
+        ("done", "actual_hours", "title", "planned_hours", "position"),
+        "operation_update",
+        verb="change",
+    )
     planning = {k: v for k, v in changes.items() if k in ("title", "planned_hours", "position")}
     codename = CHANGE if planning else WORK
     row = _locked_order(membership, work_order, codename)
