@@ -43,7 +43,7 @@ from .api import MemberField, RecordSerializer
 from .duplicates import ContactBase, duplicate_find, duplicate_index, phone_e164
 from .forms import MemberChoiceField, RecordForm
 from .pipelines import Pipelines
-from .rows import Amount, Column, Date, Number, Person, Text
+from .rows import Column, Date, Money, Number, Person, Text
 from .services import fields_allowed, record_create, record_create_many, record_update
 
 __all__ = [
@@ -282,7 +282,7 @@ def stage_columns() -> tuple[Column, ...]:
 def deal_columns() -> tuple[Column, ...]:
     """The columns of a ``DealBase``: value and currency, owner, next follow-up."""
     return (
-        Amount("value", table_label=gettext_lazy("Value")),
+        Money("value", table_label=gettext_lazy("Value")),
         Text("currency", table=False),
         Person("owner", email_key="owner_email", empty=gettext_lazy("Nobody")),
         Date("follow_up", table_label=gettext_lazy("Follow-up")),
