@@ -598,11 +598,15 @@ def test_ctrl_c_during_a_step_leaves_a_resumable_project(tmp_path):
         text=True,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
+    # A loaded machine may take minutes to reach the step: wait for it, never interrupt
+    # another one by chance.
+    deadline, seen = time.monotonic() + 600, None
     while time.monotonic() < deadline and process.poll() is None:
-        if journal(dest).get("steps", {}).get("dependencies", {}).get("status") == "running":
+        seen = journal(dest).get("steps", {}).get("dependencies", {}).get("status")
+        if seen == "running":
             break
         time.sleep(0.05)
+    assert seen == "running", f"never saw the dependencies step running (last: {seen})"
     os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
     stdout, stderr = process.communicate(timeout=120)
 
