@@ -597,6 +597,9 @@ def test_ctrl_c_during_a_step_leaves_a_resumable_project(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # As from a terminal: Ctrl-C raises KeyboardInterrupt. A pytest-xdist worker ignores
+        # SIGINT, and a Python started with it ignored keeps ignoring it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     # A loaded machine may take minutes to reach the step: wait for it, never interrupt
     # another one by chance.
