@@ -125,3 +125,71 @@ def test_a_cell_template_renders_that_column_escaped(tasks):
         '<td class="opsbase-wrap" data-label="Title"><strong data-testid="title-cell">'
         "&lt;b&gt;x&lt;/b&gt;</strong>\n</td>" in html
     )
+
+
+# -- pages: the records counted alone, a page's keys first -------------------------------------
+
+
+@pytest.fixture
+def eleven(world, make_task):
+    manager = world.members[RoleKind.MANAGER]
+    priorities = ["low", "normal", "high", "urgent"]
+    for n in range(11):
+        make_task(manager, title=f"Task {n:02}", priority=priorities[n % 4])
+    return manager
+
+
+@pytest.mark.parametrize("sort", ["-created_at", "priority", "-priority"])
+@pytest.mark.parametrize("size", [1, 4, 5, 11, 25])
+def test_every_page_of_paged_rows_is_that_slice_of_the_rows(eleven, sort, size):
+    from django.core.paginator import Paginator
+
+    records = TASK_ROWS.order(task_list(membership=eleven), [sort])
+    everything = list(TASK_ROWS.rows(records))
+    pages = -(-len(everything) // size)
+    for number in [*range(1, pages + 1), pages + 1, "last", "x", 0, -3, 10**22]:
+        paged = TASK_ROWS.paged(records, page=number, size=size)
+        page = Paginator(paged, size).get_page(number)
+        start = (page.number - 1) * size
+        assert paged.count() == 11
+        assert list(page.object_list) == everything[start : start + size], (number, size)
+
+
+def test_a_known_page_costs_two_queries_its_count_with_its_keys_then_its_rows(eleven):
+    from django.core.paginator import Paginator
+
+    records = task_list(membership=eleven)
+    with CaptureQueriesContext(connection) as ctx:
+        page = Paginator(TASK_ROWS.paged(records, page=2, size=4), 4).get_page(2)
+        rows = list(page.object_list)
+    assert [row["title"] for row in rows] == ["Task 06", "Task 05", "Task 04", "Task 03"]
+    assert page.paginator.count == 11
+    assert len(ctx.captured_queries) == 2
+    # The count and the keys read the tasks alone: the people are joined for one page only.
+    assert "JOIN" not in ctx.captured_queries[0]["sql"]
+    assert "JOIN" in ctx.captured_queries[1]["sql"]
+
+
+def test_paged_rows_of_no_records_count_zero_and_show_an_empty_page(world):
+    from django.core.paginator import Paginator
+
+    manager = world.members[RoleKind.MANAGER]
+    page = Paginator(TASK_ROWS.paged(task_list(membership=manager), page=1, size=5), 5).get_page(1)
+    assert page.paginator.count == 0
+    assert list(page.object_list) == []
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Oslo", "America/St_Johns"])
+def test_row_moments_are_what_drfs_date_time_field_answers(world, zone):
+    from rest_framework import serializers
+
+    moments = [
+        None,
+        dt.datetime(2026, 3, 29, 0, 59, 59, tzinfo=dt.UTC),
+        dt.datetime(2026, 7, 1, 12, 0, 0, 123456, tzinfo=dt.UTC),
+        dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
+    ]
+    with timezone.override(zone):
+        fmt = RowFormat(TASK_ROWS)
+        drf = serializers.DateTimeField()
+        assert [fmt.datetime(m) for m in moments] == [drf.to_representation(m) for m in moments]

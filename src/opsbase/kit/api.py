@@ -311,7 +311,18 @@ class TenantModelViewSet(CachedListMixin, viewsets.ModelViewSet):
         cached = self.list_cached(key)
         if cached is not None:
             return Response(RenderedJSON(cached))
-        rows = self.entity.rows.rows(self.filter_queryset(self.get_queryset()))
+        records = self.filter_queryset(self.get_queryset())
+        paginator = self.paginator
+        if paginator is None:
+            rows: Any = self.entity.rows.rows(records)
+        else:
+            # A page-number paginator's page is known now: its count and keys come together.
+            param = getattr(paginator, "page_query_param", None)
+            rows = self.entity.rows.paged(
+                records,
+                page=(request.query_params.get(param) or 1) if param else None,
+                size=getattr(paginator, "get_page_size", lambda _request: None)(request),
+            )
         page = self.paginate_queryset(rows)
         data = self.entity.rows.api_rows(page if page is not None else rows)
         response = self.get_paginated_response(data) if page is not None else Response(data)

@@ -21,7 +21,9 @@ A module declares the columns of its records once::
 and the kit reads it everywhere a list of them appears:
 
 * the selector: ``spec.rows(queryset)`` reads exactly the columns' values (``values()``: plain
-  dicts, joined people included, no model instances) and ``spec.order(queryset, terms)``
+  dicts, joined people included, no model instances), ``spec.paged(queryset)`` is the same
+  for a paginator (the records counted alone, a page's keys first: ``PagedRows``), and
+  ``spec.order(queryset, terms)``
   sorts by the public sort keys (computed ranks such as priority; empty values last; the
   primary key breaks ties so pages never repeat or skip a row);
 * the API: ``spec.api_row(row, fmt)`` is the JSON of one record (the serializer's own output,
@@ -44,12 +46,12 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When, Window
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
@@ -59,7 +61,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 from rest_framework.utils.field_mapping import needs_label
 
 from opsbase.kit.money import money_text, number_text, quantize
@@ -118,6 +121,30 @@ def _choice_labels(model: type[models.Model], name: str, language: str | None) -
     }
 
 
+def _datetime_representation() -> Callable[[Any], Any]:
+    """``DateTimeField().to_representation``, character for character, without its per-call
+    look-ups (settings, the active time zone) when the format is ISO 8601: an answer formats
+    two moments a row."""
+    field = serializers.DateTimeField()
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if output_format is None or str(output_format).lower() != ISO_8601:
+        return field.to_representation
+    zone = field.default_timezone()
+    if zone is None:
+        return field.to_representation
+
+    def represent(value: Any) -> Any:
+        if not value or isinstance(value, str) or timezone.is_naive(value):
+            return field.to_representation(value)
+        try:
+            text = value.astimezone(zone).isoformat()
+        except OverflowError:
+            return field.to_representation(value)  # DRF's own error
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return represent
+
+
 class RowFormat:
     """What is the same for every row of one answer, worked out once: today's date, the
     formatters, labels in the active language, URL patterns, the member and the CSRF field."""
@@ -139,7 +166,7 @@ class RowFormat:
         self.language = translation.get_language()
         # The API's formats, as its serializers' date and date-time fields give them.
         self.date = serializers.DateField().to_representation
-        self.datetime = serializers.DateTimeField().to_representation
+        self.datetime = _datetime_representation()
         self._urls: dict[str, str] = {}
         self._once: dict[Any, Any] = {}
 
@@ -817,6 +844,96 @@ class ImportContext:
         return self._people[key]
 
 
+class PagedRows:
+    """The rows of an ordered queryset as Django's and DRF's paginators read them.
+
+    One query reading every column of a page joins the people of *every* record before it
+    sorts them whenever the planner expects few rows, as it does for a tenant that grew since
+    the table's statistics were taken (measured on the benchmark: 3.2 ms for a page of a
+    tenant with 3,227 tasks, estimated at 534, against 0.15 ms once analysed). So a page is
+    read in two steps, each cheap whatever the statistics say:
+
+    1. the page's keys, in the list's order (an index walk when the order has an index), with
+       the number of records as a window count in the same query: the records alone, without
+       the joins of their columns;
+    2. those records' columns (``RowSpec.rows``), found by key, people joined for one page.
+
+    Two queries, as a count and a page were. When the page asked for is not known beforehand
+    or is past the end, the count is a query of its own and the keys are read on slicing.
+    """
+
+    def __init__(self, spec: RowSpec, queryset: QuerySet[Any], *, page: Any, size: Any) -> None:
+        self.spec = spec
+        self.queryset = queryset
+        self._count: int | None = None
+        self._keys: dict[tuple[int, int], list[Any]] = {}
+        try:
+            number, per_page = int(page), int(size)
+        except (TypeError, ValueError):
+            self._first: tuple[int, int] | None = None
+        else:
+            # Guessed before the count: a page far past any table's end is not asked of the
+            # database (an OFFSET beyond 64 bits is an error there), the paginator refuses it.
+            valid = number >= 1 and per_page >= 1 and number * per_page < 2**31
+            self._first = ((number - 1) * per_page, number * per_page) if valid else None
+
+    @property
+    def ordered(self) -> bool:
+        return self.queryset.ordered
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._count_with_first_page()
+        if self._count is None:
+            self._count = self.queryset.order_by().count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _count_with_first_page(self) -> int | None:
+        if self._first is None:
+            return None
+        bottom, top = self._first
+        found = list(
+            self.queryset.annotate(paged_total=Window(Count("pk"))).values_list(
+                "pk", "paged_total"
+            )[bottom:top]
+        )
+        if not found:
+            return None  # past the end: the paginator asks for another page
+        self._keys[self._first] = [pk for pk, _total in found]
+        return int(found[0][1])
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("PagedRows are read a page (a slice) at a time.")
+        keys = self._known_keys(index.start or 0, index.stop)
+        if keys is None:
+            keys = list(self.queryset.values_list("pk", flat=True)[index])
+        if not keys:
+            return []
+        rows = self.spec.rows(self.queryset.filter(pk__in=set(keys)).order_by())
+        by_key = {row["id"]: row for row in rows}
+        return [by_key[key] for key in keys if key in by_key]
+
+    def _known_keys(self, bottom: int, top: int | None) -> list[Any] | None:
+        """The keys of [bottom:top] when the counting query read them: the paginator cuts
+        the last page at the count (``top`` then ends before the page's full size)."""
+        if self._first is None or self._first[0] != bottom or self._first not in self._keys:
+            return None
+        keys = self._keys[self._first]
+        full = len(keys) == self._first[1] - bottom
+        if top is None:
+            return None if full else keys
+        if top <= self._first[1] and (full or top - bottom >= len(keys)):
+            return keys[: top - bottom]
+        return None
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.spec.rows(self.queryset))
+
+
 class RowSpec:
     """The columns, sort keys and URLs of one model's records (see the module docstring)."""
 
@@ -875,6 +992,11 @@ class RowSpec:
     def rows(self, queryset: QuerySet[Any]) -> QuerySet[Any, dict[str, Any]]:
         """*queryset* as plain dicts of the columns' values (one query, people joined)."""
         return queryset.values(*self.select)
+
+    def paged(self, queryset: QuerySet[Any], *, page: Any = None, size: Any = None) -> PagedRows:
+        """*queryset*'s rows for a paginator; *page* and *size*, when known, let the count
+        and the page's keys come in one query (``PagedRows``)."""
+        return PagedRows(self, queryset, page=page, size=size)
 
     def row_of(self, obj: models.Model) -> dict[str, Any]:
         """*obj* as ``rows()`` reads it (its related objects at hand: no query if joined)."""

@@ -273,7 +273,9 @@ class RecordListView(CachedListMixin, PageView):
         request = self.request
         filterset, records = self.filtered()
         spec = self.entity.rows
-        page = Paginator(spec.rows(records), _page_size(request)).get_page(request.GET.get("page"))
+        size = _page_size(request)
+        rows_of = spec.paged(records, page=request.GET.get("page") or 1, size=size)
+        page = Paginator(rows_of, size).get_page(request.GET.get("page"))
         rows = list(page.object_list)
         filtering = filterset is not None and any(
             request.GET.get(name) for name in filterset.filters if name in request.GET
