@@ -77,6 +77,18 @@ def test_the_dashboard_draws_its_tiles_and_charts_at_both_widths(
         )
         if overflow > 0:
             problems.append(f"dashboard at {width}: {overflow} px of sideways scroll")
+        # A card's labels keep their words whole ("Issued", never "Issu" / "ed"), however
+        # long the figure beside them: a label spans at most one line per word.
+        broken = page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                 '[data-testid^="dashboard-card-"] .list-group-item > span:first-child')).filter(
+                 (el) => { const r = document.createRange(); r.selectNodeContents(el);
+                           const lines = new Set(Array.from(r.getClientRects(),
+                                                            (b) => Math.round(b.top)));
+                           return lines.size > el.textContent.trim().split(/\\s+/).length; })
+                 .map((el) => el.textContent.trim())"""
+        )
+        problems += [f"dashboard at {width}: label broken inside a word: {b}" for b in broken]
         problems += [f"dashboard at {width}: {p}" for p in contrast_problems(page)]
         screenshot(page, f"analytics-dashboard-{width}-{color_scheme}")
     assert problems == [], "\n".join(problems)

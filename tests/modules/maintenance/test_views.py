@@ -140,3 +140,17 @@ def test_lists_and_details_cost_the_same_for_3_or_12_plans(world, make_plan):
 
     assert many == few
     assert few[0] <= 20 and few[1] <= 12
+
+
+def test_a_plans_interval_shows_with_its_unit(world, make_plan):
+    manager = world.members[RoleKind.MANAGER]
+    by_days = make_plan(world.spare, title="Oil change")
+    by_hours = make_plan(world.spare, title="Spindle check", trigger="hours", interval=1)
+
+    html = session_client(manager).get("/maintenance/plans/").content.decode()
+    detail = session_client(manager).get(f"/maintenance/plans/{by_hours.pk}/").content.decode()
+    api = token_client(manager).get(f"/api/v1/maintenance-plans/{by_days.pk}/").json()
+
+    assert "every 30 days" in html and "every 1 hour of use" in html
+    assert "every 1 hour of use" in detail
+    assert api["interval"] == 30 and "every" not in api

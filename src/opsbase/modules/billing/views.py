@@ -17,6 +17,7 @@ from opsbase.core.exceptions import Conflict, NotFound, ValidationError
 from opsbase.kernel.policy import policy
 from opsbase.kernel.workflows import transitions_available
 from opsbase.kit.caching import counts_cached
+from opsbase.kit.money import money_text
 from opsbase.kit.views import (
     ListPage,
     Pages,
@@ -62,7 +63,14 @@ class InvoiceList(RecordListView):
     def content_context(self) -> dict[str, Any]:
         context = super().content_context()
         _filterset, records = self.filtered()
-        context["totals"] = invoice_totals(records)
+        context["totals"] = [
+            {
+                **total,
+                "invoiced": money_text(total["invoiced"], total["currency"]),
+                "owed": money_text(total["owed"], total["currency"]),
+            }
+            for total in invoice_totals(records)
+        ]
         return context
 
 

@@ -10,11 +10,13 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from opsbase.kernel.tenants.models import Membership
 from opsbase.kit.rows import (
     Amount,
     Choice,
+    Computed,
     Date,
     DateTime,
     LongText,
@@ -50,6 +52,16 @@ EQUIPMENT_ROWS = RowSpec(
     default_sort="code",
 )
 
+def _every(row: Any, fmt: Any) -> str:
+    """A plan's interval with its unit: "every 30 days", "every 250 hours of use"."""
+    interval = row["interval"]
+    if row["trigger"] == Trigger.HOURS:
+        return ngettext("every %(n)s hour of use", "every %(n)s hours of use", interval) % {
+            "n": interval
+        }
+    return ngettext("every %(n)s day", "every %(n)s days", interval) % {"n": interval}
+
+
 PLAN_ROWS = RowSpec(
     MaintenancePlan,
     columns=[
@@ -58,7 +70,8 @@ PLAN_ROWS = RowSpec(
         Number("equipment", source="equipment_id", table=False, detail=False),
         Text("equipment_code", _lazy("Equipment"), source="equipment__code"),
         Choice("trigger", badges=TRIGGER_BADGES, label_key="trigger_label"),
-        Number("interval"),
+        Number("interval", table=False, detail=False),
+        Computed("every", _every, _lazy("Interval"), api=False, table=True, detail=True),
         Date("next_due_date", table_label=_lazy("Next due"), hide_empty=True),
         Amount("next_due_hours", hide_empty=True),
         Number("equipment_hours", _lazy("Hours meter"), source="equipment__hours_meter"),
