@@ -52,6 +52,7 @@ EQUIPMENT_ROWS = RowSpec(
     default_sort="code",
 )
 
+
 def _every(row: Any, fmt: Any) -> str:
     """A plan's interval with its unit: "every 30 days", "every 250 hours of use"."""
     interval = row["interval"]
