@@ -569,6 +569,11 @@ def test_demo_serves_the_project(sqlite_project):
     assert status == 200, output[-3000:]
 
 
+def _as_from_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+
+
 def test_ctrl_c_during_a_step_leaves_a_resumable_project(tmp_path):
     dest = tmp_path / "p"
     process = subprocess.Popen(
@@ -597,9 +602,11 @@ def test_ctrl_c_during_a_step_leaves_a_resumable_project(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        # As from a terminal: Ctrl-C raises KeyboardInterrupt. A pytest-xdist worker ignores
-        # SIGINT, and a Python started with it ignored keeps ignoring it.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        # As from a terminal: Ctrl-C raises KeyboardInterrupt. A child inherits its parent's
+        # handling of SIGINT: a pytest-xdist worker ignores it, and a test that ran before in
+        # the same worker may have left it blocked (a blocked SIGINT stays pending: the run
+        # went on to the end, exit 0); either way the interrupt would never arrive.
+        preexec_fn=_as_from_a_terminal,
     )
     # A loaded machine may take minutes to reach the step: wait for it, never interrupt
     # another one by chance.
