@@ -22,7 +22,9 @@ The module's services call them, adding only their own business (an analytics ev
 form adds its own (``field_order`` placing them), ``DealSerializer`` the API's input of the
 same (a module's serializer declares ``Meta.model``, ``rows`` and ``inputs``).
 ``contact_columns``, ``stage_columns`` and ``deal_columns`` are their columns, for the
-module's row specification.
+module's row specification; ``CONTACT_FIELDS`` and ``DEAL_FIELDS`` (``kit.deal_constants``)
+the fields a member sets. ``DealFilter`` is the base of the module's list filters (search,
+stage, owner, follow-up due, score range), its ``Meta`` naming the model and every filter.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import django_filters
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
@@ -40,13 +43,17 @@ from opsbase.core.writes import atomic_write
 from opsbase.kernel.tenants.models import Membership
 
 from .api import MemberField, RecordSerializer
+from .deal_constants import CONTACT_FIELDS, DEAL_FIELDS
 from .duplicates import ContactBase, duplicate_find, duplicate_index, phone_e164
-from .forms import MemberChoiceField, RecordForm
-from .pipelines import Pipelines
+from .forms import MemberChoiceField, MemberChoiceFilter, RecordForm, SearchFilter
+from .pipelines import DueFilter, Pipelines, StageFilter
 from .rows import Column, Date, Money, Number, Person, Text
 from .services import fields_allowed, record_create, record_create_many, record_update
 
 __all__ = [
+    "CONTACT_FIELDS",
+    "DEAL_FIELDS",
+    "DealFilter",
     "DealForm",
     "DealSerializer",
     "Deals",
@@ -243,6 +250,23 @@ class DealForm(RecordForm):
 
     def clean_currency(self) -> str:
         return str(self.cleaned_data["currency"]).upper()
+
+
+class DealFilter(django_filters.FilterSet):
+    """The filters of a list of deals, shared by its pages and API (``?q=&stage=&owner=&due=
+    &score_min=&score_max=``); a module's subclass adds its own and lists them all, in their
+    order, in its ``Meta.fields`` (with ``Meta.model``)."""
+
+    q = SearchFilter(label=gettext_lazy("Search"))
+    stage = StageFilter(label=gettext_lazy("Stage"), empty_label=gettext_lazy("Any stage"))
+    owner = MemberChoiceFilter(label=gettext_lazy("Owner"), empty_label=gettext_lazy("Anyone"))
+    due = DueFilter(label=gettext_lazy("Follow-up due"), field_name="follow_up")
+    score_min = django_filters.NumberFilter(
+        label=gettext_lazy("Score from"), field_name="score", lookup_expr="gte"
+    )
+    score_max = django_filters.NumberFilter(
+        label=gettext_lazy("Score up to"), field_name="score", lookup_expr="lte"
+    )
 
 
 class DealSerializer(RecordSerializer):

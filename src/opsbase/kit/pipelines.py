@@ -862,14 +862,18 @@ class Board:
 
 # -- list filters ---------------------------------------------------------------------------
 class StageFilter(django_filters.ModelChoiceFilter):
-    """``?stage=<id>``: the stages of the member's tenant (every pipeline's)."""
+    """``?stage=<id>``: the stages of the member's tenant (every pipeline's); *stage_model*
+    left out, the model the filtered records' ``stage`` points to."""
 
-    def __init__(self, stage_model: type[models.Model], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, stage_model: type[models.Model] | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.stage_model = stage_model
 
     def get_queryset(self, request: Any) -> Any:
-        manager: Any = self.stage_model._default_manager
+        stage_model = self.stage_model or self.model._meta.get_field(self.field_name).related_model
+        manager: Any = stage_model._default_manager
         membership = getattr(request, "membership", None)
         if membership is None:
             return manager.unscoped().none()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.models import TenantOwnedModel
+from opsbase.kit.deal_constants import ActivityKind
 from opsbase.kit.duplicates import ContactBase
 from opsbase.kit.merge import MergeableBase, MergeJournalBase
 from opsbase.kit.pipelines import DealBase, PipelineBase, StageBase
@@ -16,7 +17,7 @@ from opsbase.kit.reference_lists import NamedBase
 from opsbase.kit.scoring import ScoredBase, ScoringRuleBase
 from opsbase.kit.timeline import TimelineEntryBase
 
-from .constants import ActivityKind, LeadSource
+from .constants import LeadSource
 
 
 class Pipeline(PipelineBase):
