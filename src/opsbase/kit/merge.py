@@ -78,7 +78,9 @@ class MergeJournalBase(TenantOwnedModel):
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # A concrete ``class Meta(MergeJournalBase.Meta)`` inherits the order: newest first.
         abstract = True
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.kept_id}"  # type: ignore[attr-defined]

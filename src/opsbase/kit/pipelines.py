@@ -86,7 +86,10 @@ class PipelineBase(TenantOwnedModel):
     is_default = models.BooleanField(gettext_lazy("default"), default=False)
 
     class Meta:
+        # A concrete ``class Meta(PipelineBase.Meta)`` inherits the order and the index.
         abstract = True
+        ordering = ["-is_default", "name", "pk"]
+        indexes = [models.Index(fields=["tenant", "name"], name="%(class)s_tenant_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -102,7 +105,11 @@ class StageBase(TenantOwnedModel):
     required_fields = models.JSONField(gettext_lazy("required fields"), default=list, blank=True)
 
     class Meta:
+        # A concrete ``class Meta(StageBase.Meta)`` inherits the order and the index (of the
+        # concrete model's ``pipeline``).
         abstract = True
+        ordering = ["pipeline", "position", "pk"]
+        indexes = [models.Index(fields=["tenant", "pipeline", "position"], name="%(class)s_order")]
 
     def __str__(self) -> str:
         return self.name

@@ -41,7 +41,10 @@ class NamedBase(TenantOwnedModel):
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
+        # A concrete ``class Meta(NamedBase.Meta)`` inherits the order and the index.
         abstract = True
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["tenant", "name"], name="%(class)s_tenant_name")]
 
     def __str__(self) -> str:
         return self.name

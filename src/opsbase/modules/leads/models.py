@@ -21,11 +21,9 @@ from .constants import LeadSource
 
 
 class Pipeline(PipelineBase):
-    class Meta:
+    class Meta(PipelineBase.Meta):
         verbose_name = _("pipeline")
         verbose_name_plural = _("pipelines")
-        ordering = ["-is_default", "name", "pk"]
-        indexes = [models.Index(fields=["tenant", "name"], name="pipeline_tenant_name")]
 
     def get_absolute_url(self) -> str:
         return reverse("leads:pipeline_detail", args=[self.pk])
@@ -34,21 +32,17 @@ class Pipeline(PipelineBase):
 class Stage(StageBase):
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
 
-    class Meta:
+    class Meta(StageBase.Meta):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
-        ordering = ["pipeline", "position", "pk"]
-        indexes = [models.Index(fields=["tenant", "pipeline", "position"], name="stage_order")]
 
 
 class LostReason(NamedBase):
     """A reason a lead is lost (a reference list a Manager keeps)."""
 
-    class Meta:
+    class Meta(NamedBase.Meta):
         verbose_name = _("lost reason")
         verbose_name_plural = _("lost reasons")
-        ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["tenant", "name"], name="lostreason_tenant_name")]
 
 
 class Lead(TenantOwnedModel, ContactBase, DealBase, TrackedBase, ScoredBase, MergeableBase):
@@ -92,10 +86,9 @@ class Activity(TimelineEntryBase):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("kind"), max_length=8, choices=ActivityKind.choices)
 
-    class Meta:
+    class Meta(TimelineEntryBase.Meta):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["tenant", "lead", "-created_at"], name="activity_lead")]
 
 
@@ -104,23 +97,17 @@ class LeadForm(PublicFormBase):
 
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="+")
 
-    class Meta:
+    class Meta(PublicFormBase.Meta):
         verbose_name = _("lead form")
         verbose_name_plural = _("lead forms")
-        ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["tenant", "name"], name="leadform_tenant_name")]
 
 
 class ScoringRule(ScoringRuleBase):
     """An organization's points for one scoring rule (``constants.DEFAULT_SCORING`` keys)."""
 
-    class Meta:
+    class Meta(ScoringRuleBase.Meta):
         verbose_name = _("scoring rule")
         verbose_name_plural = _("scoring rules")
-        ordering = ["rule"]
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "rule"], name="scoringrule_unique")
-        ]
 
 
 class LeadMerge(MergeJournalBase):
@@ -130,7 +117,6 @@ class LeadMerge(MergeJournalBase):
     kept = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
     merged = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
 
-    class Meta:
+    class Meta(MergeJournalBase.Meta):
         verbose_name = _("lead merge")
         verbose_name_plural = _("lead merges")
-        ordering = ["-created_at", "-pk"]
