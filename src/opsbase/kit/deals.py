@@ -16,15 +16,18 @@
 each checked by the pipeline (its stage, the stage's required fields, the related records'
 tenant), with what follows from the fields derived and saved with them: the phone as E.164
 (a ``kit.duplicates.ContactBase``) and the score (the declared ``kit.scoring.Scoring``).
-The module's services call them, adding only their own business (an analytics event...).
+The module's services call them, adding only their own business (an analytics event...),
+or are them (``lead_update = record_service("lead_update", LEAD_WRITES.update, "lead")``:
+``kit.services.record_service`` takes the record as ``lead=``).
 
 ``DealForm`` is the page form of the fields of ``ContactBase`` and ``DealBase``; a module's
 form adds its own (``field_order`` placing them), ``DealSerializer`` the API's input of the
 same (a module's serializer declares ``Meta.model``, ``rows`` and ``inputs``).
-``contact_columns``, ``stage_columns`` and ``deal_columns`` are their columns, for the
-module's row specification; ``CONTACT_FIELDS`` and ``DEAL_FIELDS`` (``kit.deal_constants``)
-the fields a member sets. ``DealFilter`` is the base of the module's list filters (search,
-stage, owner, follow-up due, score range), its ``Meta`` naming the model and every filter.
+``contact_columns``, ``stage_columns``, ``deal_columns`` and ``lost_reason_column`` are
+their columns, for the module's row specification; ``CONTACT_FIELDS`` and ``DEAL_FIELDS``
+(``kit.deal_constants``) the fields a member sets. ``DealFilter`` is the base of the
+module's list filters (search, stage, owner, follow-up due, score range), its ``Meta``
+naming the model and every filter.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ __all__ = [
     "Deals",
     "contact_columns",
     "deal_columns",
+    "lost_reason_column",
     "stage_columns",
 ]
 
@@ -310,4 +314,16 @@ def deal_columns() -> tuple[Column, ...]:
         Text("currency", table=False),
         Person("owner", email_key="owner_email", empty=gettext_lazy("Nobody")),
         Date("follow_up", table_label=gettext_lazy("Follow-up")),
+    )
+
+
+def lost_reason_column(field: str = "lost_reason") -> Column:
+    """The name of the reason a record was lost (its ``Pipelines.lost_field``, an entry of a
+    ``kit.reference_lists`` list) as ``<field>_name``: on its page when it has one."""
+    return Text(
+        f"{field}_name",
+        gettext_lazy("Lost reason"),
+        source=f"{field}__name",
+        table=False,
+        hide_empty=True,
     )
