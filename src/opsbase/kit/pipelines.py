@@ -77,6 +77,7 @@ __all__ = [
     "Pipelines",
     "StageBase",
     "StageKind",
+    "deal_indexes",
     "required_field_errors",
 ]
 
@@ -142,6 +143,16 @@ class DealBase(models.Model):
 
     class Meta:
         abstract = True
+
+
+def deal_indexes() -> list[models.Index]:
+    """The indexes a ``DealBase`` record's lists need (the board's stages, a member's own,
+    the follow-ups due), for its concrete ``Meta.indexes``: each after the tenant
+    (``<model>_tenant_stage``, ``_owner``, ``_follow_up``)."""
+    return [
+        models.Index(fields=["tenant", name], name=f"%(class)s_tenant_{name}")
+        for name in ("stage", "owner", "follow_up")
+    ]
 
 
 def _attname(obj: models.Model, name: str) -> str:

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.models import TenantOwnedModel
 from opsbase.kit.deal_constants import ActivityKind
-from opsbase.kit.duplicates import ContactBase
+from opsbase.kit.duplicates import ContactBase, contact_indexes
 from opsbase.kit.merge import MergeableBase, MergeJournalBase
-from opsbase.kit.pipelines import DealBase, PipelineBase, StageBase
+from opsbase.kit.pipelines import DealBase, PipelineBase, StageBase, deal_indexes
 from opsbase.kit.public_forms import PublicFormBase, TrackedBase
 from opsbase.kit.public_forms import public_key_new as new_public_key  # noqa: F401 - 0001
 from opsbase.kit.reference_lists import NamedBase
@@ -68,11 +68,8 @@ class Lead(TenantOwnedModel, ContactBase, DealBase, TrackedBase, ScoredBase, Mer
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["tenant", "-created_at", "-id"], name="lead_tenant_created_id"),
-            models.Index(fields=["tenant", "stage"], name="lead_tenant_stage"),
-            models.Index(fields=["tenant", "owner"], name="lead_tenant_owner"),
-            models.Index(fields=["tenant", "email"], name="lead_tenant_email"),
-            models.Index(fields=["tenant", "phone_e164"], name="lead_tenant_phone"),
-            models.Index(fields=["tenant", "follow_up"], name="lead_tenant_follow_up"),
+            *deal_indexes(),
+            *contact_indexes(),
         ]
 
     def __str__(self) -> str:
