@@ -3,7 +3,7 @@ from (the reasons a lead is lost, ...), declared once: the model's base, then it
 entity, form and pages from one ``ReferenceList``::
 
     class LostReason(NamedBase):
-        class Meta: ...
+        class Meta(NamedBase.Meta): ...   # the order by name and the index inherited
 
     LOST_REASONS = ReferenceList(
         LostReason, codename=MANAGE, list_name="lostreason_list", heading=_("Lost reasons"),
