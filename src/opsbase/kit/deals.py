@@ -16,13 +16,18 @@
 each checked by the pipeline (its stage, the stage's required fields, the related records'
 tenant), with what follows from the fields derived and saved with them: the phone as E.164
 (a ``kit.duplicates.ContactBase``) and the score (the declared ``kit.scoring.Scoring``).
-The module's services call them, adding only their own business (an analytics event...).
+The module's services call them, adding only their own business (an analytics event...),
+or are them (``lead_update = record_service("lead_update", LEAD_WRITES.update, "lead")``:
+``kit.services.record_service`` takes the record as ``lead=``).
 
 ``DealForm`` is the page form of the fields of ``ContactBase`` and ``DealBase``; a module's
 form adds its own (``field_order`` placing them), ``DealSerializer`` the API's input of the
 same (a module's serializer declares ``Meta.model``, ``rows`` and ``inputs``).
-``contact_columns``, ``stage_columns`` and ``deal_columns`` are their columns, for the
-module's row specification.
+``contact_columns``, ``stage_columns``, ``deal_columns`` and ``lost_reason_column`` are
+their columns, for the module's row specification; ``CONTACT_FIELDS`` and ``DEAL_FIELDS``
+(``kit.deal_constants``) the fields a member sets. ``DealFilter`` is the base of the
+module's list filters (search, stage, owner, follow-up due, score range), its ``Meta``
+naming the model and every filter.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import django_filters
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
@@ -40,18 +46,23 @@ from opsbase.core.writes import atomic_write
 from opsbase.kernel.tenants.models import Membership
 
 from .api import MemberField, RecordSerializer
+from .deal_constants import CONTACT_FIELDS, DEAL_FIELDS
 from .duplicates import ContactBase, duplicate_find, duplicate_index, phone_e164
-from .forms import MemberChoiceField, RecordForm
-from .pipelines import Pipelines
+from .forms import MemberChoiceField, MemberChoiceFilter, RecordForm, SearchFilter
+from .pipelines import DueFilter, Pipelines, StageFilter
 from .rows import Column, Date, Money, Number, Person, Text
 from .services import fields_allowed, record_create, record_create_many, record_update
 
 __all__ = [
+    "CONTACT_FIELDS",
+    "DEAL_FIELDS",
+    "DealFilter",
     "DealForm",
     "DealSerializer",
     "Deals",
     "contact_columns",
     "deal_columns",
+    "lost_reason_column",
     "stage_columns",
 ]
 
@@ -245,6 +256,23 @@ class DealForm(RecordForm):
         return str(self.cleaned_data["currency"]).upper()
 
 
+class DealFilter(django_filters.FilterSet):
+    """The filters of a list of deals, shared by its pages and API (``?q=&stage=&owner=&due=
+    &score_min=&score_max=``); a module's subclass adds its own and lists them all, in their
+    order, in its ``Meta.fields`` (with ``Meta.model``)."""
+
+    q = SearchFilter(label=gettext_lazy("Search"))
+    stage = StageFilter(label=gettext_lazy("Stage"), empty_label=gettext_lazy("Any stage"))
+    owner = MemberChoiceFilter(label=gettext_lazy("Owner"), empty_label=gettext_lazy("Anyone"))
+    due = DueFilter(label=gettext_lazy("Follow-up due"), field_name="follow_up")
+    score_min = django_filters.NumberFilter(
+        label=gettext_lazy("Score from"), field_name="score", lookup_expr="gte"
+    )
+    score_max = django_filters.NumberFilter(
+        label=gettext_lazy("Score up to"), field_name="score", lookup_expr="lte"
+    )
+
+
 class DealSerializer(RecordSerializer):
     """The API's input of a ``DealBase`` record's owner, value and currency."""
 
@@ -286,4 +314,16 @@ def deal_columns() -> tuple[Column, ...]:
         Text("currency", table=False),
         Person("owner", email_key="owner_email", empty=gettext_lazy("Nobody")),
         Date("follow_up", table_label=gettext_lazy("Follow-up")),
+    )
+
+
+def lost_reason_column(field: str = "lost_reason") -> Column:
+    """The name of the reason a record was lost (its ``Pipelines.lost_field``, an entry of a
+    ``kit.reference_lists`` list) as ``<field>_name``: on its page when it has one."""
+    return Text(
+        f"{field}_name",
+        gettext_lazy("Lost reason"),
+        source=f"{field}__name",
+        table=False,
+        hide_empty=True,
     )

@@ -1,6 +1,6 @@
 """Helpers of the modules' demo data (``ModuleConfig.demo_seed``): the demo organization's
-members by role, sample people and companies to spread over records, and records spread
-over every stage of a pipeline."""
+members by role, sample people and companies to spread over records, the sample contacts
+and deals made of them, and records spread over every stage of a pipeline."""
 
 from __future__ import annotations
 
@@ -51,6 +51,26 @@ def demo_person(n: int) -> str:
 def demo_company(n: int) -> str:
     """The *n*-th sample company, the companies in turn."""
     return DEMO_COMPANIES[n % len(DEMO_COMPANIES)]
+
+
+def demo_deal(n: int) -> dict[str, Any]:
+    """The fields of the *n*-th sample contact and deal (``ContactBase`` and ``DealBase``):
+    ``demo_person`` at ``demo_company``, their e-mail and phone, a value, and a follow-up
+    from two days ago to four days ahead."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    name, company = demo_person(n), demo_company(n)
+    return {
+        "name": name,
+        "company": company,
+        "email": f"contact{n}@{company.split()[0].lower()}.test",
+        "phone": f"+1 415 555 {1000 + n:04d}",
+        "value": Decimal(1000 + 750 * (n % 9)),
+        "follow_up": timezone.localdate() + timedelta(days=n % 7 - 2),
+    }
 
 
 def demo_pipeline_seed(

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy
 
-__all__ = ["ContactBase", "duplicate_find", "duplicate_index", "phone_e164"]
+__all__ = ["ContactBase", "contact_indexes", "duplicate_find", "duplicate_index", "phone_e164"]
 
 #: How alike two names at one company must be (``difflib`` ratio).
 NAME_RATIO = 0.85
@@ -35,6 +35,16 @@ class ContactBase(models.Model):
 
     class Meta:
         abstract = True
+
+
+def contact_indexes() -> list[models.Index]:
+    """The indexes the duplicate look-ups of a ``ContactBase`` record need, for its concrete
+    ``Meta.indexes``: its e-mail and its E.164 phone, each after the tenant
+    (``<model>_tenant_email``, ``<model>_tenant_phone``)."""
+    return [
+        models.Index(fields=["tenant", "email"], name="%(class)s_tenant_email"),
+        models.Index(fields=["tenant", "phone_e164"], name="%(class)s_tenant_phone"),
+    ]
 
 
 def phone_e164(phone: str, region: str = "US") -> str:

@@ -78,7 +78,9 @@ class MergeJournalBase(TenantOwnedModel):
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # A concrete ``class Meta(MergeJournalBase.Meta)`` inherits the order: newest first.
         abstract = True
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.kept_id}"  # type: ignore[attr-defined]
@@ -196,7 +198,8 @@ def record_merge_undo(
 @dataclass(frozen=True)
 class Merges:
     """A module's merge terms declared once; ``merge`` and ``undo`` are its services (the
-    signatures ``MergePage`` and the API's merge actions call)::
+    signatures ``MergePage`` and the API's merge actions call), ``page(fields)`` the
+    entity's merge page over them::
 
         LEAD_MERGES = Merges(journal=LeadMerge, codename=MERGE, aside="merged_into",
                              children=((Activity, "lead"),), derive=LEAD_WRITES.derived)
@@ -231,4 +234,19 @@ class Merges:
             codename=self.codename,
             aside=self.aside,
             children=self.children,
+        )
+
+    def page(self, fields: Sequence[str], duplicate_field: str | None = "duplicate_of") -> Any:
+        """The ``kit.merge_pages.MergePage`` of these terms (a ``Pages.merge``): *fields* the
+        member picks, in order; *duplicate_field* the likely duplicate the detail page links
+        to (``MergeableBase``'s; None: no link)."""
+        from .merge_pages import MergePage  # the pages import the views: not at model time
+
+        return MergePage(
+            codename=self.codename,
+            fields=fields,
+            merge=self.merge,
+            undo=self.undo,
+            journal=self.journal,
+            duplicate_field=duplicate_field,
         )

@@ -77,6 +77,7 @@ __all__ = [
     "Pipelines",
     "StageBase",
     "StageKind",
+    "deal_indexes",
     "required_field_errors",
 ]
 
@@ -86,7 +87,10 @@ class PipelineBase(TenantOwnedModel):
     is_default = models.BooleanField(gettext_lazy("default"), default=False)
 
     class Meta:
+        # A concrete ``class Meta(PipelineBase.Meta)`` inherits the order and the index.
         abstract = True
+        ordering = ["-is_default", "name", "pk"]
+        indexes = [models.Index(fields=["tenant", "name"], name="%(class)s_tenant_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -102,7 +106,11 @@ class StageBase(TenantOwnedModel):
     required_fields = models.JSONField(gettext_lazy("required fields"), default=list, blank=True)
 
     class Meta:
+        # A concrete ``class Meta(StageBase.Meta)`` inherits the order and the index (of the
+        # concrete model's ``pipeline``).
         abstract = True
+        ordering = ["pipeline", "position", "pk"]
+        indexes = [models.Index(fields=["tenant", "pipeline", "position"], name="%(class)s_order")]
 
     def __str__(self) -> str:
         return self.name
@@ -135,6 +143,16 @@ class DealBase(models.Model):
 
     class Meta:
         abstract = True
+
+
+def deal_indexes() -> list[models.Index]:
+    """The indexes a ``DealBase`` record's lists need (the board's stages, a member's own,
+    the follow-ups due), for its concrete ``Meta.indexes``: each after the tenant
+    (``<model>_tenant_stage``, ``_owner``, ``_follow_up``)."""
+    return [
+        models.Index(fields=["tenant", name], name=f"%(class)s_tenant_{name}")
+        for name in ("stage", "owner", "follow_up")
+    ]
 
 
 def _attname(obj: models.Model, name: str) -> str:
@@ -862,14 +880,18 @@ class Board:
 
 # -- list filters ---------------------------------------------------------------------------
 class StageFilter(django_filters.ModelChoiceFilter):
-    """``?stage=<id>``: the stages of the member's tenant (every pipeline's)."""
+    """``?stage=<id>``: the stages of the member's tenant (every pipeline's); *stage_model*
+    left out, the model the filtered records' ``stage`` points to."""
 
-    def __init__(self, stage_model: type[models.Model], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, stage_model: type[models.Model] | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.stage_model = stage_model
 
     def get_queryset(self, request: Any) -> Any:
-        manager: Any = self.stage_model._default_manager
+        stage_model = self.stage_model or self.model._meta.get_field(self.field_name).related_model
+        manager: Any = stage_model._default_manager
         membership = getattr(request, "membership", None)
         if membership is None:
             return manager.unscoped().none()

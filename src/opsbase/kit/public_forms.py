@@ -115,7 +115,10 @@ class PublicFormBase(TenantOwnedModel):
     is_active = models.BooleanField(gettext_lazy("active"), default=True)
 
     class Meta:
+        # A concrete ``class Meta(PublicFormBase.Meta)`` inherits the order and the index.
         abstract = True
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["tenant", "name"], name="%(class)s_tenant_name")]
 
     def __str__(self) -> str:
         return self.name

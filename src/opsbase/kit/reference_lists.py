@@ -3,7 +3,7 @@ from (the reasons a lead is lost, ...), declared once: the model's base, then it
 entity, form and pages from one ``ReferenceList``::
 
     class LostReason(NamedBase):
-        class Meta: ...
+        class Meta(NamedBase.Meta): ...   # the order by name and the index inherited
 
     LOST_REASONS = ReferenceList(
         LostReason, codename=MANAGE, list_name="lostreason_list", heading=_("Lost reasons"),
@@ -41,7 +41,10 @@ class NamedBase(TenantOwnedModel):
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
+        # A concrete ``class Meta(NamedBase.Meta)`` inherits the order and the index.
         abstract = True
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["tenant", "name"], name="%(class)s_tenant_name")]
 
     def __str__(self) -> str:
         return self.name

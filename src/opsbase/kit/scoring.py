@@ -71,7 +71,11 @@ class ScoringRuleBase(TenantOwnedModel):
     points = models.SmallIntegerField(gettext_lazy("points"))
 
     class Meta:
+        # A concrete ``class Meta(ScoringRuleBase.Meta)`` inherits the order and one rule's
+        # points per organization.
         abstract = True
+        ordering = ["rule"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "rule"], name="%(class)s_unique")]
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.points}"

@@ -52,6 +52,7 @@ from .hooks import listeners
 logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=models.Model)
+R = TypeVar("R")
 Check = Callable[[M, frozenset[str]], None]
 Effect = Callable[[M, frozenset[str]], None]
 Derive = Callable[[M, frozenset[str]], Mapping[str, Any]]
@@ -418,3 +419,25 @@ def plain_delete(name: str, codename: str) -> Callable[..., None]:
 
     delete.__name__ = f"{name}_delete"
     return delete
+
+
+def record_service(
+    name: str, write: Callable[..., R], record: str, /, **renamed: str
+) -> Callable[..., R]:
+    """The module's service *name* (``lead_move(*, membership, lead, ...)``) doing *write*, a
+    kit engine's write taking its record as ``obj=`` (``Deals.update``, ``Timeline.add``,
+    ``Conversion.run``...): the record by the entity's name, as ``Entity`` and ``Board`` pass
+    it; *renamed* maps the service's other keywords to the write's (``lost_reason="lost"``)."""
+
+    def service(*, membership: Membership, **kwargs: Any) -> R:
+        if record not in kwargs:
+            raise TypeError(f"{name}() missing the keyword argument {record!r}")
+        kwargs["obj"] = kwargs.pop(record)
+        for given, taken in renamed.items():
+            if given in kwargs:
+                kwargs[taken] = kwargs.pop(given)
+        return write(membership=membership, **kwargs)
+
+    service.__name__ = service.__qualname__ = name
+    service.__doc__ = write.__doc__
+    return service

@@ -60,7 +60,9 @@ class TimelineEntryBase(TenantOwnedModel):
     data = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
+        # A concrete ``class Meta(TimelineEntryBase.Meta)`` inherits the order: newest first.
         abstract = True
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.body[:40]}"  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from opsbase.kernel.admin import TenantReadOnlyAdmin
+from opsbase.kit.admin_bases import PipelineAdmin, PublicFormAdmin
 
 from .models import Lead, LeadForm, Pipeline
 
@@ -15,13 +16,6 @@ class LeadAdmin(TenantReadOnlyAdmin):
     list_select_related = ["tenant", "stage"]
 
 
-@admin.register(Pipeline)
-class PipelineAdmin(TenantReadOnlyAdmin):
-    list_display = ["name", "tenant", "is_default"]
-    list_select_related = ["tenant"]
-
-
-@admin.register(LeadForm)
-class LeadFormAdmin(TenantReadOnlyAdmin):
-    list_display = ["name", "tenant", "is_active"]
-    list_select_related = ["tenant"]
+# Pipelines and web forms: the kit's read-only admin of its bases.
+admin.site.register(Pipeline, PipelineAdmin)
+admin.site.register(LeadForm, PublicFormAdmin)

@@ -41,7 +41,7 @@ class LeadsConfig(PipelineModule, ModuleConfig):
     api_enum_names = {
         "LeadSourceEnum": "opsbase.modules.leads.constants.LeadSource",
         "StageKindEnum": "opsbase.modules.leads.constants.StageKind",
-        "ActivityKindEnum": "opsbase.modules.leads.constants.ActivityKind",
+        "ActivityKindEnum": "opsbase.kit.deal_constants.ActivityKind",
     }
 
     quick_create = nav_items((_("Lead"), "leads:lead_create", "person-plus", ADD))

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opsbase.kit.deal_constants import CONTACT_FIELDS, DEAL_FIELDS
 from opsbase.kit.stage_kinds import StageKind
 
 VIEW = "leads.view_lead"
@@ -24,26 +25,9 @@ class LeadSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ActivityKind(models.TextChoices):
-    CALL = "call", _("Call")
-    EMAIL = "email", _("E-mail")
-    MEETING = "meeting", _("Meeting")
-    NOTE = "note", _("Note")
-    STAGE = "stage", _("Stage change")
-
-
-# What a member sets of a lead (besides its tracking fields).
-LEAD_FIELDS = [
-    "name",
-    "company",
-    "email",
-    "phone",
-    "source",
-    "value",
-    "currency",
-    "owner",
-    "follow_up",
-]
+# What a member sets of a lead (besides its tracking fields): the kit's contact and deal
+# fields, and where it came from.
+LEAD_FIELDS = [*CONTACT_FIELDS, "source", *DEAL_FIELDS]
 
 # The pipeline every new organization starts with: (name, kind, fields required to enter).
 DEFAULT_PIPELINE = _("Sales")

@@ -4,6 +4,7 @@ stages and public web forms."""
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from opsbase.kit.deal_constants import ActivityKind
 from opsbase.kit.pipelines import Pipelines, StageKind
 from opsbase.kit.public_forms import PublicForms, PublicRecord
 from opsbase.kit.reference_lists import ReferenceList
@@ -19,7 +20,6 @@ from .constants import (
     DEFAULT_SCORING,
     DEFAULT_STAGES,
     MANAGE,
-    ActivityKind,
     LeadSource,
 )
 from .models import Activity, Lead, LeadForm, LostReason, Pipeline, ScoringRule, Stage

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from opsbase.kernel.roles.constants import RoleKind
-from opsbase.kit.demo import demo_company, demo_members, demo_person, demo_pipeline_seed
+from opsbase.kit.demo import demo_deal, demo_members, demo_pipeline_seed
 
 from .constants import LeadSource
 from .models import Lead
@@ -32,20 +28,9 @@ def demo_leads_seed(*, tenant) -> None:
         assignees=[m for m in (manager, user) if m is not None],
     )
     sources = list(LeadSource)
-    today = timezone.localdate()
 
     def make(n: int, owner: Any) -> Lead:
-        name, company = demo_person(n), demo_company(n)
-        lead = lead_create(
-            membership=owner,
-            name=name,
-            company=company,
-            email=f"contact{n}@{company.split()[0].lower()}.test",
-            phone=f"+1 415 555 {1000 + n:04d}",
-            source=sources[n % len(sources)],
-            value=Decimal(1000 + 750 * (n % 9)),
-            follow_up=today + timedelta(days=n % 7 - 2),
-        )
+        lead = lead_create(membership=owner, source=sources[n % len(sources)], **demo_deal(n))
         if n % 4 == 0:
             activity_add(membership=owner, lead=lead, kind="call", body="First call, interested.")
         return lead

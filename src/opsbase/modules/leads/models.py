@@ -7,24 +7,23 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opsbase.core.models import TenantOwnedModel
-from opsbase.kit.duplicates import ContactBase
+from opsbase.kit.deal_constants import ActivityKind
+from opsbase.kit.duplicates import ContactBase, contact_indexes
 from opsbase.kit.merge import MergeableBase, MergeJournalBase
-from opsbase.kit.pipelines import DealBase, PipelineBase, StageBase
+from opsbase.kit.pipelines import DealBase, PipelineBase, StageBase, deal_indexes
 from opsbase.kit.public_forms import PublicFormBase, TrackedBase
 from opsbase.kit.public_forms import public_key_new as new_public_key  # noqa: F401 - 0001
 from opsbase.kit.reference_lists import NamedBase
 from opsbase.kit.scoring import ScoredBase, ScoringRuleBase
 from opsbase.kit.timeline import TimelineEntryBase
 
-from .constants import ActivityKind, LeadSource
+from .constants import LeadSource
 
 
 class Pipeline(PipelineBase):
-    class Meta:
+    class Meta(PipelineBase.Meta):
         verbose_name = _("pipeline")
         verbose_name_plural = _("pipelines")
-        ordering = ["-is_default", "name", "pk"]
-        indexes = [models.Index(fields=["tenant", "name"], name="pipeline_tenant_name")]
 
     def get_absolute_url(self) -> str:
         return reverse("leads:pipeline_detail", args=[self.pk])
@@ -33,21 +32,17 @@ class Pipeline(PipelineBase):
 class Stage(StageBase):
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
 
-    class Meta:
+    class Meta(StageBase.Meta):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
-        ordering = ["pipeline", "position", "pk"]
-        indexes = [models.Index(fields=["tenant", "pipeline", "position"], name="stage_order")]
 
 
 class LostReason(NamedBase):
     """A reason a lead is lost (a reference list a Manager keeps)."""
 
-    class Meta:
+    class Meta(NamedBase.Meta):
         verbose_name = _("lost reason")
         verbose_name_plural = _("lost reasons")
-        ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["tenant", "name"], name="lostreason_tenant_name")]
 
 
 class Lead(TenantOwnedModel, ContactBase, DealBase, TrackedBase, ScoredBase, MergeableBase):
@@ -73,11 +68,8 @@ class Lead(TenantOwnedModel, ContactBase, DealBase, TrackedBase, ScoredBase, Mer
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["tenant", "-created_at", "-id"], name="lead_tenant_created_id"),
-            models.Index(fields=["tenant", "stage"], name="lead_tenant_stage"),
-            models.Index(fields=["tenant", "owner"], name="lead_tenant_owner"),
-            models.Index(fields=["tenant", "email"], name="lead_tenant_email"),
-            models.Index(fields=["tenant", "phone_e164"], name="lead_tenant_phone"),
-            models.Index(fields=["tenant", "follow_up"], name="lead_tenant_follow_up"),
+            *deal_indexes(),
+            *contact_indexes(),
         ]
 
     def __str__(self) -> str:
@@ -91,10 +83,9 @@ class Activity(TimelineEntryBase):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("kind"), max_length=8, choices=ActivityKind.choices)
 
-    class Meta:
+    class Meta(TimelineEntryBase.Meta):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["tenant", "lead", "-created_at"], name="activity_lead")]
 
 
@@ -103,23 +94,17 @@ class LeadForm(PublicFormBase):
 
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="+")
 
-    class Meta:
+    class Meta(PublicFormBase.Meta):
         verbose_name = _("lead form")
         verbose_name_plural = _("lead forms")
-        ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["tenant", "name"], name="leadform_tenant_name")]
 
 
 class ScoringRule(ScoringRuleBase):
     """An organization's points for one scoring rule (``constants.DEFAULT_SCORING`` keys)."""
 
-    class Meta:
+    class Meta(ScoringRuleBase.Meta):
         verbose_name = _("scoring rule")
         verbose_name_plural = _("scoring rules")
-        ordering = ["rule"]
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "rule"], name="scoringrule_unique")
-        ]
 
 
 class LeadMerge(MergeJournalBase):
@@ -129,7 +114,6 @@ class LeadMerge(MergeJournalBase):
     kept = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
     merged = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
 
-    class Meta:
+    class Meta(MergeJournalBase.Meta):
         verbose_name = _("lead merge")
         verbose_name_plural = _("lead merges")
-        ordering = ["-created_at", "-pk"]

@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from opsbase.kernel.tenants.models import Membership
-from opsbase.kit.deals import contact_columns, deal_columns, stage_columns
+from opsbase.kit.deals import contact_columns, deal_columns, lost_reason_column, stage_columns
 from opsbase.kit.public_forms import TRACKING_FIELDS
 from opsbase.kit.rows import Choice, DateTime, Number, RowSpec, Text
 from opsbase.kit.selectors import record_get_for, record_list
 
 from .constants import VIEW
 from .declarations import LOST_REASONS, PIPELINES
-from .models import Lead, LostReason, Pipeline
+from .models import Lead
 
 LEAD_ROWS = RowSpec(
     Lead,
@@ -27,13 +26,7 @@ LEAD_ROWS = RowSpec(
         Choice("source"),
         *deal_columns(),
         Number("score"),
-        Text(
-            "lost_reason_name",
-            _("Lost reason"),
-            source="lost_reason__name",
-            table=False,
-            hide_empty=True,
-        ),
+        lost_reason_column(),
         *[Text(name, table=False, hide_empty=True) for name in (*TRACKING_FIELDS, "referrer")],
         Number("duplicate_of", source="duplicate_of_id", table=False, detail=False, csv=False),
         DateTime("created_at", table=False),
@@ -65,11 +58,7 @@ def lead_get_for(*, membership: Membership, pk: Any) -> Lead:
     return lead
 
 
-def pipeline_default(*, tenant_id: int) -> Pipeline:
-    """The organization's default pipeline (made with its stages when it has none yet)."""
-    pipeline: Pipeline = PIPELINES.default(tenant_id=tenant_id)
-    return pipeline
-
-
-def lost_reason_list(*, tenant_id: int) -> QuerySet[LostReason]:
-    return LOST_REASONS.list(tenant_id=tenant_id)
+# The organization's default pipeline (made with its stages when it has none yet), and its
+# lost reasons: the kit's reads of the declarations.
+pipeline_default = PIPELINES.default
+lost_reason_list = LOST_REASONS.list

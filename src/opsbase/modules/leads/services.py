@@ -15,6 +15,7 @@ from opsbase.kit.follow_ups import FollowUp
 from opsbase.kit.merge import Merges
 from opsbase.kit.pipelines import won_only
 from opsbase.kit.public_forms import TRACKING_FIELDS
+from opsbase.kit.services import record_service
 from opsbase.services.analytics import track
 
 from .constants import (
@@ -26,7 +27,7 @@ from .constants import (
     LeadSource,
 )
 from .declarations import FOLLOW_UPS_DUE, LEAD_FORMS, LEAD_TIMELINE, PIPELINES, SCORING
-from .models import Activity, Lead, LeadMerge, LostReason, Pipeline, Stage
+from .models import Activity, Lead, LeadMerge, Pipeline, Stage
 
 EDITABLE_FIELDS = (*LEAD_FIELDS, *TRACKING_FIELDS, "referrer")
 
@@ -72,51 +73,18 @@ def lead_create(
     return lead
 
 
-def lead_create_many(*, membership: Membership, rows: list[dict[str, Any]]) -> list[Lead]:
-    """Many new leads at once (an import), each as ``lead_create`` makes it; likely
-    duplicates of the organization's leads flagged. All or nothing (``RowsInvalid``)."""
-    leads: list[Lead] = LEAD_WRITES.create_many(membership=membership, rows=rows)
-    return leads
-
-
-def lead_update(*, membership: Membership, lead: Lead, **changes: Any) -> Lead:
-    """Change fields of *lead* (not its stage: ``lead_move``); rescored. No owner means the
-    member changing it (a lead always has one: a User's own leads stay theirs to see)."""
-    updated: Lead = LEAD_WRITES.update(membership=membership, obj=lead, **changes)
-    return updated
-
-
-def lead_move(
-    *,
-    membership: Membership,
-    lead: Lead,
-    stage: Stage,
-    lost_reason: LostReason | None = None,
-    undo: bool = False,
-) -> Lead:
-    """Move *lead* to *stage* of its pipeline by the kit's rules (won and lost are final
-    unless a Manager reopens, or the member undoes their own move; the stage's required
-    fields), noted on its timeline. Entering a lost stage needs the reason."""
-    moved: Lead = LEAD_WRITES.move(
-        membership=membership, obj=lead, stage=stage, lost=lost_reason, undo=undo
-    )
-    return moved
-
-
-def lead_move_undo(*, membership: Membership, lead: Lead) -> Lead:
-    """Undo the member's own last move of *lead* (back to the stage it left)."""
-    moved: Lead = LEAD_WRITES.undo(membership=membership, obj=lead)
-    return moved
-
-
-def activity_add(
-    *, membership: Membership, lead: Lead, kind: str, body: str = "", data: dict | None = None
-) -> Activity:
-    """A call, e-mail, meeting or note on *lead*'s timeline (the kit's); the lead is rescored."""
-    entry: Activity = LEAD_TIMELINE.add(
-        membership=membership, obj=lead, kind=kind, body=body, data=data
-    )
-    return entry
+# The kit's writes as the leads' services, each taking the lead as ``lead=`` (their docstrings
+# are the kit's). ``lead_update`` changes fields (not the stage) and rescores; no owner means
+# the member changing it (a lead always has one: a User's own leads stay theirs to see).
+# ``lead_move`` follows the kit's rules (won and lost are final unless a Manager reopens, or
+# the member undoes their own move; the stage's required fields), noted on the timeline;
+# entering a lost stage needs the reason. ``activity_add``: a call, e-mail, meeting or note on
+# the lead's timeline; the lead is rescored. ``lead_create_many``: an import, all or nothing.
+lead_create_many = LEAD_WRITES.create_many
+lead_update = record_service("lead_update", LEAD_WRITES.update, "lead")
+lead_move = record_service("lead_move", LEAD_WRITES.move, "lead", lost_reason="lost")
+lead_move_undo = record_service("lead_move_undo", LEAD_WRITES.undo, "lead")
+activity_add = record_service("activity_add", LEAD_TIMELINE.add, "lead")
 
 
 # -- merge ---------------------------------------------------------------------------------------
@@ -161,10 +129,9 @@ TO_CUSTOMER = Conversion(
 )
 
 
-def lead_convert(*, membership: Membership, lead: Lead) -> str:
-    """Make a customer of a won lead; the lead keeps the customer's reference, the customer
-    the lead's (``source``). Converting twice answers the first customer."""
-    return TO_CUSTOMER.run(membership=membership, obj=lead)
+# Make a customer of a won lead; the lead keeps the customer's reference, the customer the
+# lead's (``source``). Converting twice answers the first customer.
+lead_convert = record_service("lead_convert", TO_CUSTOMER.run, "lead")
 
 
 # A won lead can also spawn a follow-up task (the tasks module, a declared dependency).
@@ -177,7 +144,5 @@ LEAD_FOLLOW_UP = FollowUp(
 )
 
 
-def lead_follow_up(*, membership: Membership, lead: Lead, title: str, due_date: Any = None) -> Any:
-    """A follow-up task for a won lead, assigned to the lead's owner and noted on its
-    timeline."""
-    return LEAD_FOLLOW_UP.run(membership=membership, obj=lead, title=title, due_date=due_date)
+# A follow-up task for a won lead, assigned to the lead's owner and noted on its timeline.
+lead_follow_up = record_service("lead_follow_up", LEAD_FOLLOW_UP.run, "lead")

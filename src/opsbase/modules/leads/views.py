@@ -6,20 +6,18 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from opsbase.kit.merge_pages import MergePage
 from opsbase.kit.pipelines import Board, DealDetailView
 from opsbase.kit.views import ListPage, Pages
 
-from .constants import LEAD_FIELDS, MERGE, VIEW, LeadSource
+from .constants import LEAD_FIELDS, VIEW, LeadSource
 from .declarations import LEAD_TIMELINE, LOST_REASONS, PIPELINES
 from .entity import LEADS
 from .forms import LeadForm
-from .models import LeadMerge, LostReason
+from .models import LostReason
 from .services import (
     LEAD_FOLLOW_UP,
+    LEAD_MERGES,
     TO_CUSTOMER,
-    lead_merge,
-    lead_merge_undo,
     lead_move,
     lead_move_undo,
 )
@@ -54,14 +52,7 @@ class LeadPages(Pages):
     import_defaults = {"source": LeadSource.IMPORT}
     import_required = ("name",)
     import_fields = LEAD_FIELDS
-    merge = MergePage(
-        codename=MERGE,
-        fields=(*LEAD_FIELDS, "utm_source", "utm_medium", "utm_campaign", "referrer"),
-        merge=lead_merge,
-        undo=lead_merge_undo,
-        journal=LeadMerge,
-        duplicate_field="duplicate_of",
-    )
+    merge = LEAD_MERGES.page((*LEAD_FIELDS, "utm_source", "utm_medium", "utm_campaign", "referrer"))
 
 
 # The reasons a Manager offers for a lost lead (moving a lead to a lost stage asks one).
