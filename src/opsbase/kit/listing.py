@@ -46,7 +46,14 @@ def members_by_name(request: Any, membership: Membership) -> list[tuple[str, str
     """``(pk, name)`` of the active members of the organization, read once per request."""
     found = getattr(request, "_opsbase_members", None)
     if found is None:
-        found = [(str(m.pk), _person(m)) for m in member_choices(membership=membership)]
+        # Plain values, not members with their users: a list page reads them on every
+        # request, and only the key and the name are shown.
+        people = member_choices(membership=membership).values_list(
+            "pk", "user__first_name", "user__last_name", "user__email"
+        )
+        found = [
+            (str(pk), f"{first} {last}".strip() or email) for pk, first, last, email in people
+        ]
         found.sort(key=lambda item: item[1].casefold())
         request._opsbase_members = found
     return found
