@@ -56,6 +56,15 @@ class MemberChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class DayFilter(django_filters.DateFilter):
+    """A filter on a date, its box the browser's date picker (``<input type="date">``):
+    ``DayFilter(label=_("Due from"), field_name="due_date", lookup_expr="gte")``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(*args, **kwargs)
+
+
 class SearchFilter(django_filters.CharFilter):
     """The list's search box: the text, in any case, in any of the fields the module
     declares for the model (``ModuleConfig.search_fields``)."""

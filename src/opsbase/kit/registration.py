@@ -58,6 +58,26 @@ class _NotMembership(Predicate):
         return bool(getattr(obj, f"{self.field}_id") != membership.pk)
 
 
+def role_grants(codename: str) -> Predicate:
+    """The acting membership's role holds *codename*: every record of the organization (a
+    custom role given a "see all" right), else none."""
+    return _RoleGrants(codename)
+
+
+_NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class _RoleGrants(Predicate):
+    codename: str
+
+    def q(self, membership: Any) -> Q:
+        return Q() if membership.role.grants(self.codename) else _NOTHING
+
+    def test(self, membership: Any, obj: object) -> bool:
+        return bool(membership.role.grants(self.codename))
+
+
 @dataclass(frozen=True)
 class Permission:
     """One right of a module: its codename, what the role editor calls it, the reason given

@@ -3,7 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.kernel.workflows import Transition, Workflow
+from opsbase.kernel.workflows import Workflow
+from opsbase.kit.transitions import transitions_table
 
 VIEW = "tasks.view_task"
 VIEW_ALL = "tasks.view_all_tasks"
@@ -65,46 +66,13 @@ COMPLETION = "opsbase.modules.tasks.services.task_completion_effects"
 TASK_WORKFLOW = Workflow(
     states=TaskStatus,
     initial=TaskStatus.TODO,
-    transitions=[
-        Transition(
-            "start",
-            source={TaskStatus.TODO, TaskStatus.BLOCKED},
-            target=TaskStatus.IN_PROGRESS,
-            codename=CHANGE_STATUS,
-            effects=COMPLETION,
-            label=_("Start"),
-        ),
-        Transition(
-            "block",
-            source={TaskStatus.TODO, TaskStatus.IN_PROGRESS},
-            target=TaskStatus.BLOCKED,
-            codename=CHANGE_STATUS,
-            effects=COMPLETION,
-            label=_("Block"),
-        ),
-        Transition(
-            "complete",
-            source=OPEN_STATUSES,
-            target=TaskStatus.DONE,
-            codename=CHANGE_STATUS,
-            effects=COMPLETION,
-            label=_("Complete"),
-        ),
-        Transition(
-            "cancel",
-            source=OPEN_STATUSES,
-            target=TaskStatus.CANCELLED,
-            codename=CHANGE_STATUS,
-            effects=COMPLETION,
-            label=_("Cancel"),
-        ),
-        Transition(
-            "reopen",
-            source={TaskStatus.DONE, TaskStatus.CANCELLED},
-            target=TaskStatus.TODO,
-            codename=CHANGE_STATUS,
-            effects=COMPLETION,
-            label=_("Reopen"),
-        ),
-    ],
+    transitions=transitions_table(
+        ("start", {TaskStatus.TODO, TaskStatus.BLOCKED}, TaskStatus.IN_PROGRESS, _("Start")),
+        ("block", {TaskStatus.TODO, TaskStatus.IN_PROGRESS}, TaskStatus.BLOCKED, _("Block")),
+        ("complete", OPEN_STATUSES, TaskStatus.DONE, _("Complete")),
+        ("cancel", OPEN_STATUSES, TaskStatus.CANCELLED, _("Cancel")),
+        ("reopen", {TaskStatus.DONE, TaskStatus.CANCELLED}, TaskStatus.TODO, _("Reopen")),
+        codename=CHANGE_STATUS,
+        effects=COMPLETION,
+    ),
 )

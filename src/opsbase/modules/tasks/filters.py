@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.kit.forms import MemberChoiceFilter, SearchFilter
+from opsbase.kit.forms import DayFilter, MemberChoiceFilter, SearchFilter
 
 from .constants import TaskPriority, TaskStatus
 from .models import Task
@@ -24,18 +23,8 @@ class TaskFilter(django_filters.FilterSet):
     assignee = MemberChoiceFilter(
         label=_("Assignee"), empty_label=_("Anyone"), null_label=_("Unassigned")
     )
-    due_from = django_filters.DateFilter(
-        label=_("Due from"),
-        field_name="due_date",
-        lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    due_to = django_filters.DateFilter(
-        label=_("Due until"),
-        field_name="due_date",
-        lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    due_from = DayFilter(label=_("Due from"), field_name="due_date", lookup_expr="gte")
+    due_to = DayFilter(label=_("Due until"), field_name="due_date", lookup_expr="lte")
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue"),
         choices=[("true", _("Overdue only")), ("false", _("Not overdue"))],
