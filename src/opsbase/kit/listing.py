@@ -51,9 +51,7 @@ def members_by_name(request: Any, membership: Membership) -> list[tuple[str, str
         people = member_choices(membership=membership).values_list(
             "pk", "user__first_name", "user__last_name", "user__email"
         )
-        found = [
-            (str(pk), f"{first} {last}".strip() or email) for pk, first, last, email in people
-        ]
+        found = [(str(pk), f"{first} {last}".strip() or email) for pk, first, last, email in people]
         found.sort(key=lambda item: item[1].casefold())
         request._opsbase_members = found
     return found
