@@ -5,37 +5,15 @@ filter."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opsbase.kernel.policy import Predicate, is_membership, register, tenant_wide
+from opsbase.kernel.policy import is_membership, register, tenant_wide
 from opsbase.kernel.roles.constants import RoleKind
+from opsbase.kit.registration import role_grants
 
 from .constants import ADD, CHANGE, DELETE, MANAGE, VIEW, WORK
 
-if TYPE_CHECKING:
-    from opsbase.kernel.tenants.models import Membership
-
-_NOTHING = Q(pk__in=[])
-
-
-@dataclass(frozen=True)
-class _Holds(Predicate):
-    """The membership's role holds *codename*: a custom role reaching the whole organization."""
-
-    codename: str
-
-    def q(self, membership: Membership) -> Q:
-        return Q() if membership.role.grants(self.codename) else _NOTHING
-
-    def test(self, membership: Membership, obj: object) -> bool:
-        return membership.role.grants(self.codename)
-
-
-every_order = tenant_wide | _Holds(MANAGE)
+every_order = tenant_wide | role_grants(MANAGE)
 assigned = is_membership("assignee")
 
 register(
