@@ -214,6 +214,15 @@ def test_the_orm_is_held_to_the_bound_tenant(world, app_role):
     assert (own, wrong_filter, base_manager, crossing, no_tenant) == (4, 0, 4, 7, 0)
 
 
+def test_rows_found_by_key_alone_are_still_held_to_the_bound_tenant(world, app_role):
+    away_keys = list(Membership.objects.for_tenant(world.away).values_list("pk", flat=True))
+
+    with rls_tenant(world.home):
+        misused = list(Membership.objects.for_tenant(world.home).by_keys(away_keys))
+
+    assert misused == []
+
+
 def test_a_page_request_reads_only_its_tenants_rows(world, app_role, settings):
     settings.ROOT_URLCONF = "tests.core.rls_urls"
     client = session_client(world.members["admin"])

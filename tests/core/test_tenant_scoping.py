@@ -68,3 +68,15 @@ def test_updates_and_deletes_need_a_tenant_too(world):
 def test_related_managers_are_scoped_by_their_parent(world):
     admin_role = world.members["admin"].role
     assert [m.pk for m in admin_role.memberships.all()] == [world.members["admin"].pk]
+
+
+def test_by_keys_reads_the_keys_of_a_scoped_queryset_and_nothing_else(world):
+    home = Role.objects.for_tenant(world.home)
+    keys = sorted(home.values_list("pk", flat=True))[:2]
+
+    found = home.by_keys(keys)
+
+    assert sorted(r.pk for r in found) == keys
+    assert 'tenant_id" =' not in str(found.query).split("WHERE")[1]  # by key alone
+    with pytest.raises(TenantScopeRequired):
+        Role.objects.filter(name="Admin").by_keys(keys)  # only from a scoped queryset

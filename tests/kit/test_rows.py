@@ -170,6 +170,23 @@ def test_a_known_page_costs_two_queries_its_count_with_its_keys_then_its_rows(el
     assert "JOIN" in ctx.captured_queries[1]["sql"]
 
 
+@pytest.mark.parametrize("shape", ["filtered", "distinct", "grouped"])
+def test_the_count_beside_a_pages_keys_counts_the_querysets_records(eleven, shape):
+    from django.core.paginator import Paginator
+    from django.db.models import Count
+
+    records = task_list(membership=eleven).filter(priority__in=["high", "urgent"])
+    if shape == "distinct":
+        records = records.distinct()
+    elif shape == "grouped":
+        records = records.annotate(n=Count("pk"))
+    paged = TASK_ROWS.paged(TASK_ROWS.order(records, ["title"]), page=2, size=2)
+    page = Paginator(paged, 2).get_page(2)
+
+    assert page.paginator.count == 5
+    assert [row["title"] for row in page.object_list] == ["Task 06", "Task 07"]
+
+
 def test_paged_rows_of_no_records_count_zero_and_show_an_empty_page(world):
     from django.core.paginator import Paginator
 
