@@ -30,6 +30,7 @@ VARIABLES = (
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
+    "DATABASE_PREPARED_STATEMENTS",
     "REDIS_URL",
     "CELERY_BROKER_URL",
     "EMAIL_HOST",
@@ -102,6 +103,19 @@ def test_mariadb_urls_get_utf8mb4(clean_env, monkeypatch):
     db = build_settings(clean_env, "dev")["DATABASES"]["default"]
     assert db["ENGINE"] == "django.db.backends.mysql"
     assert db["OPTIONS"]["charset"] == "utf8mb4"
+
+
+@pytest.mark.parametrize(
+    ("switch", "binding", "threshold"), [(None, True, 5), ("false", False, None)]
+)
+def test_postgresql_statements_are_prepared_unless_switched_off(
+    clean_env, monkeypatch, switch, binding, threshold
+):
+    monkeypatch.setenv("DATABASE_URL", "postgres://ops@127.0.0.1:5432/ops")
+    if switch is not None:
+        monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", switch)
+    options = build_settings(clean_env, "dev")["DATABASES"]["default"]["OPTIONS"]
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (binding, threshold)
 
 
 def test_dotenv_files_load_in_order_and_real_variables_win(clean_env, monkeypatch):

@@ -289,6 +289,38 @@ def test_autocommit_statements_carry_the_setting_and_leave_nothing_behind():
     assert leftover == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_repeated_statements_are_prepared_and_each_still_carries_its_tenant():
+    """The setting and the statement share a pipeline: prepared once they repeat, and each
+    statement read under the tenant it was sent for, whichever ran before on the connection."""
+    world = build_world()
+    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+    with as_app_role(local=False):
+        seen = []
+        for _ in range(4):
+            for tenant in (world.home, world.away):
+                with rls_tenant(tenant):
+                    seen.append(Membership.objects.for_tenant(world.home).count())
+        prepared = raw("SELECT count(*) FROM pg_prepared_statements")[0][0]
+        after = raw("SELECT current_setting('opsbase.tenant_id', true)")[0][0]
+
+    assert seen == [4, 0] * 4
+    assert prepared >= 2  # the setting and the count
+    assert after in ("", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_statement_raises_djangos_error_and_leaves_the_connection_usable():
+    from django.db import IntegrityError
+
+    world = build_world()
+    taken = world.members["user"]
+    with as_app_role(local=False), rls_tenant(world.home):
+        with pytest.raises(IntegrityError):
+            Membership.objects.create(tenant=world.home, user=taken.user, role=taken.role)
+        assert Membership.objects.for_tenant(world.home).count() == 4
+
+
 @shared_task(name="tests.rls_membership_count")
 def membership_count() -> int:
     with connection.cursor() as cursor:

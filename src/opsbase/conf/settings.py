@@ -370,6 +370,8 @@ def database_config(base_dir: Path, *, required: bool = False) -> dict[str, Any]
     except ValueError as exc:
         raise ConfigError("DATABASE_URL", f"cannot be parsed: {exc}") from None
     config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config.setdefault("OPTIONS", {}).update(postgresql_options())
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.setdefault("OPTIONS", {}).update(sqlite_options())
     if config["ENGINE"] == "django.db.backends.mysql":
@@ -378,6 +380,15 @@ def database_config(base_dir: Path, *, required: bool = False) -> dict[str, Any]
         )
         config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
     return cast("dict[str, Any]", config)  # dj_database_url's TypedDict is a plain dict
+
+
+def postgresql_options() -> dict[str, Any]:
+    """PostgreSQL's connection options: values bound on the server, so that psycopg prepares a
+    statement it ran five times on the connection and PostgreSQL plans it once instead of on
+    every request (``DATABASE_PREPARED_STATEMENTS``, on by default). Switch it off behind a
+    transaction-pooling pgbouncer older than 1.21, which cannot keep prepared statements."""
+    prepared = get_bool("DATABASE_PREPARED_STATEMENTS", default=True)
+    return {"server_side_binding": prepared, "prepare_threshold": 5 if prepared else None}
 
 
 def sqlite_options() -> dict[str, Any]:

