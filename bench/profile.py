@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--database", default="opsbase_bench")
+    parser.add_argument("--save", help="also write each profile to <SAVE>-<n>.prof (pstats)")
     parser.add_argument(
         "--admin-url",
         default=os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
@@ -82,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeat):
             client.get(path, **extra)
         profile.disable()
+        if args.save:
+            profile.dump_stats(f"{args.save}-{paths.index(path)}.prof")
         pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
     return 0
 

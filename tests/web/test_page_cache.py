@@ -298,3 +298,41 @@ def test_the_placeholder_is_unknowable_without_the_secret_key(settings):
     settings.SECRET_KEY = "another-" + "x" * 50
     assert pages.csrf_placeholder() != first
     assert OLD_PLACEHOLDER not in (first, pages.csrf_placeholder())
+
+
+def test_a_lists_shell_is_rendered_once_for_its_filters_sorts_and_pages(page_cache, world):
+    admin = world.members[RoleKind.ADMIN]
+    MembershipFactory(tenant=world.away, user=admin.user, kind=RoleKind.USER)  # a switcher
+    for title in ("Pump check", "Valve swap"):
+        task_create(membership=admin, title=title)
+    client = session_client(admin)
+
+    first = client.get("/tasks/all/", {"sort": "title"})
+    other = client.get("/tasks/all/", {"sort": "-title", "page_size": "25"})
+
+    def shown(response):
+        html = response.content.decode()
+        return [t.name for t in response.templates], html.index("Pump"), html.index("Valve")
+
+    first_templates, first_pump, first_valve = shown(first)
+    other_templates, other_pump, other_valve = shown(other)
+    assert "opsbase/base.html" in first_templates
+    assert "opsbase/base.html" not in other_templates  # the shell came from the cache
+    assert first_pump < first_valve and other_valve < other_pump  # each its own rows
+    # The switcher sends each page back to itself, its own query escaped.
+    assert 'name="next" value="/tasks/all/?sort=title"' in first.content.decode()
+    assert 'name="next" value="/tasks/all/?sort=-title&amp;page_size=25"' in other.content.decode()
+    assert "shell-" not in other.content.decode()  # no placeholder left
+
+
+def test_a_role_change_renders_the_lists_shell_anew(page_cache, world):
+    user = world.members[RoleKind.USER]
+    client = session_client(user)
+    before = _html(client, "/tasks/")
+
+    user.role = world.members[RoleKind.ADMIN].role
+    user.save()
+
+    after = _html(client, "/tasks/?page=1")
+    assert "/org/members/" not in before
+    assert "/org/members/" in after  # the Admin's sidebar

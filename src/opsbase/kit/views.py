@@ -57,7 +57,13 @@ from opsbase.web import page_cache
 from opsbase.web.csv import csv_lines, csv_response
 from opsbase.web.decorators import membership_required
 from opsbase.web.forms import form_add_errors
-from opsbase.web.page_cache import csrf_placeholder, page_cached, page_render, page_shell_parts
+from opsbase.web.page_cache import (
+    csrf_placeholder,
+    page_around,
+    page_cached,
+    page_render,
+    page_shell_parts,
+)
 
 from .caching import CachedListMixin
 from .entity import Entity
@@ -183,9 +189,14 @@ class RecordListView(CachedListMixin, PageView):
             context = {**self.content_context(), "csrf_token": csrf_placeholder()}
             content = render_to_string(self.content_template(), context, request)
             self.list_store(key, content)
-        # The content keeps its CSRF placeholder: page_render puts this request's token in.
-        context = {"heading": self.list_page.heading, "content": mark_safe(content)}  # noqa: S308
+        # The content keeps its CSRF placeholder: the page's rendering puts this request's
+        # token in. The kit's own list template is a shell around the content alone, kept
+        # apart (page_around); a module's own template may show more: rendered whole.
         template = select_template(self.template_names()).template.name
+        if template == "kit/list.html":
+            heading = {"heading": self.list_page.heading}
+            return page_around(request, page_key, template, heading, content)
+        context = {"heading": self.list_page.heading, "content": mark_safe(content)}  # noqa: S308
         return page_render(request, page_key, template, context)
 
     def content_template(self) -> str:

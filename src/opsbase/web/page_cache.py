@@ -31,6 +31,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 import opsbase
 from opsbase.conf import setting
@@ -129,10 +131,23 @@ def csrf_placeholder() -> str:
     return f"csrf-{mac.hexdigest()[:40]}"
 
 
+@functools.cache
+def _shell_mark(name: str) -> str:
+    """A placeholder for *name* in a cached shell, unknowable without ``SECRET_KEY`` (as
+    ``csrf_placeholder``): no text a member types can stand in for it."""
+    mac = hmac.new(
+        str(settings.SECRET_KEY).encode("utf-8"),
+        f"opsbase.page_cache.shell.{name}:".encode("ascii") + deploy_release().encode("ascii"),
+        hashlib.sha256,
+    )
+    return f"shell-{name}-{mac.hexdigest()[:40]}"
+
+
 def _forget_release(sender, file_path, **kwargs) -> None:
     # runserver reloads templates without restarting: the next page computes the id anew.
     deploy_release.cache_clear()
     csrf_placeholder.cache_clear()
+    _shell_mark.cache_clear()
 
 
 def _forget_secret(setting: str, **kwargs) -> None:
@@ -146,10 +161,11 @@ setting_changed.connect(_forget_secret, dispatch_uid="opsbase_page_cache_csrf")
 file_changed.connect(_forget_release, dispatch_uid="opsbase_page_cache_release")
 
 
-def page_shell_parts(request) -> tuple | None:
+def page_shell_parts(request, *, query: bool = True) -> tuple | None:
     """What the shell of *request*'s page shows besides the page's own data, as key parts;
     None when the page must be rendered in full (caching off, messages pending, no active
-    membership, or the cache unreachable)."""
+    membership, or the cache unreachable). Without *query*, the path stands without its query
+    string: for a shell that shows the full path only where ``shell_next`` is put in."""
     membership = getattr(request, "membership", None)
     if not page_cache_enabled() or membership is None or messages_pending(request):
         return None
@@ -164,7 +180,7 @@ def page_shell_parts(request) -> tuple | None:
         auth,
         request.user.pk,
         membership.pk,
-        request.get_full_path(),
+        request.get_full_path() if query else request.path,
         translation.get_language(),
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
@@ -192,6 +208,46 @@ def page_render(request, key: str | None, template: str, context: dict) -> HttpR
         cache_set(key, body, setting("LIST_CACHE_TIMEOUT"))
     response.content = _with_token(request, body)
     return response
+
+
+def page_around(
+    request, key: str | None, template: str, context: dict, content: str
+) -> HttpResponse:
+    """*template*, a shell around ``{{ content }}`` that shows nothing of the page's data
+    besides *context*, rendered around *content*; kept under *key* as ``page_render`` does.
+
+    The shell itself (sidebar, menus, switcher: a third of a list page's rendering) is kept
+    on its own, under what it shows (``page_shell_parts`` without the query string, the
+    template and *context*), so the pages of one list with other filters, sorts or pages,
+    and the same page after a write in the tenant, reuse it. The full path it shows (the
+    switcher's ``next``) is put in per request, as the CSRF token is.
+    """
+    parts = page_shell_parts(request, query=False)
+    if parts is None:
+        return page_render(request, key, template, {**context, "content": mark_safe(content)})  # noqa: S308
+    described = repr((template, sorted((name, str(value)) for name, value in context.items())))
+    digest = hashlib.sha256(repr((parts, described)).encode("utf-8")).hexdigest()
+    shell_key = f"opsbase:shell:{digest}"
+    shell = cache_get(shell_key)
+    if shell is None:
+        marks = {"content": _shell_mark("content"), "shell_next": _shell_mark("next")}
+        response = render(request, template, {**context, **marks, "csrf_token": csrf_placeholder()})
+        before, found, after = response.content.decode("utf-8").partition(marks["content"])
+        if response.status_code != 200 or not found:
+            return page_render(
+                request,
+                key,
+                template,
+                {**context, "content": mark_safe(content)},  # noqa: S308
+            )
+        shell = (before, after)
+        cache_set(shell_key, shell, setting("LIST_CACHE_TIMEOUT"))
+    before, after = shell
+    page = f"{before}{content}{after}".replace(_shell_mark("next"), escape(request.get_full_path()))
+    body = page.encode("utf-8")
+    if key is not None:
+        cache_set(key, body, setting("LIST_CACHE_TIMEOUT"))
+    return HttpResponse(_with_token(request, body), content_type=CONTENT_TYPE)
 
 
 def cached_page(
