@@ -336,3 +336,20 @@ def test_a_role_change_renders_the_lists_shell_anew(page_cache, world):
     after = _html(client, "/tasks/?page=1")
     assert "/org/members/" not in before
     assert "/org/members/" in after  # the Admin's sidebar
+
+
+def test_the_member_filters_names_come_from_the_cache_until_a_member_changes(page_cache, world):
+    admin, user = world.members[RoleKind.ADMIN], world.members[RoleKind.USER]
+    client = session_client(admin)
+    _html(client, "/tasks/all/?page=1")
+
+    with CaptureQueriesContext(connection) as queries:
+        again = _html(client, "/tasks/all/?page=2")  # another query: its content is computed
+    # Read now: the next request empties the connection's query log.
+    names_read = [q["sql"] for q in queries if '"accounts_user"."first_name"' in q["sql"]]
+    user.user.first_name, user.user.last_name = "Ada", "Lovelace"
+    user.user.save()
+    renamed = _html(client, "/tasks/all/?page=3")
+
+    assert names_read == []
+    assert ">Ada Lovelace</option>" in renamed and ">Ada Lovelace</option>" not in again

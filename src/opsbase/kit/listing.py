@@ -18,6 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from opsbase.conf import setting
+from opsbase.core.cache import stamped_get, stamped_set
 from opsbase.kernel.tenants.models import Membership
 
 from .forms import MemberChoiceField, MemberFilterField
@@ -46,14 +48,29 @@ def members_by_name(request: Any, membership: Membership) -> list[tuple[str, str
     """``(pk, name)`` of the active members of the organization, read once per request."""
     found = getattr(request, "_opsbase_members", None)
     if found is None:
-        # Plain values, not members with their users: a list page reads them on every
-        # request, and only the key and the name are shown.
-        people = member_choices(membership=membership).values_list(
-            "pk", "user__first_name", "user__last_name", "user__email"
-        )
-        found = [(str(pk), f"{first} {last}".strip() or email) for pk, first, last, email in people]
-        found.sort(key=lambda item: item[1].casefold())
-        request._opsbase_members = found
+        found = request._opsbase_members = _members_by_name_cached(membership)
+    return found
+
+
+def _members_by_name_cached(membership: Membership) -> list[tuple[str, str]]:
+    """The tenant's members by name, kept in the cache for the current auth version (which
+    every change to a user, membership, role or tenant replaces) for
+    ``OPSBASE_AUTH_CACHE_TIMEOUT`` seconds; read from the database when that is 0 or the
+    cache is unreachable."""
+    timeout = setting("AUTH_CACHE_TIMEOUT")
+    key = f"opsbase:auth:member-names:{membership.tenant_id}"
+    found, version = stamped_get(key, "auth") if timeout else (None, None)
+    if isinstance(found, list):
+        return found
+    # Plain values, not members with their users: a list page reads them on every request
+    # the cache does not answer, and only the key and the name are shown.
+    people = member_choices(membership=membership).values_list(
+        "pk", "user__first_name", "user__last_name", "user__email"
+    )
+    found = [(str(pk), f"{first} {last}".strip() or email) for pk, first, last, email in people]
+    found.sort(key=lambda item: item[1].casefold())
+    if timeout:
+        stamped_set(key, version, found, timeout)
     return found
 
 
