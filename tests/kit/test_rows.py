@@ -187,6 +187,20 @@ def test_the_count_beside_a_pages_keys_counts_the_querysets_records(eleven, shap
     assert [row["title"] for row in page.object_list] == ["Task 06", "Task 07"]
 
 
+@pytest.mark.parametrize(("filtered", "counted_by"), [(False, "SELECT COUNT"), (True, "OVER")])
+def test_a_whole_list_is_counted_apart_and_a_filtered_one_while_it_is_read(
+    eleven, filtered, counted_by
+):
+    records = task_list(membership=eleven)
+    if filtered:
+        records = records.filter(priority="high")
+    with CaptureQueriesContext(connection) as ctx:
+        count = TASK_ROWS.paged(records, page=1, size=4).count()
+
+    assert count == (3 if filtered else 11)
+    assert counted_by in ctx.captured_queries[0]["sql"]
+
+
 def test_paged_rows_of_no_records_count_zero_and_show_an_empty_page(world):
     from django.core.paginator import Paginator
 

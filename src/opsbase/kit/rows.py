@@ -63,6 +63,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.lookups import Exact, In
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
@@ -855,6 +856,19 @@ class ImportContext:
         return self._people[key]
 
 
+def _tenant_only(where: Any) -> bool:
+    """True when a WHERE clause names nothing but the tenant (a tenant's whole list)."""
+    if where.negated or (where.connector != "AND" and len(where.children) > 1):
+        return False
+    for condition in where.children:
+        if not isinstance(condition, Exact | In):
+            return False
+        target = getattr(condition.lhs, "target", None)
+        if target is None or target.name != "tenant":
+            return False
+    return True
+
+
 class PagedRows:
     """The rows of an ordered queryset as Django's and DRF's paginators read them.
 
@@ -919,18 +933,20 @@ class PagedRows:
     def _total(self) -> Subquery | Window:
         """The number of records, as a column of the keys' query.
 
-        A scalar sub-select (``SELECT count(*) ...`` inside the keys' query) is computed once,
-        by the cheapest plan for a count: 0.6 ms for a tenant of 4,214 tasks against 1.8 ms
-        for ``COUNT(*) OVER ()``, which counts while it walks the list's order (``EXPLAIN
-        ANALYZE`` on the benchmark's data). A grouped, distinct or combined queryset cannot be
-        counted that way inside itself; it keeps the window.
+        For a tenant's whole list (no filter), a scalar sub-select (``SELECT count(*) ...``
+        inside the keys' query), which PostgreSQL computes once from the tenant's index alone:
+        0.45 ms for a tenant of 4,214 tasks against 1.3 ms for ``COUNT(*) OVER ()``, which
+        counts while it walks the list's order. With a filter both read every matching record
+        anyway, and the window reads them once: a search took 3.3 ms counted apart against
+        1.9 ms (``EXPLAIN ANALYZE`` on the benchmark's data). A grouped, distinct or combined
+        queryset keeps the window too: it cannot be counted inside itself.
         """
         query = self.queryset.query
         grouped = query.group_by is not None or any(
             getattr(annotation, "contains_aggregate", False)
             for annotation in query.annotations.values()
         )
-        if grouped or query.distinct or query.combinator:
+        if grouped or query.distinct or query.combinator or not _tenant_only(query.where):
             return Window(Count("pk"))
         counted = self.queryset.order_by().annotate(
             paged_count=Func(F("pk"), function="COUNT", output_field=IntegerField())
