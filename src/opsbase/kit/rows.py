@@ -879,9 +879,10 @@ class PagedRows:
     read in two steps, each cheap whatever the statistics say:
 
     1. the page's keys, in the list's order (an index walk when the order has an index), with
-       the number of records as a window count in the same query: the records alone, without
-       the joins of their columns;
-    2. those records' columns (``RowSpec.rows``), found by key, people joined for one page.
+       the number of records in the same query (``_total``): the records alone, without the
+       joins of their columns;
+    2. those records' columns (``RowSpec.rows``), found by key alone (``by_keys``), people
+       joined for one page.
 
     Two queries, as a count and a page were. When the page asked for is not known beforehand
     or is past the end, the count is a query of its own and the keys are read on slicing.
