@@ -353,3 +353,18 @@ def test_the_member_filters_names_come_from_the_cache_until_a_member_changes(pag
 
     assert names_read == []
     assert ">Ada Lovelace</option>" in renamed and ">Ada Lovelace</option>" not in again
+
+
+def test_a_page_around_a_cached_shell_is_the_page_rendered_whole(page_cache, settings, world):
+    admin = world.members[RoleKind.ADMIN]
+    MembershipFactory(tenant=world.away, user=admin.user, kind=RoleKind.USER)  # a switcher
+    task_create(membership=admin, title="Pump <check> & co")
+    client = session_client(admin)
+    client.get("/tasks/all/", {"sort": "title"})  # the shell is kept
+    around = client.get("/tasks/all/", {"sort": "-title", "page_size": "25"})
+
+    settings.OPSBASE_LIST_CACHE = False
+    whole = client.get("/tasks/all/", {"sort": "-title", "page_size": "25"})
+
+    assert "opsbase/base.html" not in [t.name for t in around.templates]
+    assert _no_token(around.content.decode()) == _no_token(whole.content.decode())
