@@ -80,3 +80,14 @@ def test_by_keys_reads_the_keys_of_a_scoped_queryset_and_nothing_else(world):
     assert 'tenant_id" =' not in str(found.query).split("WHERE")[1]  # by key alone
     with pytest.raises(TenantScopeRequired):
         Role.objects.filter(name="Admin").by_keys(keys)  # only from a scoped queryset
+
+
+def test_a_whole_tenant_is_a_tenant_filter_and_nothing_else(world):
+    from django.db.models import Q
+
+    roles = Role.objects.for_tenant(world.home)
+    assert roles.is_whole_tenant()
+    assert Role.objects.filter(tenant__in=[world.home]).is_whole_tenant()
+    assert not roles.filter(name="Admin").is_whole_tenant()
+    assert not roles.exclude(name="Admin").is_whole_tenant()
+    assert not Role.objects.filter(Q(tenant=world.home) | Q(tenant=world.away)).is_whole_tenant()

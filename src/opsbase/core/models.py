@@ -67,6 +67,16 @@ def _where_has_tenant(where, field) -> bool:
     return False
 
 
+def _where_only_tenant(where, field) -> bool:
+    """True when the WHERE tree names nothing but ``tenant = x`` / ``tenant IN (...)``."""
+    if where.negated or (where.connector != "AND" and len(where.children) > 1):
+        return False
+    return all(
+        isinstance(child, Exact | In) and getattr(child.lhs, "target", None) == field
+        for child in where.children
+    )
+
+
 _END = object()
 
 
@@ -121,6 +131,10 @@ class TenantQuerySet(models.QuerySet):
             return True
         field = self.model._meta.get_field("tenant")
         return _where_has_tenant(self.query.where, field)
+
+    def is_whole_tenant(self) -> bool:
+        """True when the queryset is a tenant's records with no other filter (a whole list)."""
+        return _where_only_tenant(self.query.where, self.model._meta.get_field("tenant"))
 
     def _require_scope(self) -> None:
         if not self.is_tenant_scoped():

@@ -63,7 +63,6 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.lookups import Exact, In
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
@@ -856,19 +855,6 @@ class ImportContext:
         return self._people[key]
 
 
-def _tenant_only(where: Any) -> bool:
-    """True when a WHERE clause names nothing but the tenant (a tenant's whole list)."""
-    if where.negated or (where.connector != "AND" and len(where.children) > 1):
-        return False
-    for condition in where.children:
-        if not isinstance(condition, Exact | In):
-            return False
-        target = getattr(condition.lhs, "target", None)
-        if target is None or target.name != "tenant":
-            return False
-    return True
-
-
 class PagedRows:
     """The rows of an ordered queryset as Django's and DRF's paginators read them.
 
@@ -947,7 +933,8 @@ class PagedRows:
             getattr(annotation, "contains_aggregate", False)
             for annotation in query.annotations.values()
         )
-        if grouped or query.distinct or query.combinator or not _tenant_only(query.where):
+        whole = getattr(self.queryset, "is_whole_tenant", None)
+        if grouped or query.distinct or query.combinator or whole is None or not whole():
             return Window(Count("pk"))
         counted = self.queryset.order_by().annotate(
             paged_count=Func(F("pk"), function="COUNT", output_field=IntegerField())

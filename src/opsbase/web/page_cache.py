@@ -115,6 +115,17 @@ def deploy_release() -> str:
     )
 
 
+def _secret_mark(prefix: str, purpose: str) -> str:
+    """``<prefix>-<40 hex>``: derived from ``SECRET_KEY``, *purpose* and the release, so equal
+    on every process of a deployment and unknowable without the key."""
+    mac = hmac.new(
+        str(settings.SECRET_KEY).encode("utf-8"),
+        f"{purpose}:".encode("ascii") + deploy_release().encode("ascii"),
+        hashlib.sha256,
+    )
+    return f"{prefix}-{mac.hexdigest()[:40]}"
+
+
 @functools.cache
 def csrf_placeholder() -> str:
     """What stands for the request's CSRF token in a cached page (the token is masked anew
@@ -123,24 +134,14 @@ def csrf_placeholder() -> str:
     another), and unknowable without the key. It never reaches a client, so no one can type
     it into a title or a comment that a cached page would then show with the viewer's token.
     """
-    mac = hmac.new(
-        str(settings.SECRET_KEY).encode("utf-8"),
-        b"opsbase.page_cache.csrf:" + deploy_release().encode("ascii"),
-        hashlib.sha256,
-    )
-    return f"csrf-{mac.hexdigest()[:40]}"
+    return _secret_mark("csrf", "opsbase.page_cache.csrf")
 
 
 @functools.cache
 def _shell_mark(name: str) -> str:
-    """A placeholder for *name* in a cached shell, unknowable without ``SECRET_KEY`` (as
-    ``csrf_placeholder``): no text a member types can stand in for it."""
-    mac = hmac.new(
-        str(settings.SECRET_KEY).encode("utf-8"),
-        f"opsbase.page_cache.shell.{name}:".encode("ascii") + deploy_release().encode("ascii"),
-        hashlib.sha256,
-    )
-    return f"shell-{name}-{mac.hexdigest()[:40]}"
+    """A placeholder for *name* in a cached shell, unknowable as ``csrf_placeholder`` is: no
+    text a member types can stand in for it."""
+    return _secret_mark(f"shell-{name}", f"opsbase.page_cache.shell.{name}")
 
 
 def _forget_release(sender, file_path, **kwargs) -> None:
@@ -222,9 +223,10 @@ def page_around(
     and the same page after a write in the tenant, reuse it. The full path it shows (the
     switcher's ``next``) is put in per request, as the CSRF token is.
     """
+    whole = {**context, "content": mark_safe(content)}  # noqa: S308 - rendered markup
     parts = page_shell_parts(request, query=False)
     if parts is None:
-        return page_render(request, key, template, {**context, "content": mark_safe(content)})  # noqa: S308
+        return page_render(request, key, template, whole)
     described = repr((template, sorted((name, str(value)) for name, value in context.items())))
     digest = hashlib.sha256(repr((parts, described)).encode("utf-8")).hexdigest()
     shell_key = f"opsbase:shell:{digest}"
@@ -234,12 +236,7 @@ def page_around(
         response = render(request, template, {**context, **marks, "csrf_token": csrf_placeholder()})
         before, found, after = response.content.decode("utf-8").partition(marks["content"])
         if response.status_code != 200 or not found:
-            return page_render(
-                request,
-                key,
-                template,
-                {**context, "content": mark_safe(content)},  # noqa: S308
-            )
+            return page_render(request, key, template, whole)
         shell = (before, after)
         cache_set(shell_key, shell, setting("LIST_CACHE_TIMEOUT"))
     before, after = shell
