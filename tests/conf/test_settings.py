@@ -88,7 +88,7 @@ def test_each_production_part_is_one_variable(clean_env, monkeypatch):
     s = build_settings(clean_env, "dev")
     db = s["DATABASES"]["default"]
     assert (db["ENGINE"], db["HOST"], db["NAME"]) == (
-        "django.db.backends.postgresql",
+        "opsbase.core.db.postgresql",
         "db.internal",
         "app",
     )

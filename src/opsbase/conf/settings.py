@@ -371,6 +371,8 @@ def database_config(base_dir: Path, *, required: bool = False) -> dict[str, Any]
         raise ConfigError("DATABASE_URL", f"cannot be parsed: {exc}") from None
     config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with each join's type comparison worked out once (core.db).
+        config["ENGINE"] = "opsbase.core.db.postgresql"
         config.setdefault("OPTIONS", {}).update(postgresql_options())
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.setdefault("OPTIONS", {}).update(sqlite_options())
