@@ -76,6 +76,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 from rest_framework.utils.field_mapping import needs_label
 
+from opsbase.core.compiled import compiled
 from opsbase.kit.money import money_text, number_text, quantize
 from opsbase.web.csv import csv_uncell
 
@@ -949,19 +950,28 @@ class PagedRows:
             keys = list(self.queryset.values_list("pk", flat=True)[index])
         if not keys:
             return []
-        rows = self.spec.rows(self._by_keys(keys))
-        by_key = {row["id"]: row for row in rows}
+        by_key = {row["id"]: row for row in self._rows_of(keys)}
         return [by_key[key] for key in keys if key in by_key]
 
-    def _by_keys(self, keys: list[Any]) -> QuerySet[Any]:
-        """The records of *keys*: by key alone where the queryset can (``by_keys`` of a
-        tenant's queryset), unless a column reads one of its annotations."""
-        queryset = self.queryset
+    def _rows_of(self, keys: list[Any]) -> Iterable[dict[str, Any]]:
+        """The rows of *keys*: by key alone where the queryset can (``by_keys`` of a tenant's
+        queryset), a query compiled once per page size (``opsbase.core.compiled``); else
+        filtered from the queryset, as when a column reads one of its annotations."""
+        queryset, spec = self.queryset, self.spec
         by_keys = getattr(queryset, "by_keys", None)
         annotated = queryset.query.annotations
-        if by_keys is None or any(path.split("__")[0] in annotated for path in self.spec.select):
-            return queryset.filter(pk__in=set(keys)).order_by()
-        return by_keys(keys)
+        if by_keys is None or any(path.split("__")[0] in annotated for path in spec.select):
+            return spec.rows(queryset.filter(pk__in=set(keys)).order_by())
+        if not isinstance(queryset.model._meta.pk, models.IntegerField):
+            return spec.rows(by_keys(keys))  # the placeholders below are integer keys
+        keys = list(dict.fromkeys(keys))
+        unscoped = getattr(queryset, "_unscoped", False)
+        shape = ("kit.rows", queryset.model, tuple(spec.select), queryset.db, unscoped, len(keys))
+        placeholders = [-index for index in range(1, len(keys) + 1)]  # no record's key
+        query = compiled(
+            queryset.model, shape, lambda *some: spec.rows(by_keys(some)), placeholders
+        )
+        return query.values(keys)
 
     def _known_keys(self, bottom: int, top: int | None) -> list[Any] | None:
         """The keys of [bottom:top] when the counting query read them: the paginator cuts
