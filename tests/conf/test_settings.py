@@ -118,6 +118,13 @@ def test_postgresql_statements_are_prepared_unless_switched_off(
     assert (options["server_side_binding"], options["prepare_threshold"]) == (binding, threshold)
 
 
+@pytest.mark.parametrize(("value", "delay"), [(None, 1), ("0", 0), ("5", 5)])
+def test_the_health_check_delay_is_a_second_unless_set(clean_env, monkeypatch, value, delay):
+    if value is not None:
+        monkeypatch.setenv("DATABASE_HEALTH_CHECK_DELAY", value)
+    assert build_settings(clean_env, "dev")["OPSBASE_DB_HEALTH_CHECK_DELAY"] == delay
+
+
 def test_dotenv_files_load_in_order_and_real_variables_win(clean_env, monkeypatch):
     (clean_env / ".env").write_text(
         "REDIS_URL=redis://from-dotenv:6379/0\nTIME_ZONE=Europe/Paris\n"

@@ -153,6 +153,9 @@ def build_settings(
     ]
 
     s["DATABASES"] = {"default": database_config(base_dir, required=deployed)}
+    # A connection whose last request ended this recently is reused without Django's
+    # ``SELECT 1`` health check (opsbase.core.connections); 0 checks before every request.
+    s["OPSBASE_DB_HEALTH_CHECK_DELAY"] = get_int("DATABASE_HEALTH_CHECK_DELAY", 1)
     s["DEFAULT_AUTO_FIELD"] = "django.db.models.BigAutoField"
     s["CACHES"] = {"default": cache_config()}
     if s["CACHES"]["default"]["BACKEND"].endswith("RedisCache"):

@@ -14,12 +14,14 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import checks, observability, rls, security  # noqa: F401 - register checks
+        from .connections import connect_health_check_delay
         from .validation import guard_single_line_fields
 
         # Every app's models are loaded before any ready(): one place guards them all.
         guard_single_line_fields(apps.get_models())
 
         connection_created.connect(rls.install_execute_wrapper, dispatch_uid="opsbase_rls")
+        connect_health_check_delay()
         connection_created.connect(
             observability.install_slow_query_logger, dispatch_uid="opsbase_slow_queries"
         )
