@@ -96,9 +96,13 @@ def test_values_list_is_refused():
 
 def test_the_shapes_a_connection_keeps_are_bounded(tickets, monkeypatch):
     monkeypatch.setattr(compiled_module, "MAX_SHAPES", 4)
+    vars(connections["default"]).pop(compiled_module._ATTRIBUTE, None)
+    for n in range(3):  # shapes of earlier requests
+        compiled(Ticket, ("test.earlier", n), by_keys, [-1])
     for n in range(10):
         compiled(Ticket, ("test.bounded", n), by_keys, [-1])
 
     cache = vars(connections["default"])[compiled_module._ATTRIBUTE]
     assert 1 <= len(cache) <= 4
     assert ("test.bounded", 9) in cache  # the newest shapes are kept
+    assert not any(shape[0] == "test.earlier" for shape in cache)

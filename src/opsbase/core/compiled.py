@@ -29,8 +29,8 @@ from django.db.models.query import get_related_populators
 
 __all__ = ["CompiledQuery", "compiled"]
 
-#: Shapes kept per connection; past this, the oldest half is forgotten (a shape's key must be
-#: bounded by its caller: a page's number of keys, not the keys).
+#: Shapes kept per connection; past this, all but the newest half are forgotten (a shape's
+#: key is bounded by its caller: a page's number of keys, not the keys).
 MAX_SHAPES = 512
 _ATTRIBUTE = "_opsbase_compiled_queries"
 
@@ -132,7 +132,7 @@ def compiled(
     found = cache.get(shape)
     if found is None:
         if len(cache) >= MAX_SHAPES:
-            for key in list(cache)[: MAX_SHAPES // 2]:
+            for key in list(cache)[: len(cache) - MAX_SHAPES // 2]:
                 del cache[key]
         found = cache[shape] = CompiledQuery(build(*placeholders), placeholders)
     return found

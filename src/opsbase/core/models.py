@@ -80,6 +80,17 @@ def _where_only_tenant(where, field) -> bool:
 _END = object()
 
 
+def _frozen(value: Any) -> Any:
+    """*value* (nested dicts, sets and lists, as ``Query.select_related``) made hashable."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, set | frozenset):
+        return frozenset(map(_frozen, value))
+    if isinstance(value, list | tuple):
+        return tuple(map(_frozen, value))
+    return value
+
+
 class TenantQuerySet(models.QuerySet):
     _unscoped = False
     _keyed = False
@@ -96,6 +107,75 @@ class TenantQuerySet(models.QuerySet):
         """Rows of every tenant: for migrations, superuser tools and cross-tenant jobs only."""
         clone = self._chain()  # type: ignore[attr-defined]  # private API, not in the stubs
         clone._unscoped = True
+        return clone
+
+    def whole_tenant_shape(self) -> tuple[Any, int] | None:
+        """For one tenant's whole list (its only condition ``tenant = <id>``): what its SQL
+        depends on besides the tenant, and the tenant's id; else None. A caller can then
+        compile the query once for every tenant (``opsbase.core.compiled``, with
+        ``for_another_tenant``)."""
+        query = self.query
+        where = query.where
+        field = self.model._meta.get_field("tenant")
+        conditions = where.children
+        on_tenant = [
+            condition
+            for condition in conditions
+            if isinstance(condition, Exact) and getattr(condition.lhs, "target", None) == field
+        ]
+        tenants = {condition.rhs for condition in on_tenant}
+        if (
+            where.negated
+            or where.connector != "AND"
+            or not conditions
+            or len(on_tenant) != len(conditions)
+            or len(tenants) != 1
+            or type(next(iter(tenants))) is not int
+            or query.extra
+            or query.extra_tables
+            or query.distinct
+            or query.combinator
+            or query.group_by is not None
+            or query.select_for_update
+        ):
+            return None
+        shape = (
+            self.model,
+            self.db,
+            self._unscoped,
+            self._keyed,
+            query.default_ordering,
+            query.standard_ordering,
+            tuple(query.order_by),
+            tuple(query.extra_order_by),
+            query.select,
+            _frozen(query.deferred_loading),
+            _frozen(query.annotation_select_mask),
+            tuple(query.annotations.items()),
+            tuple(query.values_select),
+            _frozen(query.select_related),
+            query.low_mark,
+            query.high_mark,
+        )
+        try:
+            hash(shape)
+        except TypeError:  # an expression without an identity: not comparable, not cached
+            return None
+        return shape, tenants.pop()
+
+    def for_another_tenant(self, tenant: int) -> Self:
+        """This whole-tenant queryset (``whole_tenant_shape``) with *tenant*'s records instead,
+        everything else (order, annotations, slice) unchanged."""
+        if self.whole_tenant_shape() is None:
+            raise ValueError("for_another_tenant(): not the queryset of a tenant's whole list.")
+        from django.db.models.sql.where import WhereNode
+
+        clone = self._chain()  # type: ignore[attr-defined]  # private API, not in the stubs
+        clone.query.where = WhereNode()
+        low, high = clone.query.low_mark, clone.query.high_mark
+        clone.query.clear_limits()
+        clone = clone.filter(tenant=tenant)
+        clone.query.set_limits(low, high)
         return clone
 
     def by_keys(self, keys: Iterable[Any]) -> Self:
