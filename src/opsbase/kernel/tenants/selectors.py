@@ -46,14 +46,25 @@ def membership_list_for_user_cached(*, user: User) -> list[Membership]:
 
     timeout = setting("AUTH_CACHE_TIMEOUT")
     if not timeout:
-        return list(membership_list_for_user(user=user))
+        return _memberships_of(user.pk)
     key = membership_list_cache_key(user.pk)
     found, version = stamped_get(key, "auth")
     if not isinstance(found, list):
         # With tenant and role joined, not the user: no password hash goes to the cache.
-        found = list(membership_list_for_user(user=user))
+        found = _memberships_of(user.pk)
         stamped_set(key, version, found, timeout)
     return found
+
+
+def _memberships_of(user_id: int) -> list[Membership]:
+    """``membership_list_for_user`` of the user *user_id*, a query compiled once (every
+    signed-in request reads it when the auth cache is off: ``opsbase.core.compiled``)."""
+    from opsbase.core.compiled import compiled
+
+    def of(user: int) -> QuerySet[Membership]:
+        return membership_list_for_user(user=user)  # type: ignore[arg-type]  # the id will do
+
+    return compiled(Membership, "tenants.memberships_of_user", of, [-1]).objects([user_id])
 
 
 def membership_active_for_user(
