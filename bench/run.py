@@ -99,15 +99,32 @@ def environment(args) -> dict[str, str]:
     }
 
 
-def ensure_database(args, log) -> bool:
-    """Create the database when missing (or when ``--regenerate``); True when it is new."""
+def held_tasks(args) -> int | None:
+    """How many tasks the benchmark's database holds (None: no tasks table yet)."""
+    import psycopg
+
+    url = f"{args.admin_url.rsplit('/', 1)[0]}/{args.database}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        if conn.execute("SELECT to_regclass('tasks_task')").fetchone()[0] is None:
+            return None
+        return conn.execute("SELECT count(*) FROM tasks_task").fetchone()[0]
+
+
+def ensure_database(args, log, tasks: int) -> bool:
+    """Create the database when missing, when ``--regenerate``, or when it holds another
+    number of tasks than this run's scale (*tasks*: ``make bench`` after
+    ``make bench-quick`` measures the full data set); True when it is new."""
     import psycopg
 
     with psycopg.connect(args.admin_url, autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [args.database]
         ).fetchone()
-        if exists and args.regenerate:
+        held = held_tasks(args) if exists and not args.regenerate else None
+        other_scale = bool(held) and held != tasks  # no tasks yet: filled by prepare()
+        if other_scale:
+            log(f"{args.database} holds {held:,} tasks, this run measures {tasks:,}")
+        if exists and (args.regenerate or other_scale):
             log(f"dropping {args.database}")
             conn.execute(f'DROP DATABASE "{args.database}" WITH (FORCE)')
             exists = None
@@ -551,7 +568,7 @@ def main(argv=None) -> int:
     os.environ.update(env)
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     (BENCH / ".logs").mkdir(exist_ok=True)
-    if ensure_database(args, log):
+    if ensure_database(args, log, scale.tasks):
         log(f"created database {args.database}")
     prepared = prepare(args, scale, log)
     info = machine(args)
