@@ -43,7 +43,10 @@ def test_a_database_of_this_runs_scale_is_kept_and_another_is_made_again(args):
     assert ensure_database(args, said.append, 3) is False  # the same scale: kept
     assert said == []
     assert ensure_database(args, said.append, 5) is True  # another scale: made again
-    assert said == [f"{args.database} holds 3 tasks, this run measures 5", f"dropping {args.database}"]
+    assert said == [
+        f"{args.database} holds 3 tasks, this run measures 5",
+        f"dropping {args.database}",
+    ]
 
 
 def test_regenerate_makes_it_again_whatever_it_holds(args):
@@ -52,4 +55,3 @@ def test_regenerate_makes_it_again_whatever_it_holds(args):
     args.regenerate = True
 
     assert ensure_database(args, lambda _m: None, 3) is True
-

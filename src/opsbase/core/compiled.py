@@ -61,7 +61,7 @@ class CompiledQuery:
         self.sql = sql
         self.slots = slots
         self.unscoped = bool(getattr(queryset, "_unscoped", False))
-        iterable = queryset._iterable_class  # type: ignore[attr-defined]
+        iterable = queryset._iterable_class
         if iterable not in (models.query.ModelIterable, models.query.ValuesIterable):
             raise ValueError("compiled(): a model or values() queryset, not values_list().")
         self.values_query = iterable is models.query.ValuesIterable
@@ -79,7 +79,8 @@ class CompiledQuery:
             self.model_slice = slice(fields[0], fields[-1] + 1)
             select = self.compiler.select
             self.init_list = [column[0].target.attname for column in select[self.model_slice]]
-            self.populators = get_related_populators(klass_info, select, self.alias)
+            # Django < 6.0 (as pyproject pins it); 6.0 adds a fetch mode to this call.
+            self.populators = get_related_populators(klass_info, select, self.alias)  # type: ignore[call-arg]
 
     def params(self, values: Sequence[Any]) -> list[Any]:
         return [values[index] if index >= 0 else constant for index, constant in self.slots]

@@ -908,7 +908,7 @@ class PagedRows:
         if self._first is None:
             return None
         bottom, top = self._first
-        queryset = self.queryset
+        queryset: Any = self.queryset  # a TenantQuerySet's methods, where it is one
         shaped = getattr(queryset, "whole_tenant_shape", lambda: None)()
         if shaped is None:
             found = list(self._keys_query(queryset, bottom, top))

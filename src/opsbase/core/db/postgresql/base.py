@@ -25,7 +25,7 @@ class DatabaseOperations(operations.DatabaseOperations):
         super().__init__(connection)
         self._join_casts: dict[tuple[Any, Any], bool] = {}
 
-    def prepare_join_on_clause(self, lhs_table, lhs_field, rhs_table, rhs_field):  # type: ignore[no-untyped-def]
+    def prepare_join_on_clause(self, lhs_table, lhs_field, rhs_table, rhs_field):
         lhs, rhs = BaseDatabaseOperations.prepare_join_on_clause(
             self, lhs_table, lhs_field, rhs_table, rhs_field
         )
