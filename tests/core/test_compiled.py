@@ -94,6 +94,20 @@ def test_values_list_is_refused():
         compiled(Ticket, "test.flat", flat, [-1])
 
 
+@pytest.mark.parametrize("extra", ["prefetch", "annotate"])
+def test_a_model_queryset_whose_rows_hold_more_than_instances_is_refused(extra):
+    from django.db.models import Value
+
+    def tickets(title):
+        found = Ticket.objects.unscoped().filter(title=title)
+        if extra == "prefetch":
+            return found.prefetch_related("tenant")
+        return found.annotate(flag=Value(1))
+
+    with pytest.raises(ValueError, match="without annotations or prefetching"):
+        compiled(Ticket, ("test.more", extra), tickets, ["opsbase:placeholder"])
+
+
 def test_the_shapes_a_connection_keeps_are_bounded(tickets, monkeypatch):
     monkeypatch.setattr(compiled_module, "MAX_SHAPES", 4)
     vars(connections["default"]).pop(compiled_module._ATTRIBUTE, None)

@@ -64,6 +64,12 @@ class CompiledQuery:
         iterable = queryset._iterable_class
         if iterable not in (models.query.ModelIterable, models.query.ValuesIterable):
             raise ValueError("compiled(): a model or values() queryset, not values_list().")
+        if queryset._prefetch_related_lookups or (  # type: ignore[attr-defined]
+            iterable is models.query.ModelIterable and query.annotation_select
+        ):
+            # What ModelIterable adds to the rows (annotations on instances, prefetched
+            # relations) is not read back here: refused rather than silently left out.
+            raise ValueError("compiled(): a model queryset without annotations or prefetching.")
         self.values_query = iterable is models.query.ValuesIterable
         if self.values_query:
             selected = getattr(query, "selected", None)
