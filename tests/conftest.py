@@ -109,3 +109,24 @@ class CacheReads:
 def cache_reads(monkeypatch):
     """``cache_reads(prefix="")`` starts recording the default cache's reads from then on."""
     return lambda prefix="": CacheReads(monkeypatch, prefix=prefix)
+
+
+@pytest.fixture
+def compilations(monkeypatch):
+    """``compilations()`` starts recording the queries Django compiles (the model of each)
+    from then on, into the list it returns."""
+
+    def start() -> list[str]:
+        from django.db.models.sql.compiler import SQLCompiler
+
+        recorded: list[str] = []
+        real = SQLCompiler.as_sql
+
+        def as_sql(self, *args, **kwargs):
+            recorded.append(self.query.model.__name__)
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+        return recorded
+
+    return start

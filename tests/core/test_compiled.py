@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import connections
-from django.db.models.sql.compiler import SQLCompiler
 
 from opsbase.core import compiled as compiled_module
 from opsbase.core.compiled import compiled
@@ -60,22 +59,15 @@ def test_a_model_shape_reads_instances_with_their_related_objects_joined(
     assert query.objects(["nothing of that title"]) == []
 
 
-def test_a_shape_is_compiled_once_per_connection(tickets, monkeypatch):
+def test_a_shape_is_compiled_once_per_connection(tickets, compilations):
     compiled(Ticket, ("test.once", 1), by_keys, [-1]).values([tickets[0].pk])
-    compilations: list[str] = []
-    real = SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        compilations.append(self.query.model.__name__)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    recorded = compilations()
 
     for ticket in tickets:
         assert compiled(Ticket, ("test.once", 1), by_keys, [-1]).values([ticket.pk])[0]["id"] == (
             ticket.pk
         )
-    assert compilations == []
+    assert recorded == []
 
 
 def test_a_placeholder_changed_by_its_lookup_is_refused():
