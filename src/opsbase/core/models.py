@@ -181,7 +181,8 @@ class TenantQuerySet(models.QuerySet):
     def by_keys(self, keys: Iterable[Any]) -> Self:
         """The records of this tenant-scoped queryset whose primary keys are *keys*, found by
         key alone: *keys* must have been read from this queryset (a page's second step,
-        ``opsbase.kit.rows.PagedRows``).
+        ``opsbase.kit.rows.PagedRows``), or a ``values("pk")`` queryset of it, sliced, which
+        the query then reads as a sub-select.
 
         The query names no tenant and none of this queryset's filters: PostgreSQL then reads
         the records by primary key whatever it estimates the tenant's size to be. With the
@@ -196,7 +197,7 @@ class TenantQuerySet(models.QuerySet):
         clone = type(self)(model=self.model, using=using, hints=hints)
         clone._unscoped = self._unscoped
         clone._keyed = True
-        return clone.filter(pk__in=list(keys))
+        return clone.filter(pk__in=keys if isinstance(keys, models.QuerySet) else list(keys))
 
     def _clone(self):
         clone = super()._clone()
