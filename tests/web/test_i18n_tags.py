@@ -1,0 +1,69 @@
+"""``{% load i18n %}`` is OpsBase's i18n library: literal ``{% translate %}`` tags kept per
+language, everything else Django's own, and the output what Django's tags give."""
+
+import pytest
+from django.template import Context, Engine, engines
+from django.utils import translation
+
+from opsbase.web.templatetags import opsbase_i18n
+
+SOURCE = (
+    "{% load i18n %}"
+    '<p title="{% translate "Yes" %}">{% translate "No" %}</p>'
+    '{% translate "Yes" as yes %}[{{ yes }}]'
+    "{% translate word %}|{% translate 'No'|upper %}|{% translate 'May' context 'month name' %}"
+    "{% translate '<b>&' %}{% autoescape off %}{% translate '<b>&' %}{% endautoescape %}"
+    "{% translate '100%% sure' %}|{% translate 'No' noop %}"
+)
+
+
+def _render(engine, language: str, **context) -> str:
+    with translation.override(language):
+        return engine.from_string(SOURCE).render(context)
+
+
+def _django(language: str, **context) -> str:
+    plain = Engine(libraries={"i18n": "django.templatetags.i18n"})
+    with translation.override(language):
+        return plain.from_string(SOURCE).render(Context(context))
+
+
+@pytest.fixture
+def fresh():
+    opsbase_i18n._rendered.clear()
+    yield
+    opsbase_i18n._rendered.clear()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
+def test_the_tags_render_what_djangos_render(fresh, language):
+    engine = engines["django"]
+    first = _render(engine, language, word="Yes")
+    again = _render(engine, language, word="Yes")  # from what was kept
+
+    assert first == again == _django(language, word="Yes")
+
+
+def test_a_kept_literal_follows_the_active_language(fresh):
+    engine = engines["django"]
+
+    assert '<p title="Yes">No</p>[Yes]' in _render(engine, "en")
+    assert '<p title="Oui">Non</p>[Oui]' in _render(engine, "fr")
+    assert '<p title="Yes">No</p>[Yes]' in _render(engine, "en")
+
+
+def test_literals_with_filters_a_context_or_noop_are_not_kept(fresh):
+    html = _render(engines["django"], "en", word="x")
+
+    assert "|NO|May" in html  # the filter applied, the context's message translated
+    messages = {message for message, _language, _escape in opsbase_i18n._rendered}
+    assert messages == {"Yes", "No", "<b>&", "100%% sure"}
+
+
+def test_the_kept_text_is_forgotten_when_the_language_settings_change(fresh, settings):
+    _render(engines["django"], "en")
+    assert opsbase_i18n._rendered
+
+    settings.LANGUAGES = [("en", "English"), ("fr", "French")]
+
+    assert not opsbase_i18n._rendered
