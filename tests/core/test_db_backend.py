@@ -1,4 +1,5 @@
-"""OpsBase's PostgreSQL backend: Django's, with each join's type comparison made once."""
+"""OpsBase's PostgreSQL backend: Django's, with each join's type comparison made once and
+``timestamptz`` values parsed by psycopg's own loader, in Django's time zone."""
 
 from __future__ import annotations
 
@@ -78,3 +79,68 @@ def test_a_join_between_columns_of_different_types_is_still_cast():
     assert type(rhs).__name__ == "Cast" and type(again).__name__ == "Cast"
     _lhs, same = ops.prepare_join_on_clause("a", bigint, "b", bigint)
     assert type(same).__name__ == "Col"
+
+
+MOMENTS = [
+    "2026-12-06 17:03:18.123456+00",
+    "2026-03-29 01:59:59.999999+02",
+    "1900-01-01 00:00:00-03:30",
+    "0001-01-01 00:00:00+00",
+    "9999-12-31 23:59:59.999999+00",
+    "2024-02-29 12:00:00.5+05:45",
+]
+
+
+def _django_loader():
+    from django.db.backends.postgresql.psycopg_any import BaseTzLoader
+
+    return type("DjangoLoader", (BaseTzLoader,), {"timezone": connection.timezone})
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_a_moment_reads_as_djangos_own_loader_reads_it(moment):
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::timestamptz", [moment])
+        (ours,) = cursor.fetchone()
+        raw = cursor.cursor
+        raw.adapters.register_loader("timestamptz", _django_loader())
+        raw.execute("SELECT %s::timestamptz", [moment])
+        (django,) = raw.fetchone()
+
+    assert ours == django and ours.isoformat() == django.isoformat()
+    assert ours.tzinfo is django.tzinfo is connection.timezone
+
+
+def test_the_loader_is_the_connections_and_parses_with_psycopgs_fastest():
+    import psycopg
+
+    from opsbase.core.db.postgresql.base import TimestamptzLoader
+
+    connection.ensure_connection()
+    text = psycopg.pq.Format.TEXT
+    oid = psycopg.postgres.types["timestamptz"].oid
+    loader = connection.connection.adapters.get_loader(oid, text)
+
+    assert issubclass(loader, TimestamptzLoader) and loader.timezone is connection.timezone
+    parser = loader(oid, connection.connection)._parse.__self__
+    assert type(parser) is psycopg.adapters.get_loader(oid, text)  # the C one where installed
+
+
+@pytest.mark.parametrize("zone", [None, "America/St_Johns"])
+def test_a_loader_for_another_zone_gives_that_zone_or_a_naive_moment(zone):
+    import datetime as dt
+    import zoneinfo
+
+    import psycopg
+
+    from opsbase.core.db.postgresql.base import _loader_for
+
+    connection.ensure_connection()
+    tzinfo = zoneinfo.ZoneInfo(zone) if zone else None
+    oid = psycopg.postgres.types["timestamptz"].oid
+    moment = _loader_for(tzinfo)(oid, connection.connection).load(b"2026-12-06 17:03:18.25+00")
+
+    assert moment.tzinfo is tzinfo  # the wall time kept, the zone replaced, as Django's does
+    wall = dt.datetime(2026, 12, 6, 17, 3, 18, 250000, tzinfo=dt.UTC)
+    assert moment.replace(tzinfo=dt.UTC) == wall
