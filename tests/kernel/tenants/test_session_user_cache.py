@@ -6,7 +6,8 @@ import pickle
 import re
 
 import pytest
-from django.contrib.auth import HASH_SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +22,16 @@ PAGE = "/"
 @pytest.fixture
 def member(world):
     return world.members[RoleKind.MANAGER]
+
+
+@pytest.fixture(params=["cached", "read"])
+def either(request, settings):
+    """The session's user from the auth cache, or read by the compiled query (cache off)."""
+    if request.param == "cached":
+        request.getfixturevalue("auth_cache")
+    else:
+        settings.OPSBASE_AUTH_CACHE_TIMEOUT = 0
+    return request.param
 
 
 def _user_queries(queries) -> list[str]:
@@ -64,7 +75,7 @@ def test_saving_the_cached_user_keeps_its_password(auth_cache, member):
     assert (saved.first_name, saved.password) == ("Grace", before)
 
 
-def test_a_password_change_signs_the_other_sessions_out_on_the_next_request(auth_cache, member):
+def test_a_password_change_signs_the_other_sessions_out_on_the_next_request(either, member):
     client = session_client(member)
     client.get(PAGE)
 
@@ -75,7 +86,7 @@ def test_a_password_change_signs_the_other_sessions_out_on_the_next_request(auth
     assert not client.get(PAGE).wsgi_request.user.is_authenticated
 
 
-def test_a_deactivated_account_is_signed_out_on_the_next_request(auth_cache, member):
+def test_a_deactivated_account_is_signed_out_on_the_next_request(either, member):
     client = session_client(member)
     client.get(PAGE)
 
@@ -85,7 +96,7 @@ def test_a_deactivated_account_is_signed_out_on_the_next_request(auth_cache, mem
     assert not client.get(PAGE).wsgi_request.user.is_authenticated
 
 
-def test_a_session_with_another_hash_is_not_answered_from_the_cache(auth_cache, member):
+def test_a_session_with_another_hash_is_not_answered_from_the_cache(either, member):
     client = session_client(member)
     client.get(PAGE)
     session = client.session
@@ -95,9 +106,7 @@ def test_a_session_with_another_hash_is_not_answered_from_the_cache(auth_cache, 
     assert not client.get(PAGE).wsgi_request.user.is_authenticated
 
 
-def test_a_rotated_secret_key_is_not_answered_with_the_old_ones_hashes(
-    auth_cache, settings, member
-):
+def test_a_rotated_secret_key_is_not_answered_with_the_old_ones_hashes(either, settings, member):
     client = session_client(member)
     client.get(PAGE)
 
@@ -115,3 +124,54 @@ def test_with_the_auth_cache_off_the_user_is_read_each_time(settings, member):
         client.get(PAGE)
 
     assert len(_user_queries(queries)) == 1
+
+
+def test_a_session_hashed_under_a_fallback_key_stays_signed_in(either, settings, member):
+    client = session_client(member)
+    client.get(PAGE)
+    old = settings.SECRET_KEY
+
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-rotated-key-" + "y" * 40, [old]
+
+    response = client.get(PAGE)
+    assert response.status_code == 200
+    assert response.wsgi_request.user == member.user
+    # Django moved the session to the new key's hash: it holds once the fallback is gone.
+    settings.SECRET_KEY_FALLBACKS = []
+    assert client.get(PAGE).wsgi_request.user == member.user
+
+
+class NobodyBackend(ModelBackend):
+    """A backend of a project's own, which signs nobody back in."""
+
+    def get_user(self, user_id):
+        return None
+
+
+def test_a_session_of_another_backend_is_left_to_that_backend(settings, member):
+    settings.OPSBASE_AUTH_CACHE_TIMEOUT = 0
+    path = f"{__name__}.NobodyBackend"
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, path]
+    client = session_client(member)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = path
+    session.save()
+
+    # Django asks that backend for the user; it gives none, so nobody is signed in.
+    assert not client.get(PAGE).wsgi_request.user.is_authenticated
+
+
+def test_with_the_auth_cache_off_the_user_is_one_query_compiled_once(
+    settings, member, compilations
+):
+    settings.OPSBASE_AUTH_CACHE_TIMEOUT = 0
+    client = session_client(member)
+    client.get(PAGE)
+    recorded = compilations()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(PAGE)
+
+    assert response.wsgi_request.user == member.user
+    assert len(_user_queries(queries)) == 1
+    assert "User" not in recorded  # the user read by the query compiled before

@@ -10,6 +10,11 @@ a password change is a user write). A later request of any session of that user 
 from the cache when its session hash is that one; any other is left to Django, which signs
 it out as it always does. The key holds a digest of ``SECRET_KEY``, so a rotated key is
 never answered with hashes made under the old one.
+
+With the auth cache off, the user is read by one query compiled once (``opsbase.core.compiled``)
+and answered only when the session's hash verifies against it under the current key and the
+account is active, exactly Django's ``ModelBackend`` rules; anything else (no such user, a
+hash made under a key in ``SECRET_KEY_FALLBACKS``, another backend) is left to Django's lookup.
 """
 
 from __future__ import annotations
@@ -17,12 +22,17 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, get_user_model
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
+from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare
 
 from opsbase.conf import setting
 from opsbase.core.cache import stamped_get, stamped_set
+from opsbase.core.compiled import compiled
+
+#: The backend whose users are read here when the auth cache is off (its ``get_user`` rules).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def session_user_id(request) -> str | None:
@@ -46,9 +56,11 @@ def session_user(request):
     """*request*'s user: from the cache when its session verifies against the cached entry,
     else Django's lookup (``request.user``), then kept for the next request."""
     user_id = session_user_id(request)
-    key = session_user_cache_key(user_id) if user_id is not None else None
-    if key is None:
+    if user_id is None:
         return request.user
+    key = session_user_cache_key(user_id)
+    if key is None:
+        return _session_user_read(request, user_id) or request.user
     entry, version = stamped_get(key, "auth")
     if isinstance(entry, tuple) and len(entry) == 2:
         user, auth_hash = entry
@@ -63,6 +75,32 @@ def session_user(request):
         if constant_time_compare(session_hash, auth_hash):
             _store(key, version, user, auth_hash)
     return user
+
+
+def _session_user_read(request, user_id: str):
+    """The session's user read by a compiled query when Django's ``ModelBackend`` signed it
+    in, the account is active and the session's hash verifies; else None (Django decides)."""
+    if request.session.get(BACKEND_SESSION_KEY) != MODEL_BACKEND:
+        return None
+    model = get_user_model()
+    try:
+        pk = model._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    if not isinstance(pk, int):
+        return None  # the compiled query's placeholder is an integer key
+    found = compiled(model, "accounts.session_user", _user_by_pk, [-1]).objects([pk])
+    user = found[0] if found else None
+    session_hash = request.session.get(HASH_SESSION_KEY) or ""
+    if user is None or not getattr(user, "is_active", True) or not session_hash:
+        return None
+    if not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return None
+    return user
+
+
+def _user_by_pk(pk: int):
+    return get_user_model()._default_manager.filter(pk=pk)
 
 
 def _store(key: str, version: str | None, user, auth_hash: str) -> None:
