@@ -64,6 +64,7 @@ from opsbase.web.page_cache import (
     page_render,
     page_shell_parts,
 )
+from opsbase.web.urlcache import reverse_cached
 
 from .caching import CachedListMixin
 from .entity import Entity
@@ -148,7 +149,7 @@ class PageView(View):
             "prefix": entity.rows.prefix,
             "verbose_name": entity.verbose_name,
             "verbose_name_plural": entity.verbose_name_plural,
-            "list_url": reverse(self.pages.list_url_name()),
+            "list_url": reverse_cached(self.pages.list_url_name()),
         }
 
     def record(self, pk: Any) -> Any:
@@ -297,7 +298,7 @@ class RecordListView(CachedListMixin, PageView):
         controls = ListControls(
             filterset.form if filterset is not None else None, request.GET, request
         )
-        here = reverse(self.pages.list_url_name(self.list_page.name))
+        here = reverse_cached(self.pages.list_url_name(self.list_page.name))
         sort = self.sort()
         columns = spec.table_columns()
         return {
@@ -319,7 +320,7 @@ class RecordListView(CachedListMixin, PageView):
             ],
             "list_page": self.list_page,
             "heading": self.list_page.heading,
-            "clear_url": reverse(self.pages.list_url_name(self.list_page.name)),
+            "clear_url": here,
             "filter": filterset,
             "filtering": filtering,
             "page": page,

@@ -19,8 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
+
+from .urlcache import reverse_cached
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -93,7 +95,7 @@ def items_for(membership) -> list[dict]:
         if item.codename and not policy.can(membership, item.codename):
             continue
         try:
-            url = reverse(item.url_name)
+            url = reverse_cached(item.url_name)
         except NoReverseMatch:
             continue
         visible.append({"item": item, "url": url})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from opsbase.web.urlcache import reverse_cached
+
 register = template.Library()
 
 # Django message levels to Bootstrap alert variants.
@@ -25,7 +27,9 @@ def url_or_none(name: str, *args, **kwargs) -> str | None:
     never fails (or links nowhere) because a module is not part of the project.
     """
     try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
+        if not args and not kwargs:
+            return reverse_cached(name)
+        return reverse(name, args=args, kwargs=kwargs)
     except NoReverseMatch:
         return None
 

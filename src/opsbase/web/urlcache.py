@@ -1,0 +1,37 @@
+"""``reverse_cached(name)``: the URL of a route that takes no arguments, worked out once.
+
+A page's shell names the same routes on every request (the sidebar's entries, the menus'
+optional links, the list's own URL): about 25 ``reverse()`` calls a list page, each walking
+the resolver's namespaces. Without arguments the answer depends only on the URLconf in use
+and the script prefix, so it is kept per pair. When Django replaces the resolver (another
+``ROOT_URLCONF``, ``clear_url_caches()`` in tests), everything kept is forgotten.
+"""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
+
+__all__ = ["reverse_cached"]
+
+_kept: dict[tuple[str, str], str | None] = {}
+_kept_for: list[object] = [None]  # the resolver the kept URLs came from
+
+
+def reverse_cached(name: str) -> str:
+    """``reverse(name)`` for a route without arguments; NoReverseMatch as ``reverse`` raises."""
+    resolver = get_resolver(get_urlconf())
+    if _kept_for[0] is not resolver:
+        _kept.clear()
+        _kept_for[0] = resolver
+    key = (name, get_script_prefix())
+    try:
+        url = _kept[key]
+    except KeyError:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            url = None
+        _kept[key] = url
+    if url is None:
+        raise NoReverseMatch(f"Reverse for '{name}' not found (no such route is installed).")
+    return url
