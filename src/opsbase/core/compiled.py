@@ -60,6 +60,10 @@ class CompiledQuery:
             )
         self.sql = sql
         self.slots = slots
+        # What results_iter() works out on every call, once: each column's converters.
+        fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        composite = getattr(self.compiler, "has_composite_fields", lambda fields: False)
+        self.converters = None if composite(fields) else self.compiler.get_converters(fields)
         self.unscoped = bool(getattr(queryset, "_unscoped", False))
         iterable = queryset._iterable_class
         if iterable not in (models.query.ModelIterable, models.query.ValuesIterable):
@@ -101,7 +105,11 @@ class CompiledQuery:
         with guard, connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, self.params(values))
             fetched = cursor.fetchall()
-        return self.compiler.results_iter(results=[fetched])
+        if self.converters is None:  # composite keys (Django 5.2): Django's own reading
+            return self.compiler.results_iter(results=[fetched])
+        if not self.converters:
+            return iter(fetched)
+        return self.compiler.apply_converters(fetched, self.converters)
 
     def values(self, values: Sequence[Any]) -> list[dict[str, Any]]:
         """The rows of a ``values()`` shape for *values*, as dictionaries."""
