@@ -44,6 +44,7 @@ the CSV give the e-mail), a workflow state with the moves the member may make.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import html
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -145,7 +146,14 @@ def _datetime_representation() -> Callable[[Any], Any]:
     if zone is None:
         return field.to_representation
 
+    # The database's moments are in UTC (Django's connection time zone): in a UTC zone they
+    # need no conversion, and their ISO text ends in +00:00, which DRF writes as Z.
+    utc = datetime.UTC
+    in_utc = zone is utc or getattr(zone, "key", None) == "UTC"
+
     def represent(value: Any) -> Any:
+        if in_utc and type(value) is datetime.datetime and value.tzinfo is utc:
+            return value.isoformat()[:-6] + "Z"
         if not value or isinstance(value, str) or timezone.is_naive(value):
             return field.to_representation(value)
         try:
