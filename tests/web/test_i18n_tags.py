@@ -1,5 +1,5 @@
-"""``{% load i18n %}`` is OpsBase's i18n library: literal ``{% translate %}`` tags kept per
-language, everything else Django's own, and the output what Django's tags give."""
+"""``{% load opsbase_i18n %}``: Django's i18n library with literal ``{% translate %}`` tags
+kept per language, everything else Django's own, and the output what Django's tags give."""
 
 import pytest
 from django.template import Context, Engine, engines
@@ -8,7 +8,7 @@ from django.utils import translation
 from opsbase.web.templatetags import opsbase_i18n
 
 SOURCE = (
-    "{% load i18n %}"
+    "{% load opsbase_i18n %}"
     '<p title="{% translate "Yes" %}">{% translate "No" %}</p>'
     '{% translate "Yes" as yes %}[{{ yes }}]'
     "{% translate word %}|{% translate 'No'|upper %}|{% translate 'May' context 'month name' %}"
@@ -23,7 +23,7 @@ def _render(engine, language: str, **context) -> str:
 
 
 def _django(language: str, **context) -> str:
-    plain = Engine(libraries={"i18n": "django.templatetags.i18n"})
+    plain = Engine(libraries={"opsbase_i18n": "django.templatetags.i18n"})  # Django's tags
     with translation.override(language):
         return plain.from_string(SOURCE).render(Context(context))
 
@@ -67,3 +67,21 @@ def test_the_kept_text_is_forgotten_when_the_language_settings_change(fresh, set
     settings.LANGUAGES = [("en", "English"), ("fr", "French")]
 
     assert not opsbase_i18n._rendered
+
+
+def test_opsbase_templates_load_the_kept_translations_and_check_stays_quiet():
+    import re
+    from pathlib import Path
+
+    from django.core import checks
+
+    import opsbase
+
+    root = Path(opsbase.__file__).parent
+    plain = [
+        path.relative_to(root)
+        for path in root.rglob("templates/**/*")
+        if path.is_file() and re.search(r"\{% load [^%]*\bi18n\b", path.read_text(errors="ignore"))
+    ]
+    assert plain == []  # each loads opsbase_i18n
+    assert [m for m in checks.run_checks(tags=["templates"]) if m.id.endswith("003")] == []

@@ -148,8 +148,6 @@ def build_settings(
                     "django.contrib.messages.context_processors.messages",
                     "opsbase.web.context_processors.shell",
                 ],
-                # Django's i18n tags, {% translate "literal" %} kept per language.
-                "libraries": {"i18n": "opsbase.web.templatetags.opsbase_i18n"},
             },
         }
     ]

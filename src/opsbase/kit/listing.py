@@ -70,17 +70,17 @@ def _members_by_name_cached(membership: Membership) -> list[tuple[str, str]]:
     people = compiled(Membership, "kit.member_names", _member_names, [-1]).values(
         [membership.tenant_id]
     )
-    found = []
+    names: list[tuple[str, str]] = []
     for person in people:
         name = f"{person['user__first_name']} {person['user__last_name']}".strip()
-        found.append((str(person["pk"]), name or person["user__email"]))
-    found.sort(key=lambda item: item[1].casefold())
+        names.append((str(person["pk"]), name or person["user__email"]))
+    names.sort(key=lambda item: item[1].casefold())
     if timeout:
-        stamped_set(key, version, found, timeout)
-    return found
+        stamped_set(key, version, names, timeout)
+    return names
 
 
-def _member_names(tenant_id: int) -> QuerySet[Membership, dict[str, Any]]:
+def _member_names(tenant_id: int) -> QuerySet[Membership, Any]:
     members = member_choices(membership=Membership(tenant_id=tenant_id))
     return members.values("pk", "user__first_name", "user__last_name", "user__email")
 

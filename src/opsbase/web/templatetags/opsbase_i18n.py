@@ -7,10 +7,11 @@ page. Here a tag whose text is a plain literal (no filter, no variable context, 
 keeps what it rendered per active language and escaping, so later renders look it up once.
 Every other use of the library is Django's own.
 
-The settings install it under the name ``i18n`` (``TEMPLATES``' ``libraries``), so templates
-keep loading ``{% load i18n %}``. What is kept is forgotten when the language settings or the
-catalogs' locations change (``setting_changed``, as in tests); a deployment reads its
-catalogs once per process, as Django does.
+OpsBase's templates load it as ``{% load opsbase_i18n %}``, in place of ``{% load i18n %}``:
+it has every tag and filter of Django's library. (Installing it under Django's own name would
+make ``check`` warn that two libraries share it.) What is kept is forgotten when the language
+settings or the catalogs' locations change (``setting_changed``, as in tests); a deployment
+reads its catalogs once per process, as Django does.
 """
 
 from __future__ import annotations

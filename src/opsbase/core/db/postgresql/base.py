@@ -26,6 +26,7 @@ import psycopg
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.backends.postgresql import base, operations
 from django.db.models.functions import Cast
+from psycopg.types.datetime import TimestamptzLoader as PythonTimestamptzLoader
 
 __all__ = ["DatabaseOperations", "DatabaseWrapper", "TimestamptzLoader"]
 
@@ -58,7 +59,7 @@ class TimestamptzLoader(psycopg.adapt.Loader):
     def __init__(self, oid: int, context: Any = None) -> None:
         super().__init__(oid, context)
         parser = psycopg.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
-        self._parse = (parser or psycopg.types.datetime.TimestamptzLoader)(oid, context).load
+        self._parse = (parser or PythonTimestamptzLoader)(oid, context).load
 
     def load(self, data: Any) -> Any:
         return self._parse(data).replace(tzinfo=self.timezone)
