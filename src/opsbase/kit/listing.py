@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -21,12 +20,11 @@ from django.utils.translation import gettext as _
 
 from opsbase.conf import setting
 from opsbase.core.cache import stamped_get, stamped_set
-from opsbase.core.compiled import compiled
 from opsbase.kernel.tenants.models import Membership
 
 from .forms import MemberChoiceField, MemberFilterField
 from .rows import Column, RowSpec
-from .selectors import member_choices
+from .selectors import member_names
 
 
 def query_with(query: QueryDict, **changes: Any) -> str:
@@ -65,11 +63,8 @@ def _members_by_name_cached(membership: Membership) -> list[tuple[str, str]]:
     if isinstance(found, list):
         return found
     # Plain values, not members with their users: a list page reads them on every request
-    # the cache does not answer, and only the key and the name are shown. One query for
-    # every tenant, compiled once (``opsbase.core.compiled``).
-    people = compiled(Membership, "kit.member_names", _member_names, [-1]).values(
-        [membership.tenant_id]
-    )
+    # the cache does not answer, and only the key and the name are shown.
+    people = member_names(tenant_id=membership.tenant_id)
     names: list[tuple[str, str]] = []
     for person in people:
         name = f"{person['user__first_name']} {person['user__last_name']}".strip()
@@ -78,11 +73,6 @@ def _members_by_name_cached(membership: Membership) -> list[tuple[str, str]]:
     if timeout:
         stamped_set(key, version, names, timeout)
     return names
-
-
-def _member_names(tenant_id: int) -> QuerySet[Membership, Any]:
-    members = member_choices(membership=Membership(tenant_id=tenant_id))
-    return members.values("pk", "user__first_name", "user__last_name", "user__email")
 
 
 def field_choices(field: forms.Field, request: Any = None) -> list[tuple[str, str]]:
