@@ -55,3 +55,43 @@ def test_regenerate_makes_it_again_whatever_it_holds(args):
     args.regenerate = True
 
     assert ensure_database(args, lambda _m: None, 3) is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forget_writes_removes_the_runs_tasks_in_both_projects_and_vacuums(args):
+    """Between phases the bench removes what its creates added (a later phase measures the
+    generated tenant, not one its writes grew) and vacuums, as autovacuum would."""
+    from bench.generate import generate
+    from bench.run import forget_writes
+    from bench.scale import Scale
+
+    from opsbase.modules.tasks.models import Task
+
+    generate(Scale(tenants=2, users=4, tasks=10), log=lambda _message: None)
+    kept = set(Task.objects.unscoped().values_list("pk", flat=True))
+    tenant = Task.objects.unscoped().first().tenant
+    for n in range(3):
+        Task.objects.unscoped().create(tenant=tenant, title=f"Bench task {n}")
+    Task.objects.unscoped().create(tenant=tenant, title="Bench tasks are not this one")
+    ensure_database(args, lambda _m: None, 3)  # stands for the plain project's database
+    plain_url = _url(args.database)
+    with psycopg.connect(plain_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE tasks_task (id serial, title text)")
+        conn.execute("INSERT INTO tasks_task (title) VALUES ('Bench task 7'), ('Mine')")
+    ours = types.SimpleNamespace(
+        admin_url=args.admin_url, database=connection.settings_dict["NAME"]
+    )
+    said: list[str] = []
+
+    forget_writes(ours, plain_url, said.append)
+
+    titles = set(Task.objects.unscoped().exclude(pk__in=kept).values_list("title", flat=True))
+    assert titles == {"Bench tasks are not this one"}
+    assert Task.objects.unscoped().filter(pk__in=kept).count() == len(kept)
+    with psycopg.connect(plain_url, autocommit=True) as conn:
+        assert conn.execute("SELECT title FROM tasks_task").fetchall() == [("Mine",)]
+        vacuumed = conn.execute(
+            "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'tasks_task'"
+        ).fetchone()
+    assert vacuumed == (True,)
+    assert said == ["  removed the runs' writes (3 rows) and vacuumed the task tables"]
