@@ -288,3 +288,49 @@ def test_a_filtered_list_is_not_taken_for_a_whole_one(world):
     assert records.filter(title__icontains="x").whole_tenant_shape() is None
     with pytest.raises(ValueError, match="whole list"):
         records.filter(priority="high").for_another_tenant(world.away.pk)
+
+
+def test_a_state_menu_shared_by_every_row_is_the_menu_built_for_one_row(
+    world, make_task, monkeypatch
+):
+    """The block of a state whose moves every row shares is built once and filled per row;
+    it is the block built for that row alone, hostile names escaped in both."""
+    from opsbase.kernel import workflows
+
+    manager = world.members[RoleKind.MANAGER]
+    make_task(manager, title='Fix "pump" <script>alert(1)</script> & go')
+    make_task(manager, title="Second")
+    rows = list(TASK_ROWS.rows(task_list(membership=manager)))
+    state = TASK_ROWS.column("status")
+    filled = []
+    fill = RowFormat.fill
+    monkeypatch.setattr(RowFormat, "fill", staticmethod(lambda *a: filled.append(a) or fill(*a)))
+    shared = [state.cell(row, RowFormat(TASK_ROWS, membership=manager)) for row in rows]
+    assert len(filled) == 2  # the shared layout, filled per row
+
+    monkeypatch.setattr(workflows, "transitions_for_every", lambda **_kwargs: None)
+    alone = [state.cell(row, RowFormat(TASK_ROWS, membership=manager)) for row in rows]
+
+    assert shared == alone
+    assert "<script>" not in shared[1] and "&lt;script&gt;" in shared[1]
+    assert 'data-testid="task-status-menu"' in shared[0]
+    assert f'id="task-status-{rows[0]["id"]}"' in shared[0]
+    assert f"/tasks/{rows[1]['id']}/transition/" in shared[1]
+
+
+def test_a_date_cell_follows_the_active_language_each_time(world, make_task):
+    from django.utils import translation
+
+    manager = world.members[RoleKind.MANAGER]
+    make_task(manager, title="Due", due_date=dt.date(2099, 3, 4))
+    [row] = TASK_ROWS.rows(task_list(membership=manager))
+    due = TASK_ROWS.column("due_date")
+
+    shown = {}
+    for language in ("en", "de", "en", "de"):
+        with translation.override(language):
+            shown.setdefault(language, set()).add(
+                due.cell(row, RowFormat(TASK_ROWS, membership=manager))
+            )
+
+    assert shown == {"en": {"03/04/2099"}, "de": {"04.03.2099"}}
