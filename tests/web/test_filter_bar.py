@@ -124,3 +124,30 @@ def test_the_audit_filter_bar_keeps_its_fields_labels_and_action_suggestions(adm
     assert re.search(r'<datalist id="audit-actions">\s*<option value="[^"]+">', form)
     assert re.search(r'<button type="submit" class="btn btn-primary">Filter</button>', form)
     assert 'href="/org/audit/">Clear<' in form
+
+
+@pytest.mark.skipif(not apps.is_installed("opsbase.modules.tasks"), reason="tasks not installed")
+def test_a_list_validates_its_filters_only_when_the_query_names_one(admin_page, monkeypatch):
+    """A page, a sort or a page size alone leaves the filter form unbound (nothing to check,
+    its fields shown empty); a filter in the query binds it, and a bad value is refused."""
+    from django import forms
+
+    checked: list[str] = []
+    full_clean = forms.BaseForm.full_clean
+
+    def spy(form):
+        if form.is_bound:
+            checked.append(type(form).__name__)
+        return full_clean(form)
+
+    monkeypatch.setattr(forms.BaseForm, "full_clean", spy)
+
+    plain = filter_form(admin_page("/tasks/all/?page_size=50&sort=-due_date&page=1"))
+    assert checked == []
+    assert 'name="status"' in plain and "is-invalid" not in plain
+
+    admin_page("/tasks/all/?status=done")
+    assert checked == ["TaskFilterForm"]
+
+    refused = filter_form(admin_page("/tasks/all/?due_from=not-a-date"))
+    assert 'aria-invalid="true"' in refused

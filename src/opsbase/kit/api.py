@@ -34,7 +34,6 @@ with examples:
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, ClassVar
 
 from django.utils.text import capfirst
@@ -64,7 +63,7 @@ from opsbase.kernel.tenants.models import Membership
 
 from .caching import CachedListMixin
 from .entity import Entity
-from .forms import FOREIGN_MEMBER
+from .forms import FOREIGN_MEMBER, names_a_filter
 from .rows import RowFormat, RowSpec
 from .selectors import member_choices
 
@@ -158,16 +157,9 @@ class QueryFilterBackend(DjangoFilterBackend):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None:
             return queryset
-        names = _filter_names(filterset_class)
-        if not any(key.startswith(names) for key in request.query_params):
+        if not names_a_filter(filterset_class, request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
-
-
-@cache
-def _filter_names(filterset_class: type) -> tuple[str, ...]:
-    # A range filter's parameters extend its name (``due_after``, ``score_min``).
-    return tuple(getattr(filterset_class, "base_filters", ()))
 
 
 class RowSpecOrdering(filters.OrderingFilter):

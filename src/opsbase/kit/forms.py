@@ -3,6 +3,8 @@ box over the fields the module declares."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 import django_filters
@@ -145,3 +147,17 @@ class RecordForm(forms.Form):
         if self.state_field and not cleaned.get(self.state_field):
             cleaned[self.state_field] = None  # none sent: the state stays
         return cleaned
+
+
+def names_a_filter(filterset_class: type, query: Iterable[str]) -> bool:
+    """True when *query* (its parameter names) holds one of *filterset_class*'s filters: only
+    then is the filter set bound and its form validated. An unfiltered list, the most common
+    read, skips that work (its page still shows the filters, empty)."""
+    names = _filter_names(filterset_class)
+    return bool(names) and any(key.startswith(names) for key in query)
+
+
+@cache
+def _filter_names(filterset_class: type) -> tuple[str, ...]:
+    # A range filter's parameters extend its name (``due_after``, ``score_min``).
+    return tuple(getattr(filterset_class, "base_filters", ()))

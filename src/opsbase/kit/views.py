@@ -68,6 +68,7 @@ from opsbase.web.urlcache import reverse_cached
 
 from .caching import CachedListMixin
 from .entity import Entity
+from .forms import names_a_filter
 from .history import record_history
 from .listing import ListControls, headers
 from .rows import RowFormat, State
@@ -219,8 +220,10 @@ class RecordListView(CachedListMixin, PageView):
             records = self.list_page.scope(records, membership)
         filterset = None
         if self.entity.filterset is not None:
+            query = self.request.GET
+            bound = names_a_filter(self.entity.filterset, query)
             filterset = self.entity.filterset(
-                self.request.GET or None, queryset=records, request=self.request
+                query if bound else None, queryset=records, request=self.request
             )
             if filterset.is_bound and not filterset.is_valid():
                 return filterset, records.none()
