@@ -63,7 +63,7 @@ from opsbase.kernel.tenants.models import Membership
 
 from .caching import CachedListMixin
 from .entity import Entity
-from .forms import FOREIGN_MEMBER, names_a_filter
+from .forms import FOREIGN_MEMBER, names_a_filter, quick_filterset
 from .rows import RowFormat, RowSpec
 from .selectors import member_choices
 
@@ -152,6 +152,10 @@ class QueryFilterBackend(DjangoFilterBackend):
     """django-filter's backend, which builds the entity's ``FilterSet`` (a form and its
     fields) only when the query names one of its filters: an unfiltered list, the most
     common read, skips that work."""
+
+    def get_filterset_class(self, view: Any, queryset: Any = None) -> Any:
+        found = super().get_filterset_class(view, queryset)
+        return quick_filterset(found) if found is not None else None
 
     def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
         filterset_class = self.get_filterset_class(view, queryset)

@@ -68,7 +68,7 @@ from opsbase.web.urlcache import reverse_cached
 
 from .caching import CachedListMixin
 from .entity import Entity
-from .forms import names_a_filter
+from .forms import names_a_filter, quick_filterset
 from .history import record_history
 from .listing import ListControls, headers
 from .rows import RowFormat, State
@@ -222,7 +222,7 @@ class RecordListView(CachedListMixin, PageView):
         if self.entity.filterset is not None:
             query = self.request.GET
             bound = names_a_filter(self.entity.filterset, query)
-            filterset = self.entity.filterset(
+            filterset = quick_filterset(self.entity.filterset)(
                 query if bound else None, queryset=records, request=self.request
             )
             if filterset.is_bound and not filterset.is_valid():

@@ -191,6 +191,9 @@ def test_no_reminder_for_a_paid_invoice_or_a_customer_without_e_mail(
 def test_both_jobs_are_scheduled_by_the_modules_declaration():
     schedule = settings.CELERY_BEAT_SCHEDULE
     tasks = {entry["task"] for entry in schedule.values()}
+    # What a worker does as it starts: import every installed app's tasks module (else the
+    # test would depend on another test having imported the billing tasks first).
+    app.loader.import_default_modules()
 
     assert {"opsbase.billing.overdue", "opsbase.billing.reminders"} <= tasks
     assert {"opsbase.billing.overdue", "opsbase.billing.reminders"} <= set(app.tasks)
