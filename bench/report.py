@@ -417,6 +417,10 @@ def method(run: Run) -> list[str]:
         "pages, and one request in ten a write: a create, an edit, or a status transition "
         "(each sent once, from the task's current state, so that every request is one the "
         "member may send and that answers 2xx).",
+        "- **Between phases** (after the cached endpoints, after the mixed scenario) the "
+        "tasks the runs created are removed and both projects' task tables vacuumed, so "
+        "each phase measures the generated data: the measured tenant holds the tasks this "
+        "report names, not those the writes before it added.",
         "- **Computed in full.** Caches off (`OPSBASE_LIST_CACHE=false`: no list and no page "
         "cache; `OPSBASE_AUTH_CACHE_TIMEOUT=0`): every request authenticates against the "
         "database and builds its answer. OpsBase with row-level security on (the app role) "
