@@ -77,8 +77,21 @@ def test_a_filter_set_that_builds_its_own_form_is_left_as_it_is():
             model = Task
             fields = ["title"]
 
+    class OwnInit(django_filters.FilterSet):
+        assignee = MemberChoiceFilter()
+
+        class Meta:
+            model = Task
+            fields = ["assignee"]
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.filters["assignee"].label = "Who"
+
     assert quick_filterset(OwnForm) is OwnForm
     assert quick_filterset(OwnFilter) is OwnFilter
+    assert quick_filterset(OwnInit) is OwnInit
+    assert quick_filterset(TaskFilter) is not TaskFilter
     assert issubclass(quick_filterset(TaskFilter), TaskFilter)
 
 

@@ -206,12 +206,14 @@ class FormClassBuiltOnce:
 @cache
 def quick_filterset(filterset_class: Any) -> Any:
     """*filterset_class* with its form class built once (``FormClassBuiltOnce``); itself when
-    it builds its form its own way (its own ``get_form_class`` or ``form``, or a filter
-    whose field is not django-filter's), which is then left to do so."""
+    it builds its form its own way (its own ``__init__``, ``get_form_class`` or ``form``, or
+    a filter whose field is not django-filter's), which is then left to do so."""
     own_fields = (Filter.field, QuerySetRequestMixin.field)
     if (
         filterset_class.get_form_class is not BaseFilterSet.get_form_class
         or filterset_class.form is not BaseFilterSet.form
+        # An __init__ of its own may shape the filters per request: the form is its own.
+        or filterset_class.__init__ is not BaseFilterSet.__init__
         or any(type(f).field not in own_fields for f in filterset_class.base_filters.values())
     ):
         return filterset_class
