@@ -386,11 +386,13 @@ def method(run: Run) -> list[str]:
         "gunicorn with the same workers. Each project has a hello-world view, the ceiling of "
         "its own stack: a project's figures are divided by its own hello-world, and the two "
         "projects by each other, all in the same run.",
-        f"- **Load.** wrk at {run.connections} connections. The servers compared take turns "
-        f"on each endpoint ({turns} each, after a warm-up; a server finishes what wrk left "
-        "unanswered before the next turn starts), so the machine's drift over minutes "
-        "reaches them alike. Requests/s are 2xx answers over all turns; p50 and p95 are the "
-        "median turn's, p99 the worst turn's.",
+        f"- **Load.** wrk at {run.connections} connections, in rounds ({turns} per endpoint "
+        "and server, after a warm-up; a server finishes what wrk left unanswered before the "
+        "next turn starts). Each round runs every read endpoint of a phase once, hello-world "
+        "first, and the servers compared one after the other, so that a change in the "
+        "machine's speed over minutes reaches both sides of a ratio alike. Requests/s are 2xx "
+        "answers over all turns; p50 and p95 are the median turn's, p99 the worst turn's. "
+        "The writes follow the reads, each endpoint in its own rounds.",
         f"- **Errors.** A socket error, an answer that is not 2xx (a redirect to the sign-in "
         f"page is no success) and a request not answered within {run.timeout} s are errors: "
         "the late answers wrk counts, and the requests still unanswered when a turn ends "

@@ -6,9 +6,11 @@ Steps: create (or reuse) the PostgreSQL database ``opsbase_bench``, migrate, gen
 project (``bench/plain.py``) with its own database holding a copy of that data, then:
 
 1. caches on: OpsBase (prod settings, row-level security in effect) and the plain project
-   take turns on each endpoint; then the mixed scenario on OpsBase (``bench/mixed.py``);
+   take turns on each endpoint, in rounds that run hello-world and each read once; then the
+   writes; then the mixed scenario on OpsBase (``bench/mixed.py``);
 2. computed in full: caches off, OpsBase with row-level security on and off and the plain
-   project take turns on hello-world, the task list API and the task list page.
+   project take turns on hello-world, the task list API and the task list page, again in
+   rounds that run each of the three once.
 
 Timeouts, socket errors and answers other than 2xx are errors (``bench/wrk.py``). The report
 (``bench/report.py``) goes to stdout and to ``docs/performance.md`` (quick runs: to
@@ -53,8 +55,15 @@ WARM_UP_SECONDS = 2
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of the data, one turn")
-    parser.add_argument("--duration", type=int, default=None, help="seconds per endpoint")
-    parser.add_argument("--rounds", type=int, default=None, help="turns per endpoint")
+    parser.add_argument(
+        "--duration",
+        type=int,
+        default=None,
+        help="seconds per endpoint and server, shared by the rounds",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=None, help="rounds (turns per endpoint and server)"
+    )
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument(
@@ -455,8 +464,8 @@ class Load:
 
     def __init__(self, args, work: Path, log):
         self.args, self.work, self.log = args, work, log
-        self.rounds = args.rounds or (1 if args.quick else 3)
-        seconds = args.duration or (5 if args.quick else 15)
+        self.rounds = args.rounds or (1 if args.quick else 5)
+        seconds = args.duration or (5 if args.quick else 35)
         self.slice = slice_seconds(seconds, self.rounds, args.timeout)
 
     def file(self, server: Server, ep: Endpoint, queue=(), name: str = "") -> Path:
@@ -483,27 +492,32 @@ class Load:
                 f"bench: {server.key} answered {ep.requests[0].path} with {status}: {body[:300]!r}"
             )
 
-    def turns(self, group: dict[str, tuple[Server, Endpoint]]) -> None:
-        """The endpoints of *group* (one per server) measured in turns."""
-        label = next(iter(group.values()))[1].label
+    def turns(self, *groups: dict[str, tuple[Server, Endpoint]]) -> None:
+        """The endpoints of *groups* (each group one endpoint, one per server) measured in
+        turns. Each round runs every group once, so that hello-world's turns sit between the
+        other endpoints' turns: a change in the machine's speed during the phase reaches the
+        numerator and the denominator of a ratio alike."""
+        files: list[dict[str, Path]] = []
+        for group in groups:
+            label = next(iter(group.values()))[1].label
+            self.log(f"{label}: warm-up on " + ", ".join(group))
+            files.append({key: self.file(server, ep) for key, (server, ep) in group.items()})
+            for key, (server, ep) in group.items():
+                self.check(server, ep)
+                self.wrk(server, files[-1][key], WARM_UP_SECONDS)
         self.log(
-            f"{label}: warm-up, then {self.rounds} × {self.slice} s on "
-            + ", ".join(group)
-            + (" in turn" if len(group) > 1 else "")
+            f"{self.rounds} rounds, each {len(groups)} endpoint(s) × {self.slice} s per server"
         )
-        files = {key: self.file(server, ep) for key, (server, ep) in group.items()}
-        for key, (server, ep) in group.items():
-            self.check(server, ep)
-            self.wrk(server, files[key], WARM_UP_SECONDS)
-        runs: dict[str, list[dict]] = {key: [] for key in group}
-        order = list(group)
+        runs: list[dict[str, list[dict]]] = [{key: [] for key in group} for group in groups]
         for turn in range(self.rounds):
-            for key in order if turn % 2 == 0 else reversed(order):
-                server, _ep = group[key]
-                runs[key].append(self.wrk(server, files[key], self.slice))
-        for key, (_server, ep) in group.items():
-            ep.result = wrk_run.combine(runs[key])
-            self.log(f"  {key}: {summary(ep.result)}")
+            for group, paths, done in zip(groups, files, runs, strict=True):
+                order = list(group)
+                for key in order if turn % 2 == 0 else reversed(order):
+                    done[key].append(self.wrk(group[key][0], paths[key], self.slice))
+        for group, done in zip(groups, runs, strict=True):
+            for key, (_server, ep) in group.items():
+                ep.result = wrk_run.combine(done[key])
+                self.log(f"  {ep.label} on {key}: {summary(ep.result)}")
 
 
 def summary(r: dict) -> str:
@@ -641,19 +655,23 @@ def main(argv=None) -> int:
         servers = [ops, flat]
         for server in servers:
             start(server, args.workers)
-        pairs = [
-            ("hello", "plain_hello"),
-            ("api_list", "plain_list"),
-            ("page", None),
-            ("create", "plain_create"),
-            ("update", "plain_update"),
-            ("dashboard", None),
-        ]
-        for mine, theirs in pairs:
+
+        def pair(mine: str, theirs: str | None) -> dict[str, tuple[Server, Endpoint]]:
             group = {"opsbase": (ops, by[mine])}
             if theirs:
                 group["plain"] = (flat, by[theirs])
-            load.turns(group)
+            return group
+
+        # The reads take turns with hello-world; the writes follow, each on its own (a create
+        # turn between two list turns would make the lists' caches miss).
+        load.turns(
+            pair("hello", "plain_hello"),
+            pair("api_list", "plain_list"),
+            pair("page", None),
+            pair("dashboard", None),
+        )
+        load.turns(pair("create", "plain_create"))
+        load.turns(pair("update", "plain_update"))
         forget_writes(args, f"{base}/{plain_db}", log)
 
         mixed = prepared.mixed
@@ -675,6 +693,7 @@ def main(argv=None) -> int:
             start(server, args.workers)
         variants = {key: [] for key in ("rls_on", "rls_off")}
         plain_computed: list[Endpoint] = []
+        groups = []
         for mine, theirs in (("hello", "plain_hello"), ("api_list", "plain_list"), ("page", None)):
             group = {}
             for server in (on, off):
@@ -689,7 +708,8 @@ def main(argv=None) -> int:
                 )
                 plain_computed.append(ep)
                 group["plain"] = (flat, ep)
-            load.turns(group)
+            groups.append(group)
+        load.turns(*groups)
     finally:
         stop(servers)
         shutil.rmtree(work, ignore_errors=True)
