@@ -318,6 +318,32 @@ def test_a_state_menu_shared_by_every_row_is_the_menu_built_for_one_row(
     assert f"/tasks/{rows[1]['id']}/transition/" in shared[1]
 
 
+def test_rows_of_one_answer_are_the_rows_built_each_on_its_own(world, make_task):
+    """What a table's rows share (the cells' openings, the link and check box markup, the
+    badges) is worked out once an answer: each row is still the row built alone, its title
+    escaped in the link and in the check box's label."""
+    manager = world.members[RoleKind.MANAGER]
+    hostile = 'Fix "pump" <script>alert(1)</script> & {pk} {label}'
+    make_task(manager, title=hostile, priority="high")
+    make_task(manager, title="Second", priority="low")
+    rows = list(TASK_ROWS.rows(task_list(membership=manager)))
+
+    def fmt():
+        return RowFormat(TASK_ROWS, membership=manager, select_form="task-bulk")
+
+    together = str(TASK_ROWS.table_rows(rows, fmt()))
+    alone = [str(TASK_ROWS.table_row(row, fmt())) for row in rows]
+
+    assert together == "\n".join(alone)
+    bad = next(html for html, row in zip(alone, rows, strict=True) if row["title"] == hostile)
+    pk = next(row["id"] for row in rows if row["title"] == hostile)
+    assert "<script>" not in bad
+    escaped = "Fix &quot;pump&quot; &lt;script&gt;alert(1)&lt;/script&gt; &amp; {pk} {label}"
+    assert f'<a href="/tasks/{pk}/" data-testid="task-link">{escaped}</a>' in bad
+    assert f'value="{pk}" form="task-bulk" aria-label="Select {escaped}"' in bad
+    assert '<span class="badge text-bg-warning">High</span>' in bad
+
+
 def test_a_date_cell_follows_the_active_language_each_time(world, make_task):
     from django.utils import translation
 

@@ -1,12 +1,13 @@
 """``reverse_cached``: Django's ``reverse()`` of an argument-free route, kept per URLconf and
-script prefix, and forgotten when Django replaces its resolver."""
+script prefix, and forgotten when Django replaces its resolver; ``reverse_pattern``: a route
+of one id as a pattern, kept the same way."""
 
 import pytest
 from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import NoReverseMatch, path, reverse, set_script_prefix
 
-from opsbase.web.urlcache import reverse_cached
+from opsbase.web.urlcache import reverse_cached, reverse_pattern
 
 NAMES = ["web:home", "tasks:task_all", "accounts:login", "accounts:logout"]
 
@@ -48,4 +49,27 @@ def test_another_urlconf_is_answered_from_its_own_routes():
     assert reverse_cached("web:home") == reverse("web:home")
 
 
-urlpatterns = [path("only-here/", lambda request: HttpResponse(), name="only_here")]
+@pytest.mark.parametrize("pk", [1, 7, 987654321, 12345678901])
+def test_a_pattern_filled_with_an_id_is_what_reverse_gives(pk):
+    for name in ["tasks:task_detail", "tasks:task_transition"]:
+        assert reverse_pattern(name).format(pk=pk) == reverse(name, args=[pk])
+
+
+def test_a_pattern_follows_the_script_prefix_and_the_urlconf():
+    plain = reverse_pattern("tasks:task_detail")
+    set_script_prefix("/ops/")
+    try:
+        assert reverse_pattern("tasks:task_detail") == "/ops" + plain
+    finally:
+        set_script_prefix("/")
+    with override_settings(ROOT_URLCONF=__name__):
+        assert reverse_pattern("one_of", "slug") == "/one-of/{slug}/"
+        with pytest.raises(NoReverseMatch):
+            reverse_pattern("tasks:task_detail")
+    assert reverse_pattern("tasks:task_detail") == plain
+
+
+urlpatterns = [
+    path("only-here/", lambda request: HttpResponse(), name="only_here"),
+    path("one-of/<int:pk>/", lambda request, pk: HttpResponse(), name="one_of"),
+]

@@ -64,12 +64,10 @@ from django.db.models import (
     When,
     Window,
 )
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.encoding import force_str
 from django.utils.formats import get_format
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -80,6 +78,7 @@ from rest_framework.utils.field_mapping import needs_label
 from opsbase.core.compiled import compiled
 from opsbase.kit.money import money_text, number_text, quantize
 from opsbase.web.csv import csv_uncell
+from opsbase.web.urlcache import reverse_pattern
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -107,7 +106,6 @@ def format_html(format_string: str, *args: Any, **kwargs: Any) -> SafeString:
     )
 
 
-_PK = 987654321  # a stand-in id: URLs are reversed once an answer, then filled per row
 _INSTANCE = "_instance"  # a row made from a model instance keeps it under this key
 # Where a layout (``RowFormat.layout``) takes a row's id and name: no escaped text holds NUL.
 _FIELD = "\x00"
@@ -237,11 +235,14 @@ class RowFormat:
 
     def url(self, page: str, pk: Any) -> str:
         """The URL of the record *pk*'s *page* (``detail``, ``transition``)."""
+        return self.url_pattern(page).format(pk=pk)
+
+    def url_pattern(self, page: str) -> str:
+        """The URL of a record's *page* with ``{pk}`` for its id."""
         pattern = self._urls.get(page)
         if pattern is None:
-            pattern = reverse(self.spec.url_name(page), args=[_PK]).replace(str(_PK), "{pk}")
-            self._urls[page] = pattern
-        return pattern.format(pk=pk)
+            pattern = self._urls[page] = reverse_pattern(self.spec.url_name(page), "pk")
+        return pattern
 
     @functools.cached_property
     def csrf_input(self) -> str:
@@ -452,13 +453,17 @@ class Text(Column):
     def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
         if not self.link:
             return super().cell(row, fmt)
-        prefix = fmt.spec.prefix
-        return format_html(
-            '<a href="{}" data-testid="{}-link">{}</a>',
-            fmt.url("detail", row["id"]),
-            prefix,
-            self.value(row),
+        before, after = fmt.once((self.name, "link"), lambda: _link_parts(fmt))
+        return mark_safe(  # noqa: S308 - escaped parts only
+            f"{before.format(pk=escape(row['id']))}{escape(self.value(row))}{after}"
         )
+
+
+def _link_parts(fmt: RowFormat) -> tuple[str, str]:
+    """The markup of a record's link before its text (with ``{pk}``) and after it."""
+    href = escape(fmt.url_pattern("detail")).replace("{", "{{").replace("}", "}}")
+    href = href.replace("{{pk}}", "{pk}")
+    return f'<a href="{href}" data-testid="{escape(fmt.spec.prefix)}-link">', "</a>"
 
 
 class LongText(Column):
@@ -604,6 +609,9 @@ class Choice(Column):
 
     def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
         value = self.value(row)
+        return fmt.once((self.name, "cell", value), lambda: self._cell_of(value, fmt))
+
+    def _cell_of(self, value: str | None, fmt: RowFormat) -> SafeString:
         label = fmt.labels(self.source).get(value or "", value)
         if self.badges is None:
             return conditional_escape(label)
@@ -618,11 +626,21 @@ class State(Choice):
     @staticmethod
     def _buttons(moves: Sequence[Any]) -> SafeString:
         move_to = _("Move to %(target)s")
-        return format_html_join(
-            "\n",
-            '<li><button type="submit" name="transition" value="{}" class="dropdown-item" '
-            'data-testid="transition-{}" title="{}">{}</button></li>',
-            ((m.name, m.name, move_to % {"target": m.target_label}, m.label) for m in moves),
+        return mark_safe(  # noqa: S308 - escaped parts only
+            "\n".join(
+                [
+                    format_html(
+                        '<li><button type="submit" name="transition" value="{}" '
+                        'class="dropdown-item" data-testid="transition-{}" title="{}">{}'
+                        "</button></li>",
+                        m.name,
+                        m.name,
+                        move_to % {"target": m.target_label},
+                        m.label,
+                    )
+                    for m in moves
+                ]
+            )
         )
 
     def cell(self, row: Mapping[str, Any], fmt: RowFormat, error: str = "") -> SafeString:
@@ -1317,32 +1335,48 @@ class RowSpec:
         return mark_safe(render_to_string(column.cell_template, context))  # noqa: S308 - autoescaped
 
     def table_row(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
-        # Joined as text: every cell is escaped markup already, and the <td> of each column
-        # the same on every row (a format_html per cell costs a page as much as its query).
-        # data-label names the value where a phone shows the row as a card.
-        opening = fmt.once(
-            "td",
-            lambda: [
-                (c, format_html('<td class="{}" data-label="{}">', css, c.table_label))
-                if (css := " ".join(filter(None, [c.td_class, "opsbase-wrap" if c.wrap else ""])))
-                else (c, format_html('<td data-label="{}">', c.table_label))
-                for c in self.table_columns()
-            ],
-        )
-        cells = "".join([f"{td}{self.cell(c, row, fmt)}</td>" for c, td in opening])
-        prefix, pk = self.prefix, conditional_escape(row["id"])
-        if fmt.select_form:
-            select = fmt.once("select", lambda: _("Select %(record)s"))
-            label = escape(select % {"record": self.record_label(row)})
-            cells = (
-                f'<td class="opsbase-select"><label class="opsbase-hit">'
-                f'<input class="form-check-input" type="checkbox" name="pk" value="{pk}" '
-                f'form="{fmt.select_form}" aria-label="{label}" data-testid="{prefix}-select">'
-                f"</label></td>{cells}"
-            )
+        # Joined as text: every cell is escaped markup already, and what is the same on every
+        # row (each column's <td>, the check box's markup) is worked out once an answer.
+        cells, select = fmt.once("row", lambda: self._row_layout(fmt))
+        pk = escape(row["id"])
+        html_ = "".join([f"{td}{cell(row, fmt)}</td>" for td, cell in cells])
+        if select is not None:
+            label = escape(select[1] % {"record": self.record_label(row)})
+            html_ = select[0].format(pk=pk, label=label) + html_
+        prefix = self.prefix
         return mark_safe(  # noqa: S308 - escaped parts only
-            f'<tr data-{prefix}-id="{pk}" data-testid="{prefix}-row">{cells}</tr>'
+            f'<tr data-{prefix}-id="{pk}" data-testid="{prefix}-row">{html_}</tr>'
         )
+
+    def _row_layout(
+        self, fmt: RowFormat
+    ) -> tuple[list[tuple[str, Callable[..., SafeString]]], tuple[str, str] | None]:
+        """Each table column's ``<td>`` with the function that makes its cell, and, when rows
+        have a check box, its markup (with ``{pk}`` and ``{label}``) and its label's text.
+        data-label names the value where a phone shows the row as a card."""
+        cells: list[tuple[str, Callable[..., SafeString]]] = []
+        for c in self.table_columns():
+            css = " ".join(filter(None, [c.td_class, "opsbase-wrap" if c.wrap else ""]))
+            td = (
+                format_html('<td class="{}" data-label="{}">', css, c.table_label)
+                if css
+                else format_html('<td data-label="{}">', c.table_label)
+            )
+            cell = c.cell if c.cell_template is None else functools.partial(self.cell, c)
+            cells.append((td, cell))
+        if not fmt.select_form:
+            return cells, None
+        form, prefix = (
+            escape(text).replace("{", "{{").replace("}", "}}")
+            for text in (fmt.select_form, self.prefix)
+        )
+        select = (
+            '<td class="opsbase-select"><label class="opsbase-hit">'
+            '<input class="form-check-input" type="checkbox" name="pk" value="{pk}" '
+            f'form="{form}" aria-label="{{label}}" data-testid="{prefix}-select">'
+            "</label></td>"
+        )
+        return cells, (select, _("Select %(record)s"))
 
     def table_rows(self, rows: Iterable[Mapping[str, Any]], fmt: RowFormat) -> SafeString:
         """The ``<tr>`` of every row, built in one pass (what is the same on every row is in
