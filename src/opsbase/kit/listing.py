@@ -8,13 +8,12 @@ A widget the kit does not know (a module's own) is rendered by Django as usual.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from opsbase.core.cache import stamped_get, stamped_set
 from opsbase.kernel.tenants.models import Membership
 
 from .forms import MemberChoiceField, MemberFilterField
+from .markup import conditional_escape, format_html
 from .rows import Column, RowSpec
 from .selectors import member_names
 
@@ -95,6 +95,33 @@ def field_choices(field: forms.Field, request: Any = None) -> list[tuple[str, st
     return choices
 
 
+def options_html(choices: Iterable[tuple[Any, Any]], selected: Any) -> SafeString:
+    """The ``<option>`` elements of *choices* (``(value, label)``), the one whose value
+    equals *selected* marked selected: built as text, a list page has a few dozen."""
+    return mark_safe(  # noqa: S308 - escaped parts only
+        "".join(
+            [
+                f'<option value="{conditional_escape(value)}"'
+                f"{' selected' if value == selected else ''}>{conditional_escape(label)}</option>"
+                for value, label in choices
+            ]
+        )
+    )
+
+
+def optgroups_html(groups: Iterable[tuple[Any, Iterable[tuple[Any, Any]]]]) -> SafeString:
+    """``<optgroup>`` elements of ``(label, choices)`` groups, none selected."""
+    return mark_safe(  # noqa: S308 - escaped parts only
+        "".join(
+            [
+                f'<optgroup label="{conditional_escape(label)}">'
+                f"{options_html(choices, None)}</optgroup>"
+                for label, choices in groups
+            ]
+        )
+    )
+
+
 @dataclass
 class Control:
     """One filter of the panel: its label, its markup and its errors."""
@@ -126,11 +153,7 @@ def _control(bound: forms.BoundField, value: str, choices: list[tuple[str, str]]
     )
     css = " is-invalid" if bound.errors else ""
     if choices is not None:
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, mark_safe(" selected") if v == value else "", label) for v, label in choices),
-        )
+        options = options_html(choices, value)
         return format_html(
             '<select name="{}" class="form-select{}" id="{}"{}>{}</select>',
             bound.html_name,
@@ -211,6 +234,31 @@ class Header:
     url: str
     sorted: str  # "ascending", "descending" or ""
     css: str
+
+
+_ARROWS = {
+    "ascending": ' <i class="bi bi-arrow-up" aria-hidden="true"></i>',
+    "descending": ' <i class="bi bi-arrow-down" aria-hidden="true"></i>',
+    "": "",
+}
+
+
+def header_cells(found: Sequence[Header]) -> SafeString:
+    """The ``<th>`` of each header: a link that sorts by the column where it sorts, with the
+    direction it is sorted in (``aria-sort`` and an arrow)."""
+    cells = []
+    for header in found:
+        attrs = f' aria-sort="{header.sorted}"' if header.sorted else ""
+        if header.css:
+            attrs += f' class="{conditional_escape(header.css)}"'
+        label = conditional_escape(header.label)
+        if header.url:
+            label = (
+                f'<a class="opsbase-sort" href="{conditional_escape(header.url)}">'
+                f"{label}{_ARROWS[header.sorted]}</a>"
+            )
+        cells.append(f'\n        <th scope="col"{attrs}>{label}</th>')
+    return mark_safe("".join(cells))  # noqa: S308 - escaped parts only
 
 
 def headers(spec: RowSpec, columns: Sequence[Column], sort: str, query: QueryDict) -> list[Header]:

@@ -70,7 +70,7 @@ from .caching import CachedListMixin
 from .entity import Entity
 from .forms import names_a_filter, quick_filterset
 from .history import record_history
-from .listing import ListControls, headers
+from .listing import ListControls, header_cells, headers, optgroups_html, options_html
 from .rows import RowFormat, State
 
 if TYPE_CHECKING:
@@ -304,11 +304,21 @@ class RecordListView(CachedListMixin, PageView):
         here = reverse_cached(self.pages.list_url_name(self.list_page.name))
         sort = self.sort()
         columns = spec.table_columns()
+        heads = headers(spec, columns, sort, request.GET)
+        sort_choices = self.sort_choices()
+        page_size, page_sizes = _page_size(request), list(setting("PAGE_SIZES"))
+        bulk = self.bulk_actions()
         return {
             **self.base_context(),
             "controls": controls,
-            "headers": headers(spec, columns, sort, request.GET),
-            "bulk": self.bulk_actions(),
+            "headers": heads,
+            # The same as markup (the content's loops, built as text; the template's blocks
+            # may show the lists above their own way).
+            "header_cells": header_cells(heads),
+            "sort_options": options_html(sort_choices, sort),
+            "page_size_options": options_html(((size, size) for size in page_sizes), page_size),
+            "bulk_options": optgroups_html(bulk),
+            "bulk": bulk,
             "bulk_url": self.url("bulk"),
             "here": request.get_full_path(),
             "views_url": self.url("views"),
@@ -331,9 +341,9 @@ class RecordListView(CachedListMixin, PageView):
             "table_rows": self.table_rows(rows),
             "columns": columns,
             "sort": sort,
-            "sort_choices": self.sort_choices(),
-            "page_size": _page_size(request),
-            "page_sizes": list(setting("PAGE_SIZES")),
+            "sort_choices": sort_choices,
+            "page_size": page_size,
+            "page_sizes": page_sizes,
             "previous_url": _query_with(request, page=page.previous_page_number())
             if page.has_previous()
             else "",

@@ -1,0 +1,62 @@
+"""The list page's option lists and column headers, built as text (``kit.listing``): what
+Django's templates gave, hostile labels escaped, the current choice marked."""
+
+from django.http import QueryDict
+from django.template import Context, Template
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from opsbase.kit.listing import header_cells, headers, optgroups_html, options_html
+from opsbase.modules.tasks.selectors import TASK_ROWS
+
+HOSTILE = '"><script>alert(1)</script>'
+
+
+def _as_template(text: str, **context) -> str:
+    return Template(text).render(Context(context))
+
+
+def test_options_are_what_the_template_loop_gave_with_the_current_value_selected():
+    choices = [("title", "Title ↑"), ("-title", HOSTILE), ("a&b", gettext_lazy("Status"))]
+    loop = (
+        '{% for value, label in choices %}<option value="{{ value }}"'
+        "{% if value == sort %} selected{% endif %}>{{ label }}</option>{% endfor %}"
+    )
+    for selected in ("title", "-title", "a&b", "none"):
+        built = options_html(choices, selected)
+        assert built == _as_template(loop, choices=choices, sort=selected)
+        assert built.count(" selected") == (selected != "none")
+    assert "<script>" not in options_html(choices, None)
+
+
+def test_numbers_are_selected_by_value():
+    built = options_html([(25, 25), (50, 50), (100, 100)], 50)
+    assert built == (
+        '<option value="25">25</option><option value="50" selected>50</option>'
+        '<option value="100">100</option>'
+    )
+
+
+def test_option_groups_escape_their_labels():
+    built = optgroups_html(
+        [(HOSTILE, [("x", "Assign")]), ("Status", [("done", mark_safe("<b>Done</b>"))])]
+    )
+    assert built == (
+        '<optgroup label="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">'
+        '<option value="x">Assign</option></optgroup>'
+        '<optgroup label="Status"><option value="done"><b>Done</b></option></optgroup>'
+    )
+
+
+def test_header_cells_link_sortable_columns_and_mark_the_sorted_one():
+    columns = TASK_ROWS.table_columns()
+    query = QueryDict(f"q={HOSTILE}&sort=title&page=3")
+    built = header_cells(headers(TASK_ROWS, columns, "title", query))
+    assert built.count("<th ") == len(columns)
+    assert "<script>" not in built
+    assert 'aria-sort="ascending"' in built and built.count("aria-sort=") == 1
+    title = next(cell for cell in built.split("</th>") if ">Title" in cell)
+    assert "bi-arrow-up" in title and "sort=-title" in title and "page=" not in title
+    assert "q=%22%3E%3Cscript%3E" in title  # the search kept, URL-encoded
+    owner = next(cell for cell in built.split("</th>") if "Owner" in cell)
+    assert "<a " not in owner and 'class="text-body-secondary"' in owner
