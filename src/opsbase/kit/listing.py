@@ -251,7 +251,7 @@ def header_cells(found: Sequence[Header]) -> SafeString:
         attrs = f' aria-sort="{header.sorted}"' if header.sorted else ""
         if header.css:
             attrs += f' class="{conditional_escape(header.css)}"'
-        label = conditional_escape(header.label)
+        label: str = conditional_escape(header.label)
         if header.url:
             label = (
                 f'<a class="opsbase-sort" href="{conditional_escape(header.url)}">'
