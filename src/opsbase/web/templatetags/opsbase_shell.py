@@ -1,4 +1,4 @@
-"""Tags of the page shell: optional links and message styling."""
+"""Tags of the page shell: its links (kept per URLconf), optional links and message styling."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ ALERT_CLASSES = {
     "warning": "warning",
     "error": "danger",
 }
+
+
+@register.simple_tag
+def route(name: str) -> str:
+    """``{% route "app:name" %}``: ``{% url %}`` for a route without arguments, worked out
+    once (``reverse_cached``); a missing route raises ``NoReverseMatch`` as ``{% url %}``."""
+    return reverse_cached(name)
 
 
 @register.simple_tag
