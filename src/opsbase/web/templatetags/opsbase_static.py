@@ -9,6 +9,8 @@ or ``STATIC_URL``, in tests), the URLs kept are forgotten.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.templatetags.static import static as django_static
 from django.utils.functional import empty
@@ -20,13 +22,14 @@ _kept_for: list[object] = [None]  # the storage the kept URLs came from
 
 
 def _storage() -> object:
+    """The storage behind Django's ``staticfiles_storage`` (a lazy object Django empties
+    when the settings it reads change)."""
     from django.contrib.staticfiles.storage import staticfiles_storage
 
-    wrapped = staticfiles_storage._wrapped
-    if wrapped is empty:
-        staticfiles_storage._setup()
-        wrapped = staticfiles_storage._wrapped
-    return wrapped
+    lazy: Any = staticfiles_storage
+    if lazy._wrapped is empty:
+        lazy._setup()
+    return lazy._wrapped
 
 
 @register.simple_tag(name="static")
