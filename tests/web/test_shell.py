@@ -104,6 +104,35 @@ def test_sections_for_marks_the_longest_matching_entry():
     assert [e["active"] for e in entries if e["url"] == "/"] == [True]
 
 
+def test_entries_of_equal_rank_follow_their_labels_in_the_active_language():
+    """The order is worked out once per language, and again after every change."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    def order() -> list[str]:
+        return [str(e["item"].label) for s in navigation.sections_for(None) for e in s["entries"]]
+
+    navigation.register(navigation.NavItem(gettext_lazy("Sign out"), "accounts:login", order=999))
+    navigation.register(navigation.NavItem(gettext_lazy("Sign in"), "accounts:logout", order=999))
+    try:
+        for _turn in range(2):
+            for language in ("en", "de"):
+                with translation.override(language):
+                    labels = [
+                        label
+                        for label in order()
+                        if label in {str(gettext_lazy("Sign out")), str(gettext_lazy("Sign in"))}
+                    ]
+                    assert labels == sorted(labels) and len(labels) == 2
+        assert "Later" not in order()
+        navigation.register(navigation.NavItem("Later", "web:home", order=1000))
+        assert order()[-1] == "Later"
+    finally:
+        navigation.unregister("accounts:login")
+        navigation.unregister("accounts:logout")
+        navigation.register(navigation.NavItem("Dashboard", "web:home", "speedometer2", order=0))
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(db):
     response = Client().get("/")
     assert response.status_code == 302

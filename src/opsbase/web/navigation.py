@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .urlcache import reverse_cached
@@ -49,21 +50,27 @@ _items: dict[str, NavItem] = {}
 # A section per module (its entries under its name), shown between "main" and the sections
 # after it, in the order of their first entries.
 _module_sections: dict[str, object] = {}
+# The entries in the sidebar's order, per language (labels break ties): worked out once, not
+# on every page, and forgotten whenever an entry or a section is registered or removed.
+_ordered: dict[str | None, list[NavItem]] = {}
 
 
 def register(item: NavItem) -> None:
     """Add *item* to the sidebar (registering the same URL name again replaces the entry)."""
     _items[item.url_name] = item
+    _ordered.clear()
 
 
 def register_section(key: str, label: object) -> None:
     """A section of the sidebar for one module's entries, headed *label*."""
     _module_sections[key] = label
+    _ordered.clear()
 
 
 def unregister(url_name: str) -> None:
     """Remove the entry for *url_name*, if any (for tests and projects that hide a module)."""
     _items.pop(url_name, None)
+    _ordered.clear()
 
 
 def registered() -> list[NavItem]:
@@ -80,18 +87,26 @@ def _section_rank(section: str, first: dict[str, int]) -> tuple[int, int, str]:
     return (len(keys) + 1, 0, section)
 
 
+def _in_order() -> list[NavItem]:
+    language = translation.get_language()
+    ordered = _ordered.get(language)
+    if ordered is None:
+        first: dict[str, int] = {}
+        for item in _items.values():
+            first[item.section] = min(first.get(item.section, item.order), item.order)
+        ordered = _ordered[language] = sorted(
+            _items.values(),
+            key=lambda i: (_section_rank(i.section, first), i.order, str(i.label)),
+        )
+    return ordered
+
+
 def items_for(membership) -> list[dict]:
     """Entries visible to *membership*, each with its resolved URL, grouped by section order."""
     from opsbase.kernel.policy import policy
 
     visible = []
-    first: dict[str, int] = {}
-    for item in _items.values():
-        first[item.section] = min(first.get(item.section, item.order), item.order)
-    ordered = sorted(
-        _items.values(), key=lambda i: (_section_rank(i.section, first), i.order, str(i.label))
-    )
-    for item in ordered:
+    for item in _in_order():
         if item.codename and not policy.can(membership, item.codename):
             continue
         try:
