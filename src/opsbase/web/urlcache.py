@@ -18,21 +18,27 @@ _kept: dict[tuple[str, str], str | None] = {}
 _kept_for: list[object] = [None]  # the resolver the kept URLs came from
 
 
-def reverse_cached(name: str) -> str:
-    """``reverse(name)`` for a route without arguments; NoReverseMatch as ``reverse`` raises."""
+def _kept_now() -> dict[tuple[str, str], str | None]:
+    """What is kept for the resolver in use (emptied when Django has replaced it)."""
     resolver = get_resolver(get_urlconf())
     if _kept_for[0] is not resolver:
         _kept.clear()
         _kept_for[0] = resolver
+    return _kept
+
+
+def reverse_cached(name: str) -> str:
+    """``reverse(name)`` for a route without arguments; NoReverseMatch as ``reverse`` raises."""
+    kept = _kept_now()
     key = (name, get_script_prefix())
     try:
-        url = _kept[key]
+        url = kept[key]
     except KeyError:
         try:
             url = reverse(name)
         except NoReverseMatch:
             url = None
-        _kept[key] = url
+        kept[key] = url
     if url is None:
         raise NoReverseMatch(f"Reverse for '{name}' not found (no such route is installed).")
     return url
@@ -46,13 +52,10 @@ def reverse_pattern(name: str, argument: str = "pk") -> str:
     """The URL of route *name*, which takes one integer argument, with ``{argument}`` where
     the argument goes (``"/tasks/{pk}/"``): a list builds a row's links with ``format``
     rather than a ``reverse()`` per row and per answer. Kept as ``reverse_cached`` keeps."""
-    resolver = get_resolver(get_urlconf())
-    if _kept_for[0] is not resolver:
-        _kept.clear()
-        _kept_for[0] = resolver
+    kept = _kept_now()
     key = (f"{name}\x00{argument}", get_script_prefix())
-    pattern = _kept.get(key)
+    pattern = kept.get(key)
     if pattern is None:
         found = reverse(name, args=[_STAND_IN])
-        pattern = _kept[key] = found.replace(str(_STAND_IN), f"{{{argument}}}")
+        pattern = kept[key] = found.replace(str(_STAND_IN), f"{{{argument}}}")
     return pattern
