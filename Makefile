@@ -61,10 +61,11 @@ $(VENV)/.mysqlclient: $(STAMP)
 test-mariadb: $(VENV)/.mysqlclient
 	DATABASE_URL=$(MARIADB_URL) $(BIN)/python -m pytest $(XDIST) $(ENGINE_PYTEST_ARGS) $(PYTEST_ARGS)
 
-$(DJ42_VENV)/.installed: pyproject.toml
+# The LTS leg also keeps the older major of sentry-sdk, whose privacy switch differs from 3.x's.
+$(DJ42_VENV)/.installed: pyproject.toml Makefile
 	@test -x $(DJ42_VENV)/bin/python || $(PYTHON) -m venv $(DJ42_VENV)
 	$(DJ42_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(DJ42_VENV)/bin/python -m pip install --quiet -e ".[dev,cli]" "Django>=4.2,<4.3"
+	$(DJ42_VENV)/bin/python -m pip install --quiet -e ".[dev,cli]" "Django>=4.2,<4.3" "sentry-sdk>=2,<3"
 	@touch $@
 
 test-django42: $(DJ42_VENV)/.installed

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
+import sentry_sdk
 from django.test import Client
 
 from opsbase.core.logging import JsonLinesFormatter, RequestIdFilter
@@ -218,7 +219,9 @@ def test_sentry_reports_with_release_and_environment_when_a_dsn_is_set(tmp_path)
     code = (
         "import sentry_sdk; from opsbase.conf import build_settings; "
         f"build_settings({str(tmp_path)!r}, 'dev'); "
-        "sentry_sdk.capture_message('opsbase sentry probe'); sentry_sdk.flush(timeout=10)"
+        "sentry_sdk.capture_message('opsbase sentry probe'); sentry_sdk.flush(timeout=10); "
+        "import json; o = sentry_sdk.get_client().options; "
+        "print(json.dumps({k: o.get(k) for k in ('send_default_pii', 'data_collection')}))"
     )
     try:
         result = subprocess.run(
@@ -237,3 +240,26 @@ def test_sentry_reports_with_release_and_environment_when_a_dsn_is_set(tmp_path)
 
     assert event["release"] == f"opsbase@{__version__}"
     assert event["environment"] == "dev"
+    # Nothing that names a person leaves for Sentry, whichever major SDK is installed.
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    if int(sentry_sdk.VERSION.split(".")[0]) < 3:
+        assert options["send_default_pii"] is False
+    else:
+        collection = options["data_collection"]
+        assert collection["user_info"] is False
+        assert collection["cookies"] == {"mode": "off"}
+        assert collection["http_bodies"] == []
+        # What 3.x keeps by default stays filtered: credentials in headers and query strings.
+        assert collection["http_headers"]["request"]["mode"] == "denylist"
+
+
+@pytest.mark.parametrize("version", ["2.0.0", "2.76.0", "3.0.0", "3.4.1", "4.0.0"])
+def test_sentry_privacy_options_fit_the_installed_sdks_major(version):
+    from opsbase.conf.settings import _sentry_privacy
+
+    options = _sentry_privacy(version)
+    if version.startswith("2."):
+        assert options == {"send_default_pii": False}
+    else:
+        assert "send_default_pii" not in options  # 3.x refuses the old switch
+        assert options["data_collection"]["user_info"] is False

@@ -793,8 +793,26 @@ def _init_sentry(environment: str) -> None:
         release=get_str("SENTRY_RELEASE", f"opsbase@{_version()}"),
         integrations=[DjangoIntegration(), CeleryIntegration()],
         traces_sample_rate=float(get_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
-        send_default_pii=False,
+        **_sentry_privacy(sentry_sdk.VERSION),
     )
+
+
+def _sentry_privacy(sdk_version: str) -> dict[str, Any]:
+    """What Sentry may collect about people: nothing that names them, on either major SDK.
+
+    2.x sends no user, cookie or client address unless ``send_default_pii``. 3.x replaced that
+    switch with ``data_collection``, whose defaults send the signed-in user, cookies and request
+    bodies (customers' names and addresses in our forms): turned off here.
+    """
+    if int(sdk_version.split(".", 1)[0]) < 3:
+        return {"send_default_pii": False}
+    return {
+        "data_collection": {
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_bodies": [],
+        }
+    }
 
 
 def _version() -> str:
