@@ -7,10 +7,22 @@ PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/opsbase
 MARIADB_URL ?= mysql://root@127.0.0.1:3306/opsbase
 DJ42_VENV := .venv-django42
-# The other engines and Django 4.2 run the library's tests; the command line's provisioning
-# tests (tests/cli, tests/template, tests/serve) make projects with databases of their own,
-# whatever DATABASE_URL says, so they run once, in `make test`.
-ENGINE_PYTEST_ARGS ?= --ignore=tests/cli --ignore=tests/template --ignore=tests/serve
+# The other engines and Django 4.2 run the library's tests. What no engine changes runs once,
+# in `make test`: the command line's provisioning tests (tests/cli, tests/template,
+# tests/serve: projects with databases of their own, whatever DATABASE_URL says), the browser
+# tests (the pages' scripts; the pages' markup is tested on every engine by tests/web and the
+# modules' view tests), the settings tests and nginx serving the static files.
+ENGINE_PYTEST_ARGS ?= --ignore=tests/cli --ignore=tests/template --ignore=tests/serve \
+	--ignore=tests/browser --ignore=tests/conf --ignore=tests/web/test_static_serving.py
+# MariaDB and Django 4.2 also leave out the bench's tests (they need PostgreSQL) and the API
+# fuzzer, which checks the schema against the answers: it runs on SQLite and PostgreSQL.
+# `make test-all FULL=1` runs every engine leg in full.
+ifeq ($(FULL),1)
+ENGINE_PYTEST_ARGS := --ignore=tests/cli --ignore=tests/template --ignore=tests/serve
+SECONDARY_PYTEST_ARGS :=
+else
+SECONDARY_PYTEST_ARGS ?= --ignore=tests/bench --ignore=tests/api/test_fuzz.py
+endif
 # The suite runs on one pytest worker per core, up to 4 (pytest-xdist; tests/conftest.py keeps
 # each test file on one worker and the tests that share machine-wide resources in one serial
 # group). `make test TEST_JOBS=0` runs it in one process.
@@ -59,7 +71,8 @@ $(VENV)/.mysqlclient: $(STAMP)
 	@touch $@
 
 test-mariadb: $(VENV)/.mysqlclient
-	DATABASE_URL=$(MARIADB_URL) $(BIN)/python -m pytest $(XDIST) $(ENGINE_PYTEST_ARGS) $(PYTEST_ARGS)
+	DATABASE_URL=$(MARIADB_URL) $(BIN)/python -m pytest $(XDIST) $(ENGINE_PYTEST_ARGS) \
+		$(SECONDARY_PYTEST_ARGS) $(PYTEST_ARGS)
 
 # The LTS leg also keeps the older major of sentry-sdk, whose privacy switch differs from 3.x's.
 $(DJ42_VENV)/.installed: pyproject.toml Makefile
@@ -69,7 +82,8 @@ $(DJ42_VENV)/.installed: pyproject.toml Makefile
 	@touch $@
 
 test-django42: $(DJ42_VENV)/.installed
-	env -u DATABASE_URL $(DJ42_VENV)/bin/python -m pytest $(XDIST) $(ENGINE_PYTEST_ARGS) $(PYTEST_ARGS)
+	env -u DATABASE_URL $(DJ42_VENV)/bin/python -m pytest $(XDIST) $(ENGINE_PYTEST_ARGS) \
+		$(SECONDARY_PYTEST_ARGS) $(PYTEST_ARGS)
 
 test-all: test-sqlite test-postgres test-mariadb test-django42
 
