@@ -289,6 +289,7 @@ def build_settings(
     s["OPSBASE_POSTGRES_RLS"] = get_bool("OPSBASE_POSTGRES_RLS", defaults.OPSBASE_POSTGRES_RLS)
     s["OPSBASE_METRICS_TOKEN"] = get_str("OPSBASE_METRICS_TOKEN")
     s["OPSBASE_SLOW_QUERY_MS"] = get_int("OPSBASE_SLOW_QUERY_MS", defaults.OPSBASE_SLOW_QUERY_MS)
+    s["OPSBASE_GC_FREEZE"] = get_bool("OPSBASE_GC_FREEZE", defaults.OPSBASE_GC_FREEZE)
     # Billing's Stripe gateway: off while the secret key is unset; the webhook answers 400 to
     # every delivery while the signing secret is unset (nothing unverified is ever stored).
     s["STRIPE_SECRET_KEY"] = get_str("STRIPE_SECRET_KEY", "")

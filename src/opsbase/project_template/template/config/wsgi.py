@@ -5,9 +5,8 @@ The settings follow DJANGO_ENV (from the environment, else from .env, else prod)
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 from config.settings.base import selected_environment
+from opsbase.core.wsgi import get_wsgi_application
 
 env = selected_environment("prod")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"config.settings.{env}")
