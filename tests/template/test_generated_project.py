@@ -51,10 +51,12 @@ def test_manage_py_follows_django_env_from_the_env_file(shop):
 
 def test_the_wsgi_application_loads_the_production_settings(shop):
     code = (
-        "import config.wsgi as w; from django.conf import settings; "
-        "print(type(w.application).__name__, settings.OPSBASE_ENVIRONMENT)"
+        "import gc, config.wsgi as w; from django.conf import settings; "
+        "print(type(w.application).__name__, settings.OPSBASE_ENVIRONMENT, "
+        "gc.get_freeze_count() > 0)"
     )
 
     result = run(shop.dest, "-c", code, DJANGO_ENV="prod")
 
-    assert result.stdout.split() == ["WSGIHandler", "prod"], result.stderr
+    # The worker's loaded code is frozen out of the garbage collector's passes.
+    assert result.stdout.split() == ["WSGIHandler", "prod", "True"], result.stderr
