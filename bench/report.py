@@ -374,7 +374,9 @@ def method(run: Run) -> list[str]:
         "## How it is measured",
         "",
         f"- **Two projects, one machine.** OpsBase runs its prod settings under gunicorn "
-        f"({run.workers} sync workers) and connects to PostgreSQL as an ordinary role (not a "
+        f"({run.workers} sync workers) with a project's WSGI application "
+        "(`opsbase.core.wsgi`: each worker freezes what it loaded out of the garbage "
+        "collector's passes) and connects to PostgreSQL as an ordinary role (not a "
         "superuser, no BYPASSRLS), as a deployment does, so row-level security is in effect. "
         "Beside it runs a **plain Django + DRF project** that the benchmark generates "
         "(`bench/plain.py`): `django-admin startproject` with Django's default middleware "
@@ -383,7 +385,8 @@ def method(run: Run) -> list[str]:
         "router and DRF's token authentication: what a developer writes instead of OpsBase. "
         "It has its own database on the same PostgreSQL server, a copy of OpsBase's "
         "benchmark data (the same organizations, users, memberships and tasks), and its own "
-        "gunicorn with the same workers. Each project has a hello-world view, the ceiling of "
+        "gunicorn with the same workers and Django's own WSGI application. Each project has "
+        "a hello-world view, the ceiling of "
         "its own stack: a project's figures are divided by its own hello-world, and the two "
         "projects by each other, all in the same run.",
         f"- **Load.** wrk at {run.connections} connections, in rounds ({turns} per endpoint "
