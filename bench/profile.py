@@ -27,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--database", default="opsbase_bench")
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave the loaded objects to the garbage collector (workers freeze them)",
+    )
     parser.add_argument("--save", help="also write each profile to <SAVE>-<n>.prof (pstats)")
     parser.add_argument(
         "--admin-url",
@@ -49,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client
 
     from bench import mixed
+    from opsbase.core.wsgi import freeze_loaded
     from opsbase.kernel.tenants.models import Membership, Tenant
 
     tenant = Tenant.objects.get(slug="bench")
@@ -73,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         response = client.get(path, **extra)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
+        if not args.no_freeze:
+            # As a worker does after its first request (opsbase.core.wsgi): otherwise the
+            # collector's full passes over the loaded code land on whatever allocates.
+            freeze_loaded()
         started = time.perf_counter()
         for _ in range(args.repeat):
             client.get(path, **extra)
