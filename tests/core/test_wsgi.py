@@ -1,4 +1,5 @@
-"""The WSGI application keeps what a worker loaded out of the garbage collector's passes.
+"""The WSGI and ASGI applications keep what a worker loaded out of the garbage collector's
+passes.
 
 Each case runs in a fresh interpreter, as a gunicorn worker does: gc.freeze() is process-wide.
 """
@@ -48,7 +49,36 @@ print(json.dumps({
 """
 
 
-def _worker(**env):
+ASGI_WORKER = """
+import asyncio, gc, json
+from opsbase.core.asgi import get_asgi_application
+
+application = get_asgi_application()
+loaded = gc.get_freeze_count()
+
+async def request(path):
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "headers": [(b"host", b"testserver")], "server": ("testserver", 80),
+        "client": ("127.0.0.1", 5000),
+    }
+    sent, messages = [], [{"type": "http.request", "body": b"", "more_body": False}]
+    async def receive():
+        if messages:
+            return messages.pop()
+        await asyncio.Event().wait()  # no disconnect: Django stops listening once answered
+    async def send(message):
+        sent.append(message)
+    await application(scope, receive, send)
+    return next(m["status"] for m in sent if m["type"] == "http.response.start")
+
+status = asyncio.run(request("/health/live"))
+print(json.dumps({"loaded": loaded, "after_first": gc.get_freeze_count(), "status": status}))
+"""
+
+
+def _worker(code=WORKER, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("OPSBASE_")}
     environment.update(
         DJANGO_SETTINGS_MODULE="tests.settings",
@@ -56,7 +86,7 @@ def _worker(**env):
         **env,
     )
     result = subprocess.run(
-        [sys.executable, "-c", WORKER],
+        [sys.executable, "-c", code],
         env=environment,
         cwd=REPO,
         capture_output=True,
@@ -88,3 +118,15 @@ def test_opsbase_gc_freeze_false_leaves_the_collector_as_python_has_it(value):
 
     assert seen["status"] == ["200 OK", "200 OK"]
     assert seen["loaded"] == seen["after_first"] == seen["after_second"] == 0
+
+
+@pytest.mark.parametrize(("value", "frozen"), [("true", True), ("false", False)])
+def test_the_asgi_application_freezes_alike(value, frozen):
+    seen = _worker(ASGI_WORKER, OPSBASE_GC_FREEZE=value)
+
+    assert seen["status"] == 200
+    if frozen:
+        assert seen["loaded"] > 20_000
+        assert seen["after_first"] > seen["loaded"]
+    else:
+        assert seen["loaded"] == seen["after_first"] == 0

@@ -51,12 +51,12 @@ def test_manage_py_follows_django_env_from_the_env_file(shop):
 
 def test_the_wsgi_application_loads_the_production_settings(shop):
     code = (
-        "import gc, config.wsgi as w; from django.conf import settings; "
-        "print(type(w.application).__name__, settings.OPSBASE_ENVIRONMENT, "
-        "gc.get_freeze_count() > 0)"
+        "import gc, config.wsgi as w, config.asgi as a; from django.conf import settings; "
+        "print(type(w.application).__name__, type(a.application).__name__, "
+        "settings.OPSBASE_ENVIRONMENT, gc.get_freeze_count() > 0)"
     )
 
     result = run(shop.dest, "-c", code, DJANGO_ENV="prod")
 
     # The worker's loaded code is frozen out of the garbage collector's passes.
-    assert result.stdout.split() == ["WSGIHandler", "prod", "True"], result.stderr
+    assert result.stdout.split() == ["WSGIHandler", "ASGIHandler", "prod", "True"], result.stderr

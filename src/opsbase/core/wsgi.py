@@ -13,7 +13,8 @@ first and only what is alive is frozen.
 
 It freezes twice: once the application is loaded, and after the worker's first request,
 which loads what Django builds lazily (the URL resolver, the templates, the translations).
-``OPSBASE_GC_FREEZE=false`` turns both off.
+``OPSBASE_GC_FREEZE=false`` turns both off. ``opsbase.core.asgi`` does the same for an ASGI
+server (uvicorn, daphne).
 """
 
 from __future__ import annotations
@@ -43,13 +44,18 @@ def _after_first_request(sender: Any, **kwargs: Any) -> None:
     freeze_loaded()
 
 
-def get_wsgi_application() -> WSGIHandler:
-    """Django's WSGI application (``django.setup()`` included), with what it loaded frozen
-    unless ``OPSBASE_GC_FREEZE`` is false."""
-    application = django_wsgi_application()
+def settle_worker() -> None:
+    """Once the application is loaded (Django set up): freeze what the worker loaded, and
+    again after its first request, unless ``OPSBASE_GC_FREEZE`` is false."""
     from opsbase.conf import setting
 
     if setting("GC_FREEZE"):
         freeze_loaded()
         request_finished.connect(_after_first_request, dispatch_uid=_FIRST_REQUEST)
+
+
+def get_wsgi_application() -> WSGIHandler:
+    """Django's WSGI application (``django.setup()`` included), settled (``settle_worker``)."""
+    application = django_wsgi_application()
+    settle_worker()
     return application
