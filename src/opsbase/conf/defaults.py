@@ -103,8 +103,9 @@ OPSBASE_SLOW_QUERY_MS = 200
 OPSBASE_LIST_CACHE = True
 OPSBASE_LIST_CACHE_TIMEOUT = 300
 
-# The WSGI application (opsbase.core.wsgi) keeps what a worker loaded out of the garbage
-# collector's full passes (gc.freeze), once loaded and after the first request.
+# The WSGI and ASGI applications (opsbase.core.wsgi, opsbase.core.asgi) keep what a worker
+# loaded out of the garbage collector's full passes (gc.freeze), once loaded and after the
+# first request.
 OPSBASE_GC_FREEZE = True
 
 # API tokens found by a request are cached this many seconds (0: off) with what authentication

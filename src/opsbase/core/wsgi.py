@@ -31,12 +31,11 @@ _lock = threading.Lock()
 _FIRST_REQUEST = "opsbase.core.wsgi.freeze"
 
 
-def freeze_loaded() -> int:
-    """Collect what is garbage, then freeze what is alive; the count frozen in all."""
+def freeze_loaded() -> None:
+    """Collect what is garbage, then freeze what is alive."""
     with _lock:
         gc.collect()
         gc.freeze()
-        return gc.get_freeze_count()
 
 
 def _after_first_request(sender: Any, **kwargs: Any) -> None:
