@@ -38,6 +38,11 @@ class Predicate:
     def test(self, membership, obj) -> bool:
         raise NotImplementedError
 
+    def keeps_all(self, membership) -> bool:
+        """True when ``q(membership)`` keeps every row (an empty ``Q``): then the object
+        does not matter. Predicates of the kernel answer without building the ``Q``."""
+        return not self.q(membership)
+
     def __or__(self, other: Predicate) -> Predicate:
         return _Or(self, other)
 
@@ -60,6 +65,9 @@ class _Or(Predicate):
     def test(self, membership, obj) -> bool:
         return self.left.test(membership, obj) or self.right.test(membership, obj)
 
+    def keeps_all(self, membership) -> bool:
+        return self.left.keeps_all(membership) or self.right.keeps_all(membership)
+
 
 @dataclass(frozen=True)
 class _And(Predicate):
@@ -71,6 +79,9 @@ class _And(Predicate):
 
     def test(self, membership, obj) -> bool:
         return self.left.test(membership, obj) and self.right.test(membership, obj)
+
+    def keeps_all(self, membership) -> bool:
+        return self.left.keeps_all(membership) and self.right.keeps_all(membership)
 
 
 _NOTHING = Q(pk__in=[])
@@ -86,6 +97,9 @@ class _Kinds(Predicate):
     def test(self, membership, obj) -> bool:
         return membership.role.kind in self.kinds
 
+    def keeps_all(self, membership) -> bool:
+        return membership.role.kind in self.kinds
+
 
 @dataclass(frozen=True)
 class _FieldIsUser(Predicate):
@@ -99,6 +113,9 @@ class _FieldIsUser(Predicate):
     def test(self, membership, obj) -> bool:
         return getattr(obj, f"{self.field}_id") == membership.user_id
 
+    def keeps_all(self, membership) -> bool:
+        return False
+
 
 @dataclass(frozen=True)
 class _FieldIsMembership(Predicate):
@@ -110,6 +127,9 @@ class _FieldIsMembership(Predicate):
     def test(self, membership, obj) -> bool:
         return getattr(obj, f"{self.field}_id") == membership.pk
 
+    def keeps_all(self, membership) -> bool:
+        return False
+
 
 @dataclass(frozen=True)
 class _Anything(Predicate):
@@ -117,6 +137,9 @@ class _Anything(Predicate):
         return Q()
 
     def test(self, membership, obj) -> bool:
+        return True
+
+    def keeps_all(self, membership) -> bool:
         return True
 
 
@@ -262,7 +285,7 @@ class Policy:
             return Decision(False, str(_("You are not a member of this organization.")))
         if not membership.role.grants(codename):
             return Decision(False, str(rule.denial))
-        if not rule.scope.q(membership):  # an empty Q keeps every row
+        if rule.scope.keeps_all(membership):
             return Decision(True)
         return None
 

@@ -50,6 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.core.signals import setting_changed
 from django.db import connections, models
 from django.db.models import (
     Case,
@@ -67,7 +68,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.encoding import force_str
 from django.utils.formats import get_format
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from rest_framework import ISO_8601, serializers
@@ -75,7 +76,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.field_mapping import needs_label
 
 from opsbase.core.compiled import compiled
-from opsbase.kit.markup import conditional_escape, escape, format_html
+from opsbase.kit.markup import conditional_escape, escape, format_html, mark_safe
 from opsbase.kit.money import money_text, number_text, quantize
 from opsbase.web.csv import csv_uncell
 from opsbase.web.urlcache import reverse_pattern
@@ -177,6 +178,8 @@ class RowFormat:
         self.datetime = _datetime_representation()
         self._urls: dict[str, str] = {}
         self._once: dict[Any, Any] = {}
+        self._named_row: Any = None
+        self._name = ""
 
     @functools.cached_property
     def date_format(self) -> str:
@@ -198,18 +201,24 @@ class RowFormat:
         return _choice_labels(self.spec.model, name, self.language)
 
     @staticmethod
-    def layout(markup: str) -> list[str]:
+    def layout(markup: str) -> str:
         """*markup* the same on every row but for the record's id and name, written with
-        ``_PK_FIELD`` and ``_NAME_FIELD`` in their places, split there for ``fill``."""
-        return markup.split(_FIELD)
+        ``_PK_FIELD`` and ``_NAME_FIELD`` in their places: a format string for ``fill``."""
+        braced = markup.replace("{", "{{").replace("}", "}}")
+        return braced.replace(_PK_FIELD, "{pk}").replace(_NAME_FIELD, "{name}")
 
     @staticmethod
-    def fill(layout: list[str], pk: str, name: str) -> SafeString:
+    def fill(layout: str, pk: str, name: str) -> SafeString:
         """*layout* with the record's escaped *pk* and *name* in their places."""
-        fields = {"pk": pk, "name": name}
-        return mark_safe(  # noqa: S308 - escaped parts only
-            "".join([fields[part] if index % 2 else part for index, part in enumerate(layout)])
-        )
+        return SafeString(layout.format(pk=pk, name=name))
+
+    def escaped_name(self, row: Mapping[str, Any]) -> str:
+        """The record's name (``RowSpec.record_label``), escaped: several cells of a row show
+        it, so it is worked out once for the row being built."""
+        if row is not self._named_row:
+            self._named_row = row
+            self._name = escape(self.spec.record_label(row))
+        return self._name
 
     def url(self, page: str, pk: Any) -> str:
         """The URL of the record *pk*'s *page* (``detail``, ``transition``)."""
@@ -642,16 +651,37 @@ class State(Choice):
             # The same block for every row in this state but for its id and name: built once
             # with those two as fields, then filled per row.
             layout = fmt.once(
-                (self.name, "layout", value, own),
-                lambda: fmt.layout(self._block(fmt, value, _moves(shared), _PK_FIELD, _NAME_FIELD)),
+                (self.name, "layout", value, own), lambda: self._layout(fmt, value, shared)
             )
-            return fmt.fill(layout, escape(row["id"]), escape(spec.record_label(row)))
+            return fmt.fill(layout, escape(row["id"]), fmt.escaped_name(row))
         options = shared
         if options is None:
             obj = spec.instance(row)
             options = transitions_available(membership=membership, obj=obj, state_field=self.source)
-        pk, name = escape(row["id"]), escape(spec.record_label(row))
+        pk, name = escape(row["id"]), fmt.escaped_name(row)
         return mark_safe(self._block(fmt, value, _moves(options), pk, name, error))  # noqa: S308
+
+    def _layout(self, fmt: RowFormat, value: Any, options: Sequence[Any]) -> str:
+        """The block of *value* with *options* as a layout (``RowFormat.layout``). Its markup
+        follows from what the key names alone (the moves, their words in the language, the
+        URLs, the CSRF field), so it is built once per process, not once per list."""
+        moves = _moves(options)
+        key = (
+            self,
+            fmt.language,
+            value,
+            fmt.url_pattern("transition") if moves else "",
+            fmt.csrf_input if moves else "",
+            tuple((m.name, m.label, m.target_label) for m in moves),
+        )
+        found = _LAYOUTS.get(key)
+        if found is None:
+            if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+                _LAYOUTS.clear()
+            found = _LAYOUTS[key] = fmt.layout(
+                self._block(fmt, value, moves, _PK_FIELD, _NAME_FIELD)
+            )
+        return found
 
     def _block(
         self, fmt: RowFormat, value: Any, moves: Sequence[Any], pk: str, name: str, error: str = ""
@@ -713,6 +743,20 @@ class State(Choice):
             f'<div id="{prefix}-{pk}" class="d-flex flex-wrap align-items-center gap-1" '
             f"{data}>{inner}{alert}</div>"
         )
+
+
+#: State blocks as layouts (``State._layout``): a few per state column and language. Bounded
+#: all the same (a CSRF field other than the pages' placeholder makes keys of its own).
+_LAYOUTS: dict[tuple[Any, ...], str] = {}
+_LAYOUTS_KEPT = 512
+
+
+def _forget_layouts(setting: str, **kwargs: Any) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "ROOT_URLCONF", "SECRET_KEY"}:
+        _LAYOUTS.clear()
+
+
+setting_changed.connect(_forget_layouts, dispatch_uid="opsbase_kit_rows_layouts")
 
 
 def _moves(options: Any) -> list[Any]:
@@ -1319,18 +1363,15 @@ class RowSpec:
         pk = escape(row["id"])
         html_ = "".join([f"{td}{cell(row, fmt)}</td>" for td, cell in cells])
         if select is not None:
-            label = escape(select[1] % {"record": self.record_label(row)})
-            html_ = select[0].format(pk=pk, label=label) + html_
+            html_ = select.format(pk=pk, name=fmt.escaped_name(row)) + html_
         prefix = self.prefix
-        return mark_safe(  # noqa: S308 - escaped parts only
-            f'<tr data-{prefix}-id="{pk}" data-testid="{prefix}-row">{html_}</tr>'
-        )
+        return SafeString(f'<tr data-{prefix}-id="{pk}" data-testid="{prefix}-row">{html_}</tr>')
 
     def _row_layout(
         self, fmt: RowFormat
-    ) -> tuple[list[tuple[str, Callable[..., SafeString]]], tuple[str, str] | None]:
+    ) -> tuple[list[tuple[str, Callable[..., SafeString]]], str | None]:
         """Each table column's ``<td>`` with the function that makes its cell, and, when rows
-        have a check box, its markup (with ``{pk}`` and ``{label}``) and its label's text.
+        have a check box, its markup (a format string of the escaped ``{pk}`` and ``{name}``).
         data-label names the value where a phone shows the row as a card."""
         cells: list[tuple[str, Callable[..., SafeString]]] = []
         for c in self.table_columns():
@@ -1348,15 +1389,18 @@ class RowSpec:
             escape(text).replace("{", "{{").replace("}", "}}")
             for text in (fmt.select_form, self.prefix)
         )
+        # The label's words escaped once; the record's name goes in escaped per row.
+        label = escape(_("Select %(record)s") % {"record": "\x01"})
+        label = label.replace("{", "{{").replace("}", "}}").replace("\x01", "{name}")
         select = (
             '<td class="opsbase-select"><label class="opsbase-hit">'
             '<input class="form-check-input" type="checkbox" name="pk" value="{pk}" '
-            f'form="{form}" aria-label="{{label}}" data-testid="{prefix}-select">'
+            f'form="{form}" aria-label="{label}" data-testid="{prefix}-select">'
             "</label></td>"
         )
-        return cells, (select, _("Select %(record)s"))
+        return cells, select
 
     def table_rows(self, rows: Iterable[Mapping[str, Any]], fmt: RowFormat) -> SafeString:
         """The ``<tr>`` of every row, built in one pass (what is the same on every row is in
         *fmt*, worked out once)."""
-        return mark_safe("\n".join(self.table_row(row, fmt) for row in rows))  # noqa: S308
+        return SafeString("\n".join([self.table_row(row, fmt) for row in rows]))
