@@ -179,9 +179,11 @@ def test_a_page_cached_before_a_deploy_is_rendered_anew_after_it(
     page_cache, admin, release, monkeypatch, path
 ):
     rendered = []
-    render = pages.render
+    render = pages.render_to_string
     monkeypatch.setattr(
-        pages, "render", lambda *args, **kw: rendered.append(args[1]) or render(*args, **kw)
+        pages,
+        "render_to_string",
+        lambda *args, **kw: rendered.append(args[0]) or render(*args, **kw),
     )
     client = session_client(admin)
     release("r1")

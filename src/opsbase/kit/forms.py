@@ -169,6 +169,7 @@ def _filter_names(filterset_class: type) -> tuple[str, ...]:
 # -- filter sets: the form class built once -----------------------------------------------
 
 _FORM_CLASSES: dict[tuple[type, str | None], type[forms.Form]] = {}
+_UNBOUND_FORMS: dict[tuple[type, str | None], tuple[forms.Form | None]] = {}
 
 
 class FormClassBuiltOnce:
@@ -190,6 +191,26 @@ class FormClassBuiltOnce:
             blank = made(None, queryset=model._default_manager.none(), request=None)
             found = _FORM_CLASSES[key] = BaseFilterSet.get_form_class(blank)
         return found
+
+    @classmethod
+    def unbound_form(cls) -> forms.Form | None:
+        """The filter set's form without data, built once per language and shared by every
+        unfiltered list (read only: ``ListControls.unbound``); None when one of its fields
+        offers records other than the organization's members (those are the request's own,
+        so each request builds its form)."""
+        key = (cls, translation.get_language())
+        found = _UNBOUND_FORMS.get(key)
+        if found is None:
+            model = cls._meta.model  # type: ignore[attr-defined]
+            blank: Any = cls(None, queryset=model._default_manager.none(), request=None)
+            form = blank.form
+            shared = all(
+                isinstance(field, MemberChoiceField | MemberFilterField)
+                for field in form.fields.values()
+                if isinstance(field, forms.ModelChoiceField)
+            )
+            found = _UNBOUND_FORMS[key] = (form if shared else None,)
+        return found[0]
 
     @property
     def form(self) -> forms.Form:

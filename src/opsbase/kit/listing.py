@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import QueryDict
@@ -28,14 +29,18 @@ from .selectors import member_names
 
 
 def query_with(query: QueryDict, **changes: Any) -> str:
-    """*query* with *changes* (None removes a key), as ``?...`` (``?`` when empty)."""
-    changed = query.copy()
-    for key, value in changes.items():
-        if value is None:
-            changed.pop(key, None)
-        else:
-            changed[key] = value
-    encoded = changed.urlencode()
+    """*query* with *changes* (None removes a key; a value replaces the key's values where it
+    stands, or comes last), as ``?...`` (``?`` when empty): what ``QueryDict.copy()``, its
+    changes and ``urlencode()`` give, without copying the query (a list page links a dozen
+    variants of it)."""
+    pairs: list[tuple[str, Any]] = []
+    for key, values in query.lists():
+        if key not in changes:
+            pairs.extend((key, value) for value in values)
+        elif changes[key] is not None:
+            pairs.append((key, changes[key]))
+    pairs.extend((k, v) for k, v in changes.items() if v is not None and k not in query)
+    encoded = urlencode([(key, str(value)) for key, value in pairs])
     return f"?{encoded}" if encoded else "?"
 
 
@@ -131,6 +136,7 @@ class Control:
     html: SafeString
     errors: list[str]
     id: str
+    is_search: bool = False
 
 
 @dataclass
@@ -192,25 +198,7 @@ class ListControls:
             choices = (
                 field_choices(field, request) if isinstance(field, forms.ChoiceField) else None
             )
-            control = Control(
-                bound.name,
-                str(bound.label),
-                mark_safe(_control(bound, value, choices)),  # noqa: S308 - escaped parts
-                [str(e) for e in bound.errors],
-                bound.auto_id or bound.name,
-            )
-            if index == 0 and choices is None:
-                control.html = format_html(
-                    '<input class="form-control" type="search" id="{}" name="{}" value="{}" '
-                    'placeholder="{}">',
-                    control.id,
-                    bound.html_name,
-                    value,
-                    _("Search…"),
-                )
-                self.search = control
-            else:
-                self.controls.append(control)
+            self._add(_make_control(index, bound, value, choices))
             if value:
                 shown = dict(choices).get(value, value) if choices is not None else value
                 text = value if index == 0 else f"{bound.label}: {shown}"
@@ -220,9 +208,65 @@ class ListControls:
                     )
                 )
 
+    @classmethod
+    def unbound(cls, form: forms.Form, query: QueryDict, request: Any = None) -> ListControls:
+        """The controls of an unfiltered list, from the filter set's shared form without data
+        (``FormClassBuiltOnce.unbound_form``): every control but the members' is the same on
+        each request, so it is built once with the form; the members are the request's."""
+        kept: list[tuple[int, forms.BoundField, Control | None]] | None = getattr(
+            form, "_opsbase_controls", None
+        )
+        if kept is None:
+            kept = []
+            for index, bound in enumerate(form.visible_fields()):
+                field = bound.field
+                if isinstance(field, forms.ModelChoiceField):
+                    kept.append((index, bound, None))  # the request's members
+                    continue
+                choices = field_choices(field) if isinstance(field, forms.ChoiceField) else None
+                kept.append((index, bound, _make_control(index, bound, "", choices)))
+            form._opsbase_controls = kept  # type: ignore[attr-defined]
+        controls = cls(None, query, request)
+        for index, bound, control in kept:
+            if control is None:
+                control = _make_control(index, bound, "", field_choices(bound.field, request))
+            controls._add(control)
+        return controls
+
+    def _add(self, control: Control) -> None:
+        if control.is_search:
+            self.search = control
+        else:
+            self.controls.append(control)
+
     @property
     def errors(self) -> bool:
         return any(control.errors for control in self.controls)
+
+
+def _make_control(
+    index: int, bound: forms.BoundField, value: str, choices: list[tuple[str, str]] | None
+) -> Control:
+    """The control of *bound* showing *value*: the first field, when it is text, is the
+    search box."""
+    control = Control(
+        bound.name,
+        str(bound.label),
+        mark_safe(_control(bound, value, choices)),  # noqa: S308 - escaped parts
+        [str(e) for e in bound.errors],
+        bound.auto_id or bound.name,
+    )
+    if index == 0 and choices is None:
+        control.html = format_html(
+            '<input class="form-control" type="search" id="{}" name="{}" value="{}" '
+            'placeholder="{}">',
+            control.id,
+            bound.html_name,
+            value,
+            _("Search…"),
+        )
+        control.is_search = True
+    return control
 
 
 @dataclass

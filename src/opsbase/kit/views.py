@@ -70,7 +70,14 @@ from .caching import CachedListMixin
 from .entity import Entity
 from .forms import names_a_filter, quick_filterset
 from .history import record_history
-from .listing import ListControls, header_cells, headers, optgroups_html, options_html
+from .listing import (
+    ListControls,
+    header_cells,
+    headers,
+    optgroups_html,
+    options_html,
+    query_with,
+)
 from .rows import RowFormat, State
 
 if TYPE_CHECKING:
@@ -102,14 +109,7 @@ class ListPage:
 
 
 def _query_with(request: HttpRequest, **changes: Any) -> str:
-    query = request.GET.copy()
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        else:
-            query[key] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    return query_with(request.GET, **changes)
 
 
 def _page_size(request: HttpRequest) -> int:
@@ -119,6 +119,27 @@ def _page_size(request: HttpRequest) -> int:
     except ValueError:
         wanted = 0
     return wanted if wanted in sizes else (25 if 25 in sizes else sizes[0])
+
+
+class Unfiltered:
+    """The filter set of an unfiltered list: the form it shows is the shared one without data
+    (``FormClassBuiltOnce.unbound_form``), and the filter set itself is built only when a
+    template asks for any of its attributes (a module's own list template may)."""
+
+    def __init__(self, build: Callable[[], Any], shared_form: forms.Form) -> None:
+        self._build = build
+        self._built: Any = None
+        self.shared_form = shared_form
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # its own (not yet set), or private to the filter set
+            raise AttributeError(name)
+        if self._built is None:
+            self._built = self._build()
+        return getattr(self._built, name)
 
 
 class PageView(View):
@@ -141,7 +162,8 @@ class PageView(View):
         return [f"{meta.app_label}/{meta.model_name}_{page}.html", f"kit/{page}.html"]
 
     def url(self, page: str, *args: Any) -> str:
-        return reverse(self.entity.rows.url_name(page), args=args)
+        name = self.entity.rows.url_name(page)
+        return reverse(name, args=args) if args else reverse_cached(name)
 
     def base_context(self) -> dict[str, Any]:
         entity = self.entity
@@ -218,11 +240,21 @@ class RecordListView(CachedListMixin, PageView):
         records = self.entity.records(membership)
         if self.list_page.scope is not None:
             records = self.list_page.scope(records, membership)
-        filterset = None
+        filterset: Any = None
         if self.entity.filterset is not None:
             query = self.request.GET
             bound = names_a_filter(self.entity.filterset, query)
-            filterset = quick_filterset(self.entity.filterset)(
+            filterset_class = quick_filterset(self.entity.filterset)
+            shared = None if bound else getattr(filterset_class, "unbound_form", None)
+            form = shared() if shared is not None else None
+            if form is not None:
+                # An unfiltered list (the most common read) keeps every record: its filter
+                # set is built only if a template asks for more than the shared form.
+                def build(records: QuerySet[Any] = records) -> Any:
+                    return filterset_class(None, queryset=records, request=self.request)
+
+                return Unfiltered(build, form), self.entity.rows.order(records, [self.sort()])
+            filterset = filterset_class(
                 query if bound else None, queryset=records, request=self.request
             )
             if filterset.is_bound and not filterset.is_valid():
@@ -292,15 +324,21 @@ class RecordListView(CachedListMixin, PageView):
         rows_of = spec.paged(records, page=request.GET.get("page") or 1, size=size)
         page = Paginator(rows_of, size).get_page(request.GET.get("page"))
         rows = list(page.object_list)
-        filtering = filterset is not None and any(
-            request.GET.get(name) for name in filterset.filters if name in request.GET
+        unfiltered = isinstance(filterset, Unfiltered)
+        filtering = (
+            filterset is not None
+            and not unfiltered
+            and any(request.GET.get(name) for name in filterset.filters if name in request.GET)
         )
         membership = request.membership  # type: ignore[attr-defined]
         add = self.entity.codenames.add
         may_add = bool(add and self.entity.create and policy.can(membership, add))
-        controls = ListControls(
-            filterset.form if filterset is not None else None, request.GET, request
-        )
+        if unfiltered:
+            controls = ListControls.unbound(filterset.shared_form, request.GET, request)
+        else:
+            controls = ListControls(
+                filterset.form if filterset is not None else None, request.GET, request
+            )
         here = reverse_cached(self.pages.list_url_name(self.list_page.name))
         sort = self.sort()
         columns = spec.table_columns()

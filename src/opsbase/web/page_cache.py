@@ -28,7 +28,7 @@ from django.contrib.messages import get_messages
 from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
 from django.utils.html import escape
@@ -203,12 +203,12 @@ def page_cached(request, key: str | None) -> HttpResponse | None:
 def page_render(request, key: str | None, template: str, context: dict) -> HttpResponse:
     """*template* rendered for *request*; kept under *key* (when given) with the CSRF token
     left as a placeholder, which this response then carries as its own token."""
-    response = render(request, template, {**context, "csrf_token": csrf_placeholder()})
-    body = response.content
-    if key is not None and response.status_code == 200:
+    context = {**context, "csrf_token": csrf_placeholder()}
+    body = render_to_string(template, context, request).encode("utf-8")
+    if key is not None:
         cache_set(key, body, setting("LIST_CACHE_TIMEOUT"))
-    response.content = _with_token(request, body)
-    return response
+    # The body is put into the response once: a list page's is some hundred kilobytes.
+    return HttpResponse(_with_token(request, body), content_type=CONTENT_TYPE)
 
 
 def page_around(
@@ -233,9 +233,11 @@ def page_around(
     shell = cache_get(shell_key)
     if shell is None:
         marks = {"content": _shell_mark("content"), "shell_next": _shell_mark("next")}
-        response = render(request, template, {**context, **marks, "csrf_token": csrf_placeholder()})
-        before, found, after = response.content.decode("utf-8").partition(marks["content"])
-        if response.status_code != 200 or not found:
+        marked = {**context, **marks, "csrf_token": csrf_placeholder()}
+        before, found, after = render_to_string(template, marked, request).partition(
+            marks["content"]
+        )
+        if not found:
             return page_render(request, key, template, whole)
         shell = (before, after)
         cache_set(shell_key, shell, setting("LIST_CACHE_TIMEOUT"))
