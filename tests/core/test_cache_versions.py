@@ -55,9 +55,22 @@ def test_prefetched_versions_are_not_read_again():
     cache.set("opsbase:auth:version", "a1")
     with versions_snapshot():
         versions_prefetch(tenants=[7], names=["auth"])
+        assert tenant_version(7) == "v1"  # the auth version came with it
         cache.set(KEY, "v2")
         cache.set("opsbase:auth:version", "a2")
         assert (tenant_version(7), global_version("auth")) == ("v1", "a1")
+
+
+def test_prefetched_versions_are_read_together_at_the_first_read_and_not_before(cache_reads):
+    cache.set(KEY, "v1")
+    cache.set("opsbase:auth:version", "a1")
+    reads = cache_reads()
+    with versions_snapshot():
+        versions_prefetch(tenants=[7], names=["auth"], entries=["opsbase:test:entry"])
+        assert reads.calls == []  # a request that reads no version (caches off) pays nothing
+        assert global_version("auth") == "a1"
+        assert tenant_version(7) == "v1"
+    assert reads.calls == [("get_many", [KEY, "opsbase:auth:version", "opsbase:test:entry"])]
 
 
 def test_a_version_missing_from_the_prefetch_is_made_on_first_read():
@@ -98,6 +111,7 @@ def test_a_prefetched_entry_comes_with_the_versions():
     stamped_set("opsbase:test:entry", version, ["kept"], 60)
     with versions_snapshot():
         versions_prefetch(names=["auth"], entries=["opsbase:test:entry"])
+        global_version("auth")  # the first read brings the entry along
         cache.delete("opsbase:test:entry")
         assert stamped_get("opsbase:test:entry", "auth")[0] == ["kept"]
         assert stamped_get("opsbase:test:entry", "auth")[0] is None  # read once

@@ -112,6 +112,9 @@ class _Snapshot:
     def __init__(self) -> None:
         self.versions: dict[str, str] = {}
         self.entries: dict[str, object] = {}  # prefetched values, each read once
+        # Named up front, read together at the first read of any (``versions_prefetch``).
+        self.wanted_versions: list[str] = []
+        self.wanted_entries: list[str] = []
 
 
 _snapshot_var: ContextVar[_Snapshot | None] = ContextVar("opsbase_versions", default=None)
@@ -125,17 +128,27 @@ def versions_snapshot() -> contextlib.AbstractContextManager[None]:
 def versions_prefetch(
     *, tenants: Iterable[object] = (), names: Iterable[str] = (), entries: Iterable[str] = ()
 ) -> None:
-    """Read the versions of *tenants* and *names*, and the ``stamped_get`` *entries*, into the
-    block's snapshot: in one round trip to a shared cache, else one query (and local reads of
-    the entries). No-op outside ``versions_snapshot``; a cache that is down is left to the
-    readers."""
+    """Name the versions of *tenants* and *names*, and the ``stamped_get`` *entries*, that the
+    block will read: the first read of any of them (or of another version) reads them all
+    into the block's snapshot, in one round trip to a shared cache, else one query (and local
+    reads of the entries). A request that reads none (every cache off) pays nothing. No-op
+    outside ``versions_snapshot``; a cache that is down is left to the readers."""
     snapshot = _snapshot_var.get()
     if snapshot is None:
         return
     versions = [tenant_cache_key(VERSION_KEY, t) for t in tenants]
     versions += [_global_key(name) for name in names]
-    versions = [k for k in versions if k not in snapshot.versions]
-    entries = list(entries)
+    snapshot.wanted_versions += [k for k in versions if k not in snapshot.versions]
+    snapshot.wanted_entries += entries
+
+
+def _settle(snapshot: _Snapshot | None) -> None:
+    """Read what ``versions_prefetch`` named and the snapshot does not hold yet."""
+    if snapshot is None or not (snapshot.wanted_versions or snapshot.wanted_entries):
+        return
+    versions = [k for k in dict.fromkeys(snapshot.wanted_versions) if k not in snapshot.versions]
+    entries = [k for k in dict.fromkeys(snapshot.wanted_entries) if k not in snapshot.entries]
+    snapshot.wanted_versions, snapshot.wanted_entries = [], []
     if not cache_shared():
         if versions:
             snapshot.versions.update(_db_versions(versions))
@@ -161,6 +174,7 @@ def _get_many(keys: list[str]) -> dict | None:
 
 def _version(key: str) -> str:
     snapshot = _snapshot_var.get()
+    _settle(snapshot)
     if snapshot is not None and key in snapshot.versions:
         return snapshot.versions[key]
     if not cache_shared():
@@ -341,6 +355,7 @@ def stamped_get(
     database, *tenant_of* (the value's tenant, e.g. a token's) has that tenant's version read
     in the same query, for the request's later versioned reads."""
     snapshot = _snapshot_var.get()
+    _settle(snapshot)
     version_key = _global_key(name)
     if not cache_shared():
         raw = snapshot.entries.pop(key) if snapshot and key in snapshot.entries else cache_get(key)
