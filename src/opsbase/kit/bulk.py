@@ -28,6 +28,7 @@ from opsbase.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from opsbase.core.text import text_of
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 
@@ -72,7 +73,7 @@ def bulk_actions(
 
         workflow = state_field_of(entity.model).workflow
         if workflow is not None:
-            states = [(f"status:{v}", str(label)) for v, label in workflow.labels.items()]
+            states = [(f"status:{v}", text_of(label)) for v, label in workflow.labels.items()]
             groups.append((_("Set status"), states))
     column = assign_column(pages) if may_change and entity.update is not None else None
     if column is not None:

@@ -1,7 +1,8 @@
 """Django's ``escape``, ``conditional_escape``, ``format_html`` and ``mark_safe``, without the
 lazy-text wrapper each of them goes through (``keep_lazy``): a list page calls them a few
 hundred times an answer (its rows, its filters' options). Same output, character for
-character; lazy text is turned into text first, as Django's versions do. A whole number needs
+character; lazy text is turned into text first, as Django's versions do (a lazy
+translation once per language: ``opsbase.core.text``). A whole number needs
 no escaping (its digits are the text), so it skips the replacing.
 """
 
@@ -12,13 +13,15 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
+from opsbase.core.text import text_of
+
 __all__ = ["conditional_escape", "escape", "format_html", "mark_safe"]
 
 
 def escape(text: Any) -> SafeString:
     if type(text) is int:  # not bool: its text is a word
         return SafeString(text)
-    return SafeString(html.escape(str(text)))
+    return SafeString(html.escape(text_of(text)))
 
 
 def conditional_escape(text: Any) -> SafeString:
@@ -26,7 +29,7 @@ def conditional_escape(text: Any) -> SafeString:
         return SafeString(text.__html__())
     if type(text) is int:
         return SafeString(text)
-    return SafeString(html.escape(str(text)))
+    return SafeString(html.escape(text_of(text)))
 
 
 def mark_safe(text: str) -> SafeString:

@@ -76,6 +76,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.field_mapping import needs_label
 
 from opsbase.core.compiled import compiled
+from opsbase.core.text import text_of
 from opsbase.kit.markup import conditional_escape, escape, format_html, mark_safe
 from opsbase.kit.money import money_text, number_text, quantize
 from opsbase.web.csv import csv_uncell
@@ -297,13 +298,13 @@ class Column:
     @property
     def label(self) -> str:
         if self._label is not None:
-            return str(self._label)
+            return text_of(self._label)
         field = self.model_field()
-        return capfirst(str(field.verbose_name)) if field is not None else capfirst(self.name)
+        return capfirst(text_of(field.verbose_name)) if field is not None else capfirst(self.name)
 
     @property
     def table_label(self) -> str:
-        return str(self._table_label) if self._table_label is not None else self.label
+        return text_of(self._table_label) if self._table_label is not None else self.label
 
     # What it reads.
     def select(self) -> list[str]:

@@ -139,8 +139,12 @@ def sections_for(membership, path: str | None = None) -> list[dict]:
     for entry in entries:
         key = entry["item"].section
         if not sections or sections[-1]["key"] != key:
-            label = SECTIONS.get(key) or _module_sections.get(key)
-            label = label or key.replace("_", " ").capitalize()
+            # ``is None``, not ``or``: the truth of a lazy label translates it.
+            label = SECTIONS.get(key)
+            if label is None:
+                label = _module_sections.get(key)
+            if label is None:
+                label = key.replace("_", " ").capitalize()
             sections.append({"key": key, "label": label, "entries": []})
         sections[-1]["entries"].append(entry)
     return sections

@@ -11,6 +11,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 
+from opsbase.core.text import text_of
 from opsbase.web.urlcache import reverse_cached
 
 register = template.Library()
@@ -61,7 +62,7 @@ def sidebar_sections(sections: Iterable[Mapping[str, Any]]) -> SafeString:
     ``nav_sections`` itself."""
 
     def escape(text: Any) -> str:
-        return html.escape(str(text))
+        return html.escape(text_of(text))
 
     parts = []
     for section in sections:
