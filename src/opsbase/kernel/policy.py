@@ -302,7 +302,10 @@ class Policy:
         queryset = queryset.filter(tenant_id=membership.tenant_id)
         if not membership.is_active or not membership.role.grants(codename):
             return queryset.none()
-        return queryset.filter(self.rule(codename).scope.q(membership))
+        scope = self.rule(codename).scope
+        if scope.keeps_all(membership):
+            return queryset  # filtering by an empty Q would only copy the query
+        return queryset.filter(scope.q(membership))
 
     def allowed_codenames(self, membership) -> set[str]:
         return {c for c in self._rules if membership.role.grants(c)}

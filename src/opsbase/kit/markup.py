@@ -19,6 +19,8 @@ __all__ = ["conditional_escape", "escape", "format_html", "mark_safe"]
 
 
 def escape(text: Any) -> SafeString:
+    if isinstance(text, str):
+        return SafeString(html.escape(text))
     if type(text) is int:  # not bool: its text is a word
         return SafeString(text)
     return SafeString(html.escape(text_of(text)))
@@ -27,6 +29,8 @@ def escape(text: Any) -> SafeString:
 def conditional_escape(text: Any) -> SafeString:
     if hasattr(text, "__html__"):
         return SafeString(text.__html__())
+    if isinstance(text, str):
+        return SafeString(html.escape(text))
     if type(text) is int:
         return SafeString(text)
     return SafeString(html.escape(text_of(text)))

@@ -181,6 +181,8 @@ class RowFormat:
         self._once: dict[Any, Any] = {}
         self._named_row: Any = None
         self._name = ""
+        #: State columns' row layouts, by (column, state, of the member's tenant).
+        self.layouts: dict[tuple[Any, Any, bool], list[str]] = {}
 
     @functools.cached_property
     def date_format(self) -> str:
@@ -202,16 +204,19 @@ class RowFormat:
         return _choice_labels(self.spec.model, name, self.language)
 
     @staticmethod
-    def layout(markup: str) -> str:
+    def layout(markup: str) -> list[str]:
         """*markup* the same on every row but for the record's id and name, written with
-        ``_PK_FIELD`` and ``_NAME_FIELD`` in their places: a format string for ``fill``."""
-        braced = markup.replace("{", "{{").replace("}", "}}")
-        return braced.replace(_PK_FIELD, "{pk}").replace(_NAME_FIELD, "{name}")
+        ``_PK_FIELD`` and ``_NAME_FIELD`` in their places, split there for ``fill``: its
+        text and its fields' names, in turn. (Not a format string: ``str.format`` parses a
+        state's kilobyte of markup anew for every row.)"""
+        return markup.split(_FIELD)
 
     @staticmethod
-    def fill(layout: str, pk: str, name: str) -> SafeString:
+    def fill(layout: list[str], pk: str, name: str) -> SafeString:
         """*layout* with the record's escaped *pk* and *name* in their places."""
-        return SafeString(layout.format(pk=pk, name=name))
+        parts = layout.copy()
+        parts[1::2] = [pk if field == "pk" else name for field in layout[1::2]]
+        return SafeString("".join(parts))
 
     def escaped_name(self, row: Mapping[str, Any]) -> str:
         """The record's name (``RowSpec.record_label``), escaped: several cells of a row show
@@ -441,17 +446,20 @@ class Text(Column):
     def cell(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
         if not self.link:
             return super().cell(row, fmt)
-        before, after = fmt.once((self.name, "link"), lambda: _link_parts(fmt))
-        return mark_safe(  # noqa: S308 - escaped parts only
-            f"{before.format(pk=escape(row['id']))}{escape(self.value(row))}{after}"
-        )
+        start, end = fmt.once((self.name, "link"), lambda: _link_parts(fmt))
+        pk = escape(row["id"]) if end is not None else ""
+        return SafeString(f"{start}{pk}{end or ''}{escape(self.value(row))}</a>")
 
 
-def _link_parts(fmt: RowFormat) -> tuple[str, str]:
-    """The markup of a record's link before its text (with ``{pk}``) and after it."""
-    href = escape(fmt.url_pattern("detail")).replace("{", "{{").replace("}", "}}")
-    href = href.replace("{{pk}}", "{pk}")
-    return f'<a href="{href}" data-testid="{escape(fmt.spec.prefix)}-link">', "</a>"
+def _link_parts(fmt: RowFormat) -> tuple[str, str | None]:
+    """The markup of a record's link up to its id, and from there to its text (None: the
+    URL holds no id, the first part is the whole opening tag)."""
+    href = escape(fmt.url_pattern("detail"))
+    testid = f'data-testid="{escape(fmt.spec.prefix)}-link">'
+    start, found, end = href.partition("{pk}")
+    if not found:
+        return f'<a href="{href}" {testid}', None
+    return f'<a href="{start}', f'{end}" {testid}'
 
 
 class LongText(Column):
@@ -632,37 +640,49 @@ class State(Choice):
         )
 
     def cell(self, row: Mapping[str, Any], fmt: RowFormat, error: str = "") -> SafeString:
-        from opsbase.kernel.workflows import transitions_available, transitions_for_every
-
-        spec = fmt.spec
         value = self.value(row)
         membership = fmt.membership
         own = membership is not None and membership.tenant_id == row["tenant_id"]
-        shared: Any = ()
-        if own:
-            # The moves of a state are the same for every row when no guard or ownership
-            # rule tells the rows apart (a Manager's list): asked once per state.
-            shared = fmt.once(
-                (self.name, "moves", value),
-                lambda: transitions_for_every(
-                    membership=membership, model=spec.model, state=value, state_field=self.source
-                ),
-            )
-        if shared is not None and not error:
+        key = (self, value, own)
+        layout = fmt.layouts.get(key)
+        if layout is None:
+            layout = fmt.layouts[key] = self._shared_layout(fmt, value, own)
+        if layout and not error:
             # The same block for every row in this state but for its id and name: built once
             # with those two as fields, then filled per row.
-            layout = fmt.once(
-                (self.name, "layout", value, own), lambda: self._layout(fmt, value, shared)
-            )
             return fmt.fill(layout, escape(row["id"]), fmt.escaped_name(row))
-        options = shared
+        from opsbase.kernel.workflows import transitions_available
+
+        options = self._moves_for_every(fmt, value) if own else ()
         if options is None:
-            obj = spec.instance(row)
+            obj = fmt.spec.instance(row)
             options = transitions_available(membership=membership, obj=obj, state_field=self.source)
         pk, name = escape(row["id"]), fmt.escaped_name(row)
         return mark_safe(self._block(fmt, value, _moves(options), pk, name, error))  # noqa: S308
 
-    def _layout(self, fmt: RowFormat, value: Any, options: Sequence[Any]) -> str:
+    def _moves_for_every(self, fmt: RowFormat, value: Any) -> Any:
+        """The moves from *value* when they are the same for every row of the member's
+        tenant (no guard or ownership rule tells the rows apart: a Manager's list), asked
+        once per state; None when each row must be asked."""
+        from opsbase.kernel.workflows import transitions_for_every
+
+        return fmt.once(
+            (self.name, "moves", value),
+            lambda: transitions_for_every(
+                membership=fmt.membership,
+                model=fmt.spec.model,
+                state=value,
+                state_field=self.source,
+            ),
+        )
+
+    def _shared_layout(self, fmt: RowFormat, value: Any, own: bool) -> list[str]:
+        """The layout of every row in *value* (``own``: of the member's tenant), or none
+        (empty) when the rows' moves differ: each row is then built on its own."""
+        shared = self._moves_for_every(fmt, value) if own else ()
+        return [] if shared is None else self._layout(fmt, value, shared)
+
+    def _layout(self, fmt: RowFormat, value: Any, options: Sequence[Any]) -> list[str]:
         """The block of *value* with *options* as a layout (``RowFormat.layout``). Its markup
         follows from what the key names alone (the moves, their words in the language, the
         URLs, the CSRF field), so it is built once per process, not once per list."""
@@ -748,7 +768,7 @@ class State(Choice):
 
 #: State blocks as layouts (``State._layout``): a few per state column and language. Bounded
 #: all the same (a CSRF field other than the pages' placeholder makes keys of its own).
-_LAYOUTS: dict[tuple[Any, ...], str] = {}
+_LAYOUTS: dict[tuple[Any, ...], list[str]] = {}
 _LAYOUTS_KEPT = 512
 
 
@@ -791,18 +811,25 @@ class Person(Column):
         user = self.user_path
         return [f"{self.source}_id", f"{user}email", f"{user}first_name", f"{user}last_name"]
 
+    @functools.cached_property
+    def _keys(self) -> tuple[str, str, str, str]:
+        """The row's keys of the person's id, e-mail, first and last name (every row asks)."""
+        user = self.user_path
+        return f"{self.source}_id", f"{user}email", f"{user}first_name", f"{user}last_name"
+
     def value(self, row: Mapping[str, Any]) -> Any:
-        return row[f"{self.source}_id"]
+        return row[self._keys[0]]
 
     def email(self, row: Mapping[str, Any]) -> str | None:
-        return row[f"{self.user_path}email"] if self.value(row) is not None else None
+        pk, email, _first, _last = self._keys
+        return row[email] if row[pk] is not None else None
 
     def name_of(self, row: Mapping[str, Any]) -> str | None:
-        if self.value(row) is None:
+        pk, email, first, last = self._keys
+        if row[pk] is None:
             return None
-        user = self.user_path
-        full = f"{row[f'{user}first_name'] or ''} {row[f'{user}last_name'] or ''}".strip()
-        return full or row[f"{user}email"]
+        full = f"{row[first] or ''} {row[last] or ''}".strip()
+        return full or row[email]
 
     def api_items(self, row: Mapping[str, Any], fmt: RowFormat) -> list[tuple[str, Any]]:
         pk, email = self.value(row), self.email(row)
@@ -1364,15 +1391,15 @@ class RowSpec:
         pk = escape(row["id"])
         html_ = "".join([f"{td}{cell(row, fmt)}</td>" for td, cell in cells])
         if select is not None:
-            html_ = select.format(pk=pk, name=fmt.escaped_name(row)) + html_
+            html_ = fmt.fill(select, pk, fmt.escaped_name(row)) + html_
         prefix = self.prefix
         return SafeString(f'<tr data-{prefix}-id="{pk}" data-testid="{prefix}-row">{html_}</tr>')
 
     def _row_layout(
         self, fmt: RowFormat
-    ) -> tuple[list[tuple[str, Callable[..., SafeString]]], str | None]:
+    ) -> tuple[list[tuple[str, Callable[..., SafeString]]], list[str] | None]:
         """Each table column's ``<td>`` with the function that makes its cell, and, when rows
-        have a check box, its markup (a format string of the escaped ``{pk}`` and ``{name}``).
+        have a check box, its markup (a layout of the record's id and name: ``fill``).
         data-label names the value where a phone shows the row as a card."""
         cells: list[tuple[str, Callable[..., SafeString]]] = []
         for c in self.table_columns():
@@ -1386,20 +1413,16 @@ class RowSpec:
             cells.append((td, cell))
         if not fmt.select_form:
             return cells, None
-        form, prefix = (
-            escape(text).replace("{", "{{").replace("}", "}}")
-            for text in (fmt.select_form, self.prefix)
-        )
+        form, prefix = escape(fmt.select_form), escape(self.prefix)
         # The label's words escaped once; the record's name goes in escaped per row.
-        label = escape(_("Select %(record)s") % {"record": "\x01"})
-        label = label.replace("{", "{{").replace("}", "}}").replace("\x01", "{name}")
+        label = escape(_("Select %(record)s") % {"record": "\x01"}).replace("\x01", _NAME_FIELD)
         select = (
             '<td class="opsbase-select"><label class="opsbase-hit">'
-            '<input class="form-check-input" type="checkbox" name="pk" value="{pk}" '
+            f'<input class="form-check-input" type="checkbox" name="pk" value="{_PK_FIELD}" '
             f'form="{form}" aria-label="{label}" data-testid="{prefix}-select">'
             "</label></td>"
         )
-        return cells, select
+        return cells, fmt.layout(select)
 
     def table_rows(self, rows: Iterable[Mapping[str, Any]], fmt: RowFormat) -> SafeString:
         """The ``<tr>`` of every row, built in one pass (what is the same on every row is in
