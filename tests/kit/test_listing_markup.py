@@ -5,8 +5,10 @@ from django.http import QueryDict
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from opsbase.kit.listing import header_cells, headers, optgroups_html, options_html
+from opsbase.kit.listing import header_cells, headers, optgroups_html, options_html, query_with
 from opsbase.modules.tasks.selectors import TASK_ROWS
 
 HOSTILE = '"><script>alert(1)</script>'
@@ -60,3 +62,31 @@ def test_header_cells_link_sortable_columns_and_mark_the_sorted_one():
     assert "q=%22%3E%3Cscript%3E" in title  # the search kept, URL-encoded
     owner = next(cell for cell in built.split("</th>") if "Owner" in cell)
     assert "<a " not in owner and 'class="text-body-secondary"' in owner
+
+
+def _query_with_a_copy(query: QueryDict, **changes) -> str:
+    """What ``query_with`` replaced: the QueryDict copied, changed and encoded."""
+    changed = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            changed.pop(key, None)
+        else:
+            changed[key] = value
+    encoded = changed.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+_KEYS = st.sampled_from(["q", "page", "sort", "status", "é", "a b", "x&y"])
+_VALUES = st.text(alphabet="ab &=?#%é\u2603", max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(_KEYS, _VALUES), max_size=6),
+    changes=st.dictionaries(_KEYS, st.one_of(st.none(), _VALUES, st.integers(0, 99)), max_size=3),
+)
+def test_query_variants_are_what_a_copied_query_dict_gives(pairs, changes):
+    query = QueryDict(mutable=True)
+    for key, value in pairs:
+        query.appendlist(key, value)
+    assert query_with(query, **changes) == _query_with_a_copy(query, **changes)

@@ -37,12 +37,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.core.signals import setting_changed
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string, select_template
 from django.urls import URLPattern, path, reverse
+from django.utils.autoreload import file_changed
 from django.utils.decorators import method_decorator
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -119,6 +121,28 @@ def _page_size(request: HttpRequest) -> int:
     except ValueError:
         wanted = 0
     return wanted if wanted in sizes else (25 if 25 in sizes else sizes[0])
+
+
+#: The first template found of a list of names (``select_template``), per list: a page asks
+#: on every request, the answer changes only with the template files (runserver's reload).
+_FIRST_TEMPLATES: dict[tuple[str, ...], str] = {}
+
+
+def first_template(names: Sequence[str]) -> str:
+    """The name of the first of *names* that exists (``TemplateDoesNotExist`` when none)."""
+    key = tuple(names)
+    found = _FIRST_TEMPLATES.get(key)
+    if found is None:
+        found = _FIRST_TEMPLATES[key] = str(select_template(list(names)).template.name)
+    return found
+
+
+def _forget_templates(*args: Any, **kwargs: Any) -> None:
+    _FIRST_TEMPLATES.clear()
+
+
+file_changed.connect(_forget_templates, dispatch_uid="opsbase_kit_first_templates")
+setting_changed.connect(_forget_templates, dispatch_uid="opsbase_kit_first_templates_settings")
 
 
 class Unfiltered:
@@ -216,7 +240,7 @@ class RecordListView(CachedListMixin, PageView):
         # The content keeps its CSRF placeholder: the page's rendering puts this request's
         # token in. The kit's own list template is a shell around the content alone, kept
         # apart (page_around); a module's own template may show more: rendered whole.
-        template = select_template(self.template_names()).template.name
+        template = first_template(self.template_names())
         if template == "kit/list.html":
             heading = {"heading": self.list_page.heading}
             return page_around(request, page_key, template, heading, content)
@@ -226,7 +250,7 @@ class RecordListView(CachedListMixin, PageView):
     def content_template(self) -> str:
         meta = self.entity.model._meta
         names = [f"{meta.app_label}/_{meta.model_name}_list_content.html", "kit/_list_content.html"]
-        return str(select_template(names).template.name)
+        return first_template(names)
 
     # -- the records ---------------------------------------------------------------------
     def sort(self) -> str:
