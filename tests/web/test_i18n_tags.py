@@ -85,3 +85,24 @@ def test_opsbase_templates_load_the_kept_translations_and_check_stays_quiet():
     ]
     assert plain == []  # each loads opsbase_i18n
     assert [m for m in checks.run_checks(tags=["templates"]) if m.id.endswith("003")] == []
+
+
+def test_a_language_block_speaks_its_language_and_the_template_its_own_after_it(fresh, monkeypatch):
+    engine = engines["django"]
+    template = engine.from_string(
+        "{% load opsbase_i18n %}{% translate 'Yes' %}|"
+        "{% language 'de' %}{% translate 'Yes' %}{% include 'opsbase_i18n_test.html' %}"
+        "{% endlanguage %}|{% translate 'Yes' %}"
+    )
+    inner = engine.from_string("{% load opsbase_i18n %}<{% translate 'No' %}>")
+    loader = engine.engine.template_loaders[0]
+    real = loader.get_template
+    monkeypatch.setattr(
+        loader,
+        "get_template",
+        lambda name, *a, **k: inner.template if name == "opsbase_i18n_test.html" else real(name),
+    )
+    with translation.override("en"):
+        assert template.render({}) == "Yes|Ja<Nein>|Yes"
+    with translation.override("de"):
+        assert template.render({}) == "Ja|Ja<Nein>|Ja"

@@ -170,11 +170,14 @@ class Workflow:
         """The transitions that can start from *state*, in declaration order."""
         return [t for t in self.transitions if t.leaves(state)]
 
-    def label_of(self, state: str) -> str:
-        return self._texts().get(state) or str(self.labels.get(state, state))
+    def label_of(self, state: str, texts: dict[Any, str] | None = None) -> str:
+        """*state*'s label in the active language (*texts*: ``_texts()``, when at hand)."""
+        texts = self._texts() if texts is None else texts
+        return texts.get(state) or str(self.labels.get(state, state))
 
-    def transition_label(self, transition: Transition) -> str:
-        return self._texts().get(("transition", transition.name)) or str(transition.label)
+    def transition_label(self, transition: Transition, texts: dict[Any, str] | None = None) -> str:
+        texts = self._texts() if texts is None else texts
+        return texts.get(("transition", transition.name)) or str(transition.label)
 
     def _texts(self) -> dict[Any, str]:
         """The labels of the states and transitions in the active language, translated once
@@ -354,13 +357,18 @@ def _refusal(membership, obj, transition: Transition) -> tuple[str, bool]:
     return transition.blocked_by(obj, membership), False
 
 
-def _option(workflow: Workflow, t: Transition, state: str, reason: str) -> TransitionOption:
+def _option(
+    workflow: Workflow, t: Transition, state: str, reason: str, texts: dict[Any, str] | None = None
+) -> TransitionOption:
+    """*t* from *state* as an option; *texts*: the workflow's labels in the active language,
+    when the caller has them (``Workflow._texts``)."""
+    texts = workflow._texts() if texts is None else texts
     return TransitionOption(
         name=t.name,
-        label=workflow.transition_label(t),
+        label=workflow.transition_label(t, texts),
         source=state,
         target=t.target,
-        target_label=workflow.label_of(t.target),
+        target_label=workflow.label_of(t.target, texts),
         allowed=not reason,
         reason=reason,
         required_fields=t.required_fields,
@@ -404,6 +412,7 @@ def transitions_for_every(
     workflow = state_field_of(model, state_field).workflow
     assert workflow is not None  # noqa: S101
     options = []
+    texts = workflow._texts()
     for t in workflow.leaving(state):
         if t.guard is not None:
             return None
@@ -416,7 +425,7 @@ def transitions_for_every(
             reason = decision.reason
         else:
             reason = ""
-        options.append(_option(workflow, t, state, str(reason)))
+        options.append(_option(workflow, t, state, str(reason), texts))
     return options
 
 

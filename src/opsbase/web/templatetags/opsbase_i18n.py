@@ -4,8 +4,9 @@ A list page renders about 130 ``{% translate %}`` tags, nearly all of fixed text
 translates each one on every render: the active language looked up, the message found in the
 catalogs, the result escaped and its ``%%`` restored; together about 7% of a computed list
 page. Here a tag whose text is a plain literal (no filter, no variable context, not ``noop``)
-keeps what it rendered per active language and escaping, so later renders look it up once.
-Every other use of the library is Django's own.
+keeps what it rendered per active language and escaping, so later renders look it up once,
+and the active language itself is looked up once per template rendered (``{% language %}``
+looks it up again for its block). Every other use of the library is Django's own.
 
 OpsBase's templates load it as ``{% load opsbase_i18n %}``, in place of ``{% load i18n %}``:
 it has every tag and filter of Django's library. (Installing it under Django's own name would
@@ -40,7 +41,7 @@ class LiteralTranslateNode(django_i18n.TranslateNode):
         self.message = node.filter_expression.var.literal
 
     def render(self, context: Any) -> str:
-        key = (self.message, translation.get_language(), context.autoescape)
+        key = (self.message, _language(context), context.autoescape)
         value = _rendered.get(key)
         if value is None:
             value = super().render(context)
@@ -51,6 +52,40 @@ class LiteralTranslateNode(django_i18n.TranslateNode):
             context[self.asvar] = value
             return ""
         return value
+
+
+_LANGUAGE = "opsbase_i18n.language"
+
+
+def _language(context: Any) -> str | None:
+    """The active language, looked up once per template rendered (a template shows a few
+    dozen literals, and each look-up goes through the translation's context-local state).
+    ``{% language %}`` forgets it for its block (``LanguageNode`` below)."""
+    render = context.render_context
+    found = render.get(_LANGUAGE, _LANGUAGE)
+    if found is _LANGUAGE:
+        found = render[_LANGUAGE] = translation.get_language()
+    return found
+
+
+class LanguageNode(django_i18n.LanguageNode):
+    """``{% language %}``: Django's, and the template's literals inside it are looked up in
+    the block's language."""
+
+    def render(self, context: Any) -> str:
+        render = context.render_context
+        before = render.get(_LANGUAGE, _LANGUAGE)
+        render[_LANGUAGE] = _LANGUAGE  # not known: looked up again inside the block
+        try:
+            return super().render(context)
+        finally:
+            render[_LANGUAGE] = before
+
+
+@register.tag("language")
+def language(parser: Any, token: Any) -> LanguageNode:
+    node = django_i18n.language(parser, token)
+    return LanguageNode(node.nodelist, node.language)
 
 
 def _is_literal(node: django_i18n.TranslateNode) -> bool:
