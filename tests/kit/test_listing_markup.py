@@ -90,3 +90,22 @@ def test_query_variants_are_what_a_copied_query_dict_gives(pairs, changes):
     for key, value in pairs:
         query.appendlist(key, value)
     assert query_with(query, **changes) == _query_with_a_copy(query, **changes)
+
+
+def test_the_filter_fields_are_what_the_template_loop_gave():
+    from opsbase.kit.listing import Control, fields_html
+
+    controls = [
+        Control("q", "Search", mark_safe('<input name="q">'), [], "id_q"),
+        Control("due", HOSTILE, mark_safe('<input name="due">'), ["Bad date.", HOSTILE], "id_due"),
+    ]
+    loop = (
+        '{% for control in controls %}<div class="col-12 col-sm-6 col-lg-3 mb-3">'
+        '<label class="form-label" for="{{ control.id }}">{{ control.label }}</label>'
+        "{{ control.html }}{% if control.errors %}"
+        '<div class="invalid-feedback d-block" id="{{ control.id }}_error">'
+        "{% for error in control.errors %}{{ error }}{% if not forloop.last %} {% endif %}"
+        "{% endfor %}</div>{% endif %}</div>{% endfor %}"
+    )
+    assert fields_html(controls) == _as_template(loop, controls=controls)
+    assert "<script>" not in fields_html(controls)

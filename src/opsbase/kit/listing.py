@@ -269,6 +269,24 @@ def _make_control(
     return control
 
 
+def fields_html(controls: Sequence[Control]) -> SafeString:
+    """The filter panel's fields: each control with its label and its errors, in a column of
+    the panel's grid (what the content template's loop over ``controls.controls`` gave)."""
+    parts = []
+    for control in controls:
+        control_id = conditional_escape(control.id)
+        errors = ""
+        if control.errors:
+            said = " ".join(conditional_escape(error) for error in control.errors)
+            errors = f'<div class="invalid-feedback d-block" id="{control_id}_error">{said}</div>'
+        parts.append(
+            '<div class="col-12 col-sm-6 col-lg-3 mb-3">'
+            f'<label class="form-label" for="{control_id}">{conditional_escape(control.label)}'
+            f"</label>{conditional_escape(control.html)}{errors}</div>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - escaped parts only
+
+
 @dataclass
 class Header:
     """A column header: its label, and when the column sorts, the link and the direction."""

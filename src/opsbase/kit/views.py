@@ -74,6 +74,7 @@ from .forms import names_a_filter, quick_filterset
 from .history import record_history
 from .listing import (
     ListControls,
+    fields_html,
     header_cells,
     headers,
     optgroups_html,
@@ -377,6 +378,7 @@ class RecordListView(CachedListMixin, PageView):
             # The same as markup (the content's loops, built as text; the template's blocks
             # may show the lists above their own way).
             "header_cells": header_cells(heads),
+            "filter_fields": fields_html(controls.controls),
             "sort_options": options_html(sort_choices, sort),
             "page_size_options": options_html(((size, size) for size in page_sizes), page_size),
             "bulk_options": optgroups_html(bulk),
