@@ -174,15 +174,22 @@ class RowFormat:
         self.csrf_token = csrf_token
         self.today = timezone.localdate()
         self.language = translation.get_language()
-        # The API's formats, as its serializers' date and date-time fields give them.
-        self.date = serializers.DateField().to_representation
-        self.datetime = _datetime_representation()
         self._urls: dict[str, str] = {}
         self._once: dict[Any, Any] = {}
         self._named_row: Any = None
         self._name = ""
         #: State columns' row layouts, by (column, state, of the member's tenant).
         self.layouts: dict[tuple[Any, Any, bool], list[str]] = {}
+
+    # The API's formats, as its serializers' date and date-time fields give them (made on
+    # first use: a page shows neither).
+    @functools.cached_property
+    def date(self) -> Callable[[Any], Any]:
+        return serializers.DateField().to_representation
+
+    @functools.cached_property
+    def datetime(self) -> Callable[[Any], Any]:
+        return _datetime_representation()
 
     @functools.cached_property
     def date_format(self) -> str:
