@@ -202,8 +202,8 @@ class FormClassBuiltOnce:
         found = _UNBOUND_FORMS.get(key)
         if found is None:
             model = cls._meta.model  # type: ignore[attr-defined]
-            blank: Any = cls(None, queryset=model._default_manager.none(), request=None)
-            form = blank.form
+            made: Any = cls  # a filter set (the mixin comes first among its bases)
+            form = made(None, queryset=model._default_manager.none(), request=None).form
             shared = all(
                 isinstance(field, MemberChoiceField | MemberFilterField)
                 for field in form.fields.values()
