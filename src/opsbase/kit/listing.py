@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.http import QueryDict
@@ -21,27 +20,12 @@ from django.utils.translation import gettext as _
 from opsbase.conf import setting
 from opsbase.core.cache import stamped_get, stamped_set
 from opsbase.kernel.tenants.models import Membership
+from opsbase.web.querystring import query_with
 
 from .forms import MemberChoiceField, MemberFilterField
 from .markup import conditional_escape, format_html
 from .rows import Column, RowSpec
 from .selectors import member_names
-
-
-def query_with(query: QueryDict, **changes: Any) -> str:
-    """*query* with *changes* (None removes a key; a value replaces the key's values where it
-    stands, or comes last), as ``?...`` (``?`` when empty): what ``QueryDict.copy()``, its
-    changes and ``urlencode()`` give, without copying the query (a list page links a dozen
-    variants of it)."""
-    pairs: list[tuple[str, Any]] = []
-    for key, values in query.lists():
-        if key not in changes:
-            pairs.extend((key, value) for value in values)
-        elif changes[key] is not None:
-            pairs.append((key, changes[key]))
-    pairs.extend((k, v) for k, v in changes.items() if v is not None and k not in query)
-    encoded = urlencode([(key, str(value)) for key, value in pairs])
-    return f"?{encoded}" if encoded else "?"
 
 
 def _person(member: Membership) -> str:

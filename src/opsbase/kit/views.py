@@ -66,6 +66,7 @@ from opsbase.web.page_cache import (
     page_render,
     page_shell_parts,
 )
+from opsbase.web.querystring import page_size
 from opsbase.web.urlcache import reverse_cached
 
 from .caching import CachedListMixin
@@ -116,12 +117,7 @@ def _query_with(request: HttpRequest, **changes: Any) -> str:
 
 
 def _page_size(request: HttpRequest) -> int:
-    sizes = list(setting("PAGE_SIZES"))
-    try:
-        wanted = int(request.GET.get("page_size", ""))
-    except ValueError:
-        wanted = 0
-    return wanted if wanted in sizes else (25 if 25 in sizes else sizes[0])
+    return page_size(request.GET)
 
 
 #: The first template found of a list of names (``select_template``), per list: a page asks

@@ -9,9 +9,9 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from opsbase.conf import setting
 from opsbase.web.csv import csv_lines
 from opsbase.web.decorators import membership_required, permission_required
+from opsbase.web.querystring import page_size, query_with
 
 from .filters import AuditEventFilter
 from .models import AuditAction
@@ -41,42 +41,24 @@ def _filtered(request):
     return filterset, filterset.qs
 
 
-def _page_size(request) -> int:
-    sizes = list(setting("PAGE_SIZES"))
-    try:
-        wanted = int(request.GET.get("page_size", ""))
-    except ValueError:
-        wanted = 0
-    return wanted if wanted in sizes else (25 if 25 in sizes else sizes[0])
-
-
-def _query_with(request, **changes) -> str:
-    query = request.GET.copy()
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        else:
-            query[key] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
 @permission_required(VIEW)
 def event_list(request):
     if request.GET.get("format") == "csv":
         return _csv_response(request)
     filterset, events = _filtered(request)
-    page = Paginator(events, _page_size(request)).get_page(request.GET.get("page"))
+    page = Paginator(events, page_size(request.GET)).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
         "events": page.object_list,
         "actions": AuditAction.choices,
-        "previous_url": _query_with(request, page=page.previous_page_number())
+        "previous_url": query_with(request.GET, page=page.previous_page_number())
         if page.has_previous()
         else "",
-        "next_url": _query_with(request, page=page.next_page_number()) if page.has_next() else "",
-        "export_url": _query_with(request, page=None, format="csv"),
+        "next_url": query_with(request.GET, page=page.next_page_number())
+        if page.has_next()
+        else "",
+        "export_url": query_with(request.GET, page=None, format="csv"),
     }
     return render(request, "audit/event_list.html", context)
 
