@@ -157,6 +157,38 @@ def test_the_status_changes_in_place_without_leaving_the_list(page, world, sign_
     expect(row_of(page, "Order valves").get_by_test_id("task-status-badge")).to_have_text("Done")
 
 
+def test_every_row_in_a_status_opens_its_menu_by_mouse_or_keyboard(page, world, sign_in, watch):
+    """The rows in one status share one menu, sent once: each row's opens with that row's
+    moves (a click, or the arrow key on the focused badge) and moves only that row."""
+    manager = world.members[RoleKind.MANAGER]
+    for title in ("Order valves", "Paint the fence", "Sweep the yard"):
+        add_task(manager, title)
+    sign_in(manager)
+    page.goto("/tasks/")
+    expect(page.locator("template")).to_have_count(1)  # one status, one menu sent
+
+    fence = row_of(page, "Paint the fence")
+    fence.get_by_test_id("task-status-menu").focus()
+    page.keyboard.press("ArrowDown")
+    expect(fence.get_by_role("button", name="Start")).to_be_visible()
+    page.keyboard.press("Escape")
+
+    yard = row_of(page, "Sweep the yard")
+    yard.get_by_test_id("task-status-menu").click()
+    yard.get_by_role("button", name="Block").click()
+    expect(yard.get_by_test_id("task-status-badge")).to_have_text("Blocked")
+    for other in ("Order valves", "Paint the fence"):
+        expect(row_of(page, other).get_by_test_id("task-status-badge")).to_have_text("To do")
+
+    # The menu stays where it was sent: every row still opens it after another row moved.
+    valves = row_of(page, "Order valves")
+    valves.get_by_test_id("task-status-menu").click()
+    valves.get_by_role("button", name="Complete").click()
+    expect(valves.get_by_test_id("task-status-badge")).to_have_text("Done")
+    fence.get_by_test_id("task-status-menu").click()
+    expect(fence.get_by_role("button", name="Cancel")).to_be_visible()
+
+
 def test_filtering_the_list_by_status_and_text(page, world, sign_in):
     manager = world.members[RoleKind.MANAGER]
     add_task(manager, "Order valves", priority="high")

@@ -166,10 +166,16 @@ class RowFormat:
         membership: Any = None,
         csrf_token: str = "",
         select_form: str = "",
+        shared_menus: bool = False,
     ) -> None:
         self.spec = spec
         #: The id of the bulk form a row's check box belongs to (none: rows have no box).
         self.select_form = select_form
+        #: A table of rows (a list page): the rows of one state share their menu of moves,
+        #: sent once as a ``<template>`` that the page's script puts in place when a row's
+        #: menu opens. Otherwise (a record's page, the block a move answers) each block
+        #: carries its own.
+        self.shared_menus = shared_menus
         self.membership = membership
         self.csrf_token = csrf_token
         self.today = timezone.localdate()
@@ -652,12 +658,16 @@ class State(Choice):
         own = membership is not None and membership.tenant_id == row["tenant_id"]
         key = (self, value, own)
         layout = fmt.layouts.get(key)
+        menu = ""
         if layout is None:
-            layout = fmt.layouts[key] = self._shared_layout(fmt, value, own)
+            layout, menu = self._shared_layout(fmt, value, own)
+            fmt.layouts[key] = layout
         if layout and not error:
             # The same block for every row in this state but for its id and name: built once
-            # with those two as fields, then filled per row.
-            return fmt.fill(layout, escape(row["id"]), fmt.escaped_name(row))
+            # with those two as fields, then filled per row. The first row in the state
+            # brings the menu the others share (``RowFormat.shared_menus``).
+            block = fmt.fill(layout, escape(row["id"]), fmt.escaped_name(row))
+            return SafeString(menu + block) if menu else block
         from opsbase.kernel.workflows import transitions_available
 
         options = self._moves_for_every(fmt, value) if own else ()
@@ -683,17 +693,22 @@ class State(Choice):
             ),
         )
 
-    def _shared_layout(self, fmt: RowFormat, value: Any, own: bool) -> list[str]:
+    def _shared_layout(self, fmt: RowFormat, value: Any, own: bool) -> tuple[list[str], str]:
         """The layout of every row in *value* (``own``: of the member's tenant), or none
-        (empty) when the rows' moves differ: each row is then built on its own."""
+        (empty) when the rows' moves differ: each row is then built on its own. With it,
+        the ``<template>`` of the menu the rows share (``RowFormat.shared_menus``), if any."""
         shared = self._moves_for_every(fmt, value) if own else ()
-        return [] if shared is None else self._layout(fmt, value, shared)
+        return ([], "") if shared is None else self._layout(fmt, value, shared)
 
-    def _layout(self, fmt: RowFormat, value: Any, options: Sequence[Any]) -> list[str]:
-        """The block of *value* with *options* as a layout (``RowFormat.layout``). Its markup
-        follows from what the key names alone (the moves, their words in the language, the
-        URLs, the CSRF field), so it is built once per process, not once per list."""
+    def _layout(
+        self, fmt: RowFormat, value: Any, options: Sequence[Any]
+    ) -> tuple[list[str], str]:
+        """The block of *value* with *options* as a layout (``RowFormat.layout``), and the
+        template of its menu when the rows share it. The markup follows from what the key
+        names alone (the moves, their words in the language, the URLs, the CSRF field), so
+        it is built once per process, not once per list."""
         moves = _moves(options)
+        shared = fmt.shared_menus and bool(moves)
         key = (
             self,
             fmt.language,
@@ -701,21 +716,41 @@ class State(Choice):
             fmt.url_pattern("transition") if moves else "",
             fmt.csrf_input if moves else "",
             tuple((m.name, m.label, m.target_label) for m in moves),
+            shared,
         )
         found = _LAYOUTS.get(key)
         if found is None:
             if len(_LAYOUTS) >= _LAYOUTS_KEPT:
                 _LAYOUTS.clear()
-            found = _LAYOUTS[key] = fmt.layout(
-                self._block(fmt, value, moves, _PK_FIELD, _NAME_FIELD)
+            menu = self._menu_id(fmt, value) if shared else ""
+            block = self._block(fmt, value, moves, _PK_FIELD, _NAME_FIELD, menu=menu)
+            template = (
+                f'<template id="{menu}">{fmt.csrf_input}'
+                f'<ul class="dropdown-menu">{self._buttons(moves)}</ul></template>'
+                if shared
+                else ""
             )
+            found = _LAYOUTS[key] = (fmt.layout(block), template)
         return found
 
+    def _menu_id(self, fmt: RowFormat, value: Any) -> str:
+        """The id of the template of the menu shared by a list's rows in *value*."""
+        return str(escape(f"{fmt.spec.prefix}-{self.testid}-{value}-moves"))
+
     def _block(
-        self, fmt: RowFormat, value: Any, moves: Sequence[Any], pk: str, name: str, error: str = ""
+        self,
+        fmt: RowFormat,
+        value: Any,
+        moves: Sequence[Any],
+        pk: str,
+        name: str,
+        error: str = "",
+        menu: str = "",
     ) -> str:
         """The state's block (escaped markup): its badge, and the menu of *moves* when there
-        are any. *pk* and *name* are the record's id and name, escaped (or a layout's fields)."""
+        are any. *pk* and *name* are the record's id and name, escaped (or a layout's fields).
+        *menu*: the id of the template the menu is taken from when it opens (none: the menu
+        is in the block)."""
         spec = fmt.spec
         # What the blocks of a list share (the badge, the menu's items) is built once.
         prefix = fmt.once((self.name, "prefix"), lambda: escape(f"{spec.prefix}-{self.testid}"))
@@ -738,21 +773,23 @@ class State(Choice):
                     % {"field": self.label.lower(), "record": "\x01"}
                 ),
             )
-            buttons = fmt.once(
-                (self.name, tuple(m.name for m in moves)), lambda: self._buttons(moves)
-            )
             label = change.replace("\x01", name)
+            if menu:
+                items = f' data-opsbase-moves="{menu}">{badge}</button>'
+            else:
+                buttons = fmt.once(
+                    (self.name, tuple(m.name for m in moves)), lambda: self._buttons(moves)
+                )
+                items = f'>{badge}</button>{fmt.csrf_input}<ul class="dropdown-menu">{buttons}</ul>'
             inner = (
                 f'<form method="post" action="{url}" class="dropdown" '
-                f'hx-post="{url}" hx-target="#{prefix}-{pk}" hx-swap="outerHTML" '
-                f'aria-label="{label}">{fmt.csrf_input}'
+                f'hx-post="{url}" hx-target="#{prefix}-{pk}" hx-swap="outerHTML">'
                 '<button type="button" class="btn btn-sm opsbase-state-toggle '
                 'dropdown-toggle" '
                 f'data-bs-toggle="dropdown" aria-expanded="false" aria-label="{label}" '
                 # Fixed: the menu escapes the scrolling table it sits in.
                 "data-bs-popper-config='{&quot;strategy&quot;:&quot;fixed&quot;}' "
-                f'data-testid="{prefix}-menu">{badge}</button>'
-                f'<ul class="dropdown-menu">{buttons}</ul></form>'
+                f'data-testid="{prefix}-menu"{items}</form>'
             )
         alert = (
             format_html(
@@ -775,7 +812,7 @@ class State(Choice):
 
 #: State blocks as layouts (``State._layout``): a few per state column and language. Bounded
 #: all the same (a CSRF field other than the pages' placeholder makes keys of its own).
-_LAYOUTS: dict[tuple[Any, ...], list[str]] = {}
+_LAYOUTS: dict[tuple[Any, ...], tuple[list[str], str]] = {}
 _LAYOUTS_KEPT = 512
 
 

@@ -309,6 +309,7 @@ class RecordListView(CachedListMixin, PageView):
             membership=self.request.membership,  # type: ignore[attr-defined]
             csrf_token=csrf_placeholder(),
             select_form=f"{spec.prefix}-bulk" if self.bulk_actions() else "",
+            shared_menus=True,
         )
         if self.list_page.row_template is None:
             return spec.table_rows(rows, fmt)

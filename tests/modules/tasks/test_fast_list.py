@@ -13,6 +13,8 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
 
+from django.test.html import parse_html
+
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kit.rows import RowFormat
 from opsbase.modules.tasks.api import TaskViewSet
@@ -173,12 +175,11 @@ PER_ROW_TEMPLATE = """{% load i18n %}{% for task, status_badge, priority_badge, 
   <td data-label="{{ labels.status }}"><div id="task-status-{{ task.pk }}" class="d-flex flex-wrap align-items-center gap-1" data-testid="task-status" data-status="{{ task.status }}">
   {% if moves %}
   <form method="post" action="{% url 'tasks:task_transition' task.pk %}" class="dropdown"
-        hx-post="{% url 'tasks:task_transition' task.pk %}" hx-target="#task-status-{{ task.pk }}" hx-swap="outerHTML"
-        aria-label="{% blocktranslate with title=task.title %}Change the status of {{ title }}{% endblocktranslate %}">
-    {% csrf_token %}
+        hx-post="{% url 'tasks:task_transition' task.pk %}" hx-target="#task-status-{{ task.pk }}" hx-swap="outerHTML">
     <button type="button" class="btn btn-sm opsbase-state-toggle dropdown-toggle" data-bs-toggle="dropdown" aria-expanded="false"
         data-bs-popper-config='{"strategy":"fixed"}'
         aria-label="{% blocktranslate with title=task.title %}Change the status of {{ title }}{% endblocktranslate %}" data-testid="task-status-menu"><span class="badge {{ status_badge }}" data-testid="task-status-badge">{{ task.get_status_display }}</span></button>
+    {% csrf_token %}
     <ul class="dropdown-menu">
     {% for move in moves %}
     <li><button type="submit" name="transition" value="{{ move.name }}" class="dropdown-item"
@@ -240,6 +241,48 @@ def test_the_page_rows_render_as_the_per_row_templates_do(
     assert new.count('data-testid="task-row"') == len(tasks)
     assert new.count('name="csrfmiddlewaretoken"') == old.count('name="csrfmiddlewaretoken"') > 0
     assert "&lt;b&gt;&quot;Quoted&quot; &amp; bold&lt;/b&gt;" in new
+
+
+def _menus_put_in_place(html):
+    """*html* as the page's script makes it when every status menu is opened: each toggle
+    that names a template gets that template's content right after it."""
+    templates = dict(re.findall(r'<template id="([^"]+)">(.*?)</template>', html, re.S))
+    html = re.sub(r'<template id="[^"]+">.*?</template>', "", html, flags=re.S)
+    return re.sub(
+        r' data-opsbase-moves="([^"]+)">(.*?</button>)',
+        lambda m: ">" + m.group(2) + templates[m.group(1)],
+        html,
+    ), templates
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("kind", [RoleKind.ADMIN, RoleKind.MANAGER, RoleKind.USER])
+def test_a_list_sends_each_status_menu_once_and_it_opens_as_the_row_own_menu(
+    world, varied, kind, language
+):
+    """On a list page the rows in one status share their menu: it is sent once, as a
+    template, and put in place when a row's menu opens. Opened, every row is what it would
+    be with the menu in the row (a record's page, the block a move answers)."""
+    member = world.members[kind]
+    rows = list(TASK_ROWS.rows(task_list(membership=member)))
+    with translation.override(language):
+        own = TASK_ROWS.table_rows(rows, RowFormat(TASK_ROWS, membership=member, csrf_token="x"))
+        shared = TASK_ROWS.table_rows(
+            rows, RowFormat(TASK_ROWS, membership=member, csrf_token="x", shared_menus=True)
+        )
+    opened, templates = _menus_put_in_place(shared)
+
+    assert parse_html(opened) == parse_html(own)
+    # The states whose rows have a menu (each with the member's moves from there).
+    with_moves = set(re.findall(r'data-status="([^"]+)"><form', own))
+    if kind == RoleKind.USER:
+        # A User's moves depend on owning the task: each row carries its own menu.
+        assert templates == {}
+    else:
+        assert len(templates) == len(with_moves) > 0
+        assert shared.count('class="dropdown-menu"') == len(with_moves)
+        assert own.count('class="dropdown-menu"') > len(with_moves)
+        assert len(shared) < len(own)
 
 
 @pytest.mark.parametrize("kind", [RoleKind.ADMIN, RoleKind.MANAGER, RoleKind.USER])

@@ -4,6 +4,7 @@
  * - Confirmation: a form or button with data-opsbase-confirm="Question?" asks before it
  *   submits (htmx elements can use hx-confirm, which htmx handles itself).
  * - htmx: the CSRF header comes from hx-headers on <body>; failed requests show an alert.
+ * - Status menus of a list: cloned from the <template> each toggle names when it opens.
  */
 (function () {
   "use strict";
@@ -56,6 +57,25 @@
   document.addEventListener("htmx:sendError", function () {
     showAlert("The server could not be reached. Check your connection and try again.");
   });
+
+  // A list's status menus: the rows in one state share one menu, sent once in a <template>
+  // that each row's toggle names (data-opsbase-moves). It is put beside the toggle before
+  // Bootstrap builds the dropdown, which looks for its menu once: Bootstrap listens on the
+  // document in the capture phase (a click, the arrow keys on a toggle), these listeners on
+  // the window, which the event reaches first.
+  function fillMoves(event) {
+    var toggle = event.target.closest ? event.target.closest("[data-opsbase-moves]") : null;
+    if (!toggle || toggle.parentNode.querySelector(".dropdown-menu")) {
+      return;
+    }
+    var source = document.getElementById(toggle.getAttribute("data-opsbase-moves"));
+    if (source && source.content) {
+      toggle.after(source.content.cloneNode(true));
+    }
+  }
+
+  window.addEventListener("click", fillMoves, true);
+  window.addEventListener("keydown", fillMoves, true);
 
   // Bulk selection: the header's box ticks every row of the page; the bulk form counts them
   // and asks before deleting.
