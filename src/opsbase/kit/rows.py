@@ -700,9 +700,7 @@ class State(Choice):
         shared = self._moves_for_every(fmt, value) if own else ()
         return ([], "") if shared is None else self._layout(fmt, value, shared)
 
-    def _layout(
-        self, fmt: RowFormat, value: Any, options: Sequence[Any]
-    ) -> tuple[list[str], str]:
+    def _layout(self, fmt: RowFormat, value: Any, options: Sequence[Any]) -> tuple[list[str], str]:
         """The block of *value* with *options* as a layout (``RowFormat.layout``), and the
         template of its menu when the rows share it. The markup follows from what the key
         names alone (the moves, their words in the language, the URLs, the CSRF field), so

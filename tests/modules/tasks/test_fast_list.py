@@ -8,12 +8,11 @@ import json
 import re
 
 import pytest
+from django.test.html import parse_html
 from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
-
-from django.test.html import parse_html
 
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kit.rows import RowFormat
