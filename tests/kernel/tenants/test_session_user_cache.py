@@ -35,8 +35,12 @@ def either(request, settings):
 
 
 def _user_queries(queries) -> list[str]:
+    """The queries that read a user whole (its password hash: the session's user), on
+    their own or joined to something else."""
     # PostgreSQL and SQLite quote names with "", MariaDB with ``.
-    return [q["sql"] for q in queries if re.search(r"FROM [`\"]?accounts_user[`\"]?", q["sql"])]
+    return [
+        q["sql"] for q in queries if re.search(r"accounts_user[`\"]?\.[`\"]?password", q["sql"])
+    ]
 
 
 def test_a_repeated_request_does_not_query_the_user(auth_cache, member):
@@ -121,9 +125,52 @@ def test_with_the_auth_cache_off_the_user_is_read_each_time(settings, member):
     client.get(PAGE)
 
     with CaptureQueriesContext(connection) as queries:
-        client.get(PAGE)
+        response = client.get(PAGE)
 
-    assert len(_user_queries(queries)) == 1
+    # With its memberships, in the same query.
+    (read,) = _user_queries(queries)
+    assert "tenants_membership" in read
+    assert response.wsgi_request.membership == member
+    assert response.wsgi_request.tenant_memberships == [member]
+    assert [m.user for m in response.wsgi_request.tenant_memberships] == [member.user]
+
+
+def test_a_user_in_several_organizations_is_one_object_across_its_memberships(
+    settings, world, member
+):
+    from opsbase.kernel.tenants.services import membership_add
+
+    settings.OPSBASE_AUTH_CACHE_TIMEOUT = 0
+    away_admin = world.away_members[RoleKind.ADMIN]
+    membership_add(membership=away_admin, user=member.user, role_kind=RoleKind.USER)
+    client = session_client(member)
+
+    request = client.get(PAGE).wsgi_request
+
+    memberships = request.tenant_memberships
+    assert {m.tenant for m in memberships} == {world.home, world.away}
+    assert all(m.user is request.user for m in memberships)
+    assert request.membership == member  # the session's organization
+
+
+@pytest.mark.parametrize("change", ["no membership", "membership deactivated", "tenant closed"])
+def test_with_the_auth_cache_off_a_user_without_active_memberships_is_still_signed_in(
+    settings, member, change
+):
+    """Nothing to join the user to: it is read on its own, as Django would."""
+    settings.OPSBASE_AUTH_CACHE_TIMEOUT = 0
+    client = session_client(member)
+    if change == "no membership":
+        member.delete()
+    elif change == "membership deactivated":
+        type(member).objects.unscoped().filter(pk=member.pk).update(is_active=False)
+    else:
+        type(member.tenant).objects.filter(pk=member.tenant_id).update(is_active=False)
+
+    request = client.get(PAGE).wsgi_request
+
+    assert request.user == member.user
+    assert request.membership is None
 
 
 def test_a_session_hashed_under_a_fallback_key_stays_signed_in(either, settings, member):
@@ -174,4 +221,6 @@ def test_with_the_auth_cache_off_the_user_is_one_query_compiled_once(
 
     assert response.wsgi_request.user == member.user
     assert len(_user_queries(queries)) == 1
-    assert "User" not in recorded  # the user read by the query compiled before
+    # The user (with the memberships) read by the query compiled before.
+    assert "User" not in recorded
+    assert "Membership" not in recorded

@@ -11,10 +11,12 @@ from the cache when its session hash is that one; any other is left to Django, w
 it out as it always does. The key holds a digest of ``SECRET_KEY``, so a rotated key is
 never answered with hashes made under the old one.
 
-With the auth cache off, the user is read by one query compiled once (``opsbase.core.compiled``)
+With the auth cache off, the user is read by one query compiled once (``opsbase.core.compiled``;
+the membership middleware reads it joined to the user's memberships, one query for both)
 and answered only when the session's hash verifies against it under the current key and the
-account is active, exactly Django's ``ModelBackend`` rules; anything else (no such user, a
-hash made under a key in ``SECRET_KEY_FALLBACKS``, another backend) is left to Django's lookup.
+account is active, exactly Django's ``ModelBackend`` rules (``session_verifies``); anything
+else (no such user, a hash made under a key in ``SECRET_KEY_FALLBACKS``, another backend) is
+left to Django's lookup.
 """
 
 from __future__ import annotations
@@ -77,26 +79,37 @@ def session_user(request):
     return user
 
 
+def session_user_key(request, user_id: str) -> int | None:
+    """The integer key of the session's user *user_id* when Django's ``ModelBackend`` signed
+    it in: what a query of ours may read it by (else None: Django's lookup decides)."""
+    if request.session.get(BACKEND_SESSION_KEY) != MODEL_BACKEND:
+        return None
+    try:
+        pk = get_user_model()._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    return pk if isinstance(pk, int) else None  # compiled queries' placeholders are integers
+
+
+def session_verifies(request, user) -> bool:
+    """*user* may be the session's user as ``ModelBackend`` would answer it: the account is
+    active and the session's hash verifies under the current key."""
+    session_hash = request.session.get(HASH_SESSION_KEY) or ""
+    if user is None or not getattr(user, "is_active", True) or not session_hash:
+        return False
+    return constant_time_compare(session_hash, user.get_session_auth_hash())
+
+
 def _session_user_read(request, user_id: str):
     """The session's user read by a compiled query when Django's ``ModelBackend`` signed it
     in, the account is active and the session's hash verifies; else None (Django decides)."""
-    if request.session.get(BACKEND_SESSION_KEY) != MODEL_BACKEND:
+    pk = session_user_key(request, user_id)
+    if pk is None:
         return None
     model = get_user_model()
-    try:
-        pk = model._meta.pk.to_python(user_id)
-    except ValidationError:
-        return None
-    if not isinstance(pk, int):
-        return None  # the compiled query's placeholder is an integer key
     found = compiled(model, "accounts.session_user", _user_by_pk, [-1]).objects([pk])
     user = found[0] if found else None
-    session_hash = request.session.get(HASH_SESSION_KEY) or ""
-    if user is None or not getattr(user, "is_active", True) or not session_hash:
-        return None
-    if not constant_time_compare(session_hash, user.get_session_auth_hash()):
-        return None
-    return user
+    return user if session_verifies(request, user) else None
 
 
 def _user_by_pk(pk: int):

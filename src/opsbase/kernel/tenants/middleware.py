@@ -8,6 +8,8 @@ from opsbase.kernel.accounts.session_cache import (
     session_user,
     session_user_cache_key,
     session_user_id,
+    session_user_key,
+    session_verifies,
 )
 
 from .selectors import (
@@ -15,6 +17,7 @@ from .selectors import (
     membership_active_for_user,
     membership_list_cache_key,
     membership_list_for_user_cached,
+    membership_list_with_user,
 )
 
 
@@ -39,11 +42,13 @@ class ActiveMembershipMiddleware:
         request.membership = None
         request.tenant = None
         user = getattr(request, "user", None)
+        memberships = None
         if user is not None and hasattr(request, "session"):
-            user = self._session_user(request)
+            user, memberships = self._session_user(request)
         if user is not None and user.is_authenticated:
             tenant_id = request.session.get(SESSION_KEY)
-            memberships = membership_list_for_user_cached(user=user)
+            if memberships is None:
+                memberships = membership_list_for_user_cached(user=user)
             request.tenant_memberships = memberships
             membership = membership_active_for_user(
                 user=user, tenant_id=tenant_id, memberships=memberships
@@ -59,16 +64,26 @@ class ActiveMembershipMiddleware:
 
     @staticmethod
     def _session_user(request):
-        """The session's user, cached (``accounts.session_cache``); what a session request
-        reads from the cache (the auth and tenant versions, the user and the memberships)
-        comes in one round trip."""
+        """The session's user, cached (``accounts.session_cache``), and its memberships when
+        they were read with it (else None); what a session request reads from the cache (the
+        auth and tenant versions, the user and the memberships) comes in one round trip."""
         user_id = session_user_id(request)
         if user_id is None:
-            return request.user
+            return request.user, None
         tenant_id = request.session.get(SESSION_KEY)
+        user_key = session_user_cache_key(user_id)
+        if user_key is None and (pk := session_user_key(request, user_id)) is not None:
+            # The auth cache is off: the user and its memberships in one query, the user
+            # answered by Django's rules; any doubt (no membership to join it to, a hash that
+            # does not verify) is left to the lookup below, which may sign the session out.
+            memberships = membership_list_with_user(user_id=pk)
+            user = memberships[0].user if memberships else None
+            if session_verifies(request, user):
+                request.user = user
+                return user, memberships
         entries = [membership_list_cache_key(user_id)]
-        if (user_key := session_user_cache_key(user_id)) is not None:
+        if user_key is not None:
             entries.append(user_key)
         versions_prefetch(tenants=[tenant_id] if tenant_id else [], names=["auth"], entries=entries)
         request.user = user = session_user(request)
-        return user
+        return user, None

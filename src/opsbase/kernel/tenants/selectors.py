@@ -67,6 +67,25 @@ def _memberships_of(user_id: int) -> list[Membership]:
     return compiled(Membership, "tenants.memberships_of_user", of, [-1]).objects([user_id])
 
 
+def membership_list_with_user(*, user_id: int) -> list[Membership]:
+    """``membership_list_for_user`` of the user *user_id* with that user joined (each
+    membership's ``user``, password hash included: never put in a cache), one query compiled
+    once: a signed-in request reads its user and memberships together when the auth cache
+    is off. Empty when the user has no active membership (read the user on its own then)."""
+    from opsbase.core.compiled import compiled
+
+    def of(user: int) -> QuerySet[Membership]:
+        return membership_list_for_user(user=user).select_related("user")  # type: ignore[arg-type]
+
+    found = compiled(Membership, "tenants.memberships_with_user", of, [-1]).objects([user_id])
+    if found:
+        # One user object for the request, as a separate read would give.
+        user = found[0].user
+        for membership in found[1:]:
+            membership.user = user
+    return found
+
+
 def membership_active_for_user(
     *, user: User, tenant_id: int | None, memberships: list[Membership] | None = None
 ) -> Membership | None:
