@@ -226,6 +226,38 @@ def test_filtering_the_list_by_status_and_text(page, world, sign_in):
     expect(rows(page)).to_have_count(3)
 
 
+def test_the_people_lists_are_fetched_when_shown_and_then_filter_and_assign(
+    page, world, sign_in, watch
+):
+    """The assignee filter and the bulk menu's "Assign to" get the organization's members
+    when they first show (the page is sent without them)."""
+    manager, colleague = world.members[RoleKind.MANAGER], world.members[RoleKind.USER]
+    name = colleague.user.get_full_name()
+    add_task(manager, "Order valves", assignee=colleague)
+    add_task(manager, "Paint the fence")
+    sign_in(manager)
+    page.goto("/tasks/")
+    assignee = filters(page).get_by_label("Assignee")
+    expect(assignee.locator("option")).to_have_count(2)  # anyone, unassigned
+
+    page.get_by_test_id("task-filter-toggle").click()
+    expect(assignee.locator("option", has_text=name)).to_have_count(1)
+    assignee.select_option(label=name)
+    page.get_by_test_id("task-filter-apply").click()
+    expect(rows(page)).to_have_count(1)
+    expect(row_of(page, "Order valves")).to_be_visible()
+    expect(page.get_by_test_id("task-chip")).to_contain_text(f"Assignee: {name}")
+
+    page.goto("/tasks/")
+    bulk = page.get_by_test_id("task-bulk-action")
+    expect(bulk.locator("option", has_text=name)).to_have_count(0)
+    row_of(page, "Paint the fence").get_by_test_id("task-select").check()
+    expect(bulk.locator("option", has_text=name)).to_have_count(1)
+    bulk.select_option(label=name)
+    page.get_by_test_id("task-bulk-apply").click()
+    expect(row_of(page, "Paint the fence").locator('[data-label="Assignee"]')).to_have_text(name)
+
+
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_the_task_pages_read_well_in_both_modes(page, world, sign_in, screenshot, color_scheme):
     manager = world.members[RoleKind.MANAGER]

@@ -29,14 +29,16 @@ def _shown(controls: ListControls) -> list[tuple[str, str, str, list[str]]]:
     return [(c.name, c.label, str(c.html), c.errors) for c in every if c is not None]
 
 
-def test_the_shared_form_shows_what_a_form_of_the_request_shows(world):
+@pytest.mark.parametrize("members_url", ["", "/tasks/members/"])
+def test_the_shared_form_shows_what_a_form_of_the_request_shows(world, members_url):
+    """With a members URL, neither lists the members (fetched when the panel opens)."""
     quick = quick_filterset(TaskFilter)
     for membership in (world.members[RoleKind.MANAGER], world.away_members[RoleKind.ADMIN]):
         request = _request(membership)
         own = quick(None, queryset=Task.objects.unscoped().all(), request=request).form
-        expected = ListControls(own, QueryDict(""), request)
+        expected = ListControls(own, QueryDict(""), request, members_url)
         for _turn in range(2):  # the second from what the shared form kept
-            shared = ListControls.unbound(quick.unbound_form(), QueryDict(""), request)
+            shared = ListControls.unbound(quick.unbound_form(), QueryDict(""), request, members_url)
             assert _shown(shared) == _shown(expected)
             assert shared.chips == [] and not shared.errors
 

@@ -32,7 +32,7 @@ from opsbase.core.text import text_of
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
 
-from .listing import members_by_name
+from .listing import ASSIGN, members_by_name
 from .rows import Person
 from .services import record_move_to
 from .views import PageView
@@ -60,9 +60,11 @@ def assign_column(pages: type[Pages]) -> Person | None:
 
 
 def bulk_actions(
-    pages: type[Pages], membership: Membership, request: Any = None
+    pages: type[Pages], membership: Membership, request: Any = None, *, people_later: bool = False
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The bulk menu's groups, ``(group label, [(action, label)])``, the member may use."""
+    """The bulk menu's groups, ``(group label, [(action, label)])``, the member may use.
+    *people_later*: "Assign to" offers only "Nobody"; the page fetches the members into it
+    when the menu shows (``MemberOptionsView``), so a list is computed without them."""
     entity = pages.entity
     codenames = entity.codenames
     groups: list[tuple[str, list[tuple[str, str]]]] = []
@@ -77,8 +79,12 @@ def bulk_actions(
             groups.append((_("Set status"), states))
     column = assign_column(pages) if may_change and entity.update is not None else None
     if column is not None:
-        people = [(f"assign:{pk}", name) for pk, name in members_by_name(request, membership)]
-        groups.append((_("Assign to"), [("assign:", _("Nobody")), *people]))
+        people = (
+            []
+            if people_later
+            else [(f"{ASSIGN}{pk}", name) for pk, name in members_by_name(request, membership)]
+        )
+        groups.append((_("Assign to"), [(ASSIGN, _("Nobody")), *people]))
     if codenames.delete and entity.delete is not None and policy.can(membership, codenames.delete):
         groups.append((_("Delete"), [("delete", _("Delete"))]))
     return groups

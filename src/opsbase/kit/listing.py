@@ -27,6 +27,9 @@ from .markup import conditional_escape, format_html
 from .rows import Column, RowSpec
 from .selectors import member_names
 
+#: The bulk actions that assign the rows to a member: ``assign:<membership pk>``.
+ASSIGN = "assign:"
+
 
 def _person(member: Membership) -> str:
     user = member.user
@@ -69,14 +72,9 @@ def field_choices(field: forms.Field, request: Any = None) -> list[tuple[str, st
     the organization's members read once per request)."""
     if not isinstance(field, forms.ModelChoiceField):
         return [(str(value), str(label)) for value, label in getattr(field, "choices", ())]
-    choices: list[tuple[str, str]] = []
-    if field.empty_label is not None:
-        choices.append(("", str(field.empty_label)))
-    null_label = getattr(field, "null_label", None)
-    if null_label is not None:
-        choices.append((str(getattr(field, "null_value", "null")), str(null_label)))
+    choices = _fixed_choices(field)
     membership = getattr(request, "membership", None)
-    if isinstance(field, MemberChoiceField | MemberFilterField) and membership is not None:
+    if _is_people(field) and membership is not None:
         return choices + members_by_name(request, membership)
     for obj in field.queryset or ():
         label = _person(obj) if isinstance(obj, Membership) else field.label_from_instance(obj)
@@ -98,17 +96,20 @@ def options_html(choices: Iterable[tuple[Any, Any]], selected: Any) -> SafeStrin
     )
 
 
-def optgroups_html(groups: Iterable[tuple[Any, Iterable[tuple[Any, Any]]]]) -> SafeString:
-    """``<optgroup>`` elements of ``(label, choices)`` groups, none selected."""
-    return mark_safe(  # noqa: S308 - escaped parts only
-        "".join(
-            [
-                f'<optgroup label="{conditional_escape(label)}">'
-                f"{options_html(choices, None)}</optgroup>"
-                for label, choices in groups
-            ]
+def optgroups_html(
+    groups: Iterable[tuple[Any, Iterable[tuple[Any, Any]]]], later: str = ""
+) -> SafeString:
+    """``<optgroup>`` elements of ``(label, choices)`` groups, none selected. *later*: the
+    group that offers this value is marked ``data-opsbase-later`` (the page adds to it)."""
+    parts = []
+    for label, choices in groups:
+        choices = list(choices)
+        mark = " data-opsbase-later" if later and any(v == later for v, _ in choices) else ""
+        parts.append(
+            f'<optgroup label="{conditional_escape(label)}"{mark}>'
+            f"{options_html(choices, None)}</optgroup>"
         )
-    )
+    return mark_safe("".join(parts))  # noqa: S308 - escaped parts only
 
 
 @dataclass
@@ -132,7 +133,33 @@ class Chip:
     remove_url: str
 
 
-def _control(bound: forms.BoundField, value: str, choices: list[tuple[str, str]] | None) -> str:
+def _is_people(field: forms.Field) -> bool:
+    return isinstance(field, MemberChoiceField | MemberFilterField)
+
+
+def _fixed_choices(field: forms.Field) -> list[tuple[str, str]]:
+    """What a record choice offers besides the records: "any" (the empty label), and
+    "none" when it may filter for no record."""
+    choices: list[tuple[str, str]] = []
+    if getattr(field, "empty_label", None) is not None:
+        choices.append(("", str(field.empty_label)))  # type: ignore[attr-defined]
+    null_label = getattr(field, "null_label", None)
+    if null_label is not None:
+        choices.append((str(getattr(field, "null_value", "null")), str(null_label)))
+    return choices
+
+
+#: A people filter's select without its members: they are fetched (``members_url``) and
+#: added when the filter panel first shows it, never while the list is computed.
+_LATER = ' hx-get="{}" hx-trigger="intersect once" hx-swap="beforeend" hx-params="none"'
+
+
+def _control(
+    bound: forms.BoundField,
+    value: str,
+    choices: list[tuple[str, str]] | None,
+    members_url: str = "",
+) -> str:
     widget = bound.field.widget
     control_id = bound.auto_id or bound.name
     # An invalid field says so to assistive technology, and where its message is.
@@ -144,12 +171,14 @@ def _control(bound: forms.BoundField, value: str, choices: list[tuple[str, str]]
     css = " is-invalid" if bound.errors else ""
     if choices is not None:
         options = options_html(choices, value)
+        later = format_html(_LATER, members_url) if members_url else ""
         return format_html(
-            '<select name="{}" class="form-select{}" id="{}"{}>{}</select>',
+            '<select name="{}" class="form-select{}" id="{}"{}{}>{}</select>',
             bound.html_name,
             css,
             control_id,
             invalid,
+            later,
             options,
         )
     if isinstance(widget, forms.widgets.Input) and not isinstance(widget, forms.CheckboxInput):
@@ -166,9 +195,20 @@ def _control(bound: forms.BoundField, value: str, choices: list[tuple[str, str]]
 
 
 class ListControls:
-    """The search box, filter panel, chips and headers of one list page's request."""
+    """The search box, filter panel, chips and headers of one list page's request.
 
-    def __init__(self, form: forms.Form | None, query: QueryDict, request: Any = None) -> None:
+    With *members_url* (the entity's ``members`` page), a people filter that is not in use
+    is sent without the organization's members: its select fetches them when the filter
+    panel first shows it (htmx), so a list costs no query for them (nor a large tenant's
+    hundreds of options in every page). One in use lists them, the chosen one selected."""
+
+    def __init__(
+        self,
+        form: forms.Form | None,
+        query: QueryDict,
+        request: Any = None,
+        members_url: str = "",
+    ) -> None:
         self.query = query
         self.search: Control | None = None
         self.controls: list[Control] = []
@@ -179,6 +219,10 @@ class ListControls:
         for index, bound in enumerate(form.visible_fields()):
             value = str(data.get(bound.html_name, "") or "")
             field = bound.field
+            if members_url and not value and _is_people(field) and _member_of(request):
+                choices = _fixed_choices(field)
+                self._add(_make_control(index, bound, value, choices, members_url))
+                continue
             choices = (
                 field_choices(field, request) if isinstance(field, forms.ChoiceField) else None
             )
@@ -193,10 +237,13 @@ class ListControls:
                 )
 
     @classmethod
-    def unbound(cls, form: forms.Form, query: QueryDict, request: Any = None) -> ListControls:
+    def unbound(
+        cls, form: forms.Form, query: QueryDict, request: Any = None, members_url: str = ""
+    ) -> ListControls:
         """The controls of an unfiltered list, from the filter set's shared form without data
         (``FormClassBuiltOnce.unbound_form``): every control but the members' is the same on
-        each request, so it is built once with the form; the members are the request's."""
+        each request, so it is built once with the form; the members are the request's (or,
+        with *members_url*, fetched when the panel opens)."""
         kept: list[tuple[int, forms.BoundField, Control | None]] | None = getattr(
             form, "_opsbase_controls", None
         )
@@ -211,9 +258,14 @@ class ListControls:
                 kept.append((index, bound, _make_control(index, bound, "", choices)))
             form._opsbase_controls = kept  # type: ignore[attr-defined]
         controls = cls(None, query, request)
+        later = members_url if _member_of(request) else ""
         for index, bound, control in kept:
             if control is None:
-                control = _make_control(index, bound, "", field_choices(bound.field, request))
+                field = bound.field
+                if later and _is_people(field):
+                    control = _make_control(index, bound, "", _fixed_choices(field), later)
+                else:
+                    control = _make_control(index, bound, "", field_choices(field, request))
             controls._add(control)
         return controls
 
@@ -228,15 +280,23 @@ class ListControls:
         return any(control.errors for control in self.controls)
 
 
+def _member_of(request: Any) -> bool:
+    return getattr(request, "membership", None) is not None
+
+
 def _make_control(
-    index: int, bound: forms.BoundField, value: str, choices: list[tuple[str, str]] | None
+    index: int,
+    bound: forms.BoundField,
+    value: str,
+    choices: list[tuple[str, str]] | None,
+    members_url: str = "",
 ) -> Control:
     """The control of *bound* showing *value*: the first field, when it is text, is the
-    search box."""
+    search box. *members_url*: a people filter's members are fetched from there."""
     control = Control(
         bound.name,
         str(bound.label),
-        mark_safe(_control(bound, value, choices)),  # noqa: S308 - escaped parts
+        mark_safe(_control(bound, value, choices, members_url)),  # noqa: S308 - escaped parts
         [str(e) for e in bound.errors],
         bound.auto_id or bound.name,
     )

@@ -43,7 +43,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string, select_template
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.autoreload import file_changed
 from django.utils.decorators import method_decorator
 from django.utils.safestring import SafeString, mark_safe
@@ -74,10 +74,12 @@ from .entity import Entity
 from .forms import names_a_filter, quick_filterset
 from .history import record_history
 from .listing import (
+    ASSIGN,
     ListControls,
     fields_html,
     header_cells,
     headers,
+    members_by_name,
     optgroups_html,
     options_html,
     query_with,
@@ -335,8 +337,19 @@ class RecordListView(CachedListMixin, PageView):
             membership = self.request.membership  # type: ignore[attr-defined]
             from .bulk import bulk_actions
 
-            cached = self._bulk = bulk_actions(self.pages, membership, self.request)
+            later = bool(self.members_url())
+            cached = self._bulk = bulk_actions(
+                self.pages, membership, self.request, people_later=later
+            )
         return cached
+
+    def members_url(self) -> str:
+        """Where the list's people filters fetch the members (none: an entity whose pages
+        are routed by hand, without ``Pages.urls``: its filters list them in the page)."""
+        try:
+            return self.url("members")
+        except NoReverseMatch:
+            return ""
 
     def content_context(self) -> dict[str, Any]:
         request = self.request
@@ -355,12 +368,12 @@ class RecordListView(CachedListMixin, PageView):
         membership = request.membership  # type: ignore[attr-defined]
         add = self.entity.codenames.add
         may_add = bool(add and self.entity.create and policy.can(membership, add))
+        members = self.members_url()
         if unfiltered:
-            controls = ListControls.unbound(filterset.shared_form, request.GET, request)
+            controls = ListControls.unbound(filterset.shared_form, request.GET, request, members)
         else:
-            controls = ListControls(
-                filterset.form if filterset is not None else None, request.GET, request
-            )
+            form = filterset.form if filterset is not None else None
+            controls = ListControls(form, request.GET, request, members)
         here = reverse_cached(self.pages.list_url_name(self.list_page.name))
         sort = self.sort()
         columns = spec.table_columns()
@@ -378,7 +391,11 @@ class RecordListView(CachedListMixin, PageView):
             "filter_fields": fields_html(controls.controls),
             "sort_options": options_html(sort_choices, sort),
             "page_size_options": options_html(((size, size) for size in page_sizes), page_size),
-            "bulk_options": optgroups_html(bulk),
+            "bulk_options": optgroups_html(bulk, later=ASSIGN if members else ""),
+            # Where the bulk menu's "Assign to" fetches the members (none: nothing to fetch).
+            "bulk_people_url": f"{members}?value=assign"
+            if members and any(a == ASSIGN for _g, actions in bulk for a, _l in actions)
+            else "",
             "bulk": bulk,
             "bulk_url": self.url("bulk"),
             "here": request.get_full_path(),
@@ -592,6 +609,22 @@ class RecordTransitionView(PageView):
         return redirect(self.url("detail", obj.pk))
 
 
+class MemberOptionsView(PageView):
+    """GET: an ``<option>`` for each active member of the organization, by name: the people
+    filters of the entity's list pages fetch them when the filter panel opens (htmx), so a
+    list is computed without them (``ListControls``)."""
+
+    page = "members"
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        membership = request.membership  # type: ignore[attr-defined]
+        policy.require(membership, self.entity.codenames.view)
+        # ``?value=assign``: as the bulk menu's actions (``assign:<pk>``), else the filters'.
+        prefix = ASSIGN if request.GET.get("value") == "assign" else ""
+        people = members_by_name(request, membership)
+        return HttpResponse(options_html(((f"{prefix}{pk}", name) for pk, name in people), None))
+
+
 class Pages:
     """The pages of one entity (see the module docstring)."""
 
@@ -652,6 +685,9 @@ class Pages:
 
         patterns.append(path("bulk/", RecordBulkView.as_view(pages=cls), name=f"{model}_bulk"))
         patterns.append(path("views/", SavedViewsView.as_view(pages=cls), name=f"{model}_views"))
+        patterns.append(
+            path("members/", MemberOptionsView.as_view(pages=cls), name=f"{model}_members")
+        )
         if cls.import_fields:
             patterns.append(
                 path("import/", RecordImportView.as_view(pages=cls), name=f"{model}_import")

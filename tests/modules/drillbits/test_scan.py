@@ -86,11 +86,11 @@ def test_scanning_signed_out_asks_to_sign_in_first(client, assigned_bit):
     assert f"/s/{assigned_bit.scan_code}/" in answer.url
 
 
-def test_the_scan_page_costs_four_queries(manager, assigned_bit, django_assert_num_queries):
+def test_the_scan_page_costs_three_queries(manager, assigned_bit, django_assert_num_queries):
     cache.clear()
     client = session_client(manager)
     client.get(f"/s/{assigned_bit.scan_code}/")
 
-    # Session, user and membership, then the bit with its rig and well.
-    with django_assert_num_queries(4):
+    # Session, the user with its memberships, then the bit with its rig and well.
+    with django_assert_num_queries(3):
         assert client.get(f"/s/{assigned_bit.scan_code}/").status_code == 200
