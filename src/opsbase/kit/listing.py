@@ -220,8 +220,8 @@ class ListControls:
             value = str(data.get(bound.html_name, "") or "")
             field = bound.field
             if members_url and not value and _is_people(field) and _member_of(request):
-                choices = _fixed_choices(field)
-                self._add(_make_control(index, bound, value, choices, members_url))
+                fixed = _fixed_choices(field)
+                self._add(_make_control(index, bound, value, fixed, members_url))
                 continue
             choices = (
                 field_choices(field, request) if isinstance(field, forms.ChoiceField) else None
