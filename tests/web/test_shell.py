@@ -321,3 +321,83 @@ def test_alert_class_maps_every_message_level(level):
     message = Message(getattr(constants, level.upper()), "x")
     html = Template("{% load opsbase_shell %}{{ m|alert_class }}").render(Context({"m": message}))
     assert html == {"error": "danger", "debug": "secondary"}.get(level, level)
+
+
+# The switcher's entries and the account menu as their templates looped over them before
+# they were built as text: the tags must give the same markup.
+SWITCHER_LOOP = """{% load l10n %}{% for m in tenant_memberships %}
+      <li>
+        {% if switch_url %}
+          <form method="post" action="{{ switch_url }}">
+            {% csrf_token %}
+            <input type="hidden" name="tenant" value="{{ m.tenant_id|unlocalize }}">
+            <input type="hidden" name="next" value="{{ shell_next|default:request.get_full_path }}">
+            <button type="submit" class="dropdown-item d-flex justify-content-between align-items-center gap-3{% if membership and m.pk == membership.pk %} active{% endif %}"{% if membership and m.pk == membership.pk %} aria-current="true"{% endif %}>
+              <span>{{ m.tenant.name }} <small class="opacity-75">· {{ m.role.name }}</small></span>
+              {% if membership and m.pk == membership.pk %}<i class="bi bi-check2" aria-hidden="true"></i>{% endif %}
+            </button>
+          </form>
+        {% else %}
+          <span class="dropdown-item-text">{{ m.tenant.name }}</span>
+        {% endif %}
+      </li>
+    {% endfor %}"""  # noqa: E501
+
+USER_MENU_ITEMS = """{% load i18n opsbase_shell %}
+{% url_or_none "accounts:profile" as profile_url %}
+{% url_or_none "accounts:password_change" as password_url %}
+{% url_or_none "api:token_list" as tokens_url %}
+{% url_or_none "accounts:logout" as logout_url %}
+    <li><h6 class="dropdown-header text-truncate">{{ user.get_username }}</h6></li>
+    {% if profile_url %}<li><a class="dropdown-item" href="{{ profile_url }}"><i class="bi bi-person me-2" aria-hidden="true"></i>{% translate "Profile" %}</a></li>{% endif %}
+    {% if password_url %}<li><a class="dropdown-item" href="{{ password_url }}"><i class="bi bi-key me-2" aria-hidden="true"></i>{% translate "Change password" %}</a></li>{% endif %}
+    {% if tokens_url and membership %}<li><a class="dropdown-item" href="{{ tokens_url }}"><i class="bi bi-braces-asterisk me-2" aria-hidden="true"></i>{% translate "API tokens" %}</a></li>{% endif %}
+    {% if logout_url %}
+      <li><hr class="dropdown-divider"></li>
+      <li>
+        <form method="post" action="{{ logout_url }}">
+          {% csrf_token %}
+          <button type="submit" class="dropdown-item"><i class="bi bi-box-arrow-right me-2" aria-hidden="true"></i>{% translate "Sign out" %}</button>
+        </form>
+      </li>
+    {% endif %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("switch_url", ["/org/switch/", None])
+@pytest.mark.parametrize("acting", [True, False])
+def test_the_switcher_and_account_menu_tags_give_what_their_templates_gave(
+    world, language, switch_url, acting
+):
+    from django.middleware.csrf import get_token
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    member = world.members[RoleKind.USER]
+    away = MembershipFactory(tenant=world.away, user=member.user, kind=RoleKind.MANAGER)
+    away.tenant.name = 'Globex <"&> Ltd'
+    request = RequestFactory().get("/tasks/?q=a&b=<c>")
+    request.user = member.user
+    context = {
+        "request": request,
+        "user": member.user,
+        "membership": member if acting else None,
+        "tenant_memberships": [member, away],
+        "switch_url": switch_url,
+        "csrf_token": get_token(request),
+    }
+
+    with translation.override(language):
+        old_items = Template(SWITCHER_LOOP).render(Context(context))
+        new_items = Template(
+            "{% load opsbase_shell %}{% tenant_switcher_items tenant_memberships switch_url %}"
+        ).render(Context(context))
+        old_menu = Template(USER_MENU_ITEMS).render(Context(context))
+        new_menu = Template("{% load opsbase_shell %}{% user_menu_items %}").render(
+            Context(context)
+        )
+
+    assert parse_html(new_items) == parse_html(old_items)
+    assert parse_html(new_menu) == parse_html(old_menu)
+    assert "Globex &lt;&quot;&amp;&gt; Ltd" in new_items
+    assert ("API tokens" in new_menu or "API-Token" in new_menu) is acting

@@ -31,11 +31,13 @@ _kept: dict[tuple[int, str | None], tuple[Any, str]] = {}
 _KEPT_AT_MOST = 4096
 
 
-def text_of(value: Any) -> str:
-    """``str(value)``; a lazy translation's text worked out once per active language."""
+def text_of(value: Any, language: str | None = None) -> str:
+    """``str(value)``; a lazy translation's text worked out once per active language.
+    *language*: the active one when the caller has it at hand (a loop over many texts asks
+    for it once; each ask is a context-local look-up)."""
     if type(value) not in _TRANSLATIONS:
         return str(value)
-    key = (id(value), translation.get_language())
+    key = (id(value), language or translation.get_language())
     found = _kept.get(key)
     if found is not None and found[0] is value:
         return found[1]

@@ -18,8 +18,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from opsbase.core.exceptions import (
     Conflict,
@@ -75,7 +75,10 @@ def bulk_actions(
 
         workflow = state_field_of(entity.model).workflow
         if workflow is not None:
-            states = [(f"status:{v}", text_of(label)) for v, label in workflow.labels.items()]
+            language = get_language()
+            states = [
+                (f"status:{v}", text_of(label, language)) for v, label in workflow.labels.items()
+            ]
             groups.append((_("Set status"), states))
     column = assign_column(pages) if may_change and entity.update is not None else None
     if column is not None:

@@ -46,14 +46,18 @@ from django.template.loader import render_to_string, select_template
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.autoreload import file_changed
 from django.utils.decorators import method_decorator
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from opsbase.conf import setting
 from opsbase.core.exceptions import InvalidTransition, ValidationError
+from opsbase.core.text import text_of
 from opsbase.kernel.policy import policy
 from opsbase.web import page_cache
 from opsbase.web.csv import csv_lines, csv_response
@@ -192,7 +196,8 @@ class PageView(View):
         entity = self.entity
         return {
             "entity": entity,
-            "prefix": entity.rows.prefix,
+            # Escaped once: a list's content shows it some thirty times.
+            "prefix": conditional_escape(entity.rows.prefix),
             "verbose_name": entity.verbose_name,
             "verbose_name_plural": entity.verbose_name_plural,
             "list_url": reverse_cached(self.pages.list_url_name()),
@@ -241,9 +246,10 @@ class RecordListView(CachedListMixin, PageView):
         # apart (page_around); a module's own template may show more: rendered whole.
         template = first_template(self.template_names())
         if template == "kit/list.html":
-            heading = {"heading": self.list_page.heading}
+            heading = {"heading": text_of(self.list_page.heading)}
             return page_around(request, page_key, template, heading, content)
-        context = {"heading": self.list_page.heading, "content": mark_safe(content)}  # noqa: S308
+        words = text_of(self.list_page.heading)
+        context = {"heading": words, "content": mark_safe(content)}  # noqa: S308
         return page_render(request, page_key, template, context)
 
     def content_template(self) -> str:
@@ -403,18 +409,19 @@ class RecordListView(CachedListMixin, PageView):
             "current_query": request.GET.urlencode(),
             "saved_views": [
                 {
-                    "label": label,
+                    "label": text_of(label),
                     "url": f"{here}?{query}",
                     "active": query == request.GET.urlencode(),
                 }
                 for label, query in self.list_page.views
             ],
             "list_page": self.list_page,
-            "heading": self.list_page.heading,
+            "heading": text_of(self.list_page.heading),
             "clear_url": here,
             "filter": filterset,
             "filtering": filtering,
             "page": page,
+            "count_text": _count_text(page.paginator.count, self.entity),
             "rows": rows,
             "table_rows": self.table_rows(rows),
             "columns": columns,
@@ -607,6 +614,17 @@ class RecordTransitionView(PageView):
                 request, done % {"model": capfirst(self.entity.verbose_name), "state": label}
             )
         return redirect(self.url("detail", obj.pk))
+
+
+def _count_text(count: int, entity: Entity) -> str:
+    """ "12 tasks": the list's number of records with the entity's name, singular or plural
+    (the footer's words, the template's ``blocktranslate count`` as text)."""
+    text = ngettext("%(counter)s %(name)s", "%(counter)s %(plural)s", count)
+    return text % {
+        "counter": localize(count),
+        "name": entity.verbose_name,
+        "plural": entity.verbose_name_plural,
+    }
 
 
 class MemberOptionsView(PageView):
