@@ -460,8 +460,9 @@ class Text(Column):
         if not self.link:
             return super().cell(row, fmt)
         start, end = fmt.once((self.name, "link"), lambda: _link_parts(fmt))
-        pk = escape(row["id"]) if end is not None else ""
-        return SafeString(f"{start}{pk}{end or ''}{escape(self.value(row))}</a>")
+        if end is None:
+            return SafeString("".join((start, escape(self.value(row)), "</a>")))
+        return SafeString("".join((start, escape(row["id"]), end, escape(self.value(row)), "</a>")))
 
 
 def _link_parts(fmt: RowFormat) -> tuple[str, str | None]:
@@ -1429,13 +1430,17 @@ class RowSpec:
     def table_row(self, row: Mapping[str, Any], fmt: RowFormat) -> SafeString:
         # Joined as text: every cell is escaped markup already, and what is the same on every
         # row (each column's <td>, the check box's markup) is worked out once an answer.
+        # Joined, not formatted: an f-string asks each safe string for its text again.
         cells, select = fmt.once("row", lambda: self._row_layout(fmt))
         pk = escape(row["id"])
-        html_ = "".join([f"{td}{cell(row, fmt)}</td>" for td, cell in cells])
-        if select is not None:
-            html_ = fmt.fill(select, pk, fmt.escaped_name(row)) + html_
         prefix = self.prefix
-        return SafeString(f'<tr data-{prefix}-id="{pk}" data-testid="{prefix}-row">{html_}</tr>')
+        parts = [f'<tr data-{prefix}-id="{pk}" data-testid="{prefix}-row">']
+        if select is not None:
+            parts.append(fmt.fill(select, pk, fmt.escaped_name(row)))
+        for td, cell in cells:
+            parts += (td, cell(row, fmt), "</td>")
+        parts.append("</tr>")
+        return SafeString("".join(parts))
 
     def _row_layout(
         self, fmt: RowFormat
