@@ -401,3 +401,47 @@ def test_the_switcher_and_account_menu_tags_give_what_their_templates_gave(
     assert parse_html(new_menu) == parse_html(old_menu)
     assert "Globex &lt;&quot;&amp;&gt; Ltd" in new_items
     assert ("API tokens" in new_menu or "API-Token" in new_menu) is acting
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_kept_sidebar_is_the_sidebar_computed_for_each_role_and_page(
+    world, admin_only_item, language
+):
+    """Kept per what a role grants (not per member), the language and the current entry: for
+    every member and page it is what ``sections_for`` gives."""
+    from django.utils import translation
+
+    paths = ["/", "/t/items/", "/t/items/7/", "/tasks/", "/tasks/all/", "/nowhere/", None]
+    with translation.override(language):
+        for membership in [*world.members.values(), *world.away_members.values(), world.spare]:
+            for path in paths:
+                for _turn in range(2):  # computed, then kept
+                    kept = navigation.sidebar_html(membership, path)
+                    computed = navigation.sections_html(navigation.sections_for(membership, path))
+                    assert kept == computed, (membership, path)
+
+
+def test_members_of_one_role_share_the_sidebar_and_a_change_of_grants_is_seen(
+    world, admin_only_item
+):
+    user, spare = world.members[RoleKind.USER], world.spare
+    assert user.role.grants_key() == spare.role.grants_key()
+    assert navigation.sidebar_html(user, "/") is navigation.sidebar_html(spare, "/")
+    assert "Secret plans" not in navigation.sidebar_html(user, "/")
+
+    user.role.permissions = [*user.role.permissions, ADMIN_ONLY]
+
+    assert "Secret plans" in navigation.sidebar_html(user, "/")
+    assert "Secret plans" not in navigation.sidebar_html(spare, "/")  # its role is unchanged
+
+
+def test_an_entry_registered_later_is_in_the_kept_sidebar(world, web_urls):
+    admin = world.members[RoleKind.ADMIN]
+    before = navigation.sidebar_html(admin, "/")
+    navigation.register(navigation.NavItem("Later entry", "webtest_items"))
+    try:
+        assert "Later entry" not in before
+        assert "Later entry" in navigation.sidebar_html(admin, "/")
+    finally:
+        navigation.unregister("webtest_items")
+    assert "Later entry" not in navigation.sidebar_html(admin, "/")

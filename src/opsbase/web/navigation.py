@@ -16,12 +16,18 @@ answers 403 or 404.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.urls import NoReverseMatch
+from django.core.signals import setting_changed
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from opsbase.core.text import text_of
 
 from .urlcache import reverse_cached
 
@@ -55,22 +61,27 @@ _module_sections: dict[str, object] = {}
 _ordered: dict[str | None, list[NavItem]] = {}
 
 
+def _forget() -> None:
+    _ordered.clear()
+    _kept.clear()
+
+
 def register(item: NavItem) -> None:
     """Add *item* to the sidebar (registering the same URL name again replaces the entry)."""
     _items[item.url_name] = item
-    _ordered.clear()
+    _forget()
 
 
 def register_section(key: str, label: object) -> None:
     """A section of the sidebar for one module's entries, headed *label*."""
     _module_sections[key] = label
-    _ordered.clear()
+    _forget()
 
 
 def unregister(url_name: str) -> None:
     """Remove the entry for *url_name*, if any (for tests and projects that hide a module)."""
     _items.pop(url_name, None)
-    _ordered.clear()
+    _forget()
 
 
 def registered() -> list[NavItem]:
@@ -148,3 +159,81 @@ def sections_for(membership, path: str | None = None) -> list[dict]:
             sections.append({"key": key, "label": label, "entries": []})
         sections[-1]["entries"].append(entry)
     return sections
+
+
+def sections_html(sections: Iterable[Mapping[str, Any]]) -> SafeString:
+    """*sections* (``sections_for``) as the sidebar's markup: each section's heading and its
+    entries' links, the current page's marked. Built as text, not as a template loop of some
+    sixty nodes."""
+    language = translation.get_language()
+
+    def escape(text: Any) -> str:
+        return html.escape(text_of(text, language))
+
+    parts = []
+    for section in sections:
+        parts.append(
+            '<h2 class="opsbase-sidebar-heading px-3 mt-3 mb-1 text-body-secondary '
+            f'text-uppercase">{escape(section["label"])}</h2>'
+            '<ul class="nav nav-pills flex-column px-2 gap-1">'
+        )
+        for entry in section["entries"]:
+            item = entry["item"]
+            css, current = (
+                (" active", ' aria-current="page"')
+                if entry["active"]
+                else (" link-body-emphasis", "")
+            )
+            parts.append(
+                '<li class="nav-item"><a class="nav-link d-flex align-items-center gap-2'
+                f'{css}" href="{escape(entry["url"])}"{current}><i class="bi bi-'
+                f'{escape(item.icon)}" aria-hidden="true"></i>{escape(item.label)}</a></li>'
+            )
+        parts.append("</ul>")
+    return SafeString("".join(parts))
+
+
+#: The sidebar's markup (and the URLs of its entries) per what a role grants, the language,
+#: the URLconf and the current entry: ``sections_for`` asks the policy about each entry, and
+#: the answers follow from the role's grants alone (``Role.grants_key``), so members of one
+#: role share them. Bounded; forgotten when an entry or section is registered or removed.
+_kept: dict[tuple[Any, ...], Any] = {}
+_KEPT_AT_MOST = 512
+
+
+def sidebar_html(membership, path: str | None) -> SafeString:
+    """The sidebar of *membership* on the page at *path*: ``sections_html(sections_for(...))``,
+    kept (see ``_kept``)."""
+    if membership is None or not membership.is_active:
+        return SafeString("")
+    base = (
+        membership.role.grants_key(),
+        translation.get_language(),
+        id(get_resolver(get_urlconf())),
+        get_script_prefix(),
+    )
+    urls = _kept.get(base)
+    if urls is None:
+        urls = _remember(base, tuple(entry["url"] for entry in items_for(membership)))
+    matching = [url for url in urls if _is_active(url, path)]
+    active = max(matching, key=len) if matching else None
+    key = (*base, active)
+    found = _kept.get(key)
+    if found is None:
+        found = _remember(key, sections_html(sections_for(membership, path)))
+    return found
+
+
+def _remember(key: tuple[Any, ...], value: Any) -> Any:
+    if len(_kept) >= _KEPT_AT_MOST:
+        _kept.clear()
+    _kept[key] = value
+    return value
+
+
+def _forget_on(setting: str, **kwargs: Any) -> None:
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        _kept.clear()
+
+
+setting_changed.connect(_forget_on, dispatch_uid="opsbase_web_navigation")

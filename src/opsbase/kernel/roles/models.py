@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +39,8 @@ class Role(TenantOwnedModel):
 
     def grants(self, codename: str) -> bool:
         return self.kind == RoleKind.ADMIN or codename in self.permissions
+
+    def grants_key(self) -> Hashable:
+        """What ``grants`` answers from, as a key: two roles with equal keys grant the same
+        codenames (what is worked out from the grants alone may be kept under it)."""
+        return True if self.kind == RoleKind.ADMIN else frozenset(self.permissions)

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy
 
 from opsbase.core.text import text_of
+from opsbase.web import navigation
 from opsbase.web.urlcache import reverse_cached
 
 register = template.Library()
@@ -58,36 +59,21 @@ def alert_class(message) -> str:
 @register.simple_tag
 def sidebar_sections(sections: Iterable[Mapping[str, Any]]) -> SafeString:
     """``{% sidebar_sections nav_sections %}``: each section's heading and its entries' links,
-    the current page's marked, as markup. Every page shows them: built as text, not as a
-    template loop of some sixty nodes. A project's own ``sidebar.html`` may loop over
-    ``nav_sections`` itself."""
+    the current page's marked, as markup (``navigation.sections_html``). A project's own
+    ``sidebar.html`` may loop over ``nav_sections`` itself."""
+    return navigation.sections_html(sections)
 
-    language = get_language()
 
-    def escape(text: Any) -> str:
-        return html.escape(text_of(text, language))
-
-    parts = []
-    for section in sections:
-        parts.append(
-            '<h2 class="opsbase-sidebar-heading px-3 mt-3 mb-1 text-body-secondary '
-            f'text-uppercase">{escape(section["label"])}</h2>'
-            '<ul class="nav nav-pills flex-column px-2 gap-1">'
-        )
-        for entry in section["entries"]:
-            item = entry["item"]
-            css, current = (
-                (" active", ' aria-current="page"')
-                if entry["active"]
-                else (" link-body-emphasis", "")
-            )
-            parts.append(
-                '<li class="nav-item"><a class="nav-link d-flex align-items-center gap-2'
-                f'{css}" href="{escape(entry["url"])}"{current}><i class="bi bi-'
-                f'{escape(item.icon)}" aria-hidden="true"></i>{escape(item.label)}</a></li>'
-            )
-        parts.append("</ul>")
-    return SafeString("".join(parts))
+@register.simple_tag(takes_context=True)
+def sidebar_entries(context: Any) -> SafeString:
+    """``{% sidebar_entries %}``: the request's sidebar as ``sidebar_sections`` shows it,
+    kept per what the member's role grants, the language and the current entry
+    (``navigation.sidebar_html``): every page shows it, and members of one role share it."""
+    request = context.get("request")
+    membership = getattr(request, "membership", None) or context.get("membership")
+    if membership is None:
+        return SafeString("")
+    return navigation.sidebar_html(membership, getattr(request, "path", None))
 
 
 def _csrf_input(context: Any) -> str:
