@@ -221,10 +221,105 @@ def _version_bump(key: str) -> None:
     _on_commit_once(key, lambda: _db_version_store(key))
 
 
-def tenant_version_bump(tenant) -> None:
+def tenant_version_bump(tenant, *, spare: str | None = None) -> None:
     """Make every answer cached for *tenant* unreachable, for every process from the commit of
-    the write on, and for the writer's own reads at once."""
+    the write on, and for the writer's own reads at once. *spare* (a model's label): the
+    write is of that model's rows and renews its member-scoped lists itself
+    (``member_versions_bump``), so their "rest" version is left alone."""
     _version_bump(tenant_cache_key(VERSION_KEY, tenant))
+    if cache_shared():
+        rest = [rest_version_key(tenant, label) for label in _member_scoped() if label != spare]
+        if rest:
+            versions_bump(rest)
+
+
+# -- member-scoped versions: a member's own list, renewed by the writes that concern it ------
+#
+# A list restricted to the rows that name the member (a User's own tasks: owner or assignee)
+# shows nothing of the tenant's other rows of that model. With a shared cache its key holds,
+# instead of the tenant's version:
+#
+# * the model's "rest" version, replaced by every write of the tenant except a write of the
+#   model's own rows (``tenant_version_bump(spare=label)``): what else the rows show, people's
+#   names and related records, stays fresh as before;
+# * one version per field and value that names the member (``owner`` = its user), replaced by
+#   every write of a row of the model that names that value in that field before or after.
+#
+# So a member's list survives the writes of rows it never showed and never will, and no
+# other. Which models are kept so is the module kit's to say (``member_scoped_models``).
+
+_member_scoped: Callable[[], Iterable[str]] = tuple
+
+
+def member_scoped_models(labels: Callable[[], Iterable[str]]) -> None:
+    """Name (by a function, read at each tenant write) the labels of the models whose rows'
+    writes renew member-scoped versions instead of their "rest" version."""
+    global _member_scoped
+    _member_scoped = labels
+
+
+def rest_version_key(tenant, label: str) -> str:
+    return tenant_cache_key(f"rest:{label}", tenant)
+
+
+def member_version_key(tenant, label: str, field: str, value: object) -> str:
+    return tenant_cache_key(f"member:{label}:{field}:{value}", tenant)
+
+
+def versions_read(keys: list[str]) -> list[str] | None:
+    """The current versions of *keys* (shared cache; each made on first use), from the
+    block's snapshot or in one round trip; None when the cache is unreachable."""
+    snapshot = _snapshot_var.get()
+    _settle(snapshot)
+    known = snapshot.versions if snapshot is not None else {}
+    missing = [key for key in keys if key not in known]
+    found: dict[str, str] = {}
+    if missing:
+        try:
+            found = {k: str(v) for k, v in cache.get_many(missing).items()}
+            absent = [key for key in missing if key not in found]
+            for key in absent:
+                cache.add(key, _new_version(), timeout=None)
+            if absent:
+                found.update((k, str(v)) for k, v in cache.get_many(absent).items())
+        except Exception:
+            logger.warning("cache unavailable, computing the answer", exc_info=True)
+            return None
+        if snapshot is not None:
+            snapshot.versions.update(found)
+    versions = [known.get(key) or found.get(key) for key in keys]
+    if any(v is None for v in versions):
+        return None  # evicted as soon as made: compute, keep nothing
+    return versions  # type: ignore[return-value]
+
+
+def versions_bump(keys: list[str]) -> None:
+    """``tenant_version_bump`` for several versions of a shared cache at once: one round trip
+    now and one after the commit."""
+    snapshot = _snapshot_var.get()
+    if snapshot is not None:
+        for key in keys:
+            snapshot.versions.pop(key, None)
+
+    def bump() -> None:
+        try:
+            cache.set_many({key: _new_version() for key in keys}, timeout=None)
+        except Exception:
+            logger.exception("Could not invalidate the cache keys %s", keys)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def member_versioned_key(kind: str, tenant, keys: list[str], *parts: object) -> str | None:
+    """``versioned_key`` under the versions of *keys* (``rest_version_key`` and
+    ``member_version_key``) instead of the tenant's; None when the cache is unreachable."""
+    versions = versions_read(keys)
+    if versions is None:
+        return None
+    digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
+    stamp = hashlib.sha256(".".join(versions).encode()).hexdigest()[:16]
+    return tenant_cache_key(f"{kind}:m{stamp}:{digest}", tenant)
 
 
 # -- versions kept in the database (a per-process cache) --------------------------------------

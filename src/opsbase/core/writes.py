@@ -107,4 +107,14 @@ def row_lock(model: type[M], *, pk: Any, tenant_id: int, using: str | None = Non
     rows = list(manager.select_for_update().filter(pk=pk, tenant_id=tenant_id).order_by()[:1])
     if not rows:
         raise NotFound()
-    return rows[0]
+    row = rows[0]
+    # What the row held when locked: what its next save replaces, known without a query
+    # (the cache's member-scoped versions of ``opsbase.kit.caching`` need the "before").
+    row.__dict__[LOCKED_VALUES] = {
+        f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields
+    }
+    return row
+
+
+#: The attribute under which ``row_lock`` leaves the values the row held when it was locked.
+LOCKED_VALUES = "_opsbase_locked_values"

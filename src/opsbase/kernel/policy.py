@@ -43,6 +43,18 @@ class Predicate:
         does not matter. Predicates of the kernel answer without building the ``Q``."""
         return not self.q(membership)
 
+    def row_fields(self) -> frozenset[str] | None:
+        """The fields of a row this predicate reads: each names a member (a foreign key to
+        the user or to the membership). None: it reads something else of the row, or it is
+        not known (a predicate of a module's own); caches then treat every row as shown to
+        every member."""
+        return None
+
+    def member_values(self, membership) -> dict[str, Any] | None:
+        """Field by field of ``row_fields()``, the value that makes a row *membership*'s
+        (its user's id, or its own id); None when ``row_fields()`` is None."""
+        return None
+
     def __or__(self, other: Predicate) -> Predicate:
         return _Or(self, other)
 
@@ -68,6 +80,14 @@ class _Or(Predicate):
     def keeps_all(self, membership) -> bool:
         return self.left.keeps_all(membership) or self.right.keeps_all(membership)
 
+    def row_fields(self) -> frozenset[str] | None:
+        left, right = self.left.row_fields(), self.right.row_fields()
+        return None if left is None or right is None else left | right
+
+    def member_values(self, membership) -> dict[str, Any] | None:
+        left, right = self.left.member_values(membership), self.right.member_values(membership)
+        return None if left is None or right is None else {**left, **right}
+
 
 @dataclass(frozen=True)
 class _And(Predicate):
@@ -82,6 +102,14 @@ class _And(Predicate):
 
     def keeps_all(self, membership) -> bool:
         return self.left.keeps_all(membership) and self.right.keeps_all(membership)
+
+    def row_fields(self) -> frozenset[str] | None:
+        left, right = self.left.row_fields(), self.right.row_fields()
+        return None if left is None or right is None else left | right
+
+    def member_values(self, membership) -> dict[str, Any] | None:
+        left, right = self.left.member_values(membership), self.right.member_values(membership)
+        return None if left is None or right is None else {**left, **right}
 
 
 _NOTHING = Q(pk__in=[])
@@ -100,6 +128,12 @@ class _Kinds(Predicate):
     def keeps_all(self, membership) -> bool:
         return membership.role.kind in self.kinds
 
+    def row_fields(self) -> frozenset[str] | None:
+        return frozenset()
+
+    def member_values(self, membership) -> dict[str, Any] | None:
+        return {}
+
 
 @dataclass(frozen=True)
 class _FieldIsUser(Predicate):
@@ -116,6 +150,12 @@ class _FieldIsUser(Predicate):
     def keeps_all(self, membership) -> bool:
         return False
 
+    def row_fields(self) -> frozenset[str] | None:
+        return frozenset({self.field})
+
+    def member_values(self, membership) -> dict[str, Any] | None:
+        return {self.field: membership.user_id}
+
 
 @dataclass(frozen=True)
 class _FieldIsMembership(Predicate):
@@ -130,6 +170,12 @@ class _FieldIsMembership(Predicate):
     def keeps_all(self, membership) -> bool:
         return False
 
+    def row_fields(self) -> frozenset[str] | None:
+        return frozenset({self.field})
+
+    def member_values(self, membership) -> dict[str, Any] | None:
+        return {self.field: membership.pk}
+
 
 @dataclass(frozen=True)
 class _Anything(Predicate):
@@ -141,6 +187,12 @@ class _Anything(Predicate):
 
     def keeps_all(self, membership) -> bool:
         return True
+
+    def row_fields(self) -> frozenset[str] | None:
+        return frozenset()
+
+    def member_values(self, membership) -> dict[str, Any] | None:
+        return {}
 
 
 anything: Predicate = _Anything()

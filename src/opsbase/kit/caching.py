@@ -13,6 +13,14 @@ Invalidation is central: one receiver on every ``TenantOwnedModel`` subclass (sa
 deletes, from the services, the admin, data migrations or factories alike) replaces the
 tenant's version, and one on the user model does it for every tenant the user belongs to
 (lists show people). No module writes its own signals for this.
+
+A member-restricted list (a User sees the tasks it owns or is assigned) of an entity that
+says so (``Entity(per_member_cache=True)``) is kept apart from the rest, with a shared cache:
+a write of one of the model's rows renews the lists of the members it names, before and
+after (the row's fields the policy's scopes read: ``Predicate.row_fields``), and every
+member-wide list; any other write renews them all, as before (``opsbase.core.cache``'s
+member-scoped versions). The row's "before" comes from ``row_lock`` (the kit's services
+lock the row first) or is read, locked, just before the save; a delete renews them all.
 """
 
 from __future__ import annotations
@@ -22,13 +30,28 @@ from typing import Any, ClassVar, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import QueryDict
 from django.utils import timezone, translation
 
 from opsbase.conf import setting
-from opsbase.core.cache import cache_get, cache_set, tenant_version_bump, versioned_key
+from opsbase.core.cache import (
+    cache_get,
+    cache_set,
+    cache_shared,
+    member_scoped_models,
+    member_version_key,
+    member_versioned_key,
+    rest_version_key,
+    tenant_version_bump,
+    versioned_key,
+    versions_bump,
+)
 from opsbase.core.models import TenantOwnedModel
+from opsbase.core.writes import LOCKED_VALUES
 from opsbase.kernel.policy import policy
 
 T = TypeVar("T")
@@ -58,22 +81,51 @@ def visibility_scope(membership: Any, codename: str) -> str:
 
 
 def list_cache_key(
-    kind: str, membership: Any, query: QueryDict, *parts: object, codename: str
+    kind: str,
+    membership: Any,
+    query: QueryDict,
+    *parts: object,
+    codename: str,
+    model: type[Model] | None = None,
 ) -> str | None:
     """The cache key of a list answer of *kind* (``"tasks.task:api"``) for *membership*, the
-    list's *codename* and *query*; None when caching is off or the cache is unreachable."""
+    list's *codename* and *query*; None when caching is off or the cache is unreachable.
+    With *model* (the list's rows, which show nothing of the model's other rows), a
+    member-restricted list is keyed by the member-scoped versions (see the module)."""
     if not list_cache_enabled():
         return None
     params = sorted((name, tuple(values)) for name, values in query.lists())
-    return versioned_key(
-        kind,
-        membership.tenant_id,
+    what = (
         visibility_scope(membership, codename),
         params,
         translation.get_language(),
         timezone.localdate().isoformat(),
         *parts,
     )
+    keys = member_version_keys(model, membership, codename) if model is not None else None
+    if keys is not None:
+        return member_versioned_key(kind, membership.tenant_id, keys, *what)
+    return versioned_key(kind, membership.tenant_id, *what)
+
+
+def member_version_keys(model: type[Model], membership: Any, codename: str) -> list[str] | None:
+    """The versions a list of *model* restricted to *membership*'s rows is kept under: the
+    model's "rest" version and one per field naming the member; None when the list is not
+    restricted (the tenant's version then), its rule's scope reads other fields of the row,
+    or the cache is per process."""
+    if not cache_shared():
+        return None
+    scope = policy.rule(codename).scope
+    if scope.keeps_all(membership):
+        return None
+    values = scope.member_values(membership)
+    if not values or not set(values) <= set(member_fields(model)):
+        return None
+    label = model._meta.label_lower
+    tenant = membership.tenant_id
+    return [rest_version_key(tenant, label)] + [
+        member_version_key(tenant, label, field, value) for field, value in sorted(values.items())
+    ]
 
 
 def cache_read(key: str | None) -> Any:
@@ -114,12 +166,14 @@ class CachedListMixin:
     def list_cache_key(
         self, request: Any, kind: str, query: QueryDict, *parts: object
     ) -> str | None:
+        entity = self.entity
         return list_cache_key(
-            f"{self.entity.model._meta.label_lower}:{kind}",
+            f"{entity.model._meta.label_lower}:{kind}",
             request.membership,
             query,
             *parts,
-            codename=self.entity.codenames.view,
+            codename=entity.codenames.view,
+            model=entity.model if entity.per_member_cache else None,
         )
 
     def list_cached(self, key: str | None) -> Any:
@@ -135,6 +189,110 @@ class CachedListMixin:
 def _tenant_row_changed(sender: type, instance: TenantOwnedModel, **kwargs: Any) -> None:
     if instance.tenant_id is not None:
         tenant_version_bump(instance.tenant_id)
+
+
+# The fields naming members that some rule's scope reads, per model (and number of rules:
+# a rule registered later is seen), with their columns' attribute names.
+_member_fields: dict[tuple[type[Model], int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_BEFORE = "_opsbase_members_before"
+
+
+def _fields_and_attnames(model: type[Model]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    rules = policy.rules()
+    memo = (model, len(rules))
+    found = _member_fields.get(memo)
+    if found is None:
+        names: set[str] = set()
+        for rule in rules:
+            names |= rule.scope.row_fields() or set()
+        fields = []
+        for name in sorted(names):
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.concrete and field.many_to_one:
+                fields.append(field)
+        found = (tuple(f.name for f in fields), tuple(f.attname for f in fields))
+        _member_fields[memo] = found
+    return found
+
+
+def member_fields(model: type[Model]) -> tuple[str, ...]:
+    """The foreign keys of *model* that any registered rule's scope reads to decide whether a
+    row is a member's (``owner``, ``assignee``): more than one entity's rule may need, never
+    fewer."""
+    return _fields_and_attnames(model)[0]
+
+
+def _members_named(model: type[Model], values: Any) -> set[tuple[str, Any]]:
+    """(field, value) of the members a row names, from its values by attribute name (a dict)
+    or in ``member_fields`` order (a tuple)."""
+    names, attnames = _fields_and_attnames(model)
+    if isinstance(values, dict):
+        values = tuple(values.get(attname) for attname in attnames)
+    return {(name, value) for name, value in zip(names, values, strict=True) if value is not None}
+
+
+_labels: dict[int, tuple[str, ...]] = {}
+
+
+def _member_scoped_labels() -> tuple[str, ...]:
+    """The labels of the tenant models whose rows name members (see ``member_fields``)."""
+    rules = len(policy.rules())
+    found = _labels.get(rules)
+    if found is None:
+        found = _labels[rules] = tuple(
+            model._meta.label_lower for model in tenant_models() if member_fields(model)
+        )
+    return found
+
+
+def _member_lists(names: tuple[str, ...]) -> bool:
+    """True when rows naming members (*names*) may be kept in member-scoped lists."""
+    return bool(names) and list_cache_enabled() and cache_shared()
+
+
+def _row_before_save(sender: type[Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Note which members the row named before this save (see the module)."""
+    instance.__dict__.pop(_BEFORE, None)
+    names, attnames = _fields_and_attnames(sender)
+    if instance._state.adding or instance.pk is None or not _member_lists(names):
+        return
+    locked = instance.__dict__.get(LOCKED_VALUES)
+    if locked is not None and locked.get(sender._meta.pk.attname) == instance.pk:
+        instance.__dict__[_BEFORE] = _members_named(sender, locked)
+        return
+    using = kwargs.get("using") or "default"
+    rows = sender._base_manager.db_manager(using).filter(pk=instance.pk).order_by()
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and connection.features.has_select_for_update:
+        rows = rows.select_for_update()  # held to the commit: nobody renames it meanwhile
+    before = rows.values_list(*attnames).first()
+    if before is not None:
+        instance.__dict__[_BEFORE] = _members_named(sender, before)
+
+
+def _row_saved(sender: type[Model], instance: Any, created: bool = False, **kwargs: Any) -> None:
+    if instance.tenant_id is None:
+        return
+    before = instance.__dict__.pop(_BEFORE, None)
+    if not _member_lists(member_fields(sender)) or (before is None and not created):
+        tenant_version_bump(instance.tenant_id)  # the row's "before" is not known: all
+        return
+    attnames = _fields_and_attnames(sender)[1]
+    after = tuple(getattr(instance, attname) for attname in attnames)
+    label = sender._meta.label_lower
+    named = (before or set()) | _members_named(sender, after)
+    tenant_version_bump(instance.tenant_id, spare=label)
+    if named:
+        versions_bump(
+            [member_version_key(instance.tenant_id, label, f, v) for f, v in sorted(named)]
+        )
+    locked = instance.__dict__.get(LOCKED_VALUES)
+    if locked is not None:
+        # Still locked (the same transaction): the next save replaces what this one wrote.
+        locked.update(zip(attnames, after, strict=True))
 
 
 def _user_changed(sender: type, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
@@ -168,8 +326,12 @@ def invalidation_connect() -> None:
     """Connect the receivers (once per model: ``dispatch_uid``); run by the kit's app."""
     for model in tenant_models():
         uid = f"opsbase.kit.cache.{model._meta.label_lower}"
-        post_save.connect(_tenant_row_changed, sender=model, dispatch_uid=f"{uid}.save")
+        # Whether a model's rows name members is known once every rule is registered: both
+        # receivers are connected, and the member-aware ones pass on when it names none.
+        pre_save.connect(_row_before_save, sender=model, dispatch_uid=f"{uid}.before")
+        post_save.connect(_row_saved, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_tenant_row_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    member_scoped_models(_member_scoped_labels)
     post_save.connect(
         _user_changed, sender=get_user_model(), dispatch_uid="opsbase.kit.cache.user.save"
     )

@@ -64,6 +64,10 @@ class Entity:
     create_many: Callable[..., Any] | None = None
     #: Keywords every service call of a request gets besides the member (``site_url``...).
     service_kwargs: Callable[[HttpRequest], dict[str, Any]] | None = None
+    #: Keep a member-restricted list (a User's own records) apart from writes of records that
+    #: never named the member (``opsbase.kit.caching``). Only for rows that show nothing of
+    #: the entity's other records: a column reading another task would go stale.
+    per_member_cache: bool = False
 
     def __post_init__(self) -> None:
         # The kit's plain services for an action the entity offers without its own rule.

@@ -77,6 +77,12 @@ class _RoleGrants(Predicate):
     def test(self, membership: Any, obj: object) -> bool:
         return bool(membership.role.grants(self.codename))
 
+    def row_fields(self) -> frozenset[str] | None:
+        return frozenset()  # decided by the role alone
+
+    def member_values(self, membership: Any) -> dict[str, Any] | None:
+        return {}
+
 
 @dataclass(frozen=True)
 class Permission:

@@ -20,4 +20,6 @@ TASKS = Entity(
     transition=task_transition,
     # Assignment e-mails link back to the site the request came to.
     service_kwargs=lambda request: {"site_url": request.build_absolute_uri("/")},
+    # A task row shows nothing of the other tasks: a User's own list outlives others' writes.
+    per_member_cache=True,
 )

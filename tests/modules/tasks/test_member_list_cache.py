@@ -1,0 +1,153 @@
+"""A User's own task list (the tasks it owns or is assigned) is kept apart from the writes of
+tasks that never named it, and renewed by every write that does: before or after the write,
+through the services, a plain save or a stale object, and by any other write of the tenant."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from opsbase.kernel.roles.constants import RoleKind
+from opsbase.modules.tasks.models import Task
+from opsbase.modules.tasks.services import task_delete, task_transition, task_update
+from opsbase.testing.api import token_client
+from opsbase.testing.matrix import session_client
+
+API = "/api/v1/tasks/"
+PAGE = "/tasks/"
+
+
+@pytest.fixture
+def list_cache(settings):
+    settings.OPSBASE_LIST_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def people(world):
+    return {
+        "user": world.members[RoleKind.USER],
+        "spare": world.spare,
+        "manager": world.members[RoleKind.MANAGER],
+        "admin": world.members[RoleKind.ADMIN],
+    }
+
+
+_clients: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def _one_client_per_member():
+    _clients.clear()
+    yield
+    _clients.clear()
+
+
+def _read(member):
+    clients = _clients
+    api = clients.setdefault(("api", member.pk), token_client(member))
+    page = clients.setdefault(("page", member.pk), session_client(member))
+    with CaptureQueriesContext(connection) as queries:
+        answer = api.get(API)
+        html = page.get(PAGE)
+    assert answer.status_code == html.status_code == 200
+    rows = [(r["title"], r["status"], r["assignee_email"]) for r in answer.json()["results"]]
+    computed = sum('"tasks_task"' in q["sql"] for q in queries.captured_queries)
+    return rows, html.content.decode().count('data-testid="task-link"'), computed
+
+
+def _fresh(settings, people):
+    """Each member's lists as the cache answers them, checked against the lists computed
+    without it; and which members' lists were computed (not served from the cache)."""
+    cached = {name: _read(m) for name, m in people.items()}
+    settings.OPSBASE_LIST_CACHE = False
+    computed = {name: _read(m) for name, m in people.items()}
+    settings.OPSBASE_LIST_CACHE = True
+    for name in people:
+        assert cached[name][:2] == computed[name][:2], f"{name}'s list is stale"
+    return {name for name, (_rows, _count, queries) in cached.items() if queries}
+
+
+def test_a_users_list_outlives_the_writes_of_tasks_that_never_named_it(
+    list_cache, settings, people, make_task
+):
+    make_task(people["user"], title="Mine")
+    theirs = make_task(people["spare"], title="Theirs")
+    _fresh(settings, people)  # every list cached
+
+    make_task(people["spare"], title="Theirs too")
+    task_update(membership=people["admin"], task=theirs, title="Theirs, renamed", notify=False)
+    task_transition(membership=people["spare"], task=theirs, transition="start")
+
+    # The spare User's lists and the tenant-wide ones (Admin, Manager) are renewed; the User's,
+    # which showed none of these tasks and shows none now, are served from the cache.
+    assert _fresh(settings, people) == {"spare", "admin", "manager"}
+
+
+def test_every_write_that_names_a_user_renews_its_list(list_cache, settings, people, make_task):
+    user, spare, admin = people["user"], people["spare"], people["admin"]
+    task = make_task(admin, title="Check the pumps")
+    _fresh(settings, people)
+
+    # Assigned to the User, then away from it (before and after both count), then back.
+    task_update(membership=admin, task=task, assignee=user, notify=False)
+    assert "user" in _fresh(settings, people)
+    task_update(membership=admin, task=task, assignee=spare, notify=False)
+    assert {"user", "spare"} <= _fresh(settings, people)
+    task_update(membership=admin, task=task, assignee=user, notify=False)
+    assert {"user", "spare"} <= _fresh(settings, people)
+
+    # Moved, renamed, then deleted.
+    task_transition(membership=admin, task=task, transition="start")
+    _fresh(settings, people)
+    task_update(membership=admin, task=task, title="Check the valves", notify=False)
+    _fresh(settings, people)
+    task_delete(membership=admin, task=Task.objects.for_tenant(admin.tenant_id).get(pk=task.pk))
+    assert "user" in _fresh(settings, people)
+
+
+def test_a_plain_save_and_a_stale_object_renew_the_members_the_row_named_in_the_database(
+    list_cache, settings, people, make_task
+):
+    """Outside the services (the admin, a script) the row's "before" is read from the
+    database, not from the object: an object loaded before someone else's reassignment still
+    renews the member the row named when it was saved over."""
+    user, spare, admin = people["user"], people["spare"], people["admin"]
+    task = make_task(admin, title="Check the pumps", assignee=user)
+    stale = Task.objects.for_tenant(admin.tenant_id).get(pk=task.pk)  # assignee: the User
+    _fresh(settings, people)
+
+    moved = Task.objects.for_tenant(admin.tenant_id).get(pk=task.pk)
+    moved.assignee = spare
+    moved.save()
+    assert {"user", "spare"} <= _fresh(settings, people)
+
+    stale.assignee = admin  # the object still says the User; the row says the spare User
+    stale.save()
+    assert "spare" in _fresh(settings, people)
+
+
+def test_any_other_write_of_the_tenant_renews_every_list(list_cache, settings, people, make_task):
+    user = people["user"]
+    make_task(people["admin"], title="Check the pumps", assignee=user)
+    _fresh(settings, people)
+
+    user.user.email = "ann@acme.test"  # shown as the assignee
+    user.user.save()
+
+    assert _fresh(settings, people) == set(people)
+    assert _read(user)[0][0][2] == "ann@acme.test"
+
+
+def test_other_tenants_and_lists_without_member_scoped_rows_are_untouched(
+    list_cache, settings, world, people, make_task
+):
+    away = world.away_members[RoleKind.USER]
+    make_task(away, title="Away")
+    _read(away)
+
+    make_task(people["spare"], title="Theirs")
+
+    assert _read(away)[2] == 0
