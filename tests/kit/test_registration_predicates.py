@@ -39,3 +39,21 @@ def test_not_membership_refuses_the_member_named_by_the_field(manager, user):
     assert (scope.test(user, mine), scope.test(user, theirs)) == (False, True)
     assert set(leads.filter(scope.q(user))) == {theirs}
     assert scope.test(user, SimpleNamespace(owner_id=None))
+
+
+def test_a_scope_names_the_fields_that_make_a_row_a_members_and_their_values(manager, user):
+    """What member-scoped caches key a list by (``Predicate.row_fields``/``member_values``):
+    the fields the scope reads, each with the member's value; a predicate that reads the row
+    otherwise answers None, and so does any scope built with it."""
+    from opsbase.kernel.policy import is_membership, kinds, owns
+    from opsbase.kit.registration import role_grants
+
+    involved = kinds(RoleKind.ADMIN) | role_grants("leads.view") | owns("owner")
+    involved |= is_membership("assignee")
+
+    assert involved.row_fields() == {"owner", "assignee"}
+    assert involved.member_values(user) == {"owner": user.user_id, "assignee": user.pk}
+    assert owned("owner").row_fields() == {"owner"}
+    assert not_membership("owner").row_fields() is None
+    assert (involved | not_membership("owner")).member_values(user) is None
+    assert (kinds(RoleKind.ADMIN) & owns("owner")).row_fields() == {"owner"}

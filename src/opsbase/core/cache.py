@@ -221,16 +221,17 @@ def _version_bump(key: str) -> None:
     _on_commit_once(key, lambda: _db_version_store(key))
 
 
-def tenant_version_bump(tenant, *, spare: str | None = None) -> None:
+def tenant_version_bump(tenant, *, spare: str | None = None, members: Iterable[str] = ()) -> None:
     """Make every answer cached for *tenant* unreachable, for every process from the commit of
     the write on, and for the writer's own reads at once. *spare* (a model's label): the
-    write is of that model's rows and renews its member-scoped lists itself
-    (``member_versions_bump``), so their "rest" version is left alone."""
-    _version_bump(tenant_cache_key(VERSION_KEY, tenant))
-    if cache_shared():
-        rest = [rest_version_key(tenant, label) for label in _member_scoped() if label != spare]
-        if rest:
-            versions_bump(rest)
+    write is of that model's rows, and renews its member-scoped lists by the *members*
+    versions it names (``member_version_key``) instead of their "rest" version."""
+    key = tenant_cache_key(VERSION_KEY, tenant)
+    if not cache_shared():
+        _version_bump(key)  # no member-scoped lists without a shared cache
+        return
+    rest = [rest_version_key(tenant, label) for label in _member_scoped() if label != spare]
+    versions_bump([key, *rest, *members])
 
 
 # -- member-scoped versions: a member's own list, renewed by the writes that concern it ------
@@ -294,8 +295,8 @@ def versions_read(keys: list[str]) -> list[str] | None:
 
 
 def versions_bump(keys: list[str]) -> None:
-    """``tenant_version_bump`` for several versions of a shared cache at once: one round trip
-    now and one after the commit."""
+    """Replace several versions of a shared cache at once, as ``_version_bump`` does one: one
+    round trip now and one after the commit."""
     snapshot = _snapshot_var.get()
     if snapshot is not None:
         for key in keys:

@@ -48,7 +48,6 @@ from opsbase.core.cache import (
     rest_version_key,
     tenant_version_bump,
     versioned_key,
-    versions_bump,
 )
 from opsbase.core.models import TenantOwnedModel
 from opsbase.core.writes import LOCKED_VALUES
@@ -284,11 +283,11 @@ def _row_saved(sender: type[Model], instance: Any, created: bool = False, **kwar
     after = tuple(getattr(instance, attname) for attname in attnames)
     label = sender._meta.label_lower
     named = (before or set()) | _members_named(sender, after)
-    tenant_version_bump(instance.tenant_id, spare=label)
-    if named:
-        versions_bump(
-            [member_version_key(instance.tenant_id, label, f, v) for f, v in sorted(named)]
-        )
+    tenant_version_bump(
+        instance.tenant_id,
+        spare=label,
+        members=[member_version_key(instance.tenant_id, label, f, v) for f, v in sorted(named)],
+    )
     locked = instance.__dict__.get(LOCKED_VALUES)
     if locked is not None:
         # Still locked (the same transaction): the next save replaces what this one wrote.

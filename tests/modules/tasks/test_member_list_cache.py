@@ -4,13 +4,19 @@ through the services, a plain save or a stale object, and by any other write of 
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.modules.tasks.models import Task
-from opsbase.modules.tasks.services import task_delete, task_transition, task_update
+from opsbase.modules.tasks.services import (
+    task_create,
+    task_delete,
+    task_transition,
+    task_update,
+)
 from opsbase.testing.api import token_client
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 from opsbase.testing.matrix import session_client
 
 API = "/api/v1/tasks/"
@@ -54,7 +60,7 @@ def _read(member):
         html = page.get(PAGE)
     assert answer.status_code == html.status_code == 200
     rows = [(r["title"], r["status"], r["assignee_email"]) for r in answer.json()["results"]]
-    computed = sum('"tasks_task"' in q["sql"] for q in queries.captured_queries)
+    computed = sum("tasks_task" in q["sql"] for q in queries.captured_queries)
     return rows, html.content.decode().count('data-testid="task-link"'), computed
 
 
@@ -151,3 +157,52 @@ def test_other_tenants_and_lists_without_member_scoped_rows_are_untouched(
     make_task(people["spare"], title="Theirs")
 
     assert _read(away)[2] == 0
+
+
+@needs_row_locks
+@pytest.mark.django_db(transaction=True)
+def test_reassignments_racing_each_other_and_the_readers_leave_every_list_fresh(
+    settings, world, people
+):
+    """Threads reassign tasks among the members, through the service (the row locked first)
+    and by plain saves of objects loaded before the others' writes, while the members' lists
+    are read (and cached) in between: afterwards every cached list is the computed one."""
+    settings.OPSBASE_LIST_CACHE = True
+    cache.clear()
+    admin = people["admin"]
+    members = [people["user"], people["spare"], people["manager"]]
+    tasks = [
+        task_create(membership=admin, title=f"Task {n}", assignee=members[0], notify=False)
+        for n in range(6)
+    ]
+    stale = {t.pk: Task.objects.for_tenant(admin.tenant_id).get(pk=t.pk) for t in tasks}
+
+    def by_service(task, member):
+        def job():
+            row = Task.objects.for_tenant(admin.tenant_id).get(pk=task.pk)
+            task_update(membership=admin, task=row, assignee=member, notify=False)
+
+        return job
+
+    def by_plain_save(task, member):
+        def job():
+            with transaction.atomic():
+                row = stale[task.pk]  # loaded before every other write
+                row.assignee = member
+                row.save(update_fields=["assignee", "updated_at"])
+
+        return job
+
+    def read(member):
+        return lambda: token_client(member).get(API).status_code
+
+    jobs = []
+    for round_ in range(4):
+        for n, task in enumerate(tasks):
+            member = members[(n + round_) % len(members)]
+            jobs.append((by_service if (n + round_) % 2 else by_plain_save)(task, member))
+            jobs.append(read(members[(n + round_ + 1) % len(members)]))
+    in_threads(jobs, workers=8)
+
+    _fresh(settings, people)
+    cache.clear()
