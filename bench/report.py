@@ -406,7 +406,9 @@ def method(run: Run) -> list[str]:
         f"shows ≥ {run.timeout * 1000:,} ms.",
         "- **Caches on.** The first tables are the prod configuration with its caches "
         "(Redis): task lists and whole pages cached per tenant version, visibility scope and "
-        "query, token lookups until a token, user, membership, role or tenant changes. Each "
+        "query (a User's own list by the versions of the members it names instead: a write "
+        "of a task renews the lists of the members it names), token lookups until a token, "
+        "user, membership, role or tenant changes. Each "
         "endpoint repeats one request, so its list is answered from the cache after the "
         "first request; the writes invalidate it. *Queries* is the count of a repeated "
         "request and, in brackets, of the same request computed in full (caches off). The "
