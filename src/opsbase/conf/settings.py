@@ -234,7 +234,7 @@ def build_settings(
         "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
         "REDOC_DIST": "SIDECAR",
         "COMPONENT_SPLIT_REQUEST": True,
-        # Operations are grouped (tagged) by the resource after the version: "tasks", "leads".
+        # Operations are grouped (tagged) by the resource after the version (a module's prefix).
         "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
         # Every app has a "status"; name each enum after its model so none collide. Modules
         # name theirs in ModuleConfig.api_enum_names, read when the schema is built.
@@ -290,8 +290,9 @@ def build_settings(
     s["OPSBASE_METRICS_TOKEN"] = get_str("OPSBASE_METRICS_TOKEN")
     s["OPSBASE_SLOW_QUERY_MS"] = get_int("OPSBASE_SLOW_QUERY_MS", defaults.OPSBASE_SLOW_QUERY_MS)
     s["OPSBASE_GC_FREEZE"] = get_bool("OPSBASE_GC_FREEZE", defaults.OPSBASE_GC_FREEZE)
-    # Billing's Stripe gateway: off while the secret key is unset; the webhook answers 400 to
-    # every delivery while the signing secret is unset (nothing unverified is ever stored).
+    # A payments module's Stripe gateway: off while the secret key is unset; its webhook
+    # answers 400 to every delivery while the signing secret is unset (nothing unverified is
+    # ever stored).
     s["STRIPE_SECRET_KEY"] = get_str("STRIPE_SECRET_KEY", "")
     s["STRIPE_WEBHOOK_SECRET"] = get_str("STRIPE_WEBHOOK_SECRET", "")
     # Tests share one local-memory cache while the database is rolled back between them (and
