@@ -73,6 +73,17 @@ def user(world):
 
 
 @pytest.fixture
+def list_cache(settings):
+    """The list caches on (tests run with them off), over an emptied cache."""
+    from django.core.cache import cache
+
+    settings.OPSBASE_LIST_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def auth_cache(settings):
     """The token, session-user and membership caches on (the test settings turn them off),
     starting and ending empty."""

@@ -1,6 +1,5 @@
 """One invalidation for every tenant-owned model: any write makes the tenant's answers stale."""
 
-import pytest
 from django.db.models.signals import post_delete, post_save
 from django.http import QueryDict
 
@@ -14,16 +13,6 @@ from opsbase.testing.api import token_for
 from tests.testapp.models import Ticket
 
 from .conftest import WORK
-
-
-@pytest.fixture
-def list_cache(settings):
-    from django.core.cache import cache
-
-    settings.OPSBASE_LIST_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_every_tenant_owned_model_is_watched_but_those_no_list_shows():

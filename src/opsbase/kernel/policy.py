@@ -63,10 +63,23 @@ class Predicate:
 
 
 @dataclass(frozen=True)
-class _Or(Predicate):
+class _Pair(Predicate):
+    """Two predicates combined: a row is a member's through the fields of either."""
+
     left: Predicate
     right: Predicate
 
+    def row_fields(self) -> frozenset[str] | None:
+        left, right = self.left.row_fields(), self.right.row_fields()
+        return None if left is None or right is None else left | right
+
+    def member_values(self, membership) -> dict[str, Any] | None:
+        left, right = self.left.member_values(membership), self.right.member_values(membership)
+        return None if left is None or right is None else {**left, **right}
+
+
+@dataclass(frozen=True)
+class _Or(_Pair):
     def q(self, membership) -> Q:
         left, right = self.left.q(membership), self.right.q(membership)
         if not left or not right:
@@ -80,20 +93,9 @@ class _Or(Predicate):
     def keeps_all(self, membership) -> bool:
         return self.left.keeps_all(membership) or self.right.keeps_all(membership)
 
-    def row_fields(self) -> frozenset[str] | None:
-        left, right = self.left.row_fields(), self.right.row_fields()
-        return None if left is None or right is None else left | right
-
-    def member_values(self, membership) -> dict[str, Any] | None:
-        left, right = self.left.member_values(membership), self.right.member_values(membership)
-        return None if left is None or right is None else {**left, **right}
-
 
 @dataclass(frozen=True)
-class _And(Predicate):
-    left: Predicate
-    right: Predicate
-
+class _And(_Pair):
     def q(self, membership) -> Q:
         return self.left.q(membership) & self.right.q(membership)
 
@@ -102,14 +104,6 @@ class _And(Predicate):
 
     def keeps_all(self, membership) -> bool:
         return self.left.keeps_all(membership) and self.right.keeps_all(membership)
-
-    def row_fields(self) -> frozenset[str] | None:
-        left, right = self.left.row_fields(), self.right.row_fields()
-        return None if left is None or right is None else left | right
-
-    def member_values(self, membership) -> dict[str, Any] | None:
-        left, right = self.left.member_values(membership), self.right.member_values(membership)
-        return None if left is None or right is None else {**left, **right}
 
 
 _NOTHING = Q(pk__in=[])

@@ -3,9 +3,6 @@
 import itertools
 import re
 
-import pytest
-from django.core.cache import cache
-
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.kit.caching import list_cache_key
 from opsbase.modules.tasks.constants import VIEW
@@ -17,14 +14,6 @@ from opsbase.web.page_cache import csrf_placeholder
 
 API = "/api/v1/tasks/"
 PAGE = "/tasks/all/"
-
-
-@pytest.fixture
-def list_cache(settings):
-    settings.OPSBASE_LIST_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _titles(response) -> list[str]:

@@ -24,14 +24,6 @@ PAGE = "/tasks/"
 
 
 @pytest.fixture
-def list_cache(settings):
-    settings.OPSBASE_LIST_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
 def people(world):
     return {
         "user": world.members[RoleKind.USER],
