@@ -61,7 +61,7 @@ class DispatchNoteViewSet(TenantModelViewSet):
     }
 
     @action(detail=True, methods=["post"])
-    def transition(self, request: Any, pk: Any = None) -> Response:  # type: ignore[override]
+    def transition(self, request: Any, pk: Any = None) -> Response:
         """Move the note: ``{"to": "issued"}`` takes the transition that leads there (or
         ``{"transition": "issue"}``)."""
         note = self.get_object()

@@ -61,7 +61,7 @@ class DrillBitViewSet(TenantModelViewSet):
     patch_example = {"rig": 3, "location": "Explorer I, drill floor"}
 
     @action(detail=True, methods=["post"])
-    def transition(self, request: Any, pk: Any = None) -> Response:  # type: ignore[override]
+    def transition(self, request: Any, pk: Any = None) -> Response:
         """Move the bit: ``{"to": "<state>"}`` takes the transition that leads there (or
         ``{"transition": "<name>"}``), with ``reason`` when scrapping; 400
         ``invalid_transition`` names the moves possible now."""

@@ -80,7 +80,7 @@ class ProcedureViewSet(TenantModelViewSet):
         "you wrote answers 403 with the reason.",
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Any, pk: Any = None) -> Response:  # type: ignore[override]
+    def transition(self, request: Any, pk: Any = None) -> Response:
         procedure = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

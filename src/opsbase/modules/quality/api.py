@@ -85,7 +85,7 @@ class NcrViewSet(TenantModelViewSet):
         "answers 403 with the reason.",
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Any, pk: Any = None) -> Response:  # type: ignore[override]
+    def transition(self, request: Any, pk: Any = None) -> Response:
         ncr = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -108,7 +108,7 @@ class WorkOrderViewSet(TenantModelViewSet):
         'done.") or a state not reachable now answers 400 with the moves possible.',
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Any, pk: Any = None) -> Response:  # type: ignore[override]
+    def transition(self, request: Any, pk: Any = None) -> Response:
         work_order = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
