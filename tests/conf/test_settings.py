@@ -400,3 +400,55 @@ def test_development_logs_sql_with_parameters_unless_switched_off(tmp_path, swit
     assert any("probe-param-7f3a" in line for line in _db_log_lines(logs)) is logged
     if logged:
         assert (logs / "db.log").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_module_reads_its_own_variables_only_when_installed(clean_env, monkeypatch):
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_abc")
+    monkeypatch.delenv("STRIPE_WEBHOOK_SECRET", raising=False)
+    with_billing = build_settings(clean_env, "dev", extra_apps=["opsbase.modules.billing"])
+    assert with_billing["STRIPE_SECRET_KEY"] == "sk_test_abc"
+    assert with_billing["STRIPE_WEBHOOK_SECRET"] == ""
+    without = build_settings(clean_env, "dev", extra_apps=["opsbase.modules.tasks"])
+    assert "STRIPE_SECRET_KEY" not in without
+
+
+def _app(root: Path, name: str, body: str) -> str:
+    package = root / name
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "environment.py").write_text(body)
+    return name
+
+
+@pytest.mark.parametrize(
+    ("second", "words"),
+    [
+        ("PAY_KEY", "PAY_KEY is declared by pay_b_pay_key and by pay_a_pay_key"),
+        ("DEBUG", "DEBUG is declared by pay_b_debug and by OpsBase"),
+    ],
+)
+def test_a_module_variable_taken_already_stops_start_up_naming_both(
+    clean_env, monkeypatch, second, words
+):
+    monkeypatch.syspath_prepend(str(clean_env))
+    suffix = second.lower()  # a package name of its own: Python keeps what it imported
+    first = _app(
+        clean_env, f"pay_a_{suffix}", "def settings(environment):\n    return {'PAY_KEY': 1}\n"
+    )
+    other = _app(
+        clean_env, f"pay_b_{suffix}", f"def settings(environment):\n    return {{{second!r}: 2}}\n"
+    )
+    with pytest.raises(ConfigError) as stop:
+        build_settings(clean_env, "dev", extra_apps=[first, other])
+    assert words in str(stop.value)
+
+
+def test_apps_without_environment_settings_and_app_config_paths_are_passed_over(
+    clean_env, monkeypatch
+):
+    monkeypatch.syspath_prepend(str(clean_env))
+    plain = _app(clean_env, "plain_app", "settings = {'NOT': 'a function'}\n")
+    built = build_settings(
+        clean_env, "dev", extra_apps=[plain, "opsbase.modules.tasks.apps.TasksConfig"]
+    )
+    assert "NOT" not in built

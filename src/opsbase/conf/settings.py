@@ -9,8 +9,10 @@ required, and a missing or malformed one stops start-up with one line naming it.
 
 from __future__ import annotations
 
+import importlib.util
+import inspect
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -290,11 +292,6 @@ def build_settings(
     s["OPSBASE_METRICS_TOKEN"] = get_str("OPSBASE_METRICS_TOKEN")
     s["OPSBASE_SLOW_QUERY_MS"] = get_int("OPSBASE_SLOW_QUERY_MS", defaults.OPSBASE_SLOW_QUERY_MS)
     s["OPSBASE_GC_FREEZE"] = get_bool("OPSBASE_GC_FREEZE", defaults.OPSBASE_GC_FREEZE)
-    # A payments module's Stripe gateway: off while the secret key is unset; its webhook
-    # answers 400 to every delivery while the signing secret is unset (nothing unverified is
-    # ever stored).
-    s["STRIPE_SECRET_KEY"] = get_str("STRIPE_SECRET_KEY", "")
-    s["STRIPE_WEBHOOK_SECRET"] = get_str("STRIPE_WEBHOOK_SECRET", "")
     # Tests share one local-memory cache while the database is rolled back between them (and
     # SQLite reuses ids): cached lists would outlive their rows, so tests turn caching on
     # where they exercise it.
@@ -321,12 +318,47 @@ def build_settings(
     )
     s.update(audit_config(s["LOG_DIR"]))
 
+    s.update(app_environment_settings(extra_apps or (), environment, taken=s))
+
     if environment == "test":
         s["PASSWORD_HASHERS"] = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         s["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
 
     _init_sentry(environment)
     return s
+
+
+def app_environment_settings(
+    apps: Iterable[str], environment: str, *, taken: Container[str] = ()
+) -> dict[str, Any]:
+    """The settings the *apps* (a project's modules) read from the environment, so that a
+    module's variables live in the module: an app package's ``environment.py`` defines
+    ``settings(environment)`` returning them. It runs before the app registry exists: it
+    reads variables (``opsbase.conf.env``) and imports no models. A name in *taken*
+    (OpsBase's own) or declared by two apps stops start-up naming both."""
+    found: dict[str, Any] = {}
+    owner: dict[str, str] = {}
+    for app in apps:
+        name = f"{app}.environment"
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # an AppConfig's dotted path, not a package
+            continue
+        if spec is None:
+            continue
+        read = getattr(importlib.import_module(name), "settings", None)
+        if not inspect.isfunction(read):
+            continue
+        for key, value in read(environment).items():
+            if key in taken or key in owner:
+                raise ConfigError(
+                    key,
+                    f"is declared by {app} and by {owner.get(key, 'OpsBase')}",
+                    "give the module's setting a name of its own",
+                )
+            owner[key] = app
+            found[key] = value
+    return found
 
 
 def _admin_url() -> str:
