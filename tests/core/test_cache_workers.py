@@ -224,16 +224,36 @@ def server(tmp_path_factory, django_db_blocker):
         assert done.returncode == 0, done.stdout + done.stderr
     running = Server(root, env)
     running.password = password
+    running.root, running.env = root, env
     yield running
     running.process.stop()
     drop()
 
 
-def sign_in(server: Server, email: str) -> str:
+@pytest.fixture(scope="module")
+def shared_server(server):
+    """The same project and database served with Redis, as a server with REDIS_URL runs it:
+    the workers share one cache, and the versions that end cached lists live in it."""
+    import redis
+
+    prefix = f"opsbase_workers_{secrets.token_hex(4)}"
+    url = "redis://127.0.0.1:6379/0"
+    root = server.root / "shared"
+    root.mkdir()
+    running = Server(root, {**server.env, "REDIS_URL": url, "CACHE_KEY_PREFIX": prefix})
+    running.password = server.password
+    yield running
+    running.process.stop()
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+def sign_in(server: Server, email: str, tenant: str = "acme") -> str:
     _, status, body = server.call(
         "POST",
         "/api/v1/auth/token/",
-        data={"email": email, "password": server.password, "tenant": "acme"},
+        data={"email": email, "password": server.password, "tenant": tenant},
     )
     assert status == 201, body
     return body["token"]
@@ -347,3 +367,56 @@ def test_a_deactivated_members_session_is_refused_by_every_worker_at_once(server
 
     after = server.on_every_worker("GET", "/api/v1/me/", None, cookies=cookies)
     assert statuses(after) == {403: len(after)}
+
+
+def test_a_users_own_list_follows_every_assignment_on_every_worker_with_a_shared_cache(
+    shared_server,
+):
+    """A User's list is kept by versions of its own (the members a write names); a write
+    naming the User, and one naming someone else, reach every worker's next answer."""
+    server = shared_server
+    admin = sign_in(server, "admin@globex.test", "globex")
+    member = sign_in(server, "user@globex.test", "globex")
+    path = "/api/v1/tasks/?page_size=100&ordering=id"
+
+    def listed(answers) -> set[frozenset[tuple[int, str]]]:
+        assert statuses(answers) == {200: len(answers)}
+        return {frozenset((r["id"], r["title"]) for r in body["results"]) for _, _, body in answers}
+
+    (before,) = listed(server.on_every_worker("GET", path, member))
+    _, _, everything = server.call("GET", path, admin)
+    mine = {task_id for task_id, _ in before}
+    others = [t for t in everything["results"] if t["id"] not in mine]
+    assert len(others) >= 2, "the demo gives Globex tasks the User cannot see"
+    target, bystander = others[0], others[1]
+    user = _membership_of(server, admin, "user@globex.test")
+
+    _, status, body = server.call(
+        "PATCH", f"/api/v1/tasks/{target['id']}/", admin, {"assignee": user["id"]}
+    )
+    assert status == 200, body
+    (assigned,) = listed(server.on_every_worker("GET", path, member))
+    assert assigned == before | {(target["id"], target["title"])}
+
+    # A write that names someone else keeps the User's list as it was, on every worker.
+    title = f"Renamed {secrets.token_hex(4)}"
+    _, status, body = server.call(
+        "PATCH", f"/api/v1/tasks/{bystander['id']}/", admin, {"title": title}
+    )
+    assert status == 200, body
+    assert listed(server.on_every_worker("GET", path, member)) == {assigned}
+
+    # Renamed while assigned, then moved away: every worker's next list follows.
+    renamed = f"Assigned {secrets.token_hex(4)}"
+    _, status, body = server.call(
+        "PATCH", f"/api/v1/tasks/{target['id']}/", admin, {"title": renamed}
+    )
+    assert status == 200, body
+    (after_rename,) = listed(server.on_every_worker("GET", path, member))
+    assert after_rename == before | {(target["id"], renamed)}
+
+    _, status, body = server.call(
+        "PATCH", f"/api/v1/tasks/{target['id']}/", admin, {"assignee": None}
+    )
+    assert status == 200, body
+    assert listed(server.on_every_worker("GET", path, member)) == {before}
