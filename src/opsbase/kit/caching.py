@@ -20,7 +20,8 @@ a write of one of the model's rows renews the lists of the members it names, bef
 after (the row's fields the policy's scopes read: ``Predicate.row_fields``), and every
 member-wide list; any other write renews them all, as before (``opsbase.core.cache``'s
 member-scoped versions). The row's "before" comes from ``row_lock`` (the kit's services
-lock the row first) or is read, locked, just before the save; a delete renews them all.
+lock the row first) or is read, locked, just before the save inside a transaction (the
+admin's, any ``atomic`` block); a save outside any transaction, and a delete, renew them all.
 """
 
 from __future__ import annotations
@@ -263,9 +264,13 @@ def _row_before_save(sender: type[Model], instance: Any, raw: bool = False, **kw
         instance.__dict__[_BEFORE] = _members_named(sender, locked)
         return
     using = kwargs.get("using") or "default"
-    rows = sender._base_manager.db_manager(using).filter(pk=instance.pk).order_by()
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block and connection.features.has_select_for_update:
+    if not connection.in_atomic_block:
+        # Read and write would be two statements with nothing holding the row between them:
+        # another reassignment in that gap would go unseen. No "before": every list renews.
+        return
+    rows = sender._base_manager.db_manager(using).filter(pk=instance.pk).order_by()
+    if connection.features.has_select_for_update:
         rows = rows.select_for_update()  # held to the commit: nobody renames it meanwhile
     before = rows.values_list(*attnames).first()
     if before is not None:

@@ -127,6 +127,23 @@ def test_a_plain_save_and_a_stale_object_renew_the_members_the_row_named_in_the_
     assert "spare" in _fresh(settings, people)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_save_outside_any_transaction_renews_every_list(list_cache, settings, people, make_task):
+    """In autocommit nothing holds the row between reading whom it named and the write, so
+    another reassignment in between would go unseen: such a save renews every list, the lists
+    of members it never named included."""
+    spare, admin = people["spare"], people["admin"]
+    task = make_task(admin, title="Check the pumps", assignee=spare)
+    _fresh(settings, people)
+    assert "user" not in _fresh(settings, people)  # served from the cache
+
+    task = Task.objects.for_tenant(admin.tenant_id).get(pk=task.pk)
+    task.title = "Check the pumps again"
+    assert not transaction.get_connection().in_atomic_block
+    task.save()
+    assert _fresh(settings, people) == set(people)
+
+
 def test_any_other_write_of_the_tenant_renews_every_list(list_cache, settings, people, make_task):
     user = people["user"]
     make_task(people["admin"], title="Check the pumps", assignee=user)
