@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 from opsbase.core.rls import rls_row_scope
 
@@ -39,7 +40,8 @@ def sequence_next(model: type[models.Model], *, tenant_id: int, **key: Any) -> i
                 update_fields=["updated_at"],  # the upsert only takes the row's lock
             )
             counter = rows.select_for_update().get()
-        counter.last += 1
-        counter.save(update_fields=["last", "updated_at"])
-    last: int = counter.last
+        last: int = counter.last + 1
+        # An update, not a save: no signal, so no cached list is renewed for a row no list
+        # shows (the record it numbers renews them; a technician's own list outlives both).
+        rows.filter(pk=counter.pk).update(last=last, updated_at=timezone.now())
     return last

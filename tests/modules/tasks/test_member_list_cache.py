@@ -4,8 +4,7 @@ through the services, a plain save or a stale object, and by any other write of 
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 
 from opsbase.kernel.roles.constants import RoleKind
 from opsbase.modules.tasks.models import Task
@@ -17,10 +16,7 @@ from opsbase.modules.tasks.services import (
 )
 from opsbase.testing.api import token_client
 from opsbase.testing.concurrency import in_threads, needs_row_locks
-from opsbase.testing.matrix import session_client
-
-API = "/api/v1/tasks/"
-PAGE = "/tasks/"
+from opsbase.testing.list_cache import ListFreshness
 
 
 @pytest.fixture
@@ -33,47 +29,17 @@ def people(world):
     }
 
 
-_clients: dict = {}
-
-
-@pytest.fixture(autouse=True)
-def _one_client_per_member():
-    _clients.clear()
-    yield
-    _clients.clear()
-
-
-def _read(member):
-    clients = _clients
-    api = clients.setdefault(("api", member.pk), token_client(member))
-    page = clients.setdefault(("page", member.pk), session_client(member))
-    with CaptureQueriesContext(connection) as queries:
-        answer = api.get(API)
-        html = page.get(PAGE)
-    assert answer.status_code == html.status_code == 200
-    rows = [(r["title"], r["status"], r["assignee_email"]) for r in answer.json()["results"]]
-    computed = sum("tasks_task" in q["sql"] for q in queries.captured_queries)
-    return rows, html.content.decode().count('data-testid="task-link"'), computed
-
-
-def _fresh(settings, people):
-    """Each member's lists as the cache answers them, checked against the lists computed
-    without it; and which members' lists were computed (not served from the cache)."""
-    cached = {name: _read(m) for name, m in people.items()}
-    settings.OPSBASE_LIST_CACHE = False
-    computed = {name: _read(m) for name, m in people.items()}
-    settings.OPSBASE_LIST_CACHE = True
-    for name in people:
-        assert cached[name][:2] == computed[name][:2], f"{name}'s list is stale"
-    return {name for name, (_rows, _count, queries) in cached.items() if queries}
+@pytest.fixture
+def lists():
+    return ListFreshness(api="/api/v1/tasks/", page="/tasks/", model=Task, prefix="task")
 
 
 def test_a_users_list_outlives_the_writes_of_tasks_that_never_named_it(
-    list_cache, settings, people, make_task
+    list_cache, settings, people, lists, make_task
 ):
     make_task(people["user"], title="Mine")
     theirs = make_task(people["spare"], title="Theirs")
-    _fresh(settings, people)  # every list cached
+    lists.fresh(settings, people)  # every list cached
 
     make_task(people["spare"], title="Theirs too")
     task_update(membership=people["admin"], task=theirs, title="Theirs, renamed", notify=False)
@@ -81,33 +47,35 @@ def test_a_users_list_outlives_the_writes_of_tasks_that_never_named_it(
 
     # The spare User's lists and the tenant-wide ones (Admin, Manager) are renewed; the User's,
     # which showed none of these tasks and shows none now, are served from the cache.
-    assert _fresh(settings, people) == {"spare", "admin", "manager"}
+    assert lists.fresh(settings, people) == {"spare", "admin", "manager"}
 
 
-def test_every_write_that_names_a_user_renews_its_list(list_cache, settings, people, make_task):
+def test_every_write_that_names_a_user_renews_its_list(
+    list_cache, settings, people, lists, make_task
+):
     user, spare, admin = people["user"], people["spare"], people["admin"]
     task = make_task(admin, title="Check the pumps")
-    _fresh(settings, people)
+    lists.fresh(settings, people)
 
     # Assigned to the User, then away from it (before and after both count), then back.
     task_update(membership=admin, task=task, assignee=user, notify=False)
-    assert "user" in _fresh(settings, people)
+    assert "user" in lists.fresh(settings, people)
     task_update(membership=admin, task=task, assignee=spare, notify=False)
-    assert {"user", "spare"} <= _fresh(settings, people)
+    assert {"user", "spare"} <= lists.fresh(settings, people)
     task_update(membership=admin, task=task, assignee=user, notify=False)
-    assert {"user", "spare"} <= _fresh(settings, people)
+    assert {"user", "spare"} <= lists.fresh(settings, people)
 
     # Moved, renamed, then deleted.
     task_transition(membership=admin, task=task, transition="start")
-    _fresh(settings, people)
+    lists.fresh(settings, people)
     task_update(membership=admin, task=task, title="Check the valves", notify=False)
-    _fresh(settings, people)
+    lists.fresh(settings, people)
     task_delete(membership=admin, task=Task.objects.for_tenant(admin.tenant_id).get(pk=task.pk))
-    assert "user" in _fresh(settings, people)
+    assert "user" in lists.fresh(settings, people)
 
 
 def test_a_plain_save_and_a_stale_object_renew_the_members_the_row_named_in_the_database(
-    list_cache, settings, people, make_task
+    list_cache, settings, people, lists, make_task
 ):
     """Outside the services (the admin, a script) the row's "before" is read from the
     database, not from the object: an object loaded before someone else's reassignment still
@@ -115,63 +83,67 @@ def test_a_plain_save_and_a_stale_object_renew_the_members_the_row_named_in_the_
     user, spare, admin = people["user"], people["spare"], people["admin"]
     task = make_task(admin, title="Check the pumps", assignee=user)
     stale = Task.objects.for_tenant(admin.tenant_id).get(pk=task.pk)  # assignee: the User
-    _fresh(settings, people)
+    lists.fresh(settings, people)
 
     moved = Task.objects.for_tenant(admin.tenant_id).get(pk=task.pk)
     moved.assignee = spare
     moved.save()
-    assert {"user", "spare"} <= _fresh(settings, people)
+    assert {"user", "spare"} <= lists.fresh(settings, people)
 
     stale.assignee = admin  # the object still says the User; the row says the spare User
     stale.save()
-    assert "spare" in _fresh(settings, people)
+    assert "spare" in lists.fresh(settings, people)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_save_outside_any_transaction_renews_every_list(list_cache, settings, people, make_task):
+def test_a_save_outside_any_transaction_renews_every_list(
+    list_cache, settings, people, lists, make_task
+):
     """In autocommit nothing holds the row between reading whom it named and the write, so
     another reassignment in between would go unseen: such a save renews every list, the lists
     of members it never named included."""
     spare, admin = people["spare"], people["admin"]
     task = make_task(admin, title="Check the pumps", assignee=spare)
-    _fresh(settings, people)
-    assert "user" not in _fresh(settings, people)  # served from the cache
+    lists.fresh(settings, people)
+    assert "user" not in lists.fresh(settings, people)  # served from the cache
 
     task = Task.objects.for_tenant(admin.tenant_id).get(pk=task.pk)
     task.title = "Check the pumps again"
     assert not transaction.get_connection().in_atomic_block
     task.save()
-    assert _fresh(settings, people) == set(people)
+    assert lists.fresh(settings, people) == set(people)
 
 
-def test_any_other_write_of_the_tenant_renews_every_list(list_cache, settings, people, make_task):
+def test_any_other_write_of_the_tenant_renews_every_list(
+    list_cache, settings, people, lists, make_task
+):
     user = people["user"]
     make_task(people["admin"], title="Check the pumps", assignee=user)
-    _fresh(settings, people)
+    lists.fresh(settings, people)
 
     user.user.email = "ann@acme.test"  # shown as the assignee
     user.user.save()
 
-    assert _fresh(settings, people) == set(people)
-    assert _read(user)[0][0][2] == "ann@acme.test"
+    assert lists.fresh(settings, people) == set(people)
+    assert lists.read(user)[0][0]["assignee_email"] == "ann@acme.test"
 
 
 def test_other_tenants_and_lists_without_member_scoped_rows_are_untouched(
-    list_cache, settings, world, people, make_task
+    list_cache, settings, world, people, lists, make_task
 ):
     away = world.away_members[RoleKind.USER]
     make_task(away, title="Away")
-    _read(away)
+    lists.read(away)
 
     make_task(people["spare"], title="Theirs")
 
-    assert _read(away)[2] == 0
+    assert lists.read(away)[2] is False
 
 
 @needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_reassignments_racing_each_other_and_the_readers_leave_every_list_fresh(
-    settings, world, people
+    settings, world, people, lists
 ):
     """Threads reassign tasks among the members, through the service (the row locked first)
     and by plain saves of objects loaded before the others' writes, while the members' lists
@@ -203,7 +175,7 @@ def test_reassignments_racing_each_other_and_the_readers_leave_every_list_fresh(
         return job
 
     def read(member):
-        return lambda: token_client(member).get(API).status_code
+        return lambda: token_client(member).get("/api/v1/tasks/").status_code
 
     jobs = []
     for round_ in range(4):
@@ -213,5 +185,5 @@ def test_reassignments_racing_each_other_and_the_readers_leave_every_list_fresh(
             jobs.append(read(members[(n + round_ + 1) % len(members)]))
     in_threads(jobs, workers=8)
 
-    _fresh(settings, people)
+    lists.fresh(settings, people)
     cache.clear()

@@ -20,4 +20,6 @@ WORK_ORDERS = Entity(
     update=workorder_update,
     delete=workorder_delete,
     transition=workorder_transition,
+    # A row shows its own fields, its customer and its assignee: nothing of other orders.
+    per_member_cache=True,
 )
