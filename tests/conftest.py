@@ -73,6 +73,17 @@ def user(world):
 
 
 @pytest.fixture
+def people(world):
+    """Acme's members by name: ``user``, ``spare`` (a second User), ``manager``, ``admin``."""
+    return {
+        "user": world.members[RoleKind.USER],
+        "spare": world.spare,
+        "manager": world.members[RoleKind.MANAGER],
+        "admin": world.members[RoleKind.ADMIN],
+    }
+
+
+@pytest.fixture
 def list_cache(settings):
     """The list caches on (tests run with them off), over an emptied cache."""
     from django.core.cache import cache

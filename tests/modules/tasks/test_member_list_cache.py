@@ -20,16 +20,6 @@ from opsbase.testing.list_cache import ListFreshness
 
 
 @pytest.fixture
-def people(world):
-    return {
-        "user": world.members[RoleKind.USER],
-        "spare": world.spare,
-        "manager": world.members[RoleKind.MANAGER],
-        "admin": world.members[RoleKind.ADMIN],
-    }
-
-
-@pytest.fixture
 def lists():
     return ListFreshness(api="/api/v1/tasks/", page="/tasks/", model=Task, prefix="task")
 

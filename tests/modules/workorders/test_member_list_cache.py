@@ -3,20 +3,9 @@ orders never assigned to it, and are renewed by every write that names it, befor
 
 import pytest
 
-from opsbase.kernel.roles.constants import RoleKind
 from opsbase.modules.workorders.models import WorkOrder
 from opsbase.modules.workorders.services import workorder_transition, workorder_update
 from opsbase.testing.list_cache import ListFreshness
-
-
-@pytest.fixture
-def people(world):
-    return {
-        "user": world.members[RoleKind.USER],
-        "spare": world.spare,
-        "manager": world.members[RoleKind.MANAGER],
-        "admin": world.members[RoleKind.ADMIN],
-    }
 
 
 @pytest.fixture
