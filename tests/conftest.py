@@ -27,7 +27,10 @@ def pytest_configure(config):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    # Before xdist's own implementation, which reads the groups.
+    # Before xdist's own implementation, which reads the groups (none without xdist:
+    # `-p no:xdist` runs everything in one process anyway).
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         if item.nodeid.startswith(SERIAL_FOLDERS) or item.get_closest_marker("serial"):
             group = "serial"

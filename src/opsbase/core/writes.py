@@ -118,3 +118,19 @@ def row_lock(model: type[M], *, pk: Any, tenant_id: int, using: str | None = Non
 
 #: The attribute under which ``row_lock`` leaves the values the row held when it was locked.
 LOCKED_VALUES = "_opsbase_locked_values"
+
+
+def locked_relations_keep(source: Model, row: Model) -> None:
+    """Give *row* (the same record as *source*, read afresh by ``row_lock``) the related rows
+    *source* holds that are locked (``row_lock``: a work order, for its operation) and that
+    *row* still points to: the freshest they can be, known without a query, and known to the
+    cache as locked."""
+    for field in type(row)._meta.concrete_fields:
+        if not (field.many_to_one and field.is_cached(source)):  # type: ignore[attr-defined]
+            continue
+        related = field.get_cached_value(source)  # type: ignore[attr-defined]
+        if related is None or getattr(row, field.attname) != related.pk:
+            continue
+        locked = related.__dict__.get(LOCKED_VALUES)
+        if locked is not None and locked.get(type(related)._meta.pk.attname) == related.pk:
+            field.set_cached_value(row, related)  # type: ignore[attr-defined]

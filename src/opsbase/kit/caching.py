@@ -22,6 +22,12 @@ member-wide list; any other write renews them all, as before (``opsbase.core.cac
 member-scoped versions). The row's "before" comes from ``row_lock`` (the kit's services
 lock the row first) or is read, locked, just before the save inside a transaction (the
 admin's, any ``atomic`` block); a save outside any transaction, and a delete, renew them all.
+
+A row shown in those lists only through another row (a work order's operations: the order
+shows their progress) says so on its model, ``list_parent = "work_order"``. Its save renews
+the lists its parent's members see, as a write of the parent would, when the parent is locked
+in the same transaction (``row_lock``: the kit's services lock the parent first) and the row
+stays with that parent; otherwise, and on a delete, every list.
 """
 
 from __future__ import annotations
@@ -31,9 +37,9 @@ from typing import Any, ClassVar, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import ForeignKey, Model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -254,14 +260,22 @@ def _member_lists(names: tuple[str, ...]) -> bool:
 
 
 def _row_before_save(sender: type[Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    """Note which members the row named before this save (see the module)."""
+    """Note which members the row named before this save, or, for a row shown through its
+    parent, which parent it had (see the module)."""
     instance.__dict__.pop(_BEFORE, None)
     names, attnames = _fields_and_attnames(sender)
+    parent = list_parent(sender)
+    if (
+        parent is not None
+        and not names
+        and _member_lists(_fields_and_attnames(parent.related_model)[0])
+    ):
+        names, attnames = (parent.name,), (parent.attname,)
     if instance._state.adding or instance.pk is None or not _member_lists(names):
         return
     locked = instance.__dict__.get(LOCKED_VALUES)
     if locked is not None and locked.get(sender._meta.pk.attname) == instance.pk:
-        instance.__dict__[_BEFORE] = _members_named(sender, locked)
+        instance.__dict__[_BEFORE] = tuple(locked.get(attname) for attname in attnames)
         return
     using = kwargs.get("using") or "default"
     connection = transaction.get_connection(using)
@@ -274,20 +288,24 @@ def _row_before_save(sender: type[Model], instance: Any, raw: bool = False, **kw
         rows = rows.select_for_update()  # held to the commit: nobody renames it meanwhile
     before = rows.values_list(*attnames).first()
     if before is not None:
-        instance.__dict__[_BEFORE] = _members_named(sender, before)
+        instance.__dict__[_BEFORE] = before
 
 
 def _row_saved(sender: type[Model], instance: Any, created: bool = False, **kwargs: Any) -> None:
     if instance.tenant_id is None:
         return
     before = instance.__dict__.pop(_BEFORE, None)
+    if not member_fields(sender) and list_parent(sender) is not None:
+        _child_saved(sender, instance, created, before)
+        return
     if not _member_lists(member_fields(sender)) or (before is None and not created):
         tenant_version_bump(instance.tenant_id)  # the row's "before" is not known: all
         return
     attnames = _fields_and_attnames(sender)[1]
     after = tuple(getattr(instance, attname) for attname in attnames)
     label = sender._meta.label_lower
-    named = (before or set()) | _members_named(sender, after)
+    named = _members_named(sender, before or ()) if before else set()
+    named |= _members_named(sender, after)
     tenant_version_bump(
         instance.tenant_id,
         spare=label,
@@ -297,6 +315,65 @@ def _row_saved(sender: type[Model], instance: Any, created: bool = False, **kwar
     if locked is not None:
         # Still locked (the same transaction): the next save replaces what this one wrote.
         locked.update(zip(attnames, after, strict=True))
+
+
+def _child_saved(sender: type[Model], instance: Any, created: bool, before: Any) -> None:
+    """A save of a row shown through its parent: the lists of the parent's members (known
+    from the parent's lock in this transaction) when it stays with that parent, else all."""
+    field = list_parent(sender)
+    assert field is not None  # noqa: S101 - the caller checked
+    parent_model = field.related_model
+    parent_id = getattr(instance, field.attname)
+    parent = field.get_cached_value(instance, default=None)
+    locked = parent.__dict__.get(LOCKED_VALUES) if parent is not None else None
+    known = (
+        locked is not None
+        and parent_id is not None
+        and locked.get(parent_model._meta.pk.attname) == parent_id
+        and (created or before == (parent_id,))
+        and _member_lists(member_fields(parent_model))
+    )
+    if not known:
+        tenant_version_bump(instance.tenant_id)
+        return
+    label = parent_model._meta.label_lower
+    named = _members_named(parent_model, locked)
+    tenant_version_bump(
+        instance.tenant_id,
+        spare=label,
+        members=[member_version_key(instance.tenant_id, label, f, v) for f, v in sorted(named)],
+    )
+
+
+_parents: dict[type[Model], ForeignKey | None] = {}
+
+
+def list_parent(model: type[Model]) -> ForeignKey | None:
+    """The foreign key that *model*'s ``list_parent`` names (the row its rows are shown
+    through in lists), None when it names none; ``ImproperlyConfigured`` when it names
+    something else than a foreign key to a tenant-owned model."""
+    if model in _parents:
+        return _parents[model]
+    name = getattr(model, "list_parent", None)
+    found: ForeignKey | None = None
+    if name is not None:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        related = getattr(field, "related_model", None)
+        if not (
+            isinstance(field, ForeignKey)
+            and isinstance(related, type)
+            and issubclass(related, TenantOwnedModel)
+        ):
+            raise ImproperlyConfigured(
+                f"{model._meta.label}.list_parent = {name!r}: name a foreign key of the model "
+                "to the tenant-owned row its rows are shown through"
+            )
+        found = field
+    _parents[model] = found
+    return found
 
 
 def _user_changed(sender: type, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
@@ -329,6 +406,7 @@ def tenant_models() -> list[type[TenantOwnedModel]]:
 def invalidation_connect() -> None:
     """Connect the receivers (once per model: ``dispatch_uid``); run by the kit's app."""
     for model in tenant_models():
+        list_parent(model)  # a wrong declaration stops start-up, naming it
         uid = f"opsbase.kit.cache.{model._meta.label_lower}"
         # Whether a model's rows name members is known once every rule is registered: both
         # receivers are connected, and the member-aware ones pass on when it names none.

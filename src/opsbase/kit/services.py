@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 from opsbase.core.context import tenant_context
 from opsbase.core.exceptions import Conflict, InvalidTransition, ValidationError
 from opsbase.core.validation import validated
-from opsbase.core.writes import atomic_write, row_lock
+from opsbase.core.writes import atomic_write, locked_relations_keep, row_lock
 from opsbase.kernel.audit.services import audit_create, audit_delete, audit_update, snapshot
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
@@ -291,6 +291,7 @@ def record_update(
     if unknown:
         raise TypeError(f"record_update() cannot change {', '.join(unknown)} of {model.__name__}.")
     row = row_lock(model, pk=obj.pk, tenant_id=membership.tenant_id)
+    locked_relations_keep(obj, row)
     policy.require(membership, codename, row)
     wanted = {name: _stripped(value) for name, value in changes.items()}
     edits = {name: v for name, v in wanted.items() if _differs(row, by_name[name], v)}

@@ -1,10 +1,22 @@
 """A technician's own work orders (those assigned to it) stay cached through the writes of
-orders never assigned to it, and are renewed by every write that names it, before or after."""
+orders never assigned to it, their checklists included, and are renewed by every write that
+names it, before or after."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 
-from opsbase.modules.workorders.models import WorkOrder
-from opsbase.modules.workorders.services import workorder_transition, workorder_update
+from opsbase.core.writes import row_lock
+from opsbase.kit import caching
+from opsbase.modules.workorders.models import Operation, WorkOrder
+from opsbase.modules.workorders.selectors import operation_list
+from opsbase.modules.workorders.services import (
+    operation_add,
+    operation_delete,
+    operation_update,
+    workorder_transition,
+    workorder_update,
+)
 from opsbase.testing.list_cache import ListFreshness
 
 
@@ -23,8 +35,8 @@ def test_a_technicians_list_outlives_the_writes_of_orders_never_assigned_to_it(
     theirs = make_order(people["spare"], title="Theirs")
     assert lists.fresh(settings, people) == set(people)  # every list computed, then cached
 
-    # Created without a checklist: operations are rows of another model, which renew all.
-    make_order(people["spare"], title="Theirs too", operations=[])
+    # Created with its checklist: the operations are shown through their order only.
+    make_order(people["spare"], title="Theirs too")
     workorder_update(membership=manager, workorder=theirs, title="Theirs, renamed")
     workorder_transition(membership=manager, workorder=theirs, transition="plan")
 
@@ -49,3 +61,85 @@ def test_every_write_that_names_a_technician_renews_its_list(
     workorder_update(membership=manager, workorder=order, assignee=None)
     assert "user" in lists.fresh(settings, people)
     assert lists.read(user)[0] == []
+
+
+def _started(order, people):
+    for move in ("plan", "release"):
+        workorder_transition(membership=people["manager"], workorder=order, transition=move)
+    workorder_transition(membership=people["spare"], workorder=order, transition="start")
+
+
+def test_ticks_on_other_orders_leave_a_technicians_list_cached(
+    list_cache, settings, people, lists, make_order
+):
+    make_order(people["user"], title="Mine")
+    theirs = make_order(people["spare"], title="Theirs")
+    _started(theirs, people)
+    lists.fresh(settings, people)
+
+    first, second = operation_list(work_order=theirs)
+    operation_update(membership=people["spare"], work_order=theirs, operation=first, done=True)
+    operation_update(
+        membership=people["spare"], work_order=theirs, operation=second, actual_hours="2.5"
+    )
+    operation_add(membership=people["manager"], work_order=theirs, title="Paint")
+
+    assert lists.fresh(settings, people) == {"spare", "manager", "admin"}
+
+
+def test_a_tick_renews_the_list_of_whoever_the_order_is_assigned_to(
+    list_cache, settings, people, lists, make_order
+):
+    theirs = make_order(people["spare"], title="Theirs")
+    _started(theirs, people)
+    workorder_update(membership=people["manager"], workorder=theirs, assignee=people["user"])
+    lists.fresh(settings, people)
+
+    operation = operation_list(work_order=theirs).first()
+    operation_update(membership=people["user"], work_order=theirs, operation=operation, done=True)
+
+    assert "user" in lists.fresh(settings, people)
+    assert [row["progress"] for row in lists.read(people["user"])[0]] == [25]
+
+
+def test_a_removed_step_or_one_moved_to_another_order_renews_every_list(
+    list_cache, settings, people, lists, make_order
+):
+    mine = make_order(people["user"], title="Mine")
+    theirs = make_order(people["spare"], title="Theirs")
+    lists.fresh(settings, people)
+
+    operation_delete(
+        membership=people["manager"],
+        work_order=theirs,
+        operation=operation_list(work_order=theirs).first(),
+    )
+    assert lists.fresh(settings, people) == set(people)
+
+    # Whatever wrote it, a step that changes orders is not shown through one order only.
+    with transaction.atomic():
+        row = row_lock(WorkOrder, pk=theirs.pk, tenant_id=theirs.tenant_id)
+        moved = operation_list(work_order=mine).first()
+        moved.work_order = row
+        moved.save()
+    assert lists.fresh(settings, people) == set(people)
+
+
+def test_a_step_removed_through_another_order_is_not_found(people, make_order):
+    from opsbase.core.exceptions import NotFound
+
+    mine, theirs = make_order(people["user"]), make_order(people["spare"])
+    step = operation_list(work_order=mine).first()
+
+    with pytest.raises(NotFound):
+        operation_delete(membership=people["manager"], work_order=theirs, operation=step)
+    assert Operation.objects.for_tenant(step.tenant_id).filter(pk=step.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["title", "no_such_field", "done_by"])
+def test_a_list_parent_that_is_no_tenant_row_stops_start_up(monkeypatch, name):
+    monkeypatch.setattr(Operation, "list_parent", name)
+    monkeypatch.setattr(caching, "_parents", {})
+
+    with pytest.raises(ImproperlyConfigured, match=rf"Operation.list_parent = '{name}'"):
+        caching.invalidation_connect()

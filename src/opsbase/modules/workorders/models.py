@@ -166,6 +166,9 @@ class Operation(TenantOwnedModel):
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
+    # A technician's cached list of orders outlives the ticks of other people's orders.
+    list_parent = "work_order"
+
     class Meta:
         verbose_name = _("operation")
         verbose_name_plural = _("operations")
@@ -213,6 +216,8 @@ class WorkOrderPart(TenantOwnedModel):
         verbose_name=_("issued by"),
     )
 
+    list_parent = "work_order"
+
     class Meta:
         verbose_name = _("work order part")
         verbose_name_plural = _("work order parts")
@@ -241,6 +246,8 @@ class WorkOrderBit(TenantOwnedModel):
         related_name="+",
         verbose_name=_("drill bit"),
     )
+
+    list_parent = "work_order"
 
     class Meta:
         verbose_name = _("drill bit on a work order")

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsbase.core.exceptions import Conflict, InvalidTransition, ValidationError
+from opsbase.core.exceptions import Conflict, InvalidTransition, NotFound, ValidationError
 from opsbase.core.writes import atomic_write, row_lock
 from opsbase.kernel.policy import policy
 from opsbase.kernel.tenants.models import Membership
@@ -328,8 +328,6 @@ def operation_update(
     codename = CHANGE if planning else WORK
     row = _locked_order(membership, work_order, codename)
     if operation.work_order_id != row.pk:
-        from opsbase.core.exceptions import NotFound
-
         raise NotFound()
     edits: dict[str, Any] = dict(planning)
     if "planned_hours" in edits:
@@ -361,6 +359,8 @@ def operation_delete(
 ) -> None:
     """Remove a step from the checklist of a work order not yet in QC."""
     row = _locked_order(membership, work_order, CHANGE)
+    if operation.work_order_id != row.pk:
+        raise NotFound()
     if row.state not in EDITABLE_STATES:
         raise ValidationError(_("The operations of a work order in QC or closed are fixed."))
     operation.work_order = row
@@ -475,8 +475,6 @@ def bit_remove(*, membership: Membership, work_order: WorkOrder, drillbit: Any) 
         .first()
     )
     if link is None:
-        from opsbase.core.exceptions import NotFound
-
         raise NotFound()
     link.work_order = row
     record_delete(membership=membership, obj=link, codename=CHANGE)
