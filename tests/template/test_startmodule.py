@@ -50,6 +50,8 @@ def test_a_new_module_migrates_passes_its_tests_and_answers(plant):
     made = run(plant.dest, "manage.py", "startmodule", "spare_parts")
     assert made.returncode == 0, made.stderr
     assert "Create model SparePart" in made.stdout
+    # A running server loaded its apps before the module existed: the user is told.
+    assert "restart a running server" in made.stdout and "/spare-parts/" in made.stdout
 
     # Only the module's own folder is new: no shared file was edited.
     assert {

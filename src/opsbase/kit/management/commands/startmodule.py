@@ -119,7 +119,11 @@ class Command(TemplateCommand):
                 f"makemigrations {label} failed; fix it and run it again:\n{result.stderr.strip()}"
             )
         self.stdout.write(result.stdout.strip())
-        self.stdout.write(f"Next: manage.py migrate, then pytest apps/{label}.")
+        self.stdout.write(
+            f"Next: manage.py migrate, then pytest apps/{label}; restart a running server "
+            f"(the development server, gunicorn) for its pages at /{label.replace('_', '-')}/ "
+            "to answer."
+        )
         self.stdout.write(
             "Admins hold the module's permissions at once; `manage.py migrate` gives the "
             "built-in Manager and User roles of every organization the module's defaults "
