@@ -303,14 +303,8 @@ def _row_saved(sender: type[Model], instance: Any, created: bool = False, **kwar
         return
     attnames = _fields_and_attnames(sender)[1]
     after = tuple(getattr(instance, attname) for attname in attnames)
-    label = sender._meta.label_lower
-    named = _members_named(sender, before or ()) if before else set()
-    named |= _members_named(sender, after)
-    tenant_version_bump(
-        instance.tenant_id,
-        spare=label,
-        members=[member_version_key(instance.tenant_id, label, f, v) for f, v in sorted(named)],
-    )
+    named = _members_named(sender, before) if before else set()
+    _members_renew(instance.tenant_id, sender, named | _members_named(sender, after))
     locked = instance.__dict__.get(LOCKED_VALUES)
     if locked is not None:
         # Still locked (the same transaction): the next save replaces what this one wrote.
@@ -336,12 +330,17 @@ def _child_saved(sender: type[Model], instance: Any, created: bool, before: Any)
     if not known:
         tenant_version_bump(instance.tenant_id)
         return
-    label = parent_model._meta.label_lower
-    named = _members_named(parent_model, locked)
+    _members_renew(instance.tenant_id, parent_model, _members_named(parent_model, locked))
+
+
+def _members_renew(tenant_id: int, model: type[Model], named: set[tuple[str, Any]]) -> None:
+    """After a write of *model*'s rows naming the members *named*: every list of the tenant
+    but *model*'s member-scoped ones, and those of these members."""
+    label = model._meta.label_lower
     tenant_version_bump(
-        instance.tenant_id,
+        tenant_id,
         spare=label,
-        members=[member_version_key(instance.tenant_id, label, f, v) for f, v in sorted(named)],
+        members=[member_version_key(tenant_id, label, f, v) for f, v in sorted(named)],
     )
 
 

@@ -3,6 +3,7 @@ orders never assigned to it, their checklists included, and are renewed by every
 names it, before or after."""
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
@@ -17,6 +18,8 @@ from opsbase.modules.workorders.services import (
     workorder_transition,
     workorder_update,
 )
+from opsbase.testing.api import token_client
+from opsbase.testing.concurrency import in_threads, needs_row_locks
 from opsbase.testing.list_cache import ListFreshness
 
 
@@ -143,3 +146,58 @@ def test_a_list_parent_that_is_no_tenant_row_stops_start_up(monkeypatch, name):
 
     with pytest.raises(ImproperlyConfigured, match=rf"Operation.list_parent = '{name}'"):
         caching.invalidation_connect()
+
+
+@needs_row_locks
+@pytest.mark.django_db(transaction=True)
+def test_ticks_racing_reassignments_and_readers_leave_every_list_fresh(
+    settings, people, lists, make_order
+):
+    """Threads tick the operations of orders (each save renews its order's members' lists,
+    named by the order's lock) while other threads reassign those orders and the members
+    read (and cache) their lists: afterwards every cached list is the computed one."""
+    settings.OPSBASE_LIST_CACHE = True
+    cache.clear()
+    manager = people["manager"]
+    members = [people["user"], people["spare"]]
+    orders = []
+    for n in range(4):
+        order = make_order(members[n % 2], title=f"Order {n}")
+        for move in ("plan", "release", "start"):
+            workorder_transition(membership=manager, workorder=order, transition=move)
+        orders.append(order)
+
+    def tick(order, hours):
+        def job():
+            row = WorkOrder.objects.for_tenant(order.tenant_id).get(pk=order.pk)
+            for step in operation_list(work_order=row):
+                operation_update(
+                    membership=manager,
+                    work_order=row,
+                    operation=step,
+                    actual_hours=hours,
+                    done=hours % 2 == 1,
+                )
+
+        return job
+
+    def reassign(order, member):
+        def job():
+            row = WorkOrder.objects.for_tenant(order.tenant_id).get(pk=order.pk)
+            workorder_update(membership=manager, workorder=row, assignee=member)
+
+        return job
+
+    def read(member):
+        return lambda: token_client(member).get("/api/v1/work-orders/").status_code
+
+    jobs = []
+    for round_ in range(3):
+        for n, order in enumerate(orders):
+            jobs.append(tick(order, round_ + n + 1))
+            jobs.append(reassign(order, members[(n + round_ + 1) % 2]))
+            jobs.append(read(members[(n + round_) % 2]))
+    in_threads(jobs, workers=6)
+
+    lists.fresh(settings, people)
+    cache.clear()
